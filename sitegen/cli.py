@@ -1,0 +1,114 @@
+"""The command line: parse arguments, call one library function, return an exit code."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.errors import ConfigError, Diagnostic, SitegenError
+from sitegen.progress import Progress
+
+EXIT_OK, EXIT_WARNINGS, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Build a static web site from documents whose named entities are tagged
+like [PER Alan Garcia  ], [LOC Peru  ], [ORG Shining Path  ] or [MISC Peruvian  ].
+Every document becomes a page; every entity, tag, origin, classification and
+year gets an index page. The output is plain files with relative links.
+"""
+
+EPILOG = """\
+exit status:
+  0  the site was built
+  1  the build failed, or --strict was given and there were warnings
+  2  the configuration or the command line is wrong
+
+examples:
+  sitegen build                          build content/ into site/
+  sitegen build --content cables --output public --strict
+"""
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``sitegen`` command."""
+    parser = argparse.ArgumentParser(
+        prog="sitegen", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build_cmd = commands.add_parser(
+        "build", help="build the site once",
+        description="Build the site from the content folder into the output folder. "
+                    "The previous site is replaced only when the build succeeds.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    build_cmd.add_argument("--content", type=Path, metavar="DIR",
+                           help="folder of source documents (default: content/, or [site] content)")
+    build_cmd.add_argument("--output", type=Path, metavar="DIR",
+                           help="folder to write the site to (default: site/, or [site] output)")
+    build_cmd.add_argument("--config", type=Path, metavar="FILE",
+                           help="configuration file (default: sitegen.toml when it exists)")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="exit with status 1 when there is any warning")
+    build_cmd.add_argument("-q", "--quiet", action="store_true",
+                           help="print only warnings and errors, not the summary")
+    return parser
+
+
+def _print_warning(warning: Diagnostic, content: Path) -> None:
+    """Print one warning as ``file:line:col: warning: message`` with its excerpt."""
+    shown = Diagnostic(_display(content / warning.path), warning.line, warning.col,
+                       warning.message, warning.excerpt)
+    text = str(shown)
+    if shown.excerpt:
+        text += f"\n    {shown.excerpt}"
+    print(text.encode("utf-8", "replace").decode("utf-8"), file=sys.stderr)
+
+
+def _display(path: Path) -> str:
+    """Return a path relative to the current folder when it is below it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Run ``sitegen build``."""
+    config_path = args.config if args.config is not None else Path("sitegen.toml")
+    config = load_config(config_path, required=args.config is not None)
+    content = args.content if args.content is not None else config.root / config.content
+    output = args.output if args.output is not None else config.root / config.output
+    result = build(config, content, output, Progress(),
+                   on_warning=lambda w: _print_warning(w, content))
+    if not args.quiet:
+        print(f"Built {result.documents:,} documents, {result.entities:,} entities, "
+              f"{result.pages:,} pages into {_display(output)}/ "
+              f"with {len(result.warnings):,} warning{'s' if len(result.warnings) != 1 else ''} "
+              f"in {result.seconds:.2f} s")
+    if args.strict and result.warnings:
+        print(f"error: {len(result.warnings)} warning(s) and --strict was given", file=sys.stderr)
+        return EXIT_WARNINGS
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit status."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return run_build(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SitegenError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_WARNINGS
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,140 @@
+"""sitegen.toml -> Config: a frozen dataclass with defaults and clear errors."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import ConfigError
+from sitegen.model import ENTITY_TYPES
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """How one entity type is named and coloured."""
+
+    label: str
+    """Human name, e.g. ``Person``."""
+    color: str
+    """CSS colour in the light scheme."""
+    dark_color: str
+    """CSS colour in the dark scheme."""
+
+
+DEFAULT_TYPES: dict[str, EntityType] = {
+    "PER": EntityType("Person", "#8a3ffc", "#c6a8ff"),
+    "LOC": EntityType("Place", "#0f6e3a", "#6fdc9c"),
+    "ORG": EntityType("Organisation", "#0b5cad", "#8ec5ff"),
+    "MISC": EntityType("Other", "#9a4a00", "#ffb877"),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one site; every field has a default."""
+
+    title: str = "Cable archive"
+    """Site title, shown in every page's header and <title>."""
+    base_url: str = ""
+    """Public address of the site, e.g. ``https://example.org/cables/``; optional."""
+    content: Path = Path("content")
+    """Folder of source documents."""
+    output: Path = Path("site")
+    """Folder the site is written to."""
+    theme: str = "default"
+    """Theme name (a folder under ``themes/``) or a path to a theme folder."""
+    templates: Path = Path("templates")
+    """Project folder whose templates override the theme's."""
+    types: dict[str, EntityType] = field(default_factory=lambda: dict(DEFAULT_TYPES))
+    """Label and colours of each entity type."""
+    documents_per_page: int = 50
+    """Documents per page on the home page and tag, origin, classification and year pages."""
+    entity_documents_per_page: int = 25
+    """Documents per page on an entity page."""
+    entities_per_page: int = 500
+    """Entities per page on the A-Z index of a type."""
+    top_entities: int = 20
+    """How many entities the home page and the most-mentioned views show."""
+    root: Path = Path(".")
+    """Folder relative paths are resolved against (the config file's folder)."""
+
+
+_SITE_KEYS = {"title": str, "base_url": str, "content": str, "output": str, "theme": str,
+              "templates": str}
+_PAGE_KEYS = {"documents": "documents_per_page", "entity_documents": "entity_documents_per_page",
+              "entities": "entities_per_page", "top_entities": "top_entities"}
+_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl|oklch)a?\([0-9.,%/ a-z-]{1,60}\))$")
+
+
+def load_config(path: Path | None, *, required: bool = False) -> Config:
+    """Read a sitegen.toml; without one (and not required) return the defaults."""
+    if path is None or not path.exists():
+        if required and path is not None:
+            raise ConfigError(f"{path}: configuration file not found")
+        root = path.parent if path is not None else Path(".")
+        return Config(root=root)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return parse_config(data, str(path), path.parent)
+
+
+def _expect(where: str, value: Any, kind: type) -> Any:
+    """Return value when it has the expected type, else raise ConfigError."""
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{where} must be a whole number, not {value!r}")
+    if not isinstance(value, kind):
+        raise ConfigError(f"{where} must be a {kind.__name__}, not {value!r}")
+    return value
+
+
+def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
+    """Check a parsed TOML table and turn it into a Config."""
+    known = {"site", "pages", "types"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{name}: unknown section or key '{key}' (expected [site], [pages], [types])")
+    values: dict[str, Any] = {"root": root}
+    site = _expect(f"{name}: [site]", data.get("site", {}), dict)
+    for key, value in site.items():
+        if key not in _SITE_KEYS:
+            raise ConfigError(f"{name}: unknown key '{key}' in [site]; known keys: {', '.join(_SITE_KEYS)}")
+        value = _expect(f"{name}: [site] {key}", value, str)
+        values[key] = Path(value) if key in ("content", "output", "templates") else value
+    pages = _expect(f"{name}: [pages]", data.get("pages", {}), dict)
+    for key, value in pages.items():
+        if key not in _PAGE_KEYS:
+            raise ConfigError(f"{name}: unknown key '{key}' in [pages]; known keys: {', '.join(_PAGE_KEYS)}")
+        value = _expect(f"{name}: [pages] {key}", value, int)
+        if not 1 <= value <= 100_000:
+            raise ConfigError(f"{name}: [pages] {key} must be between 1 and 100000, not {value}")
+        values[_PAGE_KEYS[key]] = value
+    types = dict(DEFAULT_TYPES)
+    table = _expect(f"{name}: [types]", data.get("types", {}), dict)
+    for type_, settings in table.items():
+        if type_ not in ENTITY_TYPES:
+            raise ConfigError(f"{name}: unknown entity type [types.{type_}]; expected one of {', '.join(ENTITY_TYPES)}")
+        settings = _expect(f"{name}: [types.{type_}]", settings, dict)
+        current = types[type_]
+        for key, value in settings.items():
+            if key not in ("label", "color", "dark_color"):
+                raise ConfigError(f"{name}: unknown key '{key}' in [types.{type_}]; known keys: label, color, dark_color")
+            value = _expect(f"{name}: [types.{type_}] {key}", value, str)
+            if key != "label" and not _COLOR.match(value):
+                raise ConfigError(f"{name}: [types.{type_}] {key} is not a CSS colour: {value!r}")
+            current = replace(current, **{key: value})
+        types[type_] = current
+    values["types"] = types
+    if "base_url" in values and values["base_url"] and not re.match(r"^https?://", values["base_url"]):
+        raise ConfigError(f"{name}: [site] base_url must start with http:// or https://")
+    return Config(**values)
+
+
+def config_fields() -> list[str]:
+    """Return the names of all settings (for documentation and tests)."""
+    return [f.name for f in fields(Config)]

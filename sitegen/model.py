@@ -1,0 +1,215 @@
+"""The data that flows between stages: documents, mentions, entities, corpus.
+
+Everything here is plain data (frozen dataclasses and tuples), so documents can
+be parsed in separate processes and cached, and the corpus can be rebuilt from
+any set of documents.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from sitegen.errors import Diagnostic
+
+#: Entity types in the order they are shown, with their default labels.
+ENTITY_TYPES: tuple[str, ...] = ("PER", "LOC", "ORG", "MISC")
+
+
+def normalise(name: str) -> str:
+    """Return a name's identity: NFC, white space collapsed, case folded."""
+    normal = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    return unicodedata.normalize("NFC", normal)
+
+
+def entity_key(type_: str, name: str) -> tuple[str, str]:
+    """Return the identity of an entity: its type and its normalised name."""
+    return (type_, normalise(name))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One tagged span such as ``[PER Alan Garcia  ]``."""
+
+    type: str
+    """Entity type as written in the source, upper-cased: PER, LOC, ORG or MISC."""
+    text: str
+    """Surface text between the type and the closing bracket, trimmed."""
+    line: int
+    """1-based source line of the opening bracket."""
+    col: int
+    """1-based source column (characters) of the opening bracket."""
+    paragraph: str = ""
+    """Anchor id of the block holding it: ``par3``, ``header`` or ``signature``."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Return the identity of the entity this mention names."""
+        return entity_key(self.type, self.text)
+
+
+@dataclass(frozen=True)
+class TagRef:
+    """A link to a tag page written in the source, such as the TAGS links."""
+
+    name: str
+    """Tag name, e.g. ``PREL``."""
+    line: int
+    """1-based source line of the link."""
+    col: int
+    """1-based source column of the link."""
+
+
+#: Running text: strings, mentions and tag links in source order; "\n" ends a line.
+Segments = tuple["str | Mention | TagRef", ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A numbered (or implied) paragraph of a document body."""
+
+    anchor: str
+    """Unique element id, ``par3``; a repeated number gets ``par3-2``."""
+    number: str
+    """Number as written in the source (``3``), or the implied position."""
+    text: Segments
+    """The paragraph's text."""
+    line: int
+    """1-based source line where the paragraph starts."""
+    heading: Segments = ()
+    """Section heading written just before the paragraph's anchor, if any."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """Fields of a cable header; any of them may be empty."""
+
+    classification: str = ""
+    """Normalised classification, e.g. ``CONFIDENTIAL``."""
+    origin: str = ""
+    """Sending post, e.g. ``LIMA``."""
+    number: str = ""
+    """Cable number at that post, e.g. ``001669``."""
+    caveats: str = ""
+    """Handling caveats and routing between the number and E.O., e.g. ``NOFORN SIPDIS``."""
+    decl: str = ""
+    """Declassification date as written, e.g. ``2019/11/25``."""
+    tags: tuple[str, ...] = ()
+    """TAGS in source order, e.g. ``('PREL', 'PGOV')``."""
+    subject: str = ""
+    """SUBJECT text."""
+    classified_by: str = ""
+    """CLASSIFIED BY text."""
+    reason: str = ""
+    """REASON text."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed source file."""
+
+    source: str
+    """Path of the source relative to the content folder, with ``/`` separators."""
+    title: str
+    """Title shown in lists: the subject, the first line or the file name."""
+    header: Header | None
+    """Cable header fields, or None for plain tagged text."""
+    header_text: Segments
+    """The raw header line as running text (shown under the metadata)."""
+    paragraphs: tuple[Paragraph, ...]
+    """Body paragraphs in source order."""
+    signature: Segments
+    """The signer's name from the last line, if one was recognised."""
+    date: str
+    """Best known date, ``YYYY-MM-DD``, ``YYYY`` or empty."""
+    year: str
+    """Year used for browsing, or empty when unknown."""
+    mentions: tuple[Mention, ...]
+    """Every mention in source order, header and signature included."""
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
+    """Warnings found while parsing."""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """Where one entity occurs in one document."""
+
+    doc: int
+    """Index of the document in ``Corpus.documents``."""
+    paragraphs: tuple[tuple[str, int], ...]
+    """Anchor ids of the blocks that mention it, with the mention count in each."""
+
+    @property
+    def mentions(self) -> int:
+        """Return the number of mentions in this document."""
+        return sum(count for _, count in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An entity of the corpus index: all mentions with one identity."""
+
+    key: tuple[str, str]
+    """Identity: type and normalised name."""
+    name: str
+    """Display name: the most frequent surface form."""
+    forms: tuple[tuple[str, int], ...]
+    """Surface forms with their counts, most frequent first."""
+    occurrences: tuple[Occurrence, ...]
+    """The documents that mention it, in corpus order."""
+    mention_count: int
+    """Number of mentions in the whole corpus."""
+    related: tuple[tuple[tuple[str, str], int], ...]
+    """Entities mentioned in the same paragraphs, with counts, most frequent first."""
+
+    @property
+    def type(self) -> str:
+        """Return the entity type."""
+        return self.key[0]
+
+    @property
+    def doc_count(self) -> int:
+        """Return the number of documents that mention it."""
+        return len(self.occurrences)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Documents that share a tag, an origin, a classification or a year."""
+
+    kind: str
+    """``tag``, ``origin``, ``classification`` or ``year``."""
+    key: str
+    """Normalised name: the identity of the group."""
+    name: str
+    """Display name: the most frequent spelling."""
+    docs: tuple[int, ...]
+    """Indices of its documents in ``Corpus.documents``."""
+
+
+#: The ways documents are grouped, in the order they are shown.
+GROUP_KINDS: tuple[str, ...] = ("tag", "origin", "classification", "year")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The index over all documents that every page is rendered from."""
+
+    documents: tuple[Document, ...]
+    """Documents in site order (newest first, then by path)."""
+    entities: dict[tuple[str, str], Entity]
+    """Entities by key, in display order (type, then name)."""
+    groups: dict[str, dict[str, Group]]
+    """Groups by kind (see GROUP_KINDS), then by key, in display order."""
+
+
+def plain_text(segments: "Segments | list") -> str:
+    """Return running text with its markup removed: mentions and tags as their words."""
+    parts = []
+    for seg in segments:
+        if isinstance(seg, str):
+            parts.append(seg)
+        elif isinstance(seg, Mention):
+            parts.append(seg.text)
+        elif isinstance(seg, TagRef):
+            parts.append(seg.name)
+    return "".join(parts)

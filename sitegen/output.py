@@ -1,0 +1,91 @@
+"""Writing the site: a staging folder swapped into place, so a failed build changes nothing."""
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+from sitegen.errors import OutputError
+
+MARKER = ".sitegen"
+_MARKER_TEXT = "This folder was written by sitegen and is replaced by each build.\n"
+
+
+def check_output(output: Path, content: Path) -> None:
+    """Refuse an output folder that a build could damage: the content, its parent, or a stranger's folder."""
+    out, src = output.resolve(), content.resolve()
+    if out == src or out in src.parents:
+        raise OutputError(f"output folder {output} contains the content folder {content}; choose another --output")
+    if src in out.parents and out.parent != src.parent:
+        raise OutputError(f"output folder {output} is inside the content folder {content}; choose another --output")
+    if out == Path.home().resolve() or out == Path(out.anchor):
+        raise OutputError(f"refusing to use {output} as the output folder")
+    if out.exists():
+        if not out.is_dir():
+            raise OutputError(f"output {output} exists and is not a folder")
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise OutputError(
+                f"output folder {output} is not empty and was not written by sitegen;"
+                " empty it or choose another --output")
+
+
+def safe_path(root: Path, relative: str) -> Path:
+    """Return root/relative, refusing any path that would leave root."""
+    rel = PurePosixPath(relative)
+    if rel.is_absolute() or any(part in ("", ".", "..") for part in rel.parts) or "\\" in relative:
+        raise OutputError(f"refusing to write outside the output folder: {relative!r}")
+    return root.joinpath(*rel.parts)
+
+
+class Staging:
+    """A temporary folder beside the output that receives one build."""
+
+    def __init__(self, root: Path) -> None:
+        """Use ``root`` as the staging folder."""
+        self.root = root
+        self.count = 0
+        self._dirs: set[Path] = set()
+
+    def write(self, relative: str, data: str | bytes) -> None:
+        """Write one file of the site."""
+        path = safe_path(self.root, relative)
+        if path.parent not in self._dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(path.parent)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        path.write_bytes(data)
+        self.count += 1
+
+    def copy_tree(self, source: Path, relative: str) -> None:
+        """Copy a folder of static files into the site."""
+        if source.is_dir():
+            for file in sorted(source.rglob("*")):
+                if file.is_file() and not file.name.startswith("."):
+                    self.write(f"{relative}/{file.relative_to(source).as_posix()}", file.read_bytes())
+
+
+@contextmanager
+def staged_output(output: Path) -> Iterator[Staging]:
+    """Yield a staging folder; on success swap it into ``output``, on failure discard it."""
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.parent / f".{output.name}.sitegen-tmp-{os.getpid()}"
+    old = output.parent / f".{output.name}.sitegen-old-{os.getpid()}"
+    for leftover in (tmp, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    tmp.mkdir()
+    try:
+        staging = Staging(tmp)
+        yield staging
+        (tmp / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if output.exists():
+        output.rename(old)
+    tmp.rename(output)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,453 @@
+"""Corpus -> Pages: what every page shows, as plain data for the templates.
+
+Each function returns Page objects (output path, template name, context).
+Every link in a context is already relative to the page it is on, so the
+templates only print values.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterator
+
+from sitegen.config import Config
+from sitegen.corpus import mention_counts, top_entities
+from sitegen.html import EntityInfo, FragmentRenderer, plural, snippet
+from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Corpus, Document, Entity, Occurrence, Segments
+from sitegen.urls import Urls, document_paths, relative_url
+
+GROUP_TITLES = {"tag": "Tags", "origin": "Origins", "classification": "Classifications",
+                "year": "Years"}
+GROUP_SINGULAR = {"tag": "Tag", "origin": "Origin", "classification": "Classification",
+                  "year": "Year"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output page before rendering."""
+
+    path: str
+    """Output path relative to the site root."""
+    template: str
+    """Template file name."""
+    context: dict[str, Any]
+    """Values the template prints; see each page function for its keys."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link as the templates print it."""
+
+    href: str
+    """Relative link; empty for a value that links nowhere."""
+    text: str
+    """Link text."""
+    current: bool = False
+    """True when the link points at the page it is on."""
+    count: int | None = None
+    """A number shown beside the link, such as a mention count."""
+    kind: str = ""
+    """Entity type in lower case, for styling links to entities."""
+
+
+@dataclass(frozen=True)
+class DocRow:
+    """One document in a list of documents."""
+
+    href: str
+    title: str
+    origin: str
+    date: str
+    classification: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Links between the pages of a paginated list."""
+
+    page: int
+    pages: int
+    links: tuple[Link, ...]
+    prev: str = ""
+    next: str = ""
+
+
+@dataclass
+class Site:
+    """Everything pages are computed from: corpus, configuration and paths."""
+
+    corpus: Corpus
+    config: Config
+    urls: Urls = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Assign output paths to the documents."""
+        self.urls = Urls(document_paths([d.source for d in self.corpus.documents]))
+
+    @cached_property
+    def entity_paths(self) -> dict[tuple[str, str], str]:
+        """Return the output path of every entity page."""
+        return {key: self.urls.entity(key) for key in self.corpus.entities}
+
+    @cached_property
+    def entity_info(self) -> dict[tuple[str, str], EntityInfo]:
+        """Return what a mention needs to know about each entity."""
+        types = self.config.types
+        return {key: EntityInfo(self.entity_paths[key], types[e.type].label, e.name,
+                                e.doc_count, e.mention_count)
+                for key, e in self.corpus.entities.items()}
+
+    @cached_property
+    def doc_index(self) -> dict[str, int]:
+        """Return the position of each document by source path."""
+        return {d.source: i for i, d in enumerate(self.corpus.documents)}
+
+    def fragments(self, path: str) -> FragmentRenderer:
+        """Return a renderer of running text for the page at ``path``."""
+        return FragmentRenderer(
+            lambda to, frag="": relative_url(path, to, frag),
+            self.entity_info.get,
+            lambda tag: self.urls.group("tag", tag),
+        )
+
+    def common(self, path: str, title: str, description: str = "") -> dict[str, Any]:
+        """Return the context every page has: site title, navigation, assets, types."""
+        link = lambda to: relative_url(path, to)  # noqa: E731
+        nav = [Link(link(self.urls.home()), "Documents"), Link(link(self.urls.entities()), "Entities")]
+        nav += [Link(link(self.urls.group_index(kind)), GROUP_TITLES[kind]) for kind in GROUP_KINDS]
+        nav = [Link(n.href, n.text, n.href == link(path)) for n in nav]
+        return {
+            "site_title": self.config.title,
+            "page_title": title,
+            "description": description or f"{title} — {self.config.title}",
+            "home_href": link(self.urls.home()),
+            "nav": nav,
+            "css_href": link(self.urls.asset("style.css")),
+            "js_href": link(self.urls.asset("sitegen.js")),
+            "types": [(t.lower(), self.config.types[t]) for t in ENTITY_TYPES],
+        }
+
+    def doc_row(self, path: str, index: int, note: str = "") -> DocRow:
+        """Return a document as a row of a list on the page at ``path``."""
+        doc = self.corpus.documents[index]
+        header = doc.header
+        return DocRow(
+            href=relative_url(path, self.urls.document(doc.source)),
+            title=doc.title,
+            origin=header.origin if header else "",
+            date=doc.date,
+            classification=header.classification if header else "",
+            note=note,
+        )
+
+
+def pager(path_of: Any, path: str, page: int, pages: int) -> Pager:
+    """Return the links between the pages of a list."""
+    links = tuple(Link(relative_url(path, path_of(n)), str(n), n == page) for n in range(1, pages + 1))
+    return Pager(
+        page=page,
+        pages=pages,
+        links=links if pages <= 30 else _window(links, page),
+        prev=relative_url(path, path_of(page - 1)) if page > 1 else "",
+        next=relative_url(path, path_of(page + 1)) if page < pages else "",
+    )
+
+
+def _window(links: tuple[Link, ...], page: int) -> tuple[Link, ...]:
+    """Return the first, last and nearby page links of a long pager."""
+    keep = {1, len(links), *range(max(1, page - 3), min(len(links), page + 3) + 1)}
+    return tuple(links[n - 1] for n in sorted(keep))
+
+
+def pages_of(count: int, size: int) -> int:
+    """Return the number of pages a list of ``count`` items needs."""
+    return max(1, math.ceil(count / size))
+
+
+def home_pages(site: Site) -> Iterator[Page]:
+    """Yield the home page: the corpus in figures and the list of documents, paginated.
+
+    Context: figures, top (Links), rows (DocRows), pager, plus common keys.
+    """
+    corpus, size = site.corpus, site.config.documents_per_page
+    total = pages_of(len(corpus.documents), size)
+    for page in range(1, total + 1):
+        path = site.urls.home(page)
+        title = site.config.title if page == 1 else f"{site.config.title} — page {page}"
+        context = site.common(path, title, f"{len(corpus.documents):,} documents and their entities")
+        if page == 1:
+            per_type = mention_counts(corpus)
+            context["figures"] = [Link(relative_url(path, site.urls.entity_type(t)),
+                                       site.config.types[t].label, count=per_type[t])
+                                  for t in ENTITY_TYPES]
+            context["document_count"] = len(corpus.documents)
+            context["entity_count"] = len(corpus.entities)
+            context["top"] = _entity_links(site, path, top_entities(corpus, site.config.top_entities))
+        start = (page - 1) * size
+        context["rows"] = [site.doc_row(path, i) for i in range(start, min(start + size, len(corpus.documents)))]
+        context["pager"] = pager(site.urls.home, path, page, total)
+        yield Page(path, "home.html", context)
+
+
+def _entity_links(site: Site, path: str, entities: list[Entity]) -> list[Link]:
+    """Return links to entity pages, with mention counts."""
+    return [Link(relative_url(path, site.entity_paths[e.key]), e.name, count=e.mention_count,
+                 kind=e.type.lower()) for e in entities]
+
+
+def document_page(site: Site, index: int) -> Page:
+    """Return one document's page.
+
+    Context: doc, meta (label, Links), header_html, paragraphs (anchor, number,
+    heading_html, html), signature_html, panel (type label, css, Links), prev,
+    next, plus common keys.
+    """
+    corpus = site.corpus
+    doc = corpus.documents[index]
+    path = site.urls.document(doc.source)
+    frag = site.fragments(path)
+    context = site.common(path, doc.title, _describe(doc))
+    context["doc"] = doc
+    context["meta"] = _metadata(site, doc, path)
+    context["header_html"] = frag.text(doc.header_text) if doc.header_text else ""
+    context["paragraphs"] = [
+        {"anchor": p.anchor, "number": p.number,
+         "heading_html": frag.text(p.heading) if p.heading else "", "html": frag.text(p.text)}
+        for p in doc.paragraphs]
+    context["signature_html"] = frag.text(doc.signature) if doc.signature else ""
+    context["panel"] = _entity_panel(site, doc, path)
+    context["prev"] = site.doc_row(path, index - 1) if index > 0 else None
+    context["next"] = site.doc_row(path, index + 1) if index + 1 < len(corpus.documents) else None
+    return Page(path, "document.html", context)
+
+
+def _describe(doc: Document) -> str:
+    """Return a one-line description of a document for its meta tag."""
+    parts = [doc.title]
+    if doc.header and doc.header.origin:
+        parts.append(f"from {doc.header.origin}")
+    if doc.date:
+        parts.append(doc.date)
+    return ", ".join(parts)
+
+
+def _metadata(site: Site, doc: Document, path: str) -> list[tuple[str, list[Link]]]:
+    """Return the metadata block: each field with its value or its links."""
+    urls, header = site.urls, doc.header
+    def group(kind: str, name: str) -> Link:
+        return Link(relative_url(path, urls.group(kind, name)), name)
+    rows: list[tuple[str, list[Link]]] = []
+    if header:
+        if header.classification:
+            rows.append(("Classification", [group("classification", header.classification)]))
+        if header.origin:
+            rows.append(("Origin", [group("origin", header.origin)]))
+        if header.number:
+            rows.append(("Number", [Link("", header.number)]))
+    if doc.date:
+        rows.append(("Date", [group("year", doc.year) if doc.year == doc.date else Link("", doc.date)]))
+    if doc.year and doc.year != doc.date:
+        rows.append(("Year", [group("year", doc.year)]))
+    if header:
+        if header.tags:
+            rows.append(("Tags", [group("tag", t) for t in header.tags]))
+        for label, value in (("Caveats", header.caveats), ("Declassify on", header.decl),
+                             ("Subject", header.subject), ("Classified by", header.classified_by),
+                             ("Reason", header.reason)):
+            if value:
+                rows.append((label, [Link("", value)]))
+    rows.append(("Source file", [Link("", doc.source)]))
+    return rows
+
+
+def _entity_panel(site: Site, doc: Document, path: str) -> list[tuple[str, str, list[Link]]]:
+    """Return the side panel: the document's entities by type, with mention counts."""
+    counts: dict[tuple[str, str], int] = {}
+    for mention in doc.mentions:
+        counts[mention.key] = counts.get(mention.key, 0) + 1
+    panel = []
+    for type_ in ENTITY_TYPES:
+        keys = [k for k in counts if k[0] == type_]
+        keys.sort(key=lambda k: (-counts[k], site.corpus.entities[k].name.casefold(), k))
+        links = [Link(relative_url(path, site.entity_paths[k]), site.corpus.entities[k].name,
+                      count=counts[k], kind=type_.lower()) for k in keys]
+        if links:
+            panel.append((site.config.types[type_].label, type_.lower(), links))
+    return panel
+
+
+def entity_pages(site: Site, entity: Entity) -> Iterator[Page]:
+    """Yield an entity's pages: its documents with paragraph snippets, paginated.
+
+    Context: entity, type_label, type_css, type_href, forms, related (Links),
+    docs (row, places: list of (href, label, snippet, count)), pager, plus common keys.
+    """
+    size = site.config.entity_documents_per_page
+    total = pages_of(entity.doc_count, size)
+    label = site.config.types[entity.type].label
+    for page in range(1, total + 1):
+        path = site.urls.entity(entity.key, page)
+        title = f"{entity.name} ({label})" + (f" — page {page}" if page > 1 else "")
+        context = site.common(path, title, f"{label} {entity.name}: "
+                              f"{plural(entity.doc_count, 'document')}, {plural(entity.mention_count, 'mention')}")
+        context.update(
+            entity=entity, type_label=label, type_css=entity.type.lower(),
+            type_href=relative_url(path, site.urls.entity_type(entity.type)),
+            forms=", ".join(f"{form} ({count})" for form, count in entity.forms[:12]),
+            related=[Link(relative_url(path, site.entity_paths[k]), site.corpus.entities[k].name,
+                          count=n, kind=k[0].lower()) for k, n in entity.related],
+            docs=[_occurrence(site, path, entity, occ)
+                  for occ in entity.occurrences[(page - 1) * size: page * size]],
+            pager=pager(lambda n: site.urls.entity(entity.key, n), path, page, total),
+        )
+        yield Page(path, "entity.html", context)
+
+
+def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence) -> dict[str, Any]:
+    """Return one document on an entity page, with a snippet per paragraph."""
+    doc = site.corpus.documents[occ.doc]
+    doc_path = site.urls.document(doc.source)
+    blocks = _blocks(doc)
+    places = []
+    for block, count in occ.paragraphs:
+        label = {"header": "Header", "signature": "Signature"}.get(block, f"¶ {block[3:]}")
+        places.append((relative_url(path, doc_path, block), label,
+                       snippet(blocks.get(block, ()), entity.key), count))
+    return {"row": site.doc_row(path, occ.doc, plural(occ.mentions, "mention")), "places": places}
+
+
+def _blocks(doc: Document) -> dict[str, Segments]:
+    """Return a document's running text by block id."""
+    blocks: dict[str, Segments] = {"header": doc.header_text, "signature": doc.signature}
+    for par in doc.paragraphs:
+        blocks[par.anchor] = par.heading + ("\n",) + par.text if par.heading else par.text
+    return blocks
+
+
+def entities_page(site: Site) -> Page:
+    """Return the index of all entity types with their most-mentioned entities.
+
+    Context: sections (label, css, count, href, top_href, Links), plus common keys.
+    """
+    path = site.urls.entities()
+    context = site.common(path, "Entities", "Every person, place, organisation and other entity")
+    counts = mention_counts(site.corpus)
+    context["sections"] = [
+        {"label": site.config.types[t].label, "css": t.lower(), "type": t, "count": counts[t],
+         "href": relative_url(path, site.urls.entity_type(t)),
+         "top_href": relative_url(path, site.urls.entity_type_top(t)),
+         "top": _entity_links(site, path, top_entities(site.corpus, 10, t))}
+        for t in ENTITY_TYPES]
+    return Page(path, "entities.html", context)
+
+
+def entity_type_pages(site: Site, type_: str) -> Iterator[Page]:
+    """Yield the A-Z index of one entity type, paginated, with a letter index.
+
+    Context: type_label, type_css, letters (Links), groups (letter, Links),
+    top_href, pager, plus common keys.
+    """
+    entities = [e for e in site.corpus.entities.values() if e.type == type_]
+    size = site.config.entities_per_page
+    total = pages_of(len(entities), size)
+    label = site.config.types[type_].label
+    first_page: dict[str, int] = {}
+    for i, entity in enumerate(entities):
+        first_page.setdefault(_letter(entity.name), i // size + 1)
+    for page in range(1, total + 1):
+        path = site.urls.entity_type(type_, page)
+        context = site.common(path, f"{label}: A–Z" + (f" — page {page}" if page > 1 else ""),
+                              f"Every {label.lower()} in the archive, A to Z")
+        groups: dict[str, list[Link]] = {}
+        for entity in entities[(page - 1) * size: page * size]:
+            groups.setdefault(_letter(entity.name), []).append(
+                Link(relative_url(path, site.entity_paths[entity.key]), entity.name,
+                     count=entity.mention_count, kind=entity.type.lower()))
+        context.update(
+            type_label=label, type_css=type_.lower(), count=len(entities),
+            letters=[Link(relative_url(path, site.urls.entity_type(type_, n), f"letter-{_letter_id(l)}"), l)
+                     for l, n in first_page.items()],
+            groups=[(letter, _letter_id(letter), links) for letter, links in groups.items()],
+            top_href=relative_url(path, site.urls.entity_type_top(type_)),
+            pager=pager(lambda n: site.urls.entity_type(type_, n), path, page, total),
+        )
+        yield Page(path, "entity_type.html", context)
+
+
+def _letter(name: str) -> str:
+    """Return the index letter of a name: A-Z, or # for anything else."""
+    first = name[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+def _letter_id(letter: str) -> str:
+    """Return the element id part of an index letter."""
+    return letter.lower() if letter != "#" else "other"
+
+
+def entity_top_page(site: Site, type_: str) -> Page:
+    """Return the most-mentioned entities of one type.
+
+    Context: type_label, type_css, az_href, top (Links), plus common keys.
+    """
+    path = site.urls.entity_type_top(type_)
+    label = site.config.types[type_].label
+    context = site.common(path, f"{label}: most mentioned", f"The most-mentioned {label.lower()} entities")
+    context.update(type_label=label, type_css=type_.lower(),
+                   az_href=relative_url(path, site.urls.entity_type(type_)),
+                   top=_entity_links(site, path, top_entities(site.corpus, 100, type_)))
+    return Page(path, "entity_top.html", context)
+
+
+def group_pages(site: Site, kind: str, key: str) -> Iterator[Page]:
+    """Yield one tag's (origin's, classification's, year's) list of documents, paginated.
+
+    Context: kind_label, name, index_href, count, rows, pager, plus common keys.
+    """
+    group = site.corpus.groups[kind][key]
+    size = site.config.documents_per_page
+    total = pages_of(len(group.docs), size)
+    for page in range(1, total + 1):
+        path = site.urls.group(kind, key, page)
+        title = f"{GROUP_SINGULAR[kind]}: {group.name}" + (f" — page {page}" if page > 1 else "")
+        context = site.common(path, title, f"{plural(len(group.docs), 'document')} with {kind} {group.name}")
+        context.update(
+            kind_label=GROUP_SINGULAR[kind], name=group.name, count=len(group.docs),
+            index_href=relative_url(path, site.urls.group_index(kind)),
+            rows=[site.doc_row(path, i) for i in group.docs[(page - 1) * size: page * size]],
+            pager=pager(lambda n: site.urls.group(kind, key, n), path, page, total),
+        )
+        yield Page(path, "group.html", context)
+
+
+def group_index_page(site: Site, kind: str) -> Page:
+    """Return the list of every tag (origin, classification, year) with counts.
+
+    Context: kind_title, groups (Links), plus common keys.
+    """
+    path = site.urls.group_index(kind)
+    context = site.common(path, GROUP_TITLES[kind], f"Documents by {kind}")
+    context.update(kind_title=GROUP_TITLES[kind], groups=[
+        Link(relative_url(path, site.urls.group(kind, g.key)), g.name, count=len(g.docs))
+        for g in site.corpus.groups[kind].values()])
+    return Page(path, "group_index.html", context)
+
+
+def all_pages(site: Site) -> Iterator[Page]:
+    """Yield every page of the site, in a fixed order."""
+    yield from home_pages(site)
+    for index in range(len(site.corpus.documents)):
+        yield document_page(site, index)
+    yield entities_page(site)
+    for type_ in ENTITY_TYPES:
+        yield from entity_type_pages(site, type_)
+        yield entity_top_page(site, type_)
+    for entity in site.corpus.entities.values():
+        yield from entity_pages(site, entity)
+    for kind in GROUP_KINDS:
+        yield group_index_page(site, kind)
+        for key in site.corpus.groups[kind]:
+            yield from group_pages(site, kind, key)
+

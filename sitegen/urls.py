@@ -1,0 +1,129 @@
+"""Every output path and link of the site, computed in one place.
+
+Paths are relative to the output folder with ``/`` separators; links between
+pages are always relative, so a site works under any sub-path and from disk.
+Slugs are safe on every file system: lower-case ASCII letters, digits and
+hyphens, never a reserved Windows name, and distinct keys never share a slug
+(a name that cannot be spelled that way gets a hash of its key).
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from sitegen.model import normalise
+
+_PURE = re.compile(r"[a-z0-9_]+(?: [a-z0-9_]+)*")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_RESERVED = {"con", "prn", "aux", "nul", "index",
+             *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_MAX_SLUG = 64
+_GROUP_DIRS = {"tag": "tag", "origin": "origin", "classification": "classification", "year": "year"}
+_GROUP_INDEXES = {"tag": "tags", "origin": "origins", "classification": "classifications", "year": "years"}
+
+
+def slugify(name: str) -> str:
+    """Return the file-name slug of a name; distinct normalised names give distinct slugs."""
+    key = normalise(name)
+    if _PURE.fullmatch(key) and len(key) <= _MAX_SLUG and key not in _RESERVED:
+        return key.replace(" ", "-")
+    ascii_ = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+    readable = _NOT_SLUG.sub("-", ascii_).strip("-")[:_MAX_SLUG - 16].strip("-")
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{readable or 'x'}--{digest}"
+
+
+def paginate(path: str, page: int) -> str:
+    """Return the path of page ``page`` (1-based) of a paginated page."""
+    if page <= 1:
+        return path
+    stem, ext = posixpath.splitext(path)
+    return f"{stem}.{page}{ext}"
+
+
+def document_paths(sources: list[str]) -> dict[str, str]:
+    """Return the output path of each source document.
+
+    Folders are kept; each part is slugged. Sources that differ only in case
+    or Unicode form would share a path; all but the first (by path) then get a
+    hash of the exact source path instead.
+    """
+    paths: dict[str, str] = {}
+    taken: set[str] = set()
+    for source in sorted(sources):
+        parts = PurePosixPath(source).parts
+        stem = posixpath.splitext(parts[-1])[0] if parts else source
+        path = "doc/" + "/".join([slugify(p) for p in parts[:-1]] + [slugify(stem)]) + ".html"
+        if path in taken:
+            digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+            path = f"{path[:-5]}--{digest}.html"
+        taken.add(path)
+        paths[source] = path
+    return paths
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Output paths of every page of one site."""
+
+    documents: dict[str, str]
+    """Output path of each document, by source path (from document_paths)."""
+
+    @staticmethod
+    def home(page: int = 1) -> str:
+        """Return the path of the home page (and its later pages)."""
+        return paginate("index.html", page)
+
+    def document(self, source: str) -> str:
+        """Return the path of a document's page."""
+        return self.documents[source]
+
+    @staticmethod
+    def entity(key: tuple[str, str], page: int = 1) -> str:
+        """Return the path of an entity's page."""
+        return paginate(f"entity/{key[0].lower()}/{slugify(key[1])}.html", page)
+
+    @staticmethod
+    def entities() -> str:
+        """Return the path of the index of all entities."""
+        return "entities/index.html"
+
+    @staticmethod
+    def entity_type(type_: str, page: int = 1) -> str:
+        """Return the path of the A-Z index of one entity type."""
+        return paginate(f"entities/{type_.lower()}.html", page)
+
+    @staticmethod
+    def entity_type_top(type_: str) -> str:
+        """Return the path of the most-mentioned view of one entity type."""
+        return f"entities/{type_.lower()}-top.html"
+
+    @staticmethod
+    def group(kind: str, key: str, page: int = 1) -> str:
+        """Return the path of one tag, origin, classification or year."""
+        return paginate(f"{_GROUP_DIRS[kind]}/{slugify(key)}.html", page)
+
+    @staticmethod
+    def group_index(kind: str) -> str:
+        """Return the path of the list of all groups of one kind."""
+        return f"browse/{_GROUP_INDEXES[kind]}.html"
+
+    @staticmethod
+    def asset(name: str) -> str:
+        """Return the path of a theme's static file."""
+        return f"assets/{name}"
+
+
+def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:
+    """Return the relative link from one output page to another, percent-encoded.
+
+    Output paths never contain ``..``, so climbing to the site root and down
+    again is always right, whatever sub-path the site is served under.
+    """
+    url = "../" * from_path.count("/") + quote(to_path, safe="/")
+    return f"{url}#{quote(fragment, safe='')}" if fragment else url
