@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from sitegen.cable import parse_document
 from sitegen.config import Config
 from sitegen.corpus import build_corpus
-from sitegen.errors import Diagnostic, SitegenError, SourceError
+from sitegen.errors import ConfigError, Diagnostic, SourceError
 from sitegen.model import Document
 from sitegen.output import check_output, staged_output
 from sitegen.pages import Site, all_pages
@@ -109,7 +109,7 @@ def build(config: Config, content: Path, output: Path,
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     if not content.is_dir():
-        raise SitegenError(f"content folder {content} does not exist")
+        raise ConfigError(f"content folder {content} does not exist; pass --content DIR")
     check_output(output, content)
     theme = find_theme(config.theme, config.root)
     env = make_environment(theme, config.root / config.templates)

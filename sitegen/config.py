@@ -25,7 +25,7 @@ class EntityType:
 
 DEFAULT_TYPES: dict[str, EntityType] = {
     "PER": EntityType("Person", "#8a3ffc", "#c6a8ff"),
-    "LOC": EntityType("Place", "#0f6e3a", "#6fdc9c"),
+    "LOC": EntityType("Location", "#0f6e3a", "#6fdc9c"),
     "ORG": EntityType("Organisation", "#0b5cad", "#8ec5ff"),
     "MISC": EntityType("Other", "#9a4a00", "#ffb877"),
 }

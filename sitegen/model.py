@@ -40,11 +40,13 @@ class Mention:
     """1-based source column (characters) of the opening bracket."""
     paragraph: str = ""
     """Anchor id of the block holding it: ``par3``, ``header`` or ``signature``."""
+    key: tuple[str, str] = field(default=("", ""), compare=False, repr=False)
+    """Identity of the entity it names; derived from type and text."""
 
-    @property
-    def key(self) -> tuple[str, str]:
-        """Return the identity of the entity this mention names."""
-        return entity_key(self.type, self.text)
+    def __post_init__(self) -> None:
+        """Derive the entity key once, since every stage asks for it."""
+        if not self.key[0]:
+            object.__setattr__(self, "key", entity_key(self.type, self.text))
 
 
 @dataclass(frozen=True)

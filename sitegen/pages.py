@@ -177,6 +177,7 @@ def home_pages(site: Site) -> Iterator[Page]:
         path = site.urls.home(page)
         title = site.config.title if page == 1 else f"{site.config.title} — page {page}"
         context = site.common(path, title, f"{len(corpus.documents):,} documents and their entities")
+        context["figures"] = None
         if page == 1:
             per_type = mention_counts(corpus)
             context["figures"] = [Link(relative_url(path, site.urls.entity_type(t)),

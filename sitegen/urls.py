@@ -19,6 +19,7 @@ from urllib.parse import quote
 from sitegen.model import normalise
 
 _PURE = re.compile(r"[a-z0-9_]+(?: [a-z0-9_]+)*")
+_URL_SAFE = re.compile(r"[A-Za-z0-9_./-]*")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _RESERVED = {"con", "prn", "aux", "nul", "index",
              *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -125,5 +126,5 @@ def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:
     Output paths never contain ``..``, so climbing to the site root and down
     again is always right, whatever sub-path the site is served under.
     """
-    url = "../" * from_path.count("/") + quote(to_path, safe="/")
+    url = "../" * from_path.count("/") + (to_path if _URL_SAFE.fullmatch(to_path) else quote(to_path, safe="/"))
     return f"{url}#{quote(fragment, safe='')}" if fragment else url

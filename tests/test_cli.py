@@ -1,0 +1,157 @@
+"""The command line as a user runs it: messages, exit codes, output handling."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+SEED = ROOT / "seeds" / "000_1c6c8d2b3d4bc68e.txt"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run ``python -m sitegen`` in ``cwd`` and capture its output."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Return a project folder holding content/ with the sample cable."""
+    (tmp_path / "content").mkdir()
+    shutil.copy(SEED, tmp_path / "content" / "09LIMA1669.txt")
+    return tmp_path
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_version_and_help() -> None:
+    version = run("--version", cwd=ROOT)
+    assert version.returncode == 0 and version.stdout.startswith("sitegen ")
+    helped = run("build", "--help", cwd=ROOT)
+    assert helped.returncode == 0
+    for word in ("--content", "--output", "--config", "--strict", "exit status"):
+        assert word in helped.stdout
+    bare = run(cwd=ROOT)
+    assert bare.returncode == 2 and "build" in bare.stdout
+
+
+def test_build_with_defaults_writes_site_and_summary(project: Path) -> None:
+    result = run("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "index.html").is_file()
+    assert (project / "site" / "doc" / "09lima1669.html").is_file()
+    assert result.stdout.startswith("Built 1 documents, 56 entities, ")
+    assert "0 warnings in " in result.stdout
+
+
+def test_bad_files_warn_with_location_and_the_rest_builds(project: Path) -> None:
+    content = project / "content"
+    (content / "broken.txt").write_bytes(b"fine line\nunclosed [PER Alan Garcia here\ncaf\xe9\n")
+    (content / "empty.txt").write_bytes(b"")
+    (content / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    result = run("build", cwd=project)
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr
+    assert "content/broken.txt:2:10: warning: mention '[PER ' is not closed" in result.stderr
+    assert "content/broken.txt:3:4: warning: 1 byte(s) are not valid UTF-8" in result.stderr
+    assert "content/empty.txt: warning: empty file; skipped" in result.stderr
+    assert "content/binary.txt: warning: binary file" in result.stderr
+    assert "Built 2 documents" in result.stdout
+    strict = run("build", "--strict", cwd=project)
+    assert strict.returncode == 1 and "--strict" in strict.stderr
+
+
+@pytest.mark.parametrize("toml,message", [
+    ("[site]\ntitle = 3\n", "[site] title must be a str"),
+    ("[site\n", "sitegen.toml"),
+    ("[pages]\ndocuments = 0\n", "between 1 and 100000"),
+    ("[colours]\n", "unknown section or key 'colours'"),
+    ("[types.PER]\ncolor = \"red;}</style>\"\n", "is not a CSS colour"),
+])
+def test_configuration_errors_exit_2_with_a_message(project: Path, toml: str, message: str) -> None:
+    (project / "sitegen.toml").write_text(toml, encoding="utf-8")
+    result = run("build", cwd=project)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_argument_errors_exit_2(project: Path) -> None:
+    assert run("build", "--content", "missing", cwd=project).returncode == 2
+    assert run("build", "--config", "missing.toml", cwd=project).returncode == 2
+    assert run("build", "--bogus", cwd=project).returncode == 2
+
+
+def test_configuration_sets_title_labels_and_page_sizes(project: Path) -> None:
+    (project / "sitegen.toml").write_text(
+        '[site]\ntitle = "Lima cables"\noutput = "public"\n'
+        '[types.PER]\nlabel = "Human"\ncolor = "#123456"\n[pages]\ndocuments = 5\n', encoding="utf-8")
+    assert run("build", cwd=project).returncode == 0
+    html = (project / "public" / "doc" / "09lima1669.html").read_text(encoding="utf-8")
+    assert "Lima cables</title>" in html and "--per: #123456" in html
+    assert '<span class="tip-type">Human</span>' in html
+
+
+def test_refuses_to_overwrite_a_folder_it_did_not_write(project: Path) -> None:
+    (project / "precious").mkdir()
+    (project / "precious" / "thesis.doc").write_text("do not delete", encoding="utf-8")
+    result = run("build", "--output", "precious", cwd=project)
+    assert result.returncode == 2 and "not written by sitegen" in result.stderr
+    assert (project / "precious" / "thesis.doc").exists()
+    assert run("build", "--output", "content", cwd=project).returncode == 2
+
+
+def test_failed_build_keeps_the_previous_site(project: Path) -> None:
+    assert run("build", cwd=project).returncode == 0
+    before = tree(project / "site")
+    (project / "templates").mkdir()
+    (project / "templates" / "document.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{{ doc.title | nosuchfilter }}\n{% endblock %}\n', encoding="utf-8")
+    result = run("build", cwd=project)
+    assert result.returncode == 1
+    assert "document.html:3" in result.stderr and "Traceback" not in result.stderr
+    assert tree(project / "site") == before
+    assert not [p for p in project.iterdir() if "sitegen-tmp" in p.name]
+
+
+def test_template_override_replaces_the_theme_file(project: Path) -> None:
+    (project / "templates").mkdir()
+    (project / "templates" / "group_index.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p id="custom">{{ kind_title }}</p>{% endblock %}', encoding="utf-8")
+    assert run("build", cwd=project).returncode == 0
+    assert '<p id="custom">Tags</p>' in (project / "site/browse/tags.html").read_text(encoding="utf-8")
+
+
+def test_removed_documents_leave_no_stale_pages(project: Path) -> None:
+    (project / "content" / "extra.txt").write_text("Only here: [PER Zed Unique  ] .\n", encoding="utf-8")
+    assert run("build", cwd=project).returncode == 0
+    assert (project / "site/doc/extra.html").exists()
+    assert (project / "site/entity/per/zed-unique.html").exists()
+    (project / "content" / "extra.txt").unlink()
+    assert run("build", cwd=project).returncode == 0
+    assert not (project / "site/doc/extra.html").exists()
+    assert not (project / "site/entity/per/zed-unique.html").exists()
+
+
+def test_output_is_byte_identical_across_builds_folders_and_file_order(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(ROOT / "content", first / "content")
+    # Copy in reverse order so the file system lists files differently.
+    (second / "content").mkdir(parents=True)
+    for path in sorted((ROOT / "content").rglob("*.txt"), reverse=True):
+        target = second / "content" / path.relative_to(ROOT / "content")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    assert run("build", cwd=first).returncode == 0
+    assert run("build", cwd=second).returncode == 0
+    assert tree(first / "site") == tree(second / "site")
+    assert run("build", cwd=first).returncode == 0
+    assert tree(first / "site") == tree(second / "site")

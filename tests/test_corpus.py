@@ -1,0 +1,58 @@
+"""The corpus index: entity identity, display names, co-mentions, groups."""
+from __future__ import annotations
+
+import unicodedata
+
+from sitegen.cable import parse_text
+from sitegen.corpus import build_corpus
+from sitegen.model import entity_key
+
+
+def corpus_of(*texts: str):
+    return build_corpus([parse_text(f"d{i}.txt", t) for i, t in enumerate(texts)])
+
+
+def test_case_and_spacing_do_not_split_an_entity() -> None:
+    corpus = corpus_of("[LOC Peru  ] and [LOC PERU  ] .", "[LOC peru  ] and [LOC  Peru   ] .")
+    peru = corpus.entities[("LOC", "peru")]
+    assert peru.mention_count == 4 and peru.doc_count == 2
+    assert len([k for k in corpus.entities if k[0] == "LOC"]) == 1
+
+
+def test_punctuation_keeps_entities_apart() -> None:
+    corpus = corpus_of("[LOC U.S.  ] and [LOC US  ] .")
+    assert ("LOC", "u.s.") in corpus.entities and ("LOC", "us") in corpus.entities
+
+
+def test_unicode_forms_are_one_entity() -> None:
+    nfd = unicodedata.normalize("NFD", "José")
+    assert nfd != "José"
+    corpus = corpus_of(f"[PER {nfd}  ] .", "[PER José  ] .")
+    assert list(corpus.entities) == [entity_key("PER", "José")]
+
+
+def test_same_name_different_type_is_two_entities() -> None:
+    corpus = corpus_of("[ORG GOP  ] and [MISC GOP  ] .")
+    assert set(corpus.entities) == {("ORG", "gop"), ("MISC", "gop")}
+
+
+def test_display_name_is_the_most_frequent_form() -> None:
+    corpus = corpus_of("[PER ALAN GARCIA  ] [PER Alan Garcia  ] [PER Alan Garcia  ] .")
+    assert corpus.entities[("PER", "alan garcia")].name == "Alan Garcia"
+    assert corpus.entities[("PER", "alan garcia")].forms == (("Alan Garcia", 2), ("ALAN GARCIA", 1))
+
+
+def test_paragraphs_and_co_mentions_are_kept() -> None:
+    corpus = corpus_of("[PER Ann  ] met [PER Bob  ] .\n\n[PER Ann  ] left [LOC Lima  ] and [PER Ann  ] .")
+    ann = corpus.entities[("PER", "ann")]
+    assert ann.occurrences[0].paragraphs == (("par1", 1), ("par2", 2))
+    assert dict(ann.related) == {("PER", "bob"): 1, ("LOC", "lima"): 1}
+
+
+def test_documents_are_grouped_by_tag_origin_classification_and_year() -> None:
+    cable = ("<code><pre>S E C R E T LIMA 000001 DECL : 2019/01/01 TAGS : <a href='/tag/PREL_0.html'>PREL</a> "
+             "SUBJECT : X <a id='par1' href='#par1'>¶</a>1 . \nText <a href='/tag/PGOV_0.html'>PGOV</a> .\n</pre></code>")
+    corpus = corpus_of(cable)
+    assert {k: list(v) for k, v in corpus.groups.items()} == {
+        "tag": ["pgov", "prel"], "origin": ["lima"], "classification": ["secret"], "year": ["2009"]}
+    assert corpus.groups["tag"]["prel"].name == "PREL"

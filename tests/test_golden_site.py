@@ -1,0 +1,35 @@
+"""One whole expected site for a small content folder (tests/golden).
+
+Run ``pytest --update-goldens`` to rewrite tests/golden/site from the current
+output after an intended change, and review the diff.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import build_site
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Return every file under root by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_golden_site(tmp_path: Path, update_goldens: bool) -> None:
+    out = tmp_path / "site"
+    result = build_site(GOLDEN / "content", out, title="Golden archive")
+    assert [str(w) for w in result.warnings] == [
+        "notes/field notes #1.txt:3:55: warning: unknown entity type 'FOO' (expected PER, LOC, ORG or MISC);"
+        " kept as plain text"]
+    expected_dir = GOLDEN / "site"
+    if update_goldens:
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        shutil.copytree(out, expected_dir)
+        return
+    actual, expected = tree(out), tree(expected_dir)
+    assert sorted(actual) == sorted(expected), "the set of output files changed"
+    for path in expected:
+        assert actual[path].decode() == expected[path].decode(), f"{path} differs from the golden site"

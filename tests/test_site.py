@@ -1,0 +1,82 @@
+"""A built site as a reader meets it: links, mentions, tags, pages and escaping."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sitegen.build import find_sources, read_document
+from tests.conftest import ROOT, build_site
+from tests.linkcheck import check_site, scan_page
+
+
+def test_demo_site_has_no_broken_links_and_every_mention_links_both_ways(demo_site: Path) -> None:
+    result = check_site(demo_site)
+    assert result.problems == []
+    assert result.pages > 1000 and result.mentions > 4000
+
+
+def test_every_parsed_mention_is_rendered_as_a_link(demo_site: Path) -> None:
+    sources, _ = find_sources(ROOT / "content")
+    parsed = sum(len(read_document(rel, path)[0].mentions) for rel, path in sources)
+    rendered = sum(len(scan_page(p).mentions) for p in (demo_site / "doc").rglob("*.html"))
+    assert rendered == parsed
+
+
+def test_document_page_follows_the_html_contract(demo_site: Path) -> None:
+    html = (demo_site / "doc/sample/09lima1669.html").read_text(encoding="utf-8")
+    mentions = re.findall(r'<a class="m m-(\w+)" data-entity-type="(\w+)" href="([^"]+)"', html)
+    assert mentions and all(css == t.lower() and href.startswith("../../entity/") for css, t, href in mentions)
+    assert re.findall(r'<div class="par" id="(par\d+)">', html) == [f"par{i}" for i in range(1, 10)]
+    assert '<a class="permalink" href="#par3"' in html
+    assert 'href="../../tag/prel.html">PREL</a>' in html
+    assert 'href="../../origin/lima.html">LIMA</a>' in html
+    assert 'href="../../classification/confidential.html">CONFIDENTIAL</a>' in html
+    assert 'href="../../year/2009.html">2009</a>' in html
+    tip = re.search(r'>Alan Garcia<span class="tip" id="t\d+" role="tooltip">(.*?)</span></a>', html).group(1)
+    text = re.sub(r"<[^>]+>", "", tip)
+    assert text.startswith("Person Alan Garcia ") and re.search(r"\d+ documents? · \d+ mentions?$", text)
+
+
+def test_home_page_shows_figures_and_documents(demo_site: Path) -> None:
+    html = (demo_site / "index.html").read_text(encoding="utf-8")
+    assert "<dt>Documents</dt><dd>42</dd>" in html
+    assert "Most-mentioned entities" in html
+    assert html.count('<tr><td><a href="doc/') == 42
+
+
+def test_build_output_contains_no_live_reload_or_absolute_links(demo_site: Path) -> None:
+    for page in demo_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r'(href|src)="/', html), page
+
+
+def test_hostile_text_is_escaped(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "x.txt").write_text(
+        "<code><pre>S E C R E T LIMA 000001 TAGS : <a href='/tag/\"><script>alert(1)</script>_0.html'>"
+        "<img src=x onerror=alert(2)></a> SUBJECT : <script>alert(3)</script> "
+        "<a id='par1' href='#par1'>¶</a>1 . \n"
+        "[PER <script>alert(4)</script>  ] and <img src=x onerror=alert(5)> \" ' "
+        "<a href=\"javascript:alert(6)\">x</a> .\n</pre></code>", encoding="utf-8")
+    out = tmp_path / "site"
+    build_site(content, out)
+    for page in out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html, page
+        assert 'href="javascript:' not in html, page
+    assert check_site(out).problems == []
+
+
+def test_paginated_entity_pages_keep_every_document(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(7):
+        (content / f"d{i}.txt").write_text(f"Doc {i} about [LOC Peru  ] .\n", encoding="utf-8")
+    out = tmp_path / "site"
+    build_site(content, out, entity_documents_per_page=3, documents_per_page=2)
+    pages = sorted(p.name for p in (out / "entity/loc").iterdir())
+    assert pages == ["peru.2.html", "peru.3.html", "peru.html"]
+    assert sorted(p.name for p in out.glob("index*.html")) == [
+        "index.2.html", "index.3.html", "index.4.html", "index.html"]
+    assert check_site(out).problems == []
