@@ -15,7 +15,7 @@ from sitegen.config import Config
 from sitegen.corpus import mention_counts, top_entities
 from sitegen.html import EntityInfo, FragmentRenderer, plural, snippet
 from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Corpus, Document, Entity, Occurrence, Segments
-from sitegen.urls import Urls, document_paths, relative_url
+from sitegen.urls import Urls, absolute_url, document_paths, relative_url
 
 GROUP_TITLES = {"tag": "Tags", "origin": "Origins", "classification": "Classifications",
                 "year": "Years"}
@@ -127,6 +127,7 @@ class Site:
             "css_href": link(self.urls.asset("style.css")),
             "js_href": link(self.urls.asset("sitegen.js")),
             "types": [(t.lower(), self.config.types[t]) for t in ENTITY_TYPES],
+            "canonical": absolute_url(self.config.base_url, path) if self.config.base_url else "",
         }
 
     def doc_row(self, path: str, index: int, note: str = "") -> DocRow:

@@ -128,3 +128,8 @@ def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:
     """
     url = "../" * from_path.count("/") + (to_path if _URL_SAFE.fullmatch(to_path) else quote(to_path, safe="/"))
     return f"{url}#{quote(fragment, safe='')}" if fragment else url
+
+
+def absolute_url(base_url: str, path: str) -> str:
+    """Return the public address of an output path under the configured base URL."""
+    return base_url.rstrip("/") + "/" + quote(path, safe="/")

@@ -92,12 +92,13 @@ def test_argument_errors_exit_2(project: Path) -> None:
 
 def test_configuration_sets_title_labels_and_page_sizes(project: Path) -> None:
     (project / "sitegen.toml").write_text(
-        '[site]\ntitle = "Lima cables"\noutput = "public"\n'
+        '[site]\ntitle = "Lima cables"\noutput = "public"\nbase_url = "https://example.org/lima/"\n'
         '[types.PER]\nlabel = "Human"\ncolor = "#123456"\n[pages]\ndocuments = 5\n', encoding="utf-8")
     assert run("build", cwd=project).returncode == 0
     html = (project / "public" / "doc" / "09lima1669.html").read_text(encoding="utf-8")
     assert "Lima cables</title>" in html and "--per: #123456" in html
     assert '<span class="tip-type">Human</span>' in html
+    assert '<link rel="canonical" href="https://example.org/lima/doc/09lima1669.html">' in html
 
 
 def test_refuses_to_overwrite_a_folder_it_did_not_write(project: Path) -> None:
