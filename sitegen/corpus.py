@@ -1,28 +1,31 @@
-"""Documents -> Corpus: the entity index, co-mentions and document groups (pure)."""
+"""Documents -> Corpus: the entity index, co-mentions and document groups.
+
+The Corpus accumulates counts per document, so a document can be added or
+removed without rescanning the others (the live preview relies on this), and
+it materialises an Entity or a Group only when a page asks for it. Every view
+it gives is a function of the set of documents alone, never of the order in
+which they were added.
+"""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 from sitegen.model import (
-    ENTITY_TYPES, GROUP_KINDS, Corpus, Document, Entity, Group, Occurrence, TagRef,
-    normalise,
+    ENTITY_TYPES, GROUP_KINDS, Document, Entity, Group, Occurrence, TagRef, normalise,
 )
+
+Key = tuple[str, str]
 
 #: Paragraphs naming more distinct entities than this are lists, not prose;
 #: they are left out of co-mention counts, which grow with the square of it.
 MAX_CO_MENTIONS = 60
 #: How many related entities each entity keeps.
 MAX_RELATED = 24
+_TYPE_RANK = {t: i for i, t in enumerate(ENTITY_TYPES)}
 
 
-def order_documents(documents: Iterable[Document]) -> list[Document]:
-    """Return documents newest first; undated ones last; ties by source path."""
-    by_path = sorted(documents, key=lambda d: d.source)
-    return sorted(by_path, key=lambda d: d.date, reverse=True)
-
-
-def _display(forms: Counter[str]) -> str:
+def display_name(forms: Counter[str]) -> str:
     """Return the most frequent form; on a tie prefer mixed case, then the first in order."""
     return min(forms, key=lambda f: (-forms[f], f.isupper(), f))
 
@@ -41,63 +44,198 @@ def document_groups(doc: Document) -> dict[str, list[str]]:
     }
 
 
-def build_corpus(documents: Iterable[Document]) -> Corpus:
-    """Index every mention and group of the documents into one Corpus."""
-    docs = tuple(order_documents(documents))
-    forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    places: dict[tuple[str, str], dict[int, Counter[str]]] = defaultdict(dict)
-    related: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    group_docs: dict[str, dict[str, list[int]]] = {kind: defaultdict(list) for kind in GROUP_KINDS}
-    group_forms: dict[str, dict[str, Counter[str]]] = {kind: defaultdict(Counter) for kind in GROUP_KINDS}
+def _co_mentions(doc: Document) -> list[set[Key]]:
+    """Return the sets of entities mentioned together in each block of a document."""
+    blocks: dict[str, set[Key]] = defaultdict(set)
+    for mention in doc.mentions:
+        blocks[mention.paragraph].add(mention.key)
+    return [keys for keys in blocks.values() if 1 < len(keys) <= MAX_CO_MENTIONS]
 
-    for index, doc in enumerate(docs):
-        blocks: dict[str, set] = defaultdict(set)
+
+class _Entities(Mapping):
+    """Entities by key, in display order (type, then name), built on demand."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+
+    def __getitem__(self, key: Key) -> Entity:
+        return self._corpus.entity(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._corpus._forms
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self._corpus.entity_order())
+
+    def __len__(self) -> int:
+        return len(self._corpus._forms)
+
+
+class Corpus:
+    """The index over all documents that every page is rendered from."""
+
+    def __init__(self, documents: Iterable[Document] = ()) -> None:
+        """Index the given documents."""
+        self._docs: dict[str, Document] = {}
+        self._forms: dict[Key, Counter[str]] = {}
+        self._places: dict[Key, dict[str, Counter[str]]] = {}
+        self._related: dict[Key, Counter[Key]] = {}
+        self._groups: dict[str, dict[str, dict[str, None]]] = {k: {} for k in GROUP_KINDS}
+        self._group_forms: dict[str, dict[str, Counter[str]]] = {k: {} for k in GROUP_KINDS}
+        self._order: list[Document] | None = None
+        self._position: dict[str, int] = {}
+        self._entity_cache: dict[Key, Entity] = {}
+        self._entity_order: list[Key] | None = None
+        self._group_cache: dict[str, dict[str, Group]] = {}
+        self.entities: Mapping[Key, Entity] = _Entities(self)
+        for doc in documents:
+            self.add(doc)
+
+    # -- changes ---------------------------------------------------------
+    def add(self, doc: Document) -> None:
+        """Index one document (replacing any earlier version with the same source)."""
+        if doc.source in self._docs:
+            self.remove(doc.source)
+        self._docs[doc.source] = doc
+        self._count(doc, +1)
+
+    def remove(self, source: str) -> Document | None:
+        """Forget one document; return it, or None when it was not indexed."""
+        doc = self._docs.pop(source, None)
+        if doc is not None:
+            self._count(doc, -1)
+        return doc
+
+    def _count(self, doc: Document, sign: int) -> None:
+        """Add (+1) or subtract (-1) one document's contribution to every count."""
+        source = doc.source
+        touched: set[Key] = set()
         for mention in doc.mentions:
             key = mention.key
-            forms[key][mention.text] += 1
-            places[key].setdefault(index, Counter())[mention.paragraph] += 1
-            blocks[mention.paragraph].add(key)
-        for keys in blocks.values():
-            if 1 < len(keys) <= MAX_CO_MENTIONS:
-                for key in keys:
-                    counter = related[key]
-                    for other in keys:
-                        if other != key:
-                            counter[other] += 1
+            touched.add(key)
+            forms = self._forms.setdefault(key, Counter())
+            forms[mention.text] += sign
+            if forms[mention.text] == 0:
+                del forms[mention.text]
+            if sign > 0:
+                self._places.setdefault(key, {}).setdefault(source, Counter())[mention.paragraph] += 1
+        for keys in _co_mentions(doc):
+            for key in keys:
+                related = self._related.setdefault(key, Counter())
+                for other in keys:
+                    if other != key:
+                        related[other] += sign
+                        if related[other] == 0:
+                            del related[other]
+        for key in touched:
+            if sign < 0:
+                self._places[key].pop(source, None)
+            if not self._forms[key]:
+                del self._forms[key]
+                self._places.pop(key, None)
+                self._related.pop(key, None)
+            self._entity_cache.pop(key, None)
         for kind, names in document_groups(doc).items():
-            seen = set()
             for name in names:
                 key = normalise(name)
-                group_forms[kind][key][" ".join(name.split())] += 1
-                if key not in seen:
-                    seen.add(key)
-                    group_docs[kind][key].append(index)
+                forms = self._group_forms[kind].setdefault(key, Counter())
+                spelling = " ".join(name.split())
+                forms[spelling] += sign
+                if forms[spelling] == 0:
+                    del forms[spelling]
+                members = self._groups[kind].setdefault(key, {})
+                if sign > 0:
+                    members[source] = None
+                else:
+                    members.pop(source, None)
+                    if not members:
+                        del self._groups[kind][key]
+                        del self._group_forms[kind][key]
+            self._group_cache.pop(kind, None)
+        self._order = None
+        self._entity_order = None
 
-    entities: dict[tuple[str, str], Entity] = {}
-    for key in forms:
-        occurrences = tuple(
-            Occurrence(doc, tuple(counts.items()))  # counters keep source order
-            for doc, counts in sorted(places[key].items()))
-        entities[key] = Entity(
+    # -- views -----------------------------------------------------------
+    @property
+    def documents(self) -> list[Document]:
+        """Return documents newest first; undated ones last; ties by source path."""
+        if self._order is None:
+            by_path = sorted(self._docs.values(), key=lambda d: d.source)
+            self._order = sorted(by_path, key=lambda d: d.date, reverse=True)
+            self._position = {d.source: i for i, d in enumerate(self._order)}
+        return self._order
+
+    def position(self, source: str) -> int:
+        """Return a document's index in ``documents``."""
+        self.documents  # noqa: B018 - refresh the order when stale
+        return self._position[source]
+
+    def document(self, source: str) -> Document:
+        """Return the indexed document with this source path."""
+        return self._docs[source]
+
+    def __contains__(self, source: object) -> bool:
+        return source in self._docs
+
+    def entity(self, key: Key) -> Entity:
+        """Return one entity with its occurrences in corpus order."""
+        cached = self._entity_cache.get(key)
+        if cached is not None:
+            return cached
+        forms = self._forms[key]
+        places = self._places[key]
+        self.documents  # noqa: B018 - refresh positions
+        occurrences = tuple(Occurrence(source, tuple(places[source].items()))
+                            for source in sorted(places, key=self._position.__getitem__))
+        related = self._related.get(key, Counter())
+        entity = Entity(
             key=key,
-            name=_display(forms[key]),
-            forms=tuple(sorted(forms[key].items(), key=lambda kv: (-kv[1], kv[0]))),
+            name=display_name(forms),
+            forms=tuple(sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))),
             occurrences=occurrences,
-            mention_count=sum(forms[key].values()),
-            related=tuple(sorted(related[key].items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_RELATED]),
+            mention_count=sum(forms.values()),
+            related=tuple(sorted(related.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_RELATED]),
         )
-    type_rank = {t: i for i, t in enumerate(ENTITY_TYPES)}
-    ordered = dict(sorted(entities.items(), key=lambda kv: (
-        type_rank.get(kv[0][0], len(type_rank)), kv[1].name.casefold(), kv[0][1])))
+        self._entity_cache[key] = entity
+        return entity
 
-    groups: dict[str, dict[str, Group]] = {}
-    for kind in GROUP_KINDS:
-        made = [Group(kind, key, _display(group_forms[kind][key]), tuple(indices))
-                for key, indices in group_docs[kind].items()]
-        reverse = kind == "year"
-        made.sort(key=lambda g: (g.name.casefold(), g.key), reverse=reverse)
-        groups[kind] = {g.key: g for g in made}
-    return Corpus(documents=docs, entities=ordered, groups=groups)
+    def mention_total(self, key: Key) -> int:
+        """Return how many times an entity is mentioned, without materialising it."""
+        return sum(self._forms[key].values())
+
+    def name(self, key: Key) -> str:
+        """Return an entity's display name, without materialising it."""
+        return display_name(self._forms[key])
+
+    def entity_order(self) -> list[Key]:
+        """Return entity keys in display order: type, then name, then key."""
+        if self._entity_order is None:
+            names = {key: display_name(forms).casefold() for key, forms in self._forms.items()}
+            self._entity_order = sorted(self._forms, key=lambda k: (
+                _TYPE_RANK.get(k[0], len(_TYPE_RANK)), names[k], k[1]))
+        return self._entity_order
+
+    @property
+    def groups(self) -> dict[str, dict[str, Group]]:
+        """Return groups by kind (see GROUP_KINDS), then by key, in display order."""
+        for kind in GROUP_KINDS:
+            if kind not in self._group_cache:
+                self._group_cache[kind] = self._make_groups(kind)
+        return self._group_cache
+
+    def _make_groups(self, kind: str) -> dict[str, Group]:
+        """Materialise every group of one kind."""
+        self.documents  # noqa: B018 - refresh positions
+        made = [Group(kind, key, display_name(self._group_forms[kind][key]),
+                      tuple(sorted(members, key=self._position.__getitem__)))
+                for key, members in self._groups[kind].items()]
+        made.sort(key=lambda g: (g.name.casefold(), g.key), reverse=kind == "year")
+        return {g.key: g for g in made}
+
+
+def build_corpus(documents: Iterable[Document]) -> Corpus:
+    """Index every mention and group of the documents into one Corpus."""
+    return Corpus(documents)
 
 
 def mention_counts(corpus: Corpus) -> dict[str, int]:
@@ -108,6 +246,7 @@ def mention_counts(corpus: Corpus) -> dict[str, int]:
 
 def top_entities(corpus: Corpus, limit: int, type_: str | None = None) -> list[Entity]:
     """Return the most-mentioned entities, optionally of one type."""
-    pool = (e for e in corpus.entities.values() if type_ is None or e.type == type_)
-    return sorted(pool, key=lambda e: (-e.mention_count, e.name.casefold(), e.key))[:limit]
-
+    pool = [k for k in corpus.entities if type_ is None or k[0] == type_]
+    totals = {k: corpus.mention_total(k) for k in pool}
+    best = sorted(pool, key=lambda k: (-totals[k], corpus.name(k).casefold(), k))[:limit]
+    return [corpus.entity(k) for k in best]

@@ -135,8 +135,8 @@ class Document:
 class Occurrence:
     """Where one entity occurs in one document."""
 
-    doc: int
-    """Index of the document in ``Corpus.documents``."""
+    doc: str
+    """Source path of the document."""
     paragraphs: tuple[tuple[str, int], ...]
     """Anchor ids of the blocks that mention it, with the mention count in each."""
 
@@ -184,24 +184,12 @@ class Group:
     """Normalised name: the identity of the group."""
     name: str
     """Display name: the most frequent spelling."""
-    docs: tuple[int, ...]
-    """Indices of its documents in ``Corpus.documents``."""
+    docs: tuple[str, ...]
+    """Source paths of its documents, in corpus order."""
 
 
 #: The ways documents are grouped, in the order they are shown.
 GROUP_KINDS: tuple[str, ...] = ("tag", "origin", "classification", "year")
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """The index over all documents that every page is rendered from."""
-
-    documents: tuple[Document, ...]
-    """Documents in site order (newest first, then by path)."""
-    entities: dict[tuple[str, str], Entity]
-    """Entities by key, in display order (type, then name)."""
-    groups: dict[str, dict[str, Group]]
-    """Groups by kind (see GROUP_KINDS), then by key, in display order."""
 
 
 def plain_text(segments: "Segments | list") -> str:

@@ -12,9 +12,9 @@ from functools import cached_property
 from typing import Any, Iterator
 
 from sitegen.config import Config
-from sitegen.corpus import mention_counts, top_entities
+from sitegen.corpus import Corpus, Key, mention_counts, top_entities
 from sitegen.html import EntityInfo, FragmentRenderer, plural, snippet
-from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Corpus, Document, Entity, Occurrence, Segments
+from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Document, Entity, Occurrence, Segments
 from sitegen.urls import Urls, absolute_url, document_paths, relative_url
 
 GROUP_TITLES = {"tag": "Tags", "origin": "Origins", "classification": "Classifications",
@@ -76,7 +76,11 @@ class Pager:
 
 @dataclass
 class Site:
-    """Everything pages are computed from: corpus, configuration and paths."""
+    """Everything pages are computed from: corpus, configuration and paths.
+
+    Entity paths and tooltip data are cached per entity; after the corpus
+    changes, ``forget`` drops what the change made stale.
+    """
 
     corpus: Corpus
     config: Config
@@ -85,30 +89,33 @@ class Site:
     def __post_init__(self) -> None:
         """Assign output paths to the documents."""
         self.urls = Urls(document_paths([d.source for d in self.corpus.documents]))
+        self._info: dict[Key, EntityInfo] = {}
 
-    @cached_property
-    def entity_paths(self) -> dict[tuple[str, str], str]:
-        """Return the output path of every entity page."""
-        return {key: self.urls.entity(key) for key in self.corpus.entities}
+    def forget(self, keys: set[Key]) -> None:
+        """Drop cached data of entities whose counts or names may have changed."""
+        for key in keys:
+            self._info.pop(key, None)
+        self.urls = Urls(document_paths([d.source for d in self.corpus.documents]))
 
-    @cached_property
-    def entity_info(self) -> dict[tuple[str, str], EntityInfo]:
-        """Return what a mention needs to know about each entity."""
-        types = self.config.types
-        return {key: EntityInfo(self.entity_paths[key], types[e.type].label, e.name,
-                                e.doc_count, e.mention_count)
-                for key, e in self.corpus.entities.items()}
+    def entity_path(self, key: Key) -> str:
+        """Return the output path of an entity's first page."""
+        return self.urls.entity(key)
 
-    @cached_property
-    def doc_index(self) -> dict[str, int]:
-        """Return the position of each document by source path."""
-        return {d.source: i for i, d in enumerate(self.corpus.documents)}
+    def entity_info(self, key: Key) -> EntityInfo | None:
+        """Return what a mention needs to know about an entity (None if unknown)."""
+        info = self._info.get(key)
+        if info is None and key in self.corpus.entities:
+            entity = self.corpus.entity(key)
+            info = EntityInfo(self.entity_path(key), self.config.types[entity.type].label,
+                              entity.name, entity.doc_count, entity.mention_count)
+            self._info[key] = info
+        return info
 
     def fragments(self, path: str) -> FragmentRenderer:
         """Return a renderer of running text for the page at ``path``."""
         return FragmentRenderer(
             lambda to, frag="": relative_url(path, to, frag),
-            self.entity_info.get,
+            self.entity_info,
             lambda tag: self.urls.group("tag", tag),
         )
 
@@ -130,12 +137,12 @@ class Site:
             "canonical": absolute_url(self.config.base_url, path) if self.config.base_url else "",
         }
 
-    def doc_row(self, path: str, index: int, note: str = "") -> DocRow:
+    def doc_row(self, path: str, source: str, note: str = "") -> DocRow:
         """Return a document as a row of a list on the page at ``path``."""
-        doc = self.corpus.documents[index]
+        doc = self.corpus.document(source)
         header = doc.header
         return DocRow(
-            href=relative_url(path, self.urls.document(doc.source)),
+            href=relative_url(path, self.urls.document(source)),
             title=doc.title,
             origin=header.origin if header else "",
             date=doc.date,
@@ -188,14 +195,14 @@ def home_pages(site: Site) -> Iterator[Page]:
             context["entity_count"] = len(corpus.entities)
             context["top"] = _entity_links(site, path, top_entities(corpus, site.config.top_entities))
         start = (page - 1) * size
-        context["rows"] = [site.doc_row(path, i) for i in range(start, min(start + size, len(corpus.documents)))]
+        context["rows"] = [site.doc_row(path, d.source) for d in corpus.documents[start:start + size]]
         context["pager"] = pager(site.urls.home, path, page, total)
         yield Page(path, "home.html", context)
 
 
 def _entity_links(site: Site, path: str, entities: list[Entity]) -> list[Link]:
     """Return links to entity pages, with mention counts."""
-    return [Link(relative_url(path, site.entity_paths[e.key]), e.name, count=e.mention_count,
+    return [Link(relative_url(path, site.entity_path(e.key)), e.name, count=e.mention_count,
                  kind=e.type.lower()) for e in entities]
 
 
@@ -220,8 +227,9 @@ def document_page(site: Site, index: int) -> Page:
         for p in doc.paragraphs]
     context["signature_html"] = frag.text(doc.signature) if doc.signature else ""
     context["panel"] = _entity_panel(site, doc, path)
-    context["prev"] = site.doc_row(path, index - 1) if index > 0 else None
-    context["next"] = site.doc_row(path, index + 1) if index + 1 < len(corpus.documents) else None
+    docs = corpus.documents
+    context["prev"] = site.doc_row(path, docs[index - 1].source) if index > 0 else None
+    context["next"] = site.doc_row(path, docs[index + 1].source) if index + 1 < len(docs) else None
     return Page(path, "document.html", context)
 
 
@@ -272,8 +280,8 @@ def _entity_panel(site: Site, doc: Document, path: str) -> list[tuple[str, str, 
     panel = []
     for type_ in ENTITY_TYPES:
         keys = [k for k in counts if k[0] == type_]
-        keys.sort(key=lambda k: (-counts[k], site.corpus.entities[k].name.casefold(), k))
-        links = [Link(relative_url(path, site.entity_paths[k]), site.corpus.entities[k].name,
+        keys.sort(key=lambda k: (-counts[k], site.corpus.name(k).casefold(), k))
+        links = [Link(relative_url(path, site.entity_path(k)), site.corpus.name(k),
                       count=counts[k], kind=type_.lower()) for k in keys]
         if links:
             panel.append((site.config.types[type_].label, type_.lower(), links))
@@ -298,7 +306,7 @@ def entity_pages(site: Site, entity: Entity) -> Iterator[Page]:
             entity=entity, type_label=label, type_css=entity.type.lower(),
             type_href=relative_url(path, site.urls.entity_type(entity.type)),
             forms=", ".join(f"{form} ({count})" for form, count in entity.forms[:12]),
-            related=[Link(relative_url(path, site.entity_paths[k]), site.corpus.entities[k].name,
+            related=[Link(relative_url(path, site.entity_path(k)), site.corpus.name(k),
                           count=n, kind=k[0].lower()) for k, n in entity.related],
             docs=[_occurrence(site, path, entity, occ)
                   for occ in entity.occurrences[(page - 1) * size: page * size]],
@@ -309,7 +317,7 @@ def entity_pages(site: Site, entity: Entity) -> Iterator[Page]:
 
 def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence) -> dict[str, Any]:
     """Return one document on an entity page, with a snippet per paragraph."""
-    doc = site.corpus.documents[occ.doc]
+    doc = site.corpus.document(occ.doc)
     doc_path = site.urls.document(doc.source)
     blocks = _blocks(doc)
     places = []
@@ -351,7 +359,7 @@ def entity_type_pages(site: Site, type_: str) -> Iterator[Page]:
     Context: type_label, type_css, letters (Links), groups (letter, Links),
     top_href, pager, plus common keys.
     """
-    entities = [e for e in site.corpus.entities.values() if e.type == type_]
+    entities = [site.corpus.entity(k) for k in site.corpus.entities if k[0] == type_]
     size = site.config.entities_per_page
     total = pages_of(len(entities), size)
     label = site.config.types[type_].label
@@ -365,7 +373,7 @@ def entity_type_pages(site: Site, type_: str) -> Iterator[Page]:
         groups: dict[str, list[Link]] = {}
         for entity in entities[(page - 1) * size: page * size]:
             groups.setdefault(_letter(entity.name), []).append(
-                Link(relative_url(path, site.entity_paths[entity.key]), entity.name,
+                Link(relative_url(path, site.entity_path(entity.key)), entity.name,
                      count=entity.mention_count, kind=entity.type.lower()))
         context.update(
             type_label=label, type_css=type_.lower(), count=len(entities),
@@ -418,7 +426,7 @@ def group_pages(site: Site, kind: str, key: str) -> Iterator[Page]:
         context.update(
             kind_label=GROUP_SINGULAR[kind], name=group.name, count=len(group.docs),
             index_href=relative_url(path, site.urls.group_index(kind)),
-            rows=[site.doc_row(path, i) for i in group.docs[(page - 1) * size: page * size]],
+            rows=[site.doc_row(path, source) for source in group.docs[(page - 1) * size: page * size]],
             pager=pager(lambda n: site.urls.group(kind, key, n), path, page, total),
         )
         yield Page(path, "group.html", context)
@@ -437,19 +445,73 @@ def group_index_page(site: Site, kind: str) -> Page:
     return Page(path, "group_index.html", context)
 
 
+def not_found_page(site: Site) -> Page:
+    """Return the page a server shows for a missing path.
+
+    It may be served at any depth, so its links are relative to the site root
+    and the template sets ``<base>`` to the base URL when one is configured.
+    Context: base_href, plus common keys.
+    """
+    path = "404.html"
+    context = site.common(path, "Page not found", "This page does not exist")
+    context["base_href"] = site.config.base_url.rstrip("/") + "/" if site.config.base_url else ""
+    return Page(path, "404.html", context)
+
+
+#: A family of pages that are always rendered together, such as all pages of
+#: one entity: ("home",), ("doc", source), ("entities",), ("type", TYPE),
+#: ("top", TYPE), ("entity", key), ("groups", kind), ("group", kind, key), ("404",).
+Family = tuple
+
+
+def families(site: Site) -> Iterator[Family]:
+    """Yield every page family of the site, in a fixed order."""
+    yield ("home",)
+    for doc in site.corpus.documents:
+        yield ("doc", doc.source)
+    yield ("entities",)
+    for type_ in ENTITY_TYPES:
+        yield ("type", type_)
+        yield ("top", type_)
+    for key in site.corpus.entities:
+        yield ("entity", key)
+    for kind in GROUP_KINDS:
+        yield ("groups", kind)
+        for key in site.corpus.groups[kind]:
+            yield ("group", kind, key)
+    yield ("404",)
+
+
+def family_pages(site: Site, family: Family) -> Iterator[Page]:
+    """Yield the pages of one family; none when its subject no longer exists."""
+    name = family[0]
+    corpus = site.corpus
+    if name == "home":
+        yield from home_pages(site)
+    elif name == "doc":
+        if family[1] in corpus:
+            yield document_page(site, corpus.position(family[1]))
+    elif name == "entities":
+        yield entities_page(site)
+    elif name == "type":
+        yield from entity_type_pages(site, family[1])
+    elif name == "top":
+        yield entity_top_page(site, family[1])
+    elif name == "entity":
+        if family[1] in corpus.entities:
+            yield from entity_pages(site, corpus.entity(family[1]))
+    elif name == "groups":
+        yield group_index_page(site, family[1])
+    elif name == "group":
+        if family[2] in corpus.groups[family[1]]:
+            yield from group_pages(site, family[1], family[2])
+    elif name == "404":
+        yield not_found_page(site)
+    else:
+        raise ValueError(f"unknown page family {family!r}")
+
+
 def all_pages(site: Site) -> Iterator[Page]:
     """Yield every page of the site, in a fixed order."""
-    yield from home_pages(site)
-    for index in range(len(site.corpus.documents)):
-        yield document_page(site, index)
-    yield entities_page(site)
-    for type_ in ENTITY_TYPES:
-        yield from entity_type_pages(site, type_)
-        yield entity_top_page(site, type_)
-    for entity in site.corpus.entities.values():
-        yield from entity_pages(site, entity)
-    for kind in GROUP_KINDS:
-        yield group_index_page(site, kind)
-        for key in site.corpus.groups[kind]:
-            yield from group_pages(site, kind, key)
-
+    for family in families(site):
+        yield from family_pages(site, family)
