@@ -199,6 +199,10 @@ class Corpus:
         self._entity_cache[key] = entity
         return entity
 
+    def co_mentioned(self, key: Key) -> list[Key]:
+        """Return every entity mentioned in a paragraph with this one."""
+        return list(self._related.get(key, ()))
+
     def mention_total(self, key: Key) -> int:
         """Return how many times an entity is mentioned, without materialising it."""
         return sum(self._forms[key].values())
