@@ -9,7 +9,9 @@ from sitegen import __version__
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
+from sitegen.live import LiveSite
 from sitegen.progress import Progress
+from sitegen.serve import serve
 
 EXIT_OK, EXIT_WARNINGS, EXIT_USAGE = 0, 1, 2
 
@@ -29,6 +31,7 @@ exit status:
 examples:
   sitegen build                          build content/ into site/
   sitegen build --content cables --output public --strict
+  sitegen serve                          preview at http://127.0.0.1:8000/
 """
 
 
@@ -44,17 +47,35 @@ def make_parser() -> argparse.ArgumentParser:
         description="Build the site from the content folder into the output folder. "
                     "The previous site is replaced only when the build succeeds.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    build_cmd.add_argument("--content", type=Path, metavar="DIR",
-                           help="folder of source documents (default: content/, or [site] content)")
-    build_cmd.add_argument("--output", type=Path, metavar="DIR",
-                           help="folder to write the site to (default: site/, or [site] output)")
-    build_cmd.add_argument("--config", type=Path, metavar="FILE",
-                           help="configuration file (default: sitegen.toml when it exists)")
+    _add_site_options(build_cmd)
     build_cmd.add_argument("--strict", action="store_true",
                            help="exit with status 1 when there is any warning")
     build_cmd.add_argument("-q", "--quiet", action="store_true",
                            help="print only warnings and errors, not the summary")
+    serve_cmd = commands.add_parser(
+        "serve", help="build, serve and rebuild on every change (live preview)",
+        description="Build the site, serve it over HTTP and watch the content folder, "
+                    "templates/, the theme and sitegen.toml. Each change rebuilds only the "
+                    "pages it affects and updates open browser pages; problems appear in an "
+                    "overlay on the page. The preview script is never written to the output.",
+        epilog="examples:\n  sitegen serve\n  sitegen serve --port 8080 --open\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_site_options(serve_cmd)
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
     return parser
+
+
+def _add_site_options(command: argparse.ArgumentParser) -> None:
+    """Add the options every command shares: content, output and configuration."""
+    command.add_argument("--content", type=Path, metavar="DIR",
+                         help="folder of source documents (default: content/, or [site] content)")
+    command.add_argument("--output", type=Path, metavar="DIR",
+                         help="folder to write the site to (default: site/, or [site] output)")
+    command.add_argument("--config", type=Path, metavar="FILE",
+                         help="configuration file (default: sitegen.toml when it exists)")
 
 
 def _print_warning(warning: Diagnostic, content: Path) -> None:
@@ -94,6 +115,16 @@ def run_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    """Run ``sitegen serve``."""
+    if not 0 <= args.port <= 65535:
+        raise ConfigError(f"--port must be between 0 and 65535, not {args.port}")
+    config_path = args.config if args.config is not None else Path("sitegen.toml")
+    live = LiveSite(config_path, args.content, args.output, config_required=args.config is not None)
+    return serve(live, host=args.host, port=args.port, open_browser=args.open,
+                 say=lambda line: print(line, flush=True))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     parser = make_parser()
@@ -102,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return run_build(args)
+        return run_serve(args) if args.command == "serve" else run_build(args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

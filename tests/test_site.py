@@ -48,6 +48,7 @@ def test_build_output_contains_no_live_reload_or_absolute_links(demo_site: Path)
     for page in demo_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r'(href|src)="/', html), page
+        assert "__sitegen" not in html and "EventSource" not in html, page
 
 
 def test_hostile_text_is_escaped(tmp_path: Path) -> None:

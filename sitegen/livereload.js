@@ -1,0 +1,76 @@
+// sitegen preview: live reload and the build-problem overlay. Injected by
+// `sitegen serve` only; never part of a built site.
+(function () {
+  "use strict";
+  var here = location.pathname.replace(/\/$/, "/index.html");
+  var scrollKey = "sitegen-scroll:" + here;
+  var saved = sessionStorage.getItem(scrollKey);
+  if (saved !== null) {
+    sessionStorage.removeItem(scrollKey);
+    var y = parseInt(saved, 10);
+    var restore = function () { window.scrollTo(0, y); };
+    if (document.readyState === "complete") restore(); else window.addEventListener("load", restore);
+  }
+
+  function reload() {
+    sessionStorage.setItem(scrollKey, String(window.scrollY));
+    location.reload();
+  }
+
+  function swapStylesheets() {
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    for (var i = 0; i < links.length; i++) {
+      var url = new URL(links[i].href);
+      url.searchParams.set("sitegen", String(Date.now()));
+      links[i].href = url.toString();
+    }
+  }
+
+  function overlay(problems, error) {
+    var box = document.getElementById("sitegen-overlay");
+    if (!error && (!problems || problems.length === 0)) {
+      if (box) box.remove();
+      return;
+    }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "sitegen-overlay";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;left:1rem;right:1rem;bottom:1rem;max-height:45vh;overflow:auto;" +
+        "z-index:2147483647;background:#1d1d22;color:#f4f4f6;border-left:6px solid #e5484d;" +
+        "padding:.8rem 1rem;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 4px 24px rgba(0,0,0,.4)";
+      document.body.appendChild(box);
+    }
+    box.textContent = "";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "×";
+    close.setAttribute("aria-label", "Hide build problems");
+    close.style.cssText = "float:right;background:none;border:0;color:inherit;font-size:20px;cursor:pointer";
+    close.onclick = function () { box.remove(); };
+    box.appendChild(close);
+    var title = document.createElement("strong");
+    title.textContent = error ? "Build failed — showing the last good pages" : "Problems in the sources";
+    box.appendChild(title);
+    var lines = error ? [error].concat(problems || []) : problems;
+    for (var i = 0; i < lines.length; i++) {
+      var line = document.createElement("div");
+      line.className = "sitegen-problem";
+      line.textContent = lines[i];
+      box.appendChild(line);
+    }
+  }
+
+  var source = new EventSource("/__sitegen/events");
+  source.addEventListener("state", function (event) {
+    var data = JSON.parse(event.data);
+    overlay(data.problems, data.error);
+  });
+  source.addEventListener("build", function (event) {
+    var data = JSON.parse(event.data);
+    overlay(data.problems, data.error);
+    if (data.error) return;
+    if (data.css_only) { swapStylesheets(); return; }
+    if (data.changed.indexOf("*") !== -1 || data.changed.indexOf(here.slice(1)) !== -1) reload();
+  });
+})();

@@ -1,0 +1,109 @@
+"""``sitegen serve``: build, serve on loopback, watch the sources and reload open pages."""
+from __future__ import annotations
+
+import errno
+import signal
+import threading
+import webbrowser
+from pathlib import Path
+from typing import Callable
+
+from sitegen.errors import ConfigError, Diagnostic
+from sitegen.live import LiveSite, Report
+from sitegen.server import Broadcaster, Gate, PreviewServer, make_handler
+from sitegen.watch import watch
+
+
+def _show(diagnostic: Diagnostic, content: Path) -> str:
+    """Return a diagnostic as ``file:line:col: warning: message`` with a readable path."""
+    path = content / diagnostic.path
+    try:
+        shown = path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return str(Diagnostic(shown, diagnostic.line, diagnostic.col, diagnostic.message))
+
+
+def _url(host: str, port: int) -> str:
+    """Return the address people open in a browser."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+          say: Callable[[str], None] = print, stop: threading.Event | None = None) -> int:
+    """Build and serve the site until Ctrl-C (or ``stop``); return an exit status."""
+    report = live.build()
+    for problems in live.initial_problems.values():
+        for diagnostic in problems:
+            say(_show(diagnostic, live.content))
+    if report.error:
+        say(f"error: {report.error}")
+    else:
+        say(f"Built {len(live.corpus.documents):,} documents, {report.pages:,} pages "
+            f"in {report.seconds:.2f} s")
+    gate, events = Gate(), Broadcaster()
+    try:
+        server = PreviewServer((host, port), make_handler(live.output, gate, events))
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise ConfigError(f"port {port} on {host} is already in use or not allowed;"
+                              f" choose another with --port, for example --port {port + 1}") from None
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    url = _url(host, server.server_address[1])
+    events.send(_state(live, report))
+
+    def rebuild(paths: set[Path]) -> None:
+        try:
+            with gate.writing():
+                result = live.update(paths)
+        except Exception as exc:  # noqa: BLE001 - keep serving whatever happens
+            result = Report(error=f"internal error while rebuilding: {exc!r}")
+        if result is None:
+            return
+        for source in result.sources:
+            for diagnostic in live.problems.get(source, ()):
+                say(_show(diagnostic, live.content))
+        if result.error:
+            say(f"error: {result.error}")
+        else:
+            what = ", ".join(result.sources[:3]) + (" …" if len(result.sources) > 3 else "")
+            say(f"Rebuilt {result.pages:,} pages ({len(result.changed):,} files changed) in "
+                f"{result.seconds * 1000:.0f} ms" + (f": {what}" if what else ""))
+        events.send({**_state(live, result), "type": "build", "changed": result.changed,
+                     "css_only": result.css_only})
+
+    output = live.output.absolute()
+    observer, debouncer = watch(live.watched(), rebuild,
+                                accept=lambda p: not p.absolute().is_relative_to(output))
+    thread = threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True)
+    thread.start()
+    say(f"Serving {live.output} at {url} — watching for changes, press Ctrl-C to stop")
+    if open_browser:
+        webbrowser.open(url)
+    stop = stop or threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set()) \
+        if threading.current_thread() is threading.main_thread() else None
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        say("Stopping")
+        observer.stop()
+        debouncer.stop()
+        events.close()
+        server.shutdown()
+        server.server_close()
+        observer.join(timeout=5)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    return 0
+
+
+def _state(live: LiveSite, report: Report) -> dict:
+    """Return the overlay state: blocking error and the sources' current problems."""
+    return {"type": "state",
+            "problems": [_show(d, live.content) for d in live.current_problems()],
+            "error": report.error or live.error}

@@ -1,0 +1,106 @@
+"""Watching sources with watchdog: ignore editor droppings, debounce bursts into one rebuild."""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from sitegen.build import is_ignored
+
+#: How long the sources must stay quiet before a rebuild starts (seconds).
+QUIET = 0.08
+#: The longest a continuous burst of changes can delay a rebuild (seconds).
+MAX_DELAY = 1.0
+
+
+def is_noise(path: str) -> bool:
+    """Return True for paths no rebuild should wait for: swap, backup and hidden files."""
+    parts = Path(path).parts
+    return any(is_ignored(part) for part in parts[-1:]) or any(
+        part.startswith(".") and part not in (".", "..") for part in parts[:-1])
+
+
+class Debouncer:
+    """Collect changed paths and call ``action`` once they stop arriving."""
+
+    def __init__(self, action: Callable[[set[Path]], None], quiet: float = QUIET,
+                 max_delay: float = MAX_DELAY) -> None:
+        self._action = action
+        self._quiet, self._max_delay = quiet, max_delay
+        self._pending: set[Path] = set()
+        self._first = self._last = 0.0
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
+        self._thread.start()
+
+    def add(self, path: Path) -> None:
+        """Record one changed path."""
+        with self._cond:
+            now = time.monotonic()
+            if not self._pending:
+                self._first = now
+            self._pending.add(path)
+            self._last = now
+            self._cond.notify()
+
+    def stop(self) -> None:
+        """Stop the worker thread."""
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending and not self._stopped:
+                    self._cond.wait()
+                if self._stopped:
+                    return
+                while True:
+                    now = time.monotonic()
+                    due = min(self._last + self._quiet, self._first + self._max_delay)
+                    if now >= due or self._stopped:
+                        break
+                    self._cond.wait(due - now)
+                batch, self._pending = self._pending, set()
+            self._action(batch)
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, debouncer: Debouncer, accept: Callable[[Path], bool]) -> None:
+        self._debouncer = debouncer
+        self._accept = accept
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if not raw:
+                continue
+            path = Path(raw.decode() if isinstance(raw, bytes) else raw)
+            if not is_noise(str(path)) and self._accept(path):
+                self._debouncer.add(path)
+
+
+def watch(paths: list[Path], action: Callable[[set[Path]], None],
+          accept: Callable[[Path], bool]) -> tuple[Observer, Debouncer]:
+    """Start watching ``paths``; call ``action`` with each debounced batch of changes."""
+    debouncer = Debouncer(action)
+    handler = _Handler(debouncer, accept)
+    observer = Observer()
+    scheduled: set[Path] = set()
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        folder = folder.absolute()
+        if folder in scheduled or not folder.exists():
+            continue
+        scheduled.add(folder)
+        observer.schedule(handler, str(folder), recursive=path.is_dir())
+    observer.start()
+    return observer, debouncer

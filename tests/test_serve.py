@@ -1,0 +1,223 @@
+"""``sitegen serve`` against a live server on 127.0.0.1: edits, renames, deletes, save patterns."""
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, free_port
+
+
+class Server:
+    """A ``sitegen serve`` process and the lines it prints."""
+
+    def __init__(self, project: Path, *args: str) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", "serve", "--port", str(self.port), *args],
+            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.log: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for("Serving ")
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        """Return the next printed line containing ``text``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            self.log.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"never printed {text!r}; output so far: {self.log}")
+
+    def quiet_lines(self, seconds: float) -> list[str]:
+        """Return what is printed during the next ``seconds``."""
+        end, got = time.monotonic() + seconds, []
+        while time.monotonic() < end:
+            try:
+                got.append(self.lines.get(timeout=0.05))
+            except queue.Empty:
+                pass
+        self.log += got
+        return got
+
+    def get(self, path: str) -> tuple[int, str, str]:
+        """Return status, content type and body of a page."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers["Content-Type"], error.read().decode("utf-8")
+
+    def stop(self) -> int:
+        self.proc.send_signal(2)  # Ctrl-C
+        try:
+            return self.proc.wait(timeout=10)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    return tmp_path
+
+
+@pytest.fixture
+def server(project: Path):
+    running = Server(project)
+    yield running
+    running.stop()
+
+
+LIMA = "content/sample/09LIMA1669.txt"
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_serves_pages_with_types_folders_and_404(server: Server) -> None:
+    status, kind, body = server.get("")
+    assert status == 200 and kind.startswith("text/html") and "<h1>Cable archive</h1>" in body
+    assert server.get("assets/style.css")[1].startswith("text/css")
+    assert server.get("assets/sitegen.js")[1].startswith("text/javascript")
+    status, _, body = server.get("no/such/page.html")
+    assert status == 404 and "Page not found" in body and '<base href="/">' in body
+    for attack in ("../../etc/passwd", "%2e%2e/%2e%2e/etc/passwd", "..%2f..%2fetc%2fpasswd",
+                   "%252e%252e/etc/passwd", "doc/%00.html", "/etc/passwd"):
+        status, _, body = server.get(attack)
+        assert status == 404 and "root:" not in body
+
+
+def test_edits_adds_renames_and_deletes_show_up(server: Server, project: Path) -> None:
+    doc = "doc/sample/09lima1669.html"
+    replace_in(project / LIMA, "warmly welcomes", "most warmly welcomes")
+    server.wait_for("Rebuilt")
+    assert "most warmly welcomes" in server.get(doc)[2]
+
+    (project / "content/new.txt").write_text("A note on [PER Zed Unique  ] in [LOC Peru  ] .\n", encoding="utf-8")
+    server.wait_for("Rebuilt")
+    assert server.get("doc/new.html")[0] == 200
+    assert server.get("entity/per/zed-unique.html")[0] == 200
+    assert "A note on Zed Unique" in server.get("")[2]
+
+    (project / "content/new.txt").rename(project / "content/renamed.txt")
+    server.wait_for("Rebuilt")
+    assert server.get("doc/new.html")[0] == 404
+    assert server.get("doc/renamed.html")[0] == 200
+    assert "renamed.html" in server.get("entity/per/zed-unique.html")[2]
+
+    (project / "content/renamed.txt").unlink()
+    server.wait_for("Rebuilt")
+    assert server.get("doc/renamed.html")[0] == 404
+    assert server.get("entity/per/zed-unique.html")[0] == 404
+    assert "A note on Zed Unique" not in server.get("")[2]
+    assert "renamed.html" not in server.get("entity/loc/peru.html")[2]
+
+    (project / "content/sample").rename(project / "content/moved")
+    server.wait_for("Rebuilt")
+    assert server.get(doc)[0] == 404
+    assert "most warmly welcomes" in server.get("doc/moved/09lima1669.html")[2]
+    shutil.rmtree(project / "content/moved")
+    server.wait_for("Rebuilt")
+    assert server.get("doc/moved/09lima1669.html")[0] == 404
+
+
+def test_atomic_save_rebuilds_exactly_once(server: Server, project: Path) -> None:
+    target = project / LIMA
+    tmp = target.with_name(".09LIMA1669.txt.tmp1234")
+    tmp.write_text(target.read_text(encoding="utf-8").replace("warmly", "atomically"), encoding="utf-8")
+    os.replace(tmp, target)
+    lines = server.quiet_lines(2.0)
+    assert len([l for l in lines if l.startswith("Rebuilt")]) == 1, lines
+    assert "atomically" in server.get("doc/sample/09lima1669.html")[2]
+
+
+def test_vim_save_sequence_rebuilds_exactly_once_and_swap_files_trigger_nothing(
+        server: Server, project: Path) -> None:
+    target = project / LIMA
+    folder = target.parent
+    swap = folder / ".09LIMA1669.txt.swp"
+    swap.write_bytes(b"swap" * 100)
+    (folder / ".09LIMA1669.txt.swx").write_bytes(b"x")
+    (folder / "#09LIMA1669.txt#").write_bytes(b"x")
+    (folder / ".#09LIMA1669.txt").write_bytes(b"x")
+    assert server.quiet_lines(1.0) == []
+    # vim's :w with backupcopy=no: probe file 4913, backup by rename, write, remove backup.
+    text = target.read_text(encoding="utf-8")
+    (folder / "4913").write_bytes(b"")
+    (folder / "4913").unlink()
+    target.rename(folder / "09LIMA1669.txt~")
+    target.write_text(text.replace("warmly", "vimly"), encoding="utf-8")
+    (folder / "09LIMA1669.txt~").unlink()
+    swap.write_bytes(b"swap2" * 100)
+    lines = server.quiet_lines(2.0)
+    assert len([l for l in lines if l.startswith("Rebuilt")]) == 1, lines
+    assert "vimly" in server.get("doc/sample/09lima1669.html")[2]
+    swap.unlink()
+    assert server.quiet_lines(1.0) == []
+
+
+def test_a_burst_of_saves_is_one_rebuild(server: Server, project: Path) -> None:
+    for i in range(100):
+        (project / "content" / f"burst{i:03}.txt").write_text(f"Burst {i} with [LOC Peru  ] .\n", encoding="utf-8")
+    lines = server.quiet_lines(3.0)
+    assert len([l for l in lines if l.startswith("Rebuilt")]) == 1, lines
+    assert server.get("doc/burst099.html")[0] == 200
+
+
+def test_a_warning_is_printed_and_the_page_still_builds(server: Server, project: Path) -> None:
+    replace_in(project / LIMA, "[PER Alan Garcia  ]", "[PER Alan Garcia ")
+    line = server.wait_for("warning")
+    assert line.startswith("content/sample/09LIMA1669.txt:4:17: warning: mention '[PER '")
+    server.wait_for("Rebuilt")
+    assert "[PER Alan Garcia" in server.get("doc/sample/09lima1669.html")[2]
+
+
+def test_port_in_use_gives_a_clear_message(project: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        result = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--port", str(port)],
+                                cwd=project, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"port {port}" in result.stderr and "--port" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_stops_cleanly(project: Path) -> None:
+    running = Server(project)
+    assert running.stop() == 0
+    assert "Stopping" in "\n".join(running.log + list(running.lines.queue))
+
+
+def test_binds_to_loopback_only(server: Server) -> None:
+    assert "http://127.0.0.1:" in "\n".join(server.log)

@@ -1,0 +1,96 @@
+"""Live reload in headless Chromium: edits appear, errors overlay, stylesheets swap."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_serve import LIMA, Server, replace_in
+
+pytestmark = pytest.mark.browser
+DOC = "doc/sample/09lima1669.html"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "themes" / "default", tmp_path / "themes" / "mine")
+    (tmp_path / "sitegen.toml").write_text('[site]\ntheme = "mine"\n', encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def server(project: Path):
+    running = Server(project)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 700})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_live(page, server: Server, path: str) -> None:
+    page.goto(server.base + path)
+    page.wait_for_function("() => !!document.querySelector('script[src=\"/__sitegen/live.js\"]')")
+    page.wait_for_timeout(300)  # let the event stream connect
+
+
+def test_an_edit_appears_without_touching_the_page_and_keeps_the_scroll(page, server: Server, project: Path) -> None:
+    open_live(page, server, DOC)
+    page.evaluate("window.scrollTo(0, 900)")
+    replace_in(project / LIMA, "Notwithstanding its recent", "LIVE-EDIT Notwithstanding its recent")
+    page.wait_for_function("() => document.body.innerText.includes('LIVE-EDIT')", timeout=10000)
+    page.wait_for_function("() => window.scrollY > 800", timeout=5000)
+
+
+def test_a_page_that_did_not_change_is_not_reloaded(page, server: Server, project: Path) -> None:
+    open_live(page, server, "doc/cables/05lima2158.html")
+    page.evaluate("window.__marker = 1")
+    replace_in(project / LIMA, "warmly", "kindly")
+    server.wait_for("Rebuilt")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__marker") == 1
+
+
+def test_a_broken_template_shows_an_overlay_until_fixed(page, server: Server, project: Path) -> None:
+    open_live(page, server, DOC)
+    override = project / "templates" / "document.html"
+    override.write_text('{% extends "base.html" %}\n{% block main %}\n{{ doc.title }\n{% endblock %}\n',
+                        encoding="utf-8")
+    overlay = page.locator("#sitegen-overlay")
+    overlay.wait_for(state="visible", timeout=15000)
+    text = overlay.inner_text()
+    assert "Build failed" in text and "document.html:3" in text
+    assert server.get(DOC)[0] == 200  # the last good page is still served
+    override.unlink()
+    overlay.wait_for(state="detached", timeout=15000)
+
+
+def test_a_source_warning_shows_in_the_overlay_and_clears_when_fixed(page, server: Server, project: Path) -> None:
+    open_live(page, server, "index.html")
+    source = project / LIMA
+    good = source.read_text(encoding="utf-8")
+    source.write_text(good.replace("[ORG Shining Path  ]", "[ORG Shining Path ", 1), encoding="utf-8")
+    overlay = page.locator("#sitegen-overlay")
+    overlay.wait_for(state="visible", timeout=15000)
+    assert "content/sample/09LIMA1669.txt:5:" in overlay.inner_text()
+    source.write_text(good, encoding="utf-8")
+    overlay.wait_for(state="detached", timeout=15000)
+
+
+def test_a_stylesheet_change_is_swapped_without_reloading(page, server: Server, project: Path) -> None:
+    open_live(page, server, DOC)
+    page.evaluate("window.__marker = 1")
+    css = project / "themes" / "mine" / "static" / "style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nh1 { color: rgb(1, 2, 3); }\n", encoding="utf-8")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'",
+                           timeout=10000)
+    assert page.evaluate("window.__marker") == 1
