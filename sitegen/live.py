@@ -20,7 +20,7 @@ from sitegen.corpus import Corpus, Key, document_groups
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.model import Document, normalise
 from sitegen.output import check_output, safe_path, staged_output
-from sitegen.pages import Family, Site, families, family_pages
+from sitegen.pages import Family, Site, families, family_pages, family_paths
 from sitegen.render import find_theme, make_environment, render_page
 
 
@@ -40,6 +40,8 @@ class Report:
     """Source files that changed."""
     error: str = ""
     """Why the build failed; the previous pages stay in place."""
+    remaining: int = 0
+    """Pages that still wait for a re-render (see LiveSite.drain)."""
     seconds: float = 0.0
 
 
@@ -61,6 +63,8 @@ class LiveSite:
         self.stats: dict[str, tuple[int, int]] = {}
         self.hashes: dict[str, str] = {}
         self.written: dict[Family, tuple[str, ...]] = {}
+        self.owner: dict[str, tuple[Family, int]] = {}
+        self.pending: dict[Family, set[int] | None] = {}
         self.problems: dict[str, list[Diagnostic]] = {}
         self.initial_problems: dict[str, list[Diagnostic]] = {}
         self.error = ""
@@ -127,7 +131,10 @@ class LiveSite:
             report.seconds = time.perf_counter() - started
             return report
         self.env, self.corpus, self.site = env, corpus, site
-        self.stats, self.hashes, self.written = stats, hashes, written
+        self.stats, self.hashes, self.written = stats, hashes, {}
+        self.owner, self.pending = {}, {}
+        for family, paths in written.items():
+            self._record(family, list(paths))
         self.initial_problems = problems
         self.problems = {}
         self.error = ""
@@ -136,8 +143,13 @@ class LiveSite:
         report.seconds = time.perf_counter() - started
         return report
 
-    def update(self, paths: set[Path]) -> Report | None:
-        """Bring the site up to date after ``paths`` changed; None when nothing did."""
+    def update(self, paths: set[Path], priority: set[str] = frozenset()) -> Report | None:
+        """Take in the changes to ``paths``; None when nothing changed.
+
+        The pages of changed documents and the output paths in ``priority``
+        (pages open in a browser) are rendered at once; the other pages the
+        change affects wait in ``pending`` until ``drain`` renders them.
+        """
         kinds = {self.classify(p) for p in paths}
         if "config" in kinds or "template" in kinds or self.error:
             return self.build()
@@ -145,7 +157,7 @@ class LiveSite:
         if "static" in kinds:
             report = self._update_static()
         if "content" in kinds:
-            content_report = self._update_content(paths)
+            content_report = self._update_content(paths, set(priority))
             if content_report is not None:
                 if report is not None:
                     content_report.changed += report.changed
@@ -168,9 +180,29 @@ class LiveSite:
         return Report(changed=changed, css_only=all(p.endswith(".css") for p in changed),
                       seconds=time.perf_counter() - started)
 
-    def _update_content(self, paths: set[Path]) -> Report | None:
-        """Re-parse changed sources and re-render the page families they affect."""
+    def _update_content(self, paths: set[Path], priority: set[str]) -> Report | None:
+        """Re-parse changed sources, update the corpus and render the most wanted pages."""
         started = time.perf_counter()
+        changed_docs = self._changed_sources(paths)
+        if not changed_docs:
+            return None
+        report = Report(sources=sorted(changed_docs))
+        affected = self._apply(changed_docs)
+        if affected is None:
+            full = self.build()
+            full.sources = report.sources
+            return full
+        for family, pages in affected.items():
+            self._queue(family, pages)
+        first = {("doc", s) for s in changed_docs} | {self.owner[p][0] for p in priority if p in self.owner}
+        report.changed, report.pages = self.drain(families=first)
+        self.rebuilds += 1
+        report.remaining = self.pending_pages()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _changed_sources(self, paths: set[Path]) -> dict[str, Document | None]:
+        """Return the sources whose content changed: new documents, or None when deleted."""
         sources, skipped = find_sources(self.content)
         current = dict(sources)
         hinted = set()
@@ -179,12 +211,13 @@ class LiveSite:
                 hinted.add(path.absolute().relative_to(self.content.absolute()).as_posix())
             except ValueError:
                 pass
-        changed_docs: dict[str, Document | None] = {}
+        changed: dict[str, Document | None] = {}
         for relative in sorted(set(self.stats) - set(current)):
-            changed_docs[relative] = None
             self.stats.pop(relative)
             self.hashes.pop(relative, None)
             self.problems[relative] = []
+            if relative in self.corpus:
+                changed[relative] = None
         for relative, path in sources:
             try:
                 data_hash, stat = _fingerprint(path)
@@ -199,99 +232,162 @@ class LiveSite:
             doc, found = read_document(relative, path)
             self.problems[relative] = found
             if doc is not None:
-                changed_docs[relative] = doc
-            elif relative not in self.corpus:
-                continue  # a new file that cannot be used: nothing to show yet
+                changed[relative] = doc
+            # A file that cannot be read keeps its last good version until it is fixed.
         for diagnostic in skipped:
             self.problems[diagnostic.path] = [diagnostic]
-        if not changed_docs:
-            return None
-        report = Report(sources=sorted(changed_docs))
-        affected = self._apply(changed_docs)
-        if affected is None:
-            full = self.build()
-            full.sources = report.sources
-            return full
-        report.changed, report.pages = self._render(affected)
-        self.rebuilds += 1
-        report.seconds = time.perf_counter() - started
-        return report
+        return changed
 
-    def _apply(self, changed: dict[str, Document | None]) -> list[Family] | None:
-        """Update the corpus with changed documents; return the families to re-render.
+    def _apply(self, changed: dict[str, Document | None]) -> dict[Family, set[int] | None] | None:
+        """Update the corpus with changed documents; return the pages that may differ.
 
-        Returns None when the change moved other documents' paths, which needs
-        a full rebuild.
+        Pages are given per family as a set of page numbers, or None for all of
+        them. Returns None when the change moved other documents' paths, which
+        needs a full rebuild.
         """
-        corpus, site = self.corpus, self.site
+        corpus, site, config = self.corpus, self.site, self.config
         old = {source: corpus.document(source) if source in corpus else None for source in changed}
-        keys: set[Key] = set()
-        groups: set[tuple[str, str]] = set()
-        for doc in [*old.values(), *changed.values()]:
-            if doc is not None:
-                keys |= {m.key for m in doc.mentions}
-                groups |= {(kind, normalise(name)) for kind, names in document_groups(doc).items()
-                           for name in names}
+        old_keys = {s: {m.key for m in d.mentions} if d else set() for s, d in old.items()}
+        new_keys = {s: {m.key for m in d.mentions} if d else set() for s, d in changed.items()}
+        keys: set[Key] = set().union(*old_keys.values(), *new_keys.values())
+        old_groups = {s: _groups(d) for s, d in old.items()}
+        new_groups = {s: _groups(d) for s, d in changed.items()}
+        groups = set().union(*old_groups.values(), *new_groups.values())
         before_order = [d.source for d in corpus.documents]
         tips_before = {k: _tip(corpus, k) for k in keys}
+        summary_before = {k: _summary(corpus, k) for k in keys}
         co_before = {k: set(corpus.co_mentioned(k)) for k in keys}
-        paths_before = dict(site.urls.documents)
+        type_order_before = {t: self._type_order(t) for t in {k[0] for k in keys}}
         for source, doc in changed.items():
             if doc is None:
                 corpus.remove(source)
             else:
                 corpus.add(doc)
+        after_order = [d.source for d in corpus.documents]
         tips_after = {k: _tip(corpus, k) for k in keys}
         changed_tips = {k for k in keys if tips_before[k] != tips_after[k]}
-        site.forget(changed_tips)
-        after_order = [d.source for d in corpus.documents]
-        if any(site.urls.documents.get(s, p) != p for s, p in paths_before.items() if s not in changed):
-            return None  # another document's path moved (a case-only name clash): rebuild all
+        same_set = set(before_order) == set(after_order)
+        if not same_set:
+            paths_before = dict(site.urls.documents)
+            site.forget(changed_tips)
+            if any(site.urls.documents.get(s, p) != p for s, p in paths_before.items() if s not in changed):
+                return None  # another document's path moved (a case-only name clash): rebuild all
+        else:
+            site.forget_entities(changed_tips)
+        same_order = before_order == after_order
+        rows = {s for s in changed if _row(old[s]) != _row(changed[s])}
 
-        affected: set[Family] = {("doc", s) for s in changed}
-        affected |= {("entity", k) for k in keys}
-        affected |= {("group", kind, key) for kind, key in groups}
-        affected |= {("groups", kind) for kind, _ in groups}
-        rows_changed = before_order != after_order or any(
-            _row(old[s]) != _row(changed[s]) for s in changed)
-        if rows_changed:
-            affected.add(("home",))
+        affected: dict[Family, set[int] | None] = {}
+
+        def add(family: Family, pages: set[int] | None = None) -> None:
+            _merge(affected, family, pages)
+
+        def page_of(index: int, size: int) -> int:
+            return index // size + 1
+
+        for source in changed:
+            add(("doc", source))
+        # Entities named in the changed documents: their lists, snippets and counts.
+        size = config.entity_documents_per_page
+        for key in keys:
+            if key not in corpus.entities:
+                add(("entity", key))
+                continue
+            members = {s for s in changed if key in old_keys[s]} == {s for s in changed if key in new_keys[s]}
+            if summary_before[key] != _summary(corpus, key) or not members or not same_order:
+                add(("entity", key))
+            else:
+                sources = [occ.doc for occ in corpus.entity(key).occurrences]
+                add(("entity", key), {page_of(sources.index(s), size) for s in changed if key in new_keys[s]})
+        # Tags, origins, classifications, years of the changed documents.
+        size = config.documents_per_page
+        for kind, key in groups:
+            members = {s for s in changed if (kind, key) in old_groups[s]} == \
+                      {s for s in changed if (kind, key) in new_groups[s]}
+            if not members:
+                add(("groups", kind))
+            group = corpus.groups[kind].get(key)
+            if group is None or not members or not same_order:
+                add(("group", kind, key))
+            else:
+                pages = {page_of(group.docs.index(s), size) for s in changed if (kind, key) in new_groups[s]}
+                if any(s in rows for s in changed if (kind, key) in new_groups[s]):
+                    add(("group", kind, key), pages)
+        # The home page list and the neighbours' previous/next links.
+        if not same_order:
+            add(("home",))
+        elif rows:
+            add(("home",), {page_of(corpus.position(s), size) for s in rows})
+        if rows or not same_order:
             for order in (before_order, after_order):
                 position = {s: i for i, s in enumerate(order)}
                 for source in changed:
                     if source in position:
                         i = position[source]
-                        affected |= {("doc", order[j]) for j in (i - 1, i + 1) if 0 <= j < len(order)}
+                        for j in (i - 1, i + 1):
+                            if 0 <= j < len(order):
+                                add(("doc", order[j]))
+        # Counts and names that show on many pages.
         if changed_tips:
-            affected |= {("home",), ("entities",)}
-            for key in changed_tips:
-                affected |= {("type", key[0]), ("top", key[0])}
-                if key in corpus.entities:
-                    affected |= {("doc", occ.doc) for occ in corpus.entity(key).occurrences}
-                if not (tips_before[key] and tips_after[key]) or tips_before[key][0] != tips_after[key][0]:
-                    # Its name appears in the related lists of every entity mentioned with it.
-                    co = co_before[key] | set(corpus.co_mentioned(key))
-                    affected |= {("entity", other) for other in co}
-        return sorted(affected, key=repr)
+            add(("home",), {1})
+            add(("entities",))
+        for key in changed_tips:
+            type_ = key[0]
+            add(("top", type_))
+            before, after = type_order_before[type_], self._type_order(type_)
+            if before == after:
+                add(("type", type_), {page_of(after.index(key), config.entities_per_page)})
+            else:
+                add(("type", type_))
+            if key in corpus.entities:
+                for occ in corpus.entity(key).occurrences:
+                    add(("doc", occ.doc))
+            if not (tips_before[key] and tips_after[key]) or tips_before[key][0] != tips_after[key][0]:
+                # Its name appears in the related lists of every entity mentioned with it.
+                for other in co_before[key] | set(corpus.co_mentioned(key)):
+                    add(("entity", other))
+        return affected
 
-    def _render(self, affected: list[Family]) -> tuple[list[str], int]:
-        """Render families, write the files that changed and delete the stale ones."""
+    def _type_order(self, type_: str) -> list[Key]:
+        """Return the keys of one type in A-Z order (what its index pages show)."""
+        return [k for k in self.corpus.entity_order() if k[0] == type_]
+
+    def _queue(self, family: Family, pages: set[int] | None) -> None:
+        """Mark pages of a family as needing a re-render."""
+        _merge(self.pending, family, pages)
+
+    def pending_pages(self) -> int:
+        """Return roughly how many pages still wait for a re-render."""
+        return sum(len(p) if p is not None else max(1, len(self.written.get(f, ()))) for f, p in self.pending.items())
+
+    def drain(self, families: set[Family] | None = None, limit: int | None = None) -> tuple[list[str], int]:
+        """Render pending pages (only ``families``, or up to ``limit`` pages); return changed paths."""
         changed, count = [], 0
-        for family in affected:
-            paths = []
-            for page in family_pages(self.site, family):
+        chosen = [f for f in self.pending if families is None or f in families]
+        for family in sorted(chosen, key=repr):
+            if limit is not None and count >= limit:
+                break
+            pages = self.pending.pop(family)
+            for page in family_pages(self.site, family, pages):
                 count += 1
-                paths.append(page.path)
                 if write_if_changed(self.output, page.path, render_page(self.env, page).encode("utf-8")):
                     changed.append(page.path)
-            for stale in set(self.written.get(family, ())) - set(paths):
+            current = family_paths(self.site, family)
+            for stale in set(self.written.get(family, ())) - set(current):
                 delete_page(self.output, stale)
+                self.owner.pop(stale, None)
                 changed.append(stale)
-            if paths:
-                self.written[family] = tuple(paths)
-            else:
-                self.written.pop(family, None)
+            self._record(family, current)
         return changed, count
+
+    def _record(self, family: Family, paths: list[str]) -> None:
+        """Remember which output paths a family has."""
+        if paths:
+            self.written[family] = tuple(paths)
+            for number, path in enumerate(paths, 1):
+                self.owner[path] = (family, number)
+        else:
+            self.written.pop(family, None)
 
     def current_problems(self) -> list[Diagnostic]:
         """Return the warnings and errors of the sources changed while serving."""
@@ -304,6 +400,29 @@ def _tip(corpus: Corpus, key: Key) -> tuple[str, int, int] | None:
         return None
     entity = corpus.entity(key)
     return entity.name, entity.doc_count, entity.mention_count
+
+
+def _merge(pages: dict[Family, set[int] | None], family: Family, more: set[int] | None) -> None:
+    """Add page numbers (None: all pages) of a family to a to-do map."""
+    if more is None or (family in pages and pages[family] is None):
+        pages[family] = None
+    else:
+        pages[family] = pages.get(family, set()) | more
+
+
+def _groups(doc: Document | None) -> set[tuple[str, str]]:
+    """Return the (kind, key) of every group a document belongs to."""
+    if doc is None:
+        return set()
+    return {(kind, normalise(name)) for kind, names in document_groups(doc).items() for name in names}
+
+
+def _summary(corpus: Corpus, key: Key) -> tuple | None:
+    """Return what every page of an entity shows: name, counts, forms and related entities."""
+    if key not in corpus.entities:
+        return None
+    entity = corpus.entity(key)
+    return entity.name, entity.doc_count, entity.mention_count, entity.forms, entity.related
 
 
 def _row(doc: Document | None) -> tuple | None:

@@ -61,7 +61,7 @@
     }
   }
 
-  var source = new EventSource("/__sitegen/events");
+  var source = new EventSource("/__sitegen/events?path=" + encodeURIComponent(here));
   source.addEventListener("state", function (event) {
     var data = JSON.parse(event.data);
     overlay(data.problems, data.error);

@@ -92,10 +92,14 @@ class Site:
         self._info: dict[Key, EntityInfo] = {}
 
     def forget(self, keys: set[Key]) -> None:
+        """Drop what a change of documents made stale: entity data and document paths."""
+        self.forget_entities(keys)
+        self.urls = Urls(document_paths([d.source for d in self.corpus.documents]))
+
+    def forget_entities(self, keys: set[Key]) -> None:
         """Drop cached data of entities whose counts or names may have changed."""
         for key in keys:
             self._info.pop(key, None)
-        self.urls = Urls(document_paths([d.source for d in self.corpus.documents]))
 
     def entity_path(self, key: Key) -> str:
         """Return the output path of an entity's first page."""
@@ -169,19 +173,24 @@ def _window(links: tuple[Link, ...], page: int) -> tuple[Link, ...]:
     return tuple(links[n - 1] for n in sorted(keep))
 
 
+def _numbers(total: int, only: set[int] | None) -> list[int]:
+    """Return the page numbers to render: all of 1..total, or those asked for."""
+    return [n for n in range(1, total + 1) if only is None or n in only]
+
+
 def pages_of(count: int, size: int) -> int:
     """Return the number of pages a list of ``count`` items needs."""
     return max(1, math.ceil(count / size))
 
 
-def home_pages(site: Site) -> Iterator[Page]:
+def home_pages(site: Site, only: set[int] | None = None) -> Iterator[Page]:
     """Yield the home page: the corpus in figures and the list of documents, paginated.
 
     Context: figures, top (Links), rows (DocRows), pager, plus common keys.
     """
     corpus, size = site.corpus, site.config.documents_per_page
     total = pages_of(len(corpus.documents), size)
-    for page in range(1, total + 1):
+    for page in _numbers(total, only):
         path = site.urls.home(page)
         title = site.config.title if page == 1 else f"{site.config.title} — page {page}"
         context = site.common(path, title, f"{len(corpus.documents):,} documents and their entities")
@@ -288,7 +297,7 @@ def _entity_panel(site: Site, doc: Document, path: str) -> list[tuple[str, str, 
     return panel
 
 
-def entity_pages(site: Site, entity: Entity) -> Iterator[Page]:
+def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> Iterator[Page]:
     """Yield an entity's pages: its documents with paragraph snippets, paginated.
 
     Context: entity, type_label, type_css, type_href, forms, related (Links),
@@ -297,7 +306,7 @@ def entity_pages(site: Site, entity: Entity) -> Iterator[Page]:
     size = site.config.entity_documents_per_page
     total = pages_of(entity.doc_count, size)
     label = site.config.types[entity.type].label
-    for page in range(1, total + 1):
+    for page in _numbers(total, only):
         path = site.urls.entity(entity.key, page)
         title = f"{entity.name} ({label})" + (f" — page {page}" if page > 1 else "")
         context = site.common(path, title, f"{label} {entity.name}: "
@@ -353,7 +362,7 @@ def entities_page(site: Site) -> Page:
     return Page(path, "entities.html", context)
 
 
-def entity_type_pages(site: Site, type_: str) -> Iterator[Page]:
+def entity_type_pages(site: Site, type_: str, only: set[int] | None = None) -> Iterator[Page]:
     """Yield the A-Z index of one entity type, paginated, with a letter index.
 
     Context: type_label, type_css, letters (Links), groups (letter, Links),
@@ -366,7 +375,7 @@ def entity_type_pages(site: Site, type_: str) -> Iterator[Page]:
     first_page: dict[str, int] = {}
     for i, entity in enumerate(entities):
         first_page.setdefault(_letter(entity.name), i // size + 1)
-    for page in range(1, total + 1):
+    for page in _numbers(total, only):
         path = site.urls.entity_type(type_, page)
         context = site.common(path, f"{label}: A–Z" + (f" — page {page}" if page > 1 else ""),
                               f"Every {label.lower()} in the archive, A to Z")
@@ -411,7 +420,7 @@ def entity_top_page(site: Site, type_: str) -> Page:
     return Page(path, "entity_top.html", context)
 
 
-def group_pages(site: Site, kind: str, key: str) -> Iterator[Page]:
+def group_pages(site: Site, kind: str, key: str, only: set[int] | None = None) -> Iterator[Page]:
     """Yield one tag's (origin's, classification's, year's) list of documents, paginated.
 
     Context: kind_label, name, index_href, count, rows, pager, plus common keys.
@@ -419,7 +428,7 @@ def group_pages(site: Site, kind: str, key: str) -> Iterator[Page]:
     group = site.corpus.groups[kind][key]
     size = site.config.documents_per_page
     total = pages_of(len(group.docs), size)
-    for page in range(1, total + 1):
+    for page in _numbers(total, only):
         path = site.urls.group(kind, key, page)
         title = f"{GROUP_SINGULAR[kind]}: {group.name}" + (f" — page {page}" if page > 1 else "")
         context = site.common(path, title, f"{plural(len(group.docs), 'document')} with {kind} {group.name}")
@@ -482,33 +491,69 @@ def families(site: Site) -> Iterator[Family]:
     yield ("404",)
 
 
-def family_pages(site: Site, family: Family) -> Iterator[Page]:
-    """Yield the pages of one family; none when its subject no longer exists."""
+def family_pages(site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
+    """Yield the pages of one family (or just the page numbers in ``only``).
+
+    Yields nothing when the family's subject no longer exists.
+    """
     name = family[0]
     corpus = site.corpus
     if name == "home":
-        yield from home_pages(site)
+        yield from home_pages(site, only)
     elif name == "doc":
         if family[1] in corpus:
             yield document_page(site, corpus.position(family[1]))
     elif name == "entities":
         yield entities_page(site)
     elif name == "type":
-        yield from entity_type_pages(site, family[1])
+        yield from entity_type_pages(site, family[1], only)
     elif name == "top":
         yield entity_top_page(site, family[1])
     elif name == "entity":
         if family[1] in corpus.entities:
-            yield from entity_pages(site, corpus.entity(family[1]))
+            yield from entity_pages(site, corpus.entity(family[1]), only)
     elif name == "groups":
         yield group_index_page(site, family[1])
     elif name == "group":
         if family[2] in corpus.groups[family[1]]:
-            yield from group_pages(site, family[1], family[2])
+            yield from group_pages(site, family[1], family[2], only)
     elif name == "404":
         yield not_found_page(site)
     else:
         raise ValueError(f"unknown page family {family!r}")
+
+
+def family_paths(site: Site, family: Family) -> list[str]:
+    """Return the output paths a family has now, without rendering anything."""
+    name, corpus, config, urls = family[0], site.corpus, site.config, site.urls
+    if name == "home":
+        total = pages_of(len(corpus.documents), config.documents_per_page)
+        return [urls.home(n) for n in range(1, total + 1)]
+    if name == "doc":
+        return [urls.document(family[1])] if family[1] in corpus else []
+    if name == "entities":
+        return [urls.entities()]
+    if name == "type":
+        total = pages_of(mention_counts(corpus)[family[1]], config.entities_per_page)
+        return [urls.entity_type(family[1], n) for n in range(1, total + 1)]
+    if name == "top":
+        return [urls.entity_type_top(family[1])]
+    if name == "entity":
+        if family[1] not in corpus.entities:
+            return []
+        total = pages_of(corpus.entity(family[1]).doc_count, config.entity_documents_per_page)
+        return [urls.entity(family[1], n) for n in range(1, total + 1)]
+    if name == "groups":
+        return [urls.group_index(family[1])]
+    if name == "group":
+        group = corpus.groups[family[1]].get(family[2])
+        if group is None:
+            return []
+        total = pages_of(len(group.docs), config.documents_per_page)
+        return [urls.group(family[1], family[2], n) for n in range(1, total + 1)]
+    if name == "404":
+        return ["404.html"]
+    raise ValueError(f"unknown page family {family!r}")
 
 
 def all_pages(site: Site) -> Iterator[Page]:

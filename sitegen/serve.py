@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import signal
+import time
 import threading
 import webbrowser
 from pathlib import Path
@@ -56,22 +57,41 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
     def rebuild(paths: set[Path]) -> None:
         try:
             with gate.writing():
-                result = live.update(paths)
+                result = live.update(paths, priority=events.open_pages())
         except Exception as exc:  # noqa: BLE001 - keep serving whatever happens
             result = Report(error=f"internal error while rebuilding: {exc!r}")
-        if result is None:
-            return
-        for source in result.sources:
-            for diagnostic in live.problems.get(source, ()):
-                say(_show(diagnostic, live.content))
-        if result.error:
-            say(f"error: {result.error}")
-        else:
-            what = ", ".join(result.sources[:3]) + (" …" if len(result.sources) > 3 else "")
-            say(f"Rebuilt {result.pages:,} pages ({len(result.changed):,} files changed) in "
-                f"{result.seconds * 1000:.0f} ms" + (f": {what}" if what else ""))
-        events.send({**_state(live, result), "type": "build", "changed": result.changed,
-                     "css_only": result.css_only})
+        if result is not None:
+            for source in result.sources:
+                for diagnostic in live.problems.get(source, ()):
+                    say(_show(diagnostic, live.content))
+            if result.error:
+                say(f"error: {result.error}")
+            else:
+                what = ", ".join(result.sources[:3]) + (" …" if len(result.sources) > 3 else "")
+                say(f"Rebuilt {result.pages:,} pages ({len(result.changed):,} files changed) in "
+                    f"{result.seconds * 1000:.0f} ms" + (f": {what}" if what else "")
+                    + (f"; updating {result.remaining:,} more pages" if result.remaining else ""))
+            events.send({**_state(live, result), "type": "build", "changed": result.changed,
+                         "css_only": result.css_only})
+        finish_pending()
+
+    def finish_pending() -> None:
+        """Render the pages a change left stale, a slice at a time, until a new change arrives."""
+        started, total = time.perf_counter(), 0
+        while live.pending and not debouncer.busy():
+            try:
+                with gate.writing():
+                    changed, count = live.drain(limit=200)
+            except Exception as exc:  # noqa: BLE001 - keep serving whatever happens
+                say(f"error: internal error while updating pages: {exc!r}")
+                live.pending.clear()
+                return
+            total += count
+            if changed:
+                events.send({"type": "build", "changed": changed, "css_only": False,
+                             **{k: v for k, v in _state(live, Report()).items() if k != "type"}})
+        if total and not live.pending:
+            say(f"Updated {total:,} more pages in {time.perf_counter() - started:.2f} s")
 
     output = live.output.absolute()
     observer, debouncer = watch(live.watched(), rebuild,

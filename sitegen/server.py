@@ -14,7 +14,7 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 LIVE_PREFIX = "/__sitegen/"
 _SCRIPT = (Path(__file__).parent / "livereload.js").read_bytes()
@@ -72,22 +72,27 @@ class Broadcaster:
     """Fan live-reload events out to every connected page."""
 
     def __init__(self) -> None:
-        self._clients: set[queue.Queue] = set()
+        self._clients: dict[queue.Queue, str] = {}
         self._lock = threading.Lock()
         self.state: dict = {"type": "state", "problems": [], "error": ""}
 
-    def connect(self) -> queue.Queue:
-        """Register a new page; it first receives the current problem list."""
+    def connect(self, page: str = "") -> queue.Queue:
+        """Register a page (its output path); it first receives the current problem list."""
         client: queue.Queue = queue.Queue()
         with self._lock:
-            self._clients.add(client)
+            self._clients[client] = page
             client.put(self.state)
         return client
+
+    def open_pages(self) -> set[str]:
+        """Return the output paths of the pages open in browsers now."""
+        with self._lock:
+            return {page for page in self._clients.values() if page}
 
     def disconnect(self, client: queue.Queue) -> None:
         """Forget a page that went away."""
         with self._lock:
-            self._clients.discard(client)
+            self._clients.pop(client, None)
 
     def send(self, event: dict) -> None:
         """Send an event to every page; its problem list is also kept for newcomers."""
@@ -162,7 +167,8 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
                 self._send(HTTPStatus.BAD_REQUEST, b"bad request", "text/plain; charset=utf-8", head)
                 return
             if path == LIVE_PREFIX + "events":
-                self._events()
+                query = parse_qs(urlsplit(self.path).query).get("path", [""])[0]
+                self._events(query.lstrip("/"))
                 return
             if path == LIVE_PREFIX + "live.js":
                 self._send(HTTPStatus.OK, _SCRIPT, _TYPES[".js"], head)
@@ -201,7 +207,7 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
             if not head:
                 self.wfile.write(body)
 
-        def _events(self) -> None:
+        def _events(self, page: str) -> None:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
@@ -209,7 +215,7 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
             self.end_headers()
             self.close_connection = True
             self.connection.settimeout(None)
-            client = events.connect()
+            client = events.connect(page)
             try:
                 self.wfile.write(b"retry: 500\n\n")
                 self.wfile.flush()

@@ -48,6 +48,11 @@ class Debouncer:
             self._last = now
             self._cond.notify()
 
+    def busy(self) -> bool:
+        """Return True when changes are waiting for a rebuild."""
+        with self._cond:
+            return bool(self._pending)
+
     def stop(self) -> None:
         """Stop the worker thread."""
         with self._cond:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -15,24 +16,39 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+SMALL_PAGES = {"documents_per_page": 4, "entity_documents_per_page": 2, "entities_per_page": 40}
+
+
 def assert_same_as_clean_build(live: LiveSite, tmp: Path) -> None:
+    live.drain()
+    assert live.pending == {}
     clean = tmp / f"clean{live.rebuilds}"
-    build_site(live.content, clean)
+    build_site(live.content, clean, **live.test_settings)
     actual, expected = tree(live.output), tree(clean)
     assert sorted(actual) == sorted(expected)
     for path in expected:
         assert actual[path] == expected[path], path
 
 
-@pytest.fixture
-def live(tmp_path: Path) -> LiveSite:
+def make_live(tmp_path: Path, small_pages: bool) -> LiveSite:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    site = LiveSite(None, content, tmp_path / "site")
-    site.config = site.config.__class__(root=ROOT)
-    site.config_path = None
+    config = tmp_path / "sitegen.toml"
+    settings = SMALL_PAGES if small_pages else {}
+    config.write_text("[pages]\n" + "".join(
+        f"{name}={value}\n" for name, value in (
+            ("documents", settings.get("documents_per_page", 50)),
+            ("entity_documents", settings.get("entity_documents_per_page", 25)),
+            ("entities", settings.get("entities_per_page", 500)))), encoding="utf-8")
+    site = LiveSite(config, content, tmp_path / "site")
+    site.test_settings = settings
     assert not site.build().error
     return site
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> LiveSite:
+    return make_live(tmp_path, small_pages=False)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -101,3 +117,53 @@ def test_a_broken_source_keeps_its_last_good_page_until_fixed(live: LiveSite, tm
     assert live.current_problems() == []
     assert b"very warmly" in page.read_bytes()
     assert_same_as_clean_build(live, tmp_path)
+
+
+def _random_step(rng: random.Random, content: Path) -> list[Path]:
+    """Make one random editor's change to the content; return the paths touched."""
+    files = sorted(content.rglob("*.txt"))
+    path = rng.choice(files)
+    text = path.read_text(encoding="utf-8")
+    action = rng.choice(["retype", "recase", "unwrap", "wrap", "subject", "date", "delete", "copy", "text"])
+    opens = [m.start() for m in re.finditer(r"\[(PER|LOC|ORG|MISC) ", text)]
+    if action == "retype" and opens:
+        i = rng.choice(opens)
+        text = text[:i + 1] + rng.choice(["PER", "LOC", "ORG", "MISC"]) + text[text.index(" ", i):]
+    elif action == "recase" and opens:
+        i = rng.choice(opens)
+        j = text.index("  ]", i)
+        text = text[:i] + text[i:j].upper() + text[j:]
+    elif action == "unwrap" and opens:
+        i = rng.choice(opens)
+        j = text.index("  ]", i)
+        text = text[:i] + text[text.index(" ", i) + 1:j] + text[j + 3:]
+    elif action == "wrap":
+        lines = text.split("\n")
+        n = rng.randrange(len(lines))
+        lines[n] = lines[n] + f" [{rng.choice(['PER', 'LOC'])} Peru  ] ."
+        text = "\n".join(lines)
+    elif action == "subject" and "SUBJECT" in text:
+        text = text.replace("SUBJECT", f"SUBJECT {rng.randrange(100)}", 1)
+    elif action == "date" and "DECL" in text:
+        text = re.sub(r"(\d{4})/", lambda m: f"{rng.randrange(1990, 2030)}/", text, count=1)
+    elif action == "delete" and len(files) > 5:
+        path.unlink()
+        return [path]
+    elif action == "copy":
+        target = content / f"copy{rng.randrange(1000)}.txt"
+        target.write_text(text, encoding="utf-8")
+        return [target]
+    else:
+        text = text.replace(" . ", " , ", 1)
+    path.write_text(text, encoding="utf-8")
+    return [path]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_with_small_pages_match_a_clean_build(tmp_path: Path, seed: int) -> None:
+    live = make_live(tmp_path, small_pages=True)
+    rng = random.Random(seed)
+    for _ in range(12):
+        paths = _random_step(rng, live.content)
+        live.update(set(paths))
+        assert_same_as_clean_build(live, tmp_path)
