@@ -50,17 +50,25 @@ def find_sources(content: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic
     """
     found, skipped = [], []
     root = content.resolve()
-    for folder, dirs, files in os.walk(content, followlinks=False):
-        dirs[:] = [d for d in dirs if not is_ignored(d)]
-        for name in files:
-            if is_ignored(name) or not name.endswith(DOCUMENT_SUFFIXES):
+    folders = [(content, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if is_ignored(name):
                 continue
-            path = Path(folder) / name
-            relative = path.relative_to(content).as_posix()
-            if _inside(path, root):
-                found.append((relative, path))
-            else:
-                skipped.append(Diagnostic(relative, 0, 0, "link to a file outside the content folder; skipped"))
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((Path(entry.path), f"{prefix}{name}/"))
+            elif name.endswith(DOCUMENT_SUFFIXES):
+                path, relative = Path(entry.path), prefix + name
+                if entry.is_symlink() and not _inside(path, root):
+                    skipped.append(Diagnostic(relative, 0, 0, "link to a file outside the content folder; skipped"))
+                elif entry.is_file():
+                    found.append((relative, path))
     found.sort()
     skipped.sort()
     return found, skipped

@@ -8,6 +8,7 @@ which they were added.
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -85,6 +86,8 @@ class Corpus:
         self._order: list[Document] | None = None
         self._position: dict[str, int] = {}
         self._entity_cache: dict[Key, Entity] = {}
+        self._names: dict[Key, str] = {}
+        self._type_orders: tuple[list[Key], dict[str, list[Key]]] | None = None
         self._entity_order: list[Key] | None = None
         self._group_cache: dict[str, dict[str, Group]] = {}
         self.entities: Mapping[Key, Entity] = _Entities(self)
@@ -127,6 +130,7 @@ class Corpus:
                         related[other] += sign
                         if related[other] == 0:
                             del related[other]
+        reorder = False
         for key in touched:
             if sign < 0:
                 self._places[key].pop(source, None)
@@ -134,6 +138,12 @@ class Corpus:
                 del self._forms[key]
                 self._places.pop(key, None)
                 self._related.pop(key, None)
+                self._names.pop(key, None)
+                reorder = True
+            else:
+                name = display_name(self._forms[key])
+                reorder = reorder or self._names.get(key) != name
+                self._names[key] = name
             self._entity_cache.pop(key, None)
         for kind, names in document_groups(doc).items():
             for name in names:
@@ -153,7 +163,8 @@ class Corpus:
                         del self._group_forms[kind][key]
             self._group_cache.pop(kind, None)
         self._order = None
-        self._entity_order = None
+        if reorder:
+            self._entity_order = None
 
     # -- views -----------------------------------------------------------
     @property
@@ -190,11 +201,11 @@ class Corpus:
         related = self._related.get(key, Counter())
         entity = Entity(
             key=key,
-            name=display_name(forms),
+            name=self._names[key],
             forms=tuple(sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))),
             occurrences=occurrences,
             mention_count=sum(forms.values()),
-            related=tuple(sorted(related.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_RELATED]),
+            related=tuple(heapq.nsmallest(MAX_RELATED, related.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
         self._entity_cache[key] = entity
         return entity
@@ -203,21 +214,35 @@ class Corpus:
         """Return every entity mentioned in a paragraph with this one."""
         return list(self._related.get(key, ()))
 
+    def doc_total(self, key: Key) -> int:
+        """Return how many documents mention an entity, without materialising it."""
+        return len(self._places[key])
+
     def mention_total(self, key: Key) -> int:
         """Return how many times an entity is mentioned, without materialising it."""
         return sum(self._forms[key].values())
 
     def name(self, key: Key) -> str:
         """Return an entity's display name, without materialising it."""
-        return display_name(self._forms[key])
+        return self._names[key]
 
     def entity_order(self) -> list[Key]:
         """Return entity keys in display order: type, then name, then key."""
         if self._entity_order is None:
-            names = {key: display_name(forms).casefold() for key, forms in self._forms.items()}
+            names = self._names
             self._entity_order = sorted(self._forms, key=lambda k: (
-                _TYPE_RANK.get(k[0], len(_TYPE_RANK)), names[k], k[1]))
+                _TYPE_RANK.get(k[0], len(_TYPE_RANK)), names[k].casefold(), k[1]))
         return self._entity_order
+
+    def type_order(self, type_: str) -> list[Key]:
+        """Return the keys of one entity type in display order."""
+        order = self.entity_order()
+        if self._type_orders is None or self._type_orders[0] is not order:
+            split: dict[str, list[Key]] = {t: [] for t in ENTITY_TYPES}
+            for key in order:
+                split.setdefault(key[0], []).append(key)
+            self._type_orders = (order, split)
+        return self._type_orders[1].get(type_, [])
 
     @property
     def groups(self) -> dict[str, dict[str, Group]]:

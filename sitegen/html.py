@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -19,15 +20,18 @@ class EntityInfo:
     """What a mention needs to know about its entity to render."""
 
     href: str
-    """Root-relative path of the entity page."""
-    label: str
-    """Type label, e.g. ``Person``."""
-    name: str
-    """Display name."""
-    docs: int
-    """Documents that mention it."""
-    mentions: int
-    """Mentions in the whole corpus."""
+    """Path of the entity page from the site root, percent-encoded."""
+    tip: str
+    """The tooltip's inner HTML: type label, display name and corpus counts."""
+
+    @classmethod
+    def make(cls, path: str, label: str, name: str, docs: int, mentions: int) -> EntityInfo:
+        """Return the info of one entity, with its tooltip markup built once."""
+        counts = f"{plural(docs, 'document')} · {plural(mentions, 'mention')}"
+        tip = (f'<span class="tip-type">{escape(label)}</span> '
+               f'<span class="tip-name">{escape(name)}</span> '
+               f'<span class="tip-counts">{counts}</span>')
+        return cls(quote(path, safe="/"), tip)
 
 
 def plural(count: int, word: str) -> str:
@@ -38,46 +42,39 @@ def plural(count: int, word: str) -> str:
 class FragmentRenderer:
     """Render running text for one page; tooltip ids are unique within the page."""
 
-    def __init__(self, link: Callable[[str, str], str],
-                 entity: Callable[[tuple[str, str]], EntityInfo | None],
-                 tag_href: Callable[[str], str]) -> None:
-        """Take functions giving a relative link, an entity's info and a tag page's path."""
-        self._link = link
+    def __init__(self, root: str, entity: Callable[[tuple[str, str]], EntityInfo | None],
+                 tag_path: Callable[[str], str]) -> None:
+        """Take the way up to the site root (``../../``), entity info and tag page paths."""
+        self._root = root
         self._entity = entity
-        self._tag_href = tag_href
+        self._tag_path = tag_path
         self._tips = 0
 
     def mention(self, mention: Mention) -> str:
         """Return one mention: a typed link with a CSS tooltip."""
         info = self._entity(mention.key)
-        text = escape(mention.text)
         type_ = mention.type
-        css = type_.lower()
         if info is None:
-            return f'<span class="m m-{css}" data-entity-type="{type_}">{text}</span>'
+            return f'<span class="m m-{type_.lower()}" data-entity-type="{type_}">{escape(mention.text)}</span>'
         self._tips += 1
-        tip = f"t{self._tips}"
-        counts = f"{plural(info.docs, 'document')} · {plural(info.mentions, 'mention')}"
         return (
-            f'<a class="m m-{css}" data-entity-type="{type_}" href="{escape(self._link(info.href, ""))}"'
-            f' aria-describedby="{tip}">{text}<span class="tip" id="{tip}" role="tooltip">'
-            f'<span class="tip-type">{escape(info.label)}</span> '
-            f'<span class="tip-name">{escape(info.name)}</span> '
-            f'<span class="tip-counts">{counts}</span></span></a>'
+            f'<a class="m m-{type_.lower()}" data-entity-type="{type_}" href="{self._root}{info.href}"'
+            f' aria-describedby="t{self._tips}">{escape(mention.text)}<span class="tip" id="t{self._tips}"'
+            f' role="tooltip">{info.tip}</span></a>'
         )
 
     def tag(self, tag: TagRef) -> str:
         """Return a source tag link, pointing at this site's tag page."""
-        href = self._link(self._tag_href(tag.name), "")
-        return f'<a class="tag" href="{escape(href)}">{escape(tag.name)}</a>'
+        href = self._root + quote(self._tag_path(tag.name), safe="/")
+        return f'<a class="tag" href="{href}">{escape(tag.name)}</a>'
 
     def text(self, segments: Segments) -> Markup:
         """Return running text as HTML: escaped strings, mentions and tag links."""
         out = []
         for seg in segments:
-            if isinstance(seg, str):
+            if seg.__class__ is str:
                 out.append(escape(seg))
-            elif isinstance(seg, Mention):
+            elif seg.__class__ is Mention:
                 out.append(self.mention(seg))
             else:
                 out.append(self.tag(seg))

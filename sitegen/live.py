@@ -220,10 +220,11 @@ class LiveSite:
                 changed[relative] = None
         for relative, path in sources:
             try:
+                stat = _stat(path)
+                if self.stats.get(relative) == stat and relative not in hinted:
+                    continue
                 data_hash, stat = _fingerprint(path)
             except OSError:
-                continue
-            if self.stats.get(relative) == stat and relative not in hinted:
                 continue
             self.stats[relative] = stat
             if self.hashes.get(relative) == data_hash:
@@ -350,7 +351,7 @@ class LiveSite:
 
     def _type_order(self, type_: str) -> list[Key]:
         """Return the keys of one type in A-Z order (what its index pages show)."""
-        return [k for k in self.corpus.entity_order() if k[0] == type_]
+        return list(self.corpus.type_order(type_))
 
     def _queue(self, family: Family, pages: set[int] | None) -> None:
         """Mark pages of a family as needing a re-render."""
@@ -398,8 +399,7 @@ def _tip(corpus: Corpus, key: Key) -> tuple[str, int, int] | None:
     """Return what a tooltip shows of an entity: name, documents, mentions."""
     if key not in corpus.entities:
         return None
-    entity = corpus.entity(key)
-    return entity.name, entity.doc_count, entity.mention_count
+    return corpus.name(key), corpus.doc_total(key), corpus.mention_total(key)
 
 
 def _merge(pages: dict[Family, set[int] | None], family: Family, more: set[int] | None) -> None:
@@ -433,10 +433,16 @@ def _row(doc: Document | None) -> tuple | None:
     return doc.title, doc.date, header.origin if header else "", header.classification if header else ""
 
 
+def _stat(path: Path) -> tuple[int, int]:
+    """Return a source file's (mtime, size), which changes when it is saved."""
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
 def _fingerprint(path: Path) -> tuple[str, tuple[int, int]]:
     """Return a source file's content hash and its (mtime, size)."""
-    stat = path.stat()
-    return hashlib.sha256(path.read_bytes()).hexdigest(), (stat.st_mtime_ns, stat.st_size)
+    stat = _stat(path)
+    return hashlib.sha256(path.read_bytes()).hexdigest(), stat
 
 
 def write_if_changed(root: Path, relative: str, data: bytes) -> bool:

@@ -110,18 +110,15 @@ class Site:
         info = self._info.get(key)
         if info is None and key in self.corpus.entities:
             entity = self.corpus.entity(key)
-            info = EntityInfo(self.entity_path(key), self.config.types[entity.type].label,
-                              entity.name, entity.doc_count, entity.mention_count)
+            info = EntityInfo.make(self.entity_path(key), self.config.types[entity.type].label,
+                                   entity.name, entity.doc_count, entity.mention_count)
             self._info[key] = info
         return info
 
     def fragments(self, path: str) -> FragmentRenderer:
         """Return a renderer of running text for the page at ``path``."""
-        return FragmentRenderer(
-            lambda to, frag="": relative_url(path, to, frag),
-            self.entity_info,
-            lambda tag: self.urls.group("tag", tag),
-        )
+        return FragmentRenderer("../" * path.count("/"), self.entity_info,
+                                lambda tag: self.urls.group("tag", tag))
 
     def common(self, path: str, title: str, description: str = "") -> dict[str, Any]:
         """Return the context every page has: site title, navigation, assets, types."""
@@ -286,11 +283,15 @@ def _entity_panel(site: Site, doc: Document, path: str) -> list[tuple[str, str, 
     counts: dict[tuple[str, str], int] = {}
     for mention in doc.mentions:
         counts[mention.key] = counts.get(mention.key, 0) + 1
+    by_type: dict[str, list[tuple[str, str]]] = {}
+    for key in counts:
+        by_type.setdefault(key[0], []).append(key)
+    names = {key: site.corpus.name(key) for key in counts}
     panel = []
     for type_ in ENTITY_TYPES:
-        keys = [k for k in counts if k[0] == type_]
-        keys.sort(key=lambda k: (-counts[k], site.corpus.name(k).casefold(), k))
-        links = [Link(relative_url(path, site.entity_path(k)), site.corpus.name(k),
+        keys = by_type.get(type_, [])
+        keys.sort(key=lambda k: (-counts[k], names[k].casefold(), k))
+        links = [Link(relative_url(path, site.entity_path(k)), names[k],
                       count=counts[k], kind=type_.lower()) for k in keys]
         if links:
             panel.append((site.config.types[type_].label, type_.lower(), links))
@@ -368,7 +369,7 @@ def entity_type_pages(site: Site, type_: str, only: set[int] | None = None) -> I
     Context: type_label, type_css, letters (Links), groups (letter, Links),
     top_href, pager, plus common keys.
     """
-    entities = [site.corpus.entity(k) for k in site.corpus.entities if k[0] == type_]
+    entities = [site.corpus.entity(k) for k in site.corpus.type_order(type_)]
     size = site.config.entities_per_page
     total = pages_of(len(entities), size)
     label = site.config.types[type_].label

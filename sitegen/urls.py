@@ -9,6 +9,7 @@ hyphens, never a reserved Windows name, and distinct keys never share a slug
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import posixpath
 import re
 import unicodedata
@@ -28,6 +29,7 @@ _GROUP_DIRS = {"tag": "tag", "origin": "origin", "classification": "classificati
 _GROUP_INDEXES = {"tag": "tags", "origin": "origins", "classification": "classifications", "year": "years"}
 
 
+@lru_cache(maxsize=1 << 20)
 def slugify(name: str) -> str:
     """Return the file-name slug of a name; distinct normalised names give distinct slugs."""
     key = normalise(name)
