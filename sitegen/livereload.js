@@ -17,6 +17,23 @@
     location.reload();
   }
 
+  // Swap in the new page body without a full reload: faster, and the scroll
+  // position, focus of the window and open connection stay as they are.
+  var lastState = null;
+  function refresh() {
+    var y = window.scrollY;
+    fetch(location.href, { cache: "no-store" }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      document.title = fresh.title;
+      document.body.replaceWith(document.adoptNode(fresh.body));
+      window.scrollTo(0, y);
+      if (lastState) overlay(lastState.problems, lastState.error);
+    }).catch(reload);
+  }
+
   function swapStylesheets() {
     var links = document.querySelectorAll('link[rel="stylesheet"]');
     for (var i = 0; i < links.length; i++) {
@@ -64,13 +81,16 @@
   var source = new EventSource("/__sitegen/events?path=" + encodeURIComponent(here));
   source.addEventListener("state", function (event) {
     var data = JSON.parse(event.data);
+    lastState = data;
     overlay(data.problems, data.error);
   });
   source.addEventListener("build", function (event) {
     var data = JSON.parse(event.data);
+    lastState = data;
     overlay(data.problems, data.error);
     if (data.error) return;
     if (data.css_only) { swapStylesheets(); return; }
-    if (data.changed.indexOf("*") !== -1 || data.changed.indexOf(here.slice(1)) !== -1) reload();
+    if (data.changed.indexOf("*") !== -1) reload();
+    else if (data.changed.indexOf(here.slice(1)) !== -1) refresh();
   });
 })();

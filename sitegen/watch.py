@@ -12,7 +12,7 @@ from watchdog.observers import Observer
 from sitegen.build import is_ignored
 
 #: How long the sources must stay quiet before a rebuild starts (seconds).
-QUIET = 0.08
+QUIET = 0.05
 #: The longest a continuous burst of changes can delay a rebuild (seconds).
 MAX_DELAY = 1.0
 
