@@ -111,8 +111,6 @@ def main() -> int:
                     results[kind].append(time.perf_counter() - start)
                     page.wait_for_timeout(300)
             browser.close()
-        proc.send_signal(2)
-        proc.wait(timeout=60)
         name = "demo content" if args.cables == 0 else f"{args.cables:,} synthetic cables"
         print(f"sitegen serve latency, {name} ({len(sources):,} sources)")
         print(f"  start-up (build + serve): {startup:.1f} s — {build_line}")
@@ -121,6 +119,11 @@ def main() -> int:
             p90 = values[max(0, int(len(values) * 0.9) - 1)]
             print(f"  {kind:<15} save -> page shows it: median {statistics.median(values) * 1000:.0f} ms,"
                   f" p90 {p90 * 1000:.0f} ms, worst {values[-1] * 1000:.0f} ms ({len(values)} edits)")
+        proc.send_signal(2)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -81,6 +81,8 @@ class LiveSite:
         paths = [self.content, self.templates, self.theme]
         if self.config_path is not None:
             paths.append(self.config_path)
+        # The project folder itself (not its subfolders): sitegen.toml and a new templates/.
+        paths.append(self.config.root / "sitegen.toml")
         return paths
 
     def classify(self, path: Path) -> str:
@@ -361,19 +363,33 @@ class LiveSite:
         """Return roughly how many pages still wait for a re-render."""
         return sum(len(p) if p is not None else max(1, len(self.written.get(f, ()))) for f, p in self.pending.items())
 
-    def drain(self, families: set[Family] | None = None, limit: int | None = None) -> tuple[list[str], int]:
-        """Render pending pages (only ``families``, or up to ``limit`` pages); return changed paths."""
+    def drain(self, families: set[Family] | None = None,
+              seconds: float | None = None) -> tuple[list[str], int]:
+        """Render pending pages (only those of ``families``, or for about ``seconds``).
+
+        Returns the output paths that changed and the number of pages rendered;
+        pages left when the time is up stay pending.
+        """
+        deadline = None if seconds is None else time.perf_counter() + seconds
         changed, count = [], 0
         chosen = [f for f in self.pending if families is None or f in families]
         for family in sorted(chosen, key=repr):
-            if limit is not None and count >= limit:
+            if deadline is not None and time.perf_counter() >= deadline:
                 break
-            pages = self.pending.pop(family)
-            for page in family_pages(self.site, family, pages):
+            wanted = self.pending.pop(family)
+            current = family_paths(self.site, family)
+            number = {path: n for n, path in enumerate(current, 1)}
+            done: set[int] = set()
+            for page in family_pages(self.site, family, wanted):
                 count += 1
+                done.add(number[page.path])
                 if write_if_changed(self.output, page.path, render_page(self.env, page).encode("utf-8")):
                     changed.append(page.path)
-            current = family_paths(self.site, family)
+                if deadline is not None and time.perf_counter() >= deadline:
+                    left = (set(number.values()) if wanted is None else wanted) - done
+                    if left:
+                        self._queue(family, left)
+                    break
             for stale in set(self.written.get(family, ())) - set(current):
                 delete_page(self.output, stale)
                 self.owner.pop(stale, None)

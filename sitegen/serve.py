@@ -73,15 +73,16 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
                     + (f"; updating {result.remaining:,} more pages" if result.remaining else ""))
             events.send({**_state(live, result), "type": "build", "changed": result.changed,
                          "css_only": result.css_only})
+        watcher.ensure(live.watched())  # a templates/ folder created since the start
         finish_pending()
 
     def finish_pending() -> None:
         """Render the pages a change left stale, a slice at a time, until a new change arrives."""
         started, total = time.perf_counter(), 0
-        while live.pending and not debouncer.busy():
+        while live.pending and not watcher.debouncer.busy():
             try:
                 with gate.writing():
-                    changed, count = live.drain(limit=200)
+                    changed, count = live.drain(seconds=0.05)
             except Exception as exc:  # noqa: BLE001 - keep serving whatever happens
                 say(f"error: internal error while updating pages: {exc!r}")
                 live.pending.clear()
@@ -94,16 +95,18 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
             say(f"Updated {total:,} more pages in {time.perf_counter() - started:.2f} s")
 
     output = live.output.absolute()
-    observer, debouncer = watch(live.watched(), rebuild,
-                                accept=lambda p: not p.absolute().is_relative_to(output))
+    watcher = watch(live.watched(), rebuild, accept=lambda p: not p.absolute().is_relative_to(output))
     thread = threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True)
     thread.start()
     say(f"Serving {live.output} at {url} — watching for changes, press Ctrl-C to stop")
     if open_browser:
         webbrowser.open(url)
     stop = stop or threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set()) \
-        if threading.current_thread() is threading.main_thread() else None
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C must work even when started from a shell that ignores SIGINT in the background.
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         while not stop.wait(0.5):
             pass
@@ -111,14 +114,12 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
         pass
     finally:
         say("Stopping")
-        observer.stop()
-        debouncer.stop()
+        watcher.stop()
         events.close()
         server.shutdown()
         server.server_close()
-        observer.join(timeout=5)
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     return 0
 
 

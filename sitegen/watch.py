@@ -93,19 +93,44 @@ class _Handler(FileSystemEventHandler):
                 self._debouncer.add(path)
 
 
+class Watcher:
+    """A watchdog observer over some folders, feeding one Debouncer."""
+
+    def __init__(self, action: Callable[[set[Path]], None], accept: Callable[[Path], bool]) -> None:
+        self.debouncer = Debouncer(action)
+        self._handler = _Handler(self.debouncer, accept)
+        self.observer = Observer()
+        self._scheduled: set[tuple[Path, bool]] = set()
+
+    def ensure(self, paths: list[Path]) -> None:
+        """Watch these folders (recursively) and files (through their folder) if not yet watched.
+
+        A folder that does not exist yet is watched through its parent, and
+        picked up by a later call once it appears.
+        """
+        for path in paths:
+            recursive = path.is_dir()
+            folder = (path if recursive else path.parent).absolute()
+            if not folder.exists() or (folder, recursive) in self._scheduled:
+                continue
+            self._scheduled.add((folder, recursive))
+            self.observer.schedule(self._handler, str(folder), recursive=recursive)
+
+    def start(self) -> None:
+        """Start delivering changes."""
+        self.observer.start()
+
+    def stop(self) -> None:
+        """Stop watching and wait for the threads to end."""
+        self.observer.stop()
+        self.debouncer.stop()
+        self.observer.join(timeout=5)
+
+
 def watch(paths: list[Path], action: Callable[[set[Path]], None],
-          accept: Callable[[Path], bool]) -> tuple[Observer, Debouncer]:
+          accept: Callable[[Path], bool]) -> Watcher:
     """Start watching ``paths``; call ``action`` with each debounced batch of changes."""
-    debouncer = Debouncer(action)
-    handler = _Handler(debouncer, accept)
-    observer = Observer()
-    scheduled: set[Path] = set()
-    for path in paths:
-        folder = path if path.is_dir() else path.parent
-        folder = folder.absolute()
-        if folder in scheduled or not folder.exists():
-            continue
-        scheduled.add(folder)
-        observer.schedule(handler, str(folder), recursive=path.is_dir())
-    observer.start()
-    return observer, debouncer
+    watcher = Watcher(action, accept)
+    watcher.ensure(paths)
+    watcher.start()
+    return watcher

@@ -221,3 +221,35 @@ def test_ctrl_c_stops_cleanly(project: Path) -> None:
 
 def test_binds_to_loopback_only(server: Server) -> None:
     assert "http://127.0.0.1:" in "\n".join(server.log)
+
+
+def test_event_clients_can_disconnect_and_reconnect(server: Server, project: Path) -> None:
+    for _ in range(20):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+            s.sendall(b"GET /__sitegen/events?path=index.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert b"text/event-stream" in s.recv(4096)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=15) as s:
+        s.sendall(b"GET /__sitegen/events?path=doc/sample/09lima1669.html HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = s.recv(4096)
+        replace_in(project / LIMA, "warmly", "gladly")
+        deadline = time.monotonic() + 15
+        while b"event: build" not in received and time.monotonic() < deadline:
+            received += s.recv(4096)
+    assert b"event: build" in received and b"doc/sample/09lima1669.html" in received
+    assert server.get("")[0] == 200
+
+
+def test_a_templates_folder_created_while_serving_is_watched(server: Server, project: Path) -> None:
+    (project / "templates").mkdir()
+    override = project / "templates" / "group_index.html"
+    override.write_text('{% extends "base.html" %}{% block main %}<p id="v1">{{ kind_title }}</p>{% endblock %}',
+                        encoding="utf-8")
+    deadline = time.monotonic() + 30
+    while 'id="v1"' not in server.get("browse/tags.html")[2]:
+        assert time.monotonic() < deadline, server.log
+        time.sleep(0.2)
+    override.write_text('{% extends "base.html" %}{% block main %}<p id="v2">{{ kind_title }}</p>{% endblock %}',
+                        encoding="utf-8")
+    while 'id="v2"' not in server.get("browse/tags.html")[2]:
+        assert time.monotonic() < deadline, server.log
+        time.sleep(0.2)
