@@ -17,7 +17,7 @@ from pathlib import Path
 from sitegen.build import find_sources, read_document
 from sitegen.config import load_config
 from sitegen.corpus import Corpus, Key, document_groups
-from sitegen.errors import Diagnostic, SitegenError
+from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.model import Document, normalise
 from sitegen.output import check_output, safe_path, staged_output
 from sitegen.pages import Family, Site, families, family_pages, family_paths
@@ -58,6 +58,9 @@ class LiveSite:
         self.content = content if content is not None else self.config.root / self.config.content
         self.output = output if output is not None else self.config.root / self.config.output
         self.theme = find_theme(self.config.theme, self.config.root)
+        if not self.content.is_dir():
+            raise ConfigError(f"content folder {self.content} does not exist; pass --content DIR")
+        check_output(self.output, self.content)
         self.corpus = Corpus()
         self.site = Site(self.corpus, self.config)
         self.stats: dict[str, tuple[int, int]] = {}

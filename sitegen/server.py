@@ -11,6 +11,8 @@ import mimetypes
 import posixpath
 import queue
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,17 +28,24 @@ _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8"
 
 
 class Gate:
-    """Let many requests read, or one rebuild write; requests wait for the rebuild."""
+    """Let many requests read, or one rebuild write; requests wait for the rebuild.
+
+    Requests that waited for a write go first when it ends, so a long series
+    of short writes (the background slices of a rebuild) cannot starve them.
+    """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._readers = 0
+        self._waiting = 0
         self._writing = False
 
     def __enter__(self) -> Gate:
         with self._cond:
+            self._waiting += 1
             while self._writing:
                 self._cond.wait()
+            self._waiting -= 1
             self._readers += 1
         return self
 
@@ -45,27 +54,21 @@ class Gate:
             self._readers -= 1
             self._cond.notify_all()
 
-    def writing(self) -> _Writing:
-        """Return a context manager held while files are rewritten."""
-        return _Writing(self._cond, self)
-
-
-class _Writing:
-    def __init__(self, cond: threading.Condition, gate: Gate) -> None:
-        self._cond, self._gate = cond, gate
-
-    def __enter__(self) -> None:
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the gate while files are rewritten."""
         with self._cond:
-            while self._gate._writing:
+            while self._writing or self._waiting:
                 self._cond.wait()
-            self._gate._writing = True
-            while self._gate._readers:
+            self._writing = True
+            while self._readers:
                 self._cond.wait()
-
-    def __exit__(self, *exc: object) -> None:
-        with self._cond:
-            self._gate._writing = False
-            self._cond.notify_all()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
 
 
 class Broadcaster:

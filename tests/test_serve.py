@@ -253,3 +253,11 @@ def test_a_templates_folder_created_while_serving_is_watched(server: Server, pro
     while 'id="v2"' not in server.get("browse/tags.html")[2]:
         assert time.monotonic() < deadline, server.log
         time.sleep(0.2)
+
+
+def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--port", str(free_port())],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "content folder" in result.stderr
+    assert "Traceback" not in result.stderr
