@@ -43,14 +43,14 @@ def is_ignored(name: str) -> bool:
             or name == "4913")
 
 
-def find_sources(content: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
-    """Return every document under ``content`` as (relative posix path, path), sorted.
+def find_sources(content: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """Return every document under ``content`` as (relative posix path, file path), sorted.
 
     Hidden and editor files are skipped; so are links that lead out of ``content``.
     """
     found, skipped = [], []
     root = content.resolve()
-    folders = [(content, "")]
+    folders = [(str(content), "")]
     while folders:
         folder, prefix = folders.pop()
         try:
@@ -62,13 +62,13 @@ def find_sources(content: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic
             if is_ignored(name):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                folders.append((Path(entry.path), f"{prefix}{name}/"))
+                folders.append((entry.path, f"{prefix}{name}/"))
             elif name.endswith(DOCUMENT_SUFFIXES):
-                path, relative = Path(entry.path), prefix + name
-                if entry.is_symlink() and not _inside(path, root):
+                relative = prefix + name
+                if entry.is_symlink() and not _inside(Path(entry.path), root):
                     skipped.append(Diagnostic(relative, 0, 0, "link to a file outside the content folder; skipped"))
                 elif entry.is_file():
-                    found.append((relative, path))
+                    found.append((relative, entry.path))
     found.sort()
     skipped.sort()
     return found, skipped
@@ -83,10 +83,11 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def read_document(relative: str, path: Path) -> tuple[Document | None, list[Diagnostic]]:
+def read_document(relative: str, path: str | Path) -> tuple[Document | None, list[Diagnostic]]:
     """Read and parse one source file; never raises for bad input."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
     except OSError as exc:
         return None, [Diagnostic(relative, 0, 0, f"cannot read file: {exc.strerror or exc}")]
     try:
@@ -98,7 +99,7 @@ def read_document(relative: str, path: Path) -> tuple[Document | None, list[Diag
     return doc, list(doc.diagnostics)
 
 
-def parse_all(sources: list[tuple[str, Path]], progress: Progress) -> tuple[list[Document], list[Diagnostic]]:
+def parse_all(sources: list[tuple[str, str]], progress: Progress) -> tuple[list[Document], list[Diagnostic]]:
     """Parse every source file independently, collecting warnings in source order."""
     documents, warnings = [], []
     for done, (relative, path) in enumerate(sources, 1):

@@ -45,7 +45,7 @@ def document_groups(doc: Document) -> dict[str, list[str]]:
     }
 
 
-def _co_mentions(doc: Document) -> list[set[Key]]:
+def co_mention_sets(doc: Document) -> list[set[Key]]:
     """Return the sets of entities mentioned together in each block of a document."""
     blocks: dict[str, set[Key]] = defaultdict(set)
     for mention in doc.mentions:
@@ -122,7 +122,7 @@ class Corpus:
                 del forms[mention.text]
             if sign > 0:
                 self._places.setdefault(key, {}).setdefault(source, Counter())[mention.paragraph] += 1
-        for keys in _co_mentions(doc):
+        for keys in co_mention_sets(doc):
             for key in keys:
                 related = self._related.setdefault(key, Counter())
                 for other in keys:
@@ -213,6 +213,17 @@ class Corpus:
     def co_mentioned(self, key: Key) -> list[Key]:
         """Return every entity mentioned in a paragraph with this one."""
         return list(self._related.get(key, ()))
+
+    def sources_of(self, key: Key) -> list[str]:
+        """Return the documents that mention an entity, in no particular order."""
+        return list(self._places.get(key, ()))
+
+    def occurrence_index(self, key: Key, source: str) -> int:
+        """Return where a document comes in an entity's list of documents."""
+        self.documents  # noqa: B018 - refresh positions
+        position = self._position
+        mine = position[source]
+        return sum(1 for other in self._places[key] if position[other] < mine)
 
     def doc_total(self, key: Key) -> int:
         """Return how many documents mention an entity, without materialising it."""

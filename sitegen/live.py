@@ -8,15 +8,17 @@ A change to the configuration or a template rebuilds everything.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.build import find_sources, read_document
 from sitegen.config import load_config
-from sitegen.corpus import Corpus, Key, document_groups
+from sitegen.corpus import Corpus, Key, co_mention_sets, document_groups
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.model import Document, normalise
 from sitegen.output import check_output, safe_path, staged_output
@@ -143,6 +145,10 @@ class LiveSite:
         self.initial_problems = problems
         self.problems = {}
         self.error = ""
+        # The corpus is long-lived: keep the cyclic garbage collector from
+        # rescanning its millions of objects on every later edit.
+        gc.collect()
+        gc.freeze()
         self.rebuilds += 1
         report.changed = ["*"]
         report.seconds = time.perf_counter() - started
@@ -261,7 +267,7 @@ class LiveSite:
         groups = set().union(*old_groups.values(), *new_groups.values())
         before_order = [d.source for d in corpus.documents]
         tips_before = {k: _tip(corpus, k) for k in keys}
-        summary_before = {k: _summary(corpus, k) for k in keys}
+        local_before = _local_view(old.values())
         co_before = {k: set(corpus.co_mentioned(k)) for k in keys}
         type_order_before = {t: self._type_order(t) for t in {k[0] for k in keys}}
         for source, doc in changed.items():
@@ -294,17 +300,21 @@ class LiveSite:
         for source in changed:
             add(("doc", source))
         # Entities named in the changed documents: their lists, snippets and counts.
+        # Every page of an entity shows its counts, spellings and related entities;
+        # those change only through the changed documents' own mentions.
+        local_after = _local_view(changed.values())
         size = config.entity_documents_per_page
         for key in keys:
             if key not in corpus.entities:
                 add(("entity", key))
                 continue
             members = {s for s in changed if key in old_keys[s]} == {s for s in changed if key in new_keys[s]}
-            if summary_before[key] != _summary(corpus, key) or not members or not same_order:
+            same_everywhere = key not in changed_tips and local_before.get(key) == local_after.get(key)
+            if not (same_everywhere and members and same_order):
                 add(("entity", key))
             else:
-                sources = [occ.doc for occ in corpus.entity(key).occurrences]
-                add(("entity", key), {page_of(sources.index(s), size) for s in changed if key in new_keys[s]})
+                add(("entity", key), {page_of(corpus.occurrence_index(key, s), size)
+                                      for s in changed if key in new_keys[s]})
         # Tags, origins, classifications, years of the changed documents.
         size = config.documents_per_page
         for kind, key in groups:
@@ -346,8 +356,8 @@ class LiveSite:
             else:
                 add(("type", type_))
             if key in corpus.entities:
-                for occ in corpus.entity(key).occurrences:
-                    add(("doc", occ.doc))
+                for source in corpus.sources_of(key):
+                    add(("doc", source))
             if not (tips_before[key] and tips_after[key]) or tips_before[key][0] != tips_after[key][0]:
                 # Its name appears in the related lists of every entity mentioned with it.
                 for other in co_before[key] | set(corpus.co_mentioned(key)):
@@ -436,12 +446,18 @@ def _groups(doc: Document | None) -> set[tuple[str, str]]:
     return {(kind, normalise(name)) for kind, names in document_groups(doc).items() for name in names}
 
 
-def _summary(corpus: Corpus, key: Key) -> tuple | None:
-    """Return what every page of an entity shows: name, counts, forms and related entities."""
-    if key not in corpus.entities:
-        return None
-    entity = corpus.entity(key)
-    return entity.name, entity.doc_count, entity.mention_count, entity.forms, entity.related
+def _local_view(docs) -> dict[Key, tuple[Counter, Counter]]:
+    """Return, per entity, its spellings and co-mentions within some documents."""
+    view: dict[Key, tuple[Counter, Counter]] = {}
+    for doc in docs:
+        if doc is None:
+            continue
+        for mention in doc.mentions:
+            view.setdefault(mention.key, (Counter(), Counter()))[0][mention.text] += 1
+        for keys in co_mention_sets(doc):
+            for key in keys:
+                view[key][1].update(other for other in keys if other != key)
+    return view
 
 
 def _row(doc: Document | None) -> tuple | None:
@@ -452,16 +468,17 @@ def _row(doc: Document | None) -> tuple | None:
     return doc.title, doc.date, header.origin if header else "", header.classification if header else ""
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: str) -> tuple[int, int]:
     """Return a source file's (mtime, size), which changes when it is saved."""
-    stat = path.stat()
+    stat = os.stat(path)
     return stat.st_mtime_ns, stat.st_size
 
 
-def _fingerprint(path: Path) -> tuple[str, tuple[int, int]]:
+def _fingerprint(path: str) -> tuple[str, tuple[int, int]]:
     """Return a source file's content hash and its (mtime, size)."""
     stat = _stat(path)
-    return hashlib.sha256(path.read_bytes()).hexdigest(), stat
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest(), stat
 
 
 def write_if_changed(root: Path, relative: str, data: bytes) -> bool:
