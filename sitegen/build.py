@@ -5,11 +5,14 @@ between are the pure functions of cable.py, corpus.py and pages.py.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
+
+from jinja2 import Environment
 
 from sitegen.cable import parse_document
 from sitegen.config import Config
@@ -17,7 +20,7 @@ from sitegen.corpus import build_corpus
 from sitegen.errors import ConfigError, Diagnostic, SourceError
 from sitegen.model import Document
 from sitegen.output import check_output, staged_output
-from sitegen.pages import Site, all_pages
+from sitegen.pages import Family, Site, families, family_pages
 from sitegen.progress import Progress
 from sitegen.render import find_theme, make_environment, render_page
 
@@ -32,7 +35,6 @@ class BuildResult:
     documents: int = 0
     entities: int = 0
     pages: int = 0
-    files: int = 0
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -83,32 +85,70 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def read_document(relative: str, path: str | Path) -> tuple[Document | None, list[Diagnostic]]:
+@dataclass
+class Source:
+    """One source file as read: its parse result and what identifies its content."""
+
+    relative: str
+    """Path relative to the content folder, with ``/`` separators."""
+    document: Document | None
+    """The parsed document, or None when the file cannot be used."""
+    diagnostics: list[Diagnostic]
+    """Warnings, or the reason the file was skipped."""
+    digest: str = ""
+    """SHA-256 of the bytes read."""
+    stat: tuple[int, int] = (0, 0)
+    """Modification time (ns) and size when read."""
+
+
+def read_source(relative: str, path: str | Path) -> Source:
     """Read and parse one source file; never raises for bad input."""
     try:
         with open(path, "rb") as file:
+            info = os.fstat(file.fileno())
             data = file.read()
     except OSError as exc:
-        return None, [Diagnostic(relative, 0, 0, f"cannot read file: {exc.strerror or exc}")]
+        return Source(relative, None, [Diagnostic(relative, 0, 0, f"cannot read file: {exc.strerror or exc}")])
+    digest, stat = hashlib.sha256(data).hexdigest(), (info.st_mtime_ns, info.st_size)
     try:
         doc = parse_document(relative, data)
     except SourceError as exc:
-        return None, [exc.diagnostic]
+        return Source(relative, None, [exc.diagnostic], digest, stat)
     except RecursionError:
-        return None, [Diagnostic(relative, 0, 0, "file is too deeply nested to parse; skipped")]
-    return doc, list(doc.diagnostics)
+        return Source(relative, None, [Diagnostic(relative, 0, 0, "file is too deeply nested to parse; skipped")],
+                      digest, stat)
+    return Source(relative, doc, list(doc.diagnostics), digest, stat)
 
 
-def parse_all(sources: list[tuple[str, str]], progress: Progress) -> tuple[list[Document], list[Diagnostic]]:
-    """Parse every source file independently, collecting warnings in source order."""
-    documents, warnings = [], []
+def parse_all(sources: list[tuple[str, str]], progress: Progress) -> list[Source]:
+    """Parse every source file independently, in source order."""
+    parsed = []
     for done, (relative, path) in enumerate(sources, 1):
-        doc, found = read_document(relative, path)
-        warnings += found
-        if doc is not None:
-            documents.append(doc)
+        parsed.append(read_source(relative, path))
         progress.update("parsing", done, len(sources))
-    return documents, warnings
+    return parsed
+
+
+def write_site(site: Site, env: Environment, theme: Path, output: Path,
+               progress: Progress | None = None) -> dict[Family, list[str]]:
+    """Render every page into a staging folder and swap it into ``output``.
+
+    Returns the output paths of each page family. A failure leaves the
+    previous output as it was.
+    """
+    written: dict[Family, list[str]] = {}
+    expected, done = _page_estimate(site), 0
+    with staged_output(output) as staging:
+        for family in families(site):
+            paths = written.setdefault(family, [])
+            for page in family_pages(site, family):
+                staging.write(page.path, render_page(env, page))
+                paths.append(page.path)
+                done += 1
+                if progress:
+                    progress.update("writing", done, max(expected, done))
+        staging.copy_tree(theme / "static", "assets")
+    return written
 
 
 def build(config: Config, content: Path, output: Path,
@@ -123,34 +163,20 @@ def build(config: Config, content: Path, output: Path,
     theme = find_theme(config.theme, config.root)
     env = make_environment(theme, config.root / config.templates)
 
-    sources, skipped = find_sources(content)
-    documents, warnings = parse_all(sources, progress)
-    warnings = skipped + warnings
+    files, skipped = find_sources(content)
+    sources = parse_all(files, progress)
+    warnings = skipped + [d for source in sources for d in source.diagnostics]
     if on_warning:
         progress.clear()
         for warning in warnings:
             on_warning(warning)
-    corpus = build_corpus(documents)
+    corpus = build_corpus(source.document for source in sources if source.document is not None)
     site = Site(corpus, config)
-
-    result = BuildResult(documents=len(documents), entities=len(corpus.entities), warnings=warnings)
-    expected = _page_estimate(site)
-    with staged_output(output) as staging:
-        for page in _counted(all_pages(site), result):
-            staging.write(page.path, render_page(env, page))
-            progress.update("writing", result.pages, max(expected, result.pages))
-        staging.copy_tree(theme / "static", "assets")
-        result.files = staging.count
+    written = write_site(site, env, theme, output, progress)
     progress.clear()
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-def _counted(pages: Iterator, result: BuildResult) -> Iterator:
-    """Yield pages while counting them into the result."""
-    for page in pages:
-        result.pages += 1
-        yield page
+    return BuildResult(documents=len(corpus.documents), entities=len(corpus.entities),
+                       pages=sum(len(paths) for paths in written.values()),
+                       seconds=time.perf_counter() - started, warnings=warnings)
 
 
 def _page_estimate(site: Site) -> int:

@@ -9,20 +9,20 @@ A change to the configuration or a template rebuilds everything.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.build import find_sources, read_document
+from sitegen.build import find_sources, parse_all, read_source, write_site
 from sitegen.config import load_config
 from sitegen.corpus import Corpus, Key, co_mention_sets, document_groups
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.model import Document, normalise
-from sitegen.output import check_output, safe_path, staged_output
-from sitegen.pages import Family, Site, families, family_pages, family_paths
+from sitegen.output import check_output, safe_path
+from sitegen.pages import Family, Site, family_pages, family_paths
+from sitegen.progress import Progress
 from sitegen.render import find_theme, make_environment, render_page
 
 
@@ -111,38 +111,24 @@ class LiveSite:
             self.theme = find_theme(self.config.theme, self.config.root)
             check_output(self.output, self.content)
             env = make_environment(self.theme, self.templates)
-            sources, skipped = find_sources(self.content)
-            corpus, problems = Corpus(), {d.path: [d] for d in skipped}
-            stats, hashes = {}, {}
-            for relative, path in sources:
-                data_hash, stat = _fingerprint(path)
-                stats[relative], hashes[relative] = stat, data_hash
-                doc, found = read_document(relative, path)
-                if found:
-                    problems[relative] = found
-                if doc is not None:
-                    corpus.add(doc)
+            files, skipped = find_sources(self.content)
+            sources = parse_all(files, Progress(enabled=False))
+            corpus = Corpus(source.document for source in sources if source.document is not None)
             site = Site(corpus, self.config)
-            written: dict[Family, tuple[str, ...]] = {}
-            with staged_output(self.output) as staging:
-                for family in families(site):
-                    paths = []
-                    for page in family_pages(site, family):
-                        staging.write(page.path, render_page(env, page))
-                        paths.append(page.path)
-                        report.pages += 1
-                    written[family] = tuple(paths)
-                staging.copy_tree(self.theme / "static", "assets")
+            written = write_site(site, env, self.theme, self.output)
+            report.pages = sum(len(paths) for paths in written.values())
         except SitegenError as exc:
             self.error = report.error = str(exc)
             report.seconds = time.perf_counter() - started
             return report
         self.env, self.corpus, self.site = env, corpus, site
-        self.stats, self.hashes, self.written = stats, hashes, {}
-        self.owner, self.pending = {}, {}
+        self.stats = {source.relative: source.stat for source in sources}
+        self.hashes = {source.relative: source.digest for source in sources}
+        self.written, self.owner, self.pending = {}, {}, {}
         for family, paths in written.items():
-            self._record(family, list(paths))
-        self.initial_problems = problems
+            self._record(family, paths)
+        self.initial_problems = {d.path: [d] for d in skipped}
+        self.initial_problems.update({s.relative: s.diagnostics for s in sources if s.diagnostics})
         self.problems = {}
         self.error = ""
         # The corpus is long-lived: keep the cyclic garbage collector from
@@ -231,20 +217,19 @@ class LiveSite:
                 changed[relative] = None
         for relative, path in sources:
             try:
-                stat = _stat(path)
-                if self.stats.get(relative) == stat and relative not in hinted:
-                    continue
-                data_hash, stat = _fingerprint(path)
+                stat = os.stat(path)
             except OSError:
                 continue
-            self.stats[relative] = stat
-            if self.hashes.get(relative) == data_hash:
+            if self.stats.get(relative) == (stat.st_mtime_ns, stat.st_size) and relative not in hinted:
                 continue
-            self.hashes[relative] = data_hash
-            doc, found = read_document(relative, path)
-            self.problems[relative] = found
-            if doc is not None:
-                changed[relative] = doc
+            source = read_source(relative, path)
+            self.stats[relative] = source.stat
+            if self.hashes.get(relative) == source.digest:
+                continue
+            self.hashes[relative] = source.digest
+            self.problems[relative] = source.diagnostics
+            if source.document is not None:
+                changed[relative] = source.document
             # A file that cannot be read keeps its last good version until it is fixed.
         for diagnostic in skipped:
             self.problems[diagnostic.path] = [diagnostic]
@@ -466,19 +451,6 @@ def _row(doc: Document | None) -> tuple | None:
         return None
     header = doc.header
     return doc.title, doc.date, header.origin if header else "", header.classification if header else ""
-
-
-def _stat(path: str) -> tuple[int, int]:
-    """Return a source file's (mtime, size), which changes when it is saved."""
-    stat = os.stat(path)
-    return stat.st_mtime_ns, stat.st_size
-
-
-def _fingerprint(path: str) -> tuple[str, tuple[int, int]]:
-    """Return a source file's content hash and its (mtime, size)."""
-    stat = _stat(path)
-    with open(path, "rb") as file:
-        return hashlib.sha256(file.read()).hexdigest(), stat
 
 
 def write_if_changed(root: Path, relative: str, data: bytes) -> bool:

@@ -1,7 +1,14 @@
 """Readable dumps of parse results, for golden fixtures."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from sitegen.model import Document, Mention, TagRef
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Return every file under root by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def show(segments) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.helpers import tree
 
 SEED = ROOT / "seeds" / "000_1c6c8d2b3d4bc68e.txt"
 
@@ -28,9 +29,6 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(SEED, tmp_path / "content" / "09LIMA1669.txt")
     return tmp_path
 
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_version_and_help() -> None:

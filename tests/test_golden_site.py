@@ -8,14 +8,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from tests.helpers import tree
 from tests.conftest import build_site
 
 GOLDEN = Path(__file__).parent / "golden"
 
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Return every file under root by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_golden_site(tmp_path: Path, update_goldens: bool) -> None:

@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 
 from sitegen.live import LiveSite
+from tests.helpers import tree
 from tests.conftest import ROOT, build_site
 
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 SMALL_PAGES = {"documents_per_page": 4, "entity_documents_per_page": 2, "entities_per_page": 40}
