@@ -5,6 +5,7 @@ between are the pure functions of cable.py, corpus.py and pages.py.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -151,6 +152,16 @@ def write_site(site: Site, env: Environment, theme: Path, output: Path,
     return written
 
 
+def freeze_heap() -> None:
+    """Exempt the parsed corpus from cyclic garbage collection.
+
+    Documents and the index are millions of long-lived objects; without this
+    the collector rescans them again and again while pages are rendered.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def build(config: Config, content: Path, output: Path,
           progress: Progress | None = None,
           on_warning: Callable[[Diagnostic], None] | None = None) -> BuildResult:
@@ -172,6 +183,7 @@ def build(config: Config, content: Path, output: Path,
             on_warning(warning)
     corpus = build_corpus(source.document for source in sources if source.document is not None)
     site = Site(corpus, config)
+    freeze_heap()
     written = write_site(site, env, theme, output, progress)
     progress.clear()
     return BuildResult(documents=len(corpus.documents), entities=len(corpus.entities),

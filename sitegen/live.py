@@ -8,14 +8,13 @@ A change to the configuration or a template rebuilds everything.
 """
 from __future__ import annotations
 
-import gc
 import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.build import find_sources, parse_all, read_source, write_site
+from sitegen.build import find_sources, freeze_heap, parse_all, read_source, write_site
 from sitegen.config import load_config
 from sitegen.corpus import Corpus, Key, co_mention_sets, document_groups
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
@@ -131,10 +130,7 @@ class LiveSite:
         self.initial_problems.update({s.relative: s.diagnostics for s in sources if s.diagnostics})
         self.problems = {}
         self.error = ""
-        # The corpus is long-lived: keep the cyclic garbage collector from
-        # rescanning its millions of objects on every later edit.
-        gc.collect()
-        gc.freeze()
+        freeze_heap()
         self.rebuilds += 1
         report.changed = ["*"]
         report.seconds = time.perf_counter() - started
