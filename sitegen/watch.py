@@ -69,7 +69,9 @@ class Debouncer:
                     return
                 while True:
                     now = time.monotonic()
-                    due = min(self._last + self._quiet, self._first + self._max_delay)
+                    # A burst (a checkout, a search-and-replace) earns a longer quiet window.
+                    quiet = self._quiet + min(0.2, 0.002 * len(self._pending))
+                    due = min(self._last + quiet, self._first + self._max_delay)
                     if now >= due or self._stopped:
                         break
                     self._cond.wait(due - now)
