@@ -202,7 +202,7 @@ class Corpus:
         entity = Entity(
             key=key,
             name=self._names[key],
-            forms=tuple(sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))),
+            forms=self.forms(key),
             occurrences=occurrences,
             mention_count=sum(forms.values()),
             related=tuple(heapq.nsmallest(MAX_RELATED, related.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -213,6 +213,10 @@ class Corpus:
     def co_mentioned(self, key: Key) -> list[Key]:
         """Return every entity mentioned in a paragraph with this one."""
         return list(self._related.get(key, ()))
+
+    def forms(self, key: Key) -> tuple[tuple[str, int], ...]:
+        """Return an entity's spellings with their counts, most frequent first."""
+        return tuple(sorted(self._forms[key].items(), key=lambda kv: (-kv[1], kv[0])))
 
     def sources_of(self, key: Key) -> list[str]:
         """Return the documents that mention an entity, in no particular order."""

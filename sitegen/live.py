@@ -17,6 +17,7 @@ from pathlib import Path
 from sitegen.build import find_sources, freeze_heap, parse_all, read_source, write_site
 from sitegen.config import load_config
 from sitegen.corpus import Corpus, Key, co_mention_sets, document_groups
+from sitegen.exports import feed_documents
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.model import Document, normalise
 from sitegen.output import check_output, safe_path
@@ -247,6 +248,7 @@ class LiveSite:
         new_groups = {s: _groups(d) for s, d in changed.items()}
         groups = set().union(*old_groups.values(), *new_groups.values())
         before_order = [d.source for d in corpus.documents]
+        feed_before = {d.source for d in feed_documents(corpus.documents)}
         tips_before = {k: _tip(corpus, k) for k in keys}
         local_before = _local_view(old.values())
         co_before = {k: set(corpus.co_mentioned(k)) for k in keys}
@@ -280,6 +282,7 @@ class LiveSite:
 
         for source in changed:
             add(("doc", source))
+            add(("docdata", source))
         # Entities named in the changed documents: their lists, snippets and counts.
         # Every page of an entity shows its counts, spellings and related entities;
         # those change only through the changed documents' own mentions.
@@ -324,6 +327,11 @@ class LiveSite:
                         for j in (i - 1, i + 1):
                             if 0 <= j < len(order):
                                 add(("doc", order[j]))
+        if changed_tips or local_before != local_after:
+            add(("data",))
+        in_feed = {d.source for d in feed_documents(corpus.documents)} | feed_before
+        if rows or not same_order or any(s in in_feed for s in changed):
+            add(("feed",))
         # Counts and names that show on many pages.
         if changed_tips:
             add(("home",), {1})
@@ -366,30 +374,43 @@ class LiveSite:
         """
         deadline = None if seconds is None else time.perf_counter() + seconds
         changed, count = [], 0
-        chosen = [f for f in self.pending if families is None or f in families]
-        for family in sorted(chosen, key=repr):
-            if deadline is not None and time.perf_counter() >= deadline:
-                break
-            wanted = self.pending.pop(family)
-            current = family_paths(self.site, family)
-            number = {path: n for n, path in enumerate(current, 1)}
-            done: set[int] = set()
-            for page in family_pages(self.site, family, wanted):
-                count += 1
-                done.add(number[page.path])
-                if write_if_changed(self.output, page.path, render_page(self.env, page).encode("utf-8")):
-                    changed.append(page.path)
+        while True:
+            chosen = sorted((f for f in self.pending if families is None or f in families), key=repr)
+            if not chosen or (deadline is not None and time.perf_counter() >= deadline):
+                return changed, count
+            for family in chosen:
                 if deadline is not None and time.perf_counter() >= deadline:
-                    left = (set(number.values()) if wanted is None else wanted) - done
-                    if left:
-                        self._queue(family, left)
                     break
-            for stale in set(self.written.get(family, ())) - set(current):
-                delete_page(self.output, stale)
-                self.owner.pop(stale, None)
-                changed.append(stale)
-            self._record(family, current)
-        return changed, count
+                count += self._render_family(family, deadline, changed)
+            if families is not None:
+                return changed, count
+
+    def _render_family(self, family: Family, deadline: float | None, changed: list[str]) -> int:
+        """Render the pending pages of one family (until the deadline); return how many."""
+        wanted = self.pending.pop(family)
+        current = family_paths(self.site, family)
+        number = {path: n for n, path in enumerate(current, 1)}
+        done: set[int] = set()
+        for page in family_pages(self.site, family, wanted):
+            if wanted is not None and number[page.path] not in wanted:
+                continue  # a family that always yields all its pages
+            done.add(number[page.path])
+            if write_if_changed(self.output, page.path, render_page(self.env, page).encode("utf-8")):
+                changed.append(page.path)
+            if deadline is not None and time.perf_counter() >= deadline:
+                left = (set(number.values()) if wanted is None else wanted) - done
+                if left:
+                    self._queue(family, left)
+                break
+        before = set(self.written.get(family, ()))
+        for stale in before - set(current):
+            delete_page(self.output, stale)
+            self.owner.pop(stale, None)
+            changed.append(stale)
+        if before != set(current) and family != ("sitemap",):
+            self._queue(("sitemap",), None)  # the set of pages changed
+        self._record(family, current)
+        return len(done)
 
     def _record(self, family: Family, paths: list[str]) -> None:
         """Remember which output paths a family has."""

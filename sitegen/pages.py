@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator
 
+from sitegen import exports
 from sitegen.config import Config
 from sitegen.corpus import Corpus, Key, mention_counts, top_entities
 from sitegen.html import EntityInfo, FragmentRenderer, plural, snippet
@@ -136,6 +137,8 @@ class Site:
             "js_href": link(self.urls.asset("sitegen.js")),
             "types": [(t.lower(), self.config.types[t]) for t in ENTITY_TYPES],
             "canonical": absolute_url(self.config.base_url, path) if self.config.base_url else "",
+            "feed_href": link(exports.FEED),
+            "og_type": "article" if path.startswith("doc/") else "website",
         }
 
     def doc_row(self, path: str, source: str, note: str = "") -> DocRow:
@@ -226,6 +229,7 @@ def document_page(site: Site, index: int) -> Page:
     context = site.common(path, doc.title, _describe(doc))
     context["doc"] = doc
     context["meta"] = _metadata(site, doc, path)
+    context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
     context["header_html"] = frag.text(doc.header_text) if doc.header_text else ""
     context["paragraphs"] = [
         {"anchor": p.anchor, "number": p.number,
@@ -353,6 +357,8 @@ def entities_page(site: Site) -> Page:
     """
     path = site.urls.entities()
     context = site.common(path, "Entities", "Every person, place, organisation and other entity")
+    context["json_href"] = relative_url(path, exports.ENTITIES_JSON)
+    context["csv_href"] = relative_url(path, exports.ENTITIES_CSV)
     counts = mention_counts(site.corpus)
     context["sections"] = [
         {"label": site.config.types[t].label, "css": t.lower(), "type": t, "count": counts[t],
@@ -470,7 +476,8 @@ def not_found_page(site: Site) -> Page:
 
 #: A family of pages that are always rendered together, such as all pages of
 #: one entity: ("home",), ("doc", source), ("entities",), ("type", TYPE),
-#: ("top", TYPE), ("entity", key), ("groups", kind), ("group", kind, key), ("404",).
+#: ("top", TYPE), ("entity", key), ("groups", kind), ("group", kind, key), ("404",),
+#: and the data files ("docdata", source), ("data",), ("feed",), ("robots",), ("sitemap",).
 Family = tuple
 
 
@@ -490,6 +497,12 @@ def families(site: Site) -> Iterator[Family]:
         for key in site.corpus.groups[kind]:
             yield ("group", kind, key)
     yield ("404",)
+    for doc in site.corpus.documents:
+        yield ("docdata", doc.source)
+    yield ("data",)
+    yield ("feed",)
+    yield ("robots",)
+    yield ("sitemap",)
 
 
 def family_pages(site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
@@ -520,6 +533,21 @@ def family_pages(site: Site, family: Family, only: set[int] | None = None) -> It
             yield from group_pages(site, family[1], family[2], only)
     elif name == "404":
         yield not_found_page(site)
+    elif name == "docdata":
+        if family[1] in corpus:
+            yield Page(site.urls.document_data(family[1]), "",
+                       {"body": exports.document_json(site, corpus.document(family[1]))})
+    elif name == "data":
+        yield Page(exports.ENTITIES_JSON, "", {"body": exports.entities_json(site)})
+        yield Page(exports.ENTITIES_CSV, "", {"body": exports.entities_csv(site)})
+    elif name == "feed":
+        yield Page(exports.FEED, "", {"body": exports.atom_feed(site)})
+    elif name == "robots":
+        yield Page(exports.ROBOTS, "", {"body": exports.robots_txt(site)})
+    elif name == "sitemap":
+        if site.config.base_url:
+            paths = [p for f in families(site) if f[0] != "sitemap" for p in family_paths(site, f)]
+            yield Page(exports.SITEMAP, "", {"body": exports.sitemap_xml(site, paths)})
     else:
         raise ValueError(f"unknown page family {family!r}")
 
@@ -554,6 +582,16 @@ def family_paths(site: Site, family: Family) -> list[str]:
         return [urls.group(family[1], family[2], n) for n in range(1, total + 1)]
     if name == "404":
         return ["404.html"]
+    if name == "docdata":
+        return [urls.document_data(family[1])] if family[1] in corpus else []
+    if name == "data":
+        return [exports.ENTITIES_JSON, exports.ENTITIES_CSV]
+    if name == "feed":
+        return [exports.FEED]
+    if name == "robots":
+        return [exports.ROBOTS]
+    if name == "sitemap":
+        return [exports.SITEMAP] if config.base_url else []
     raise ValueError(f"unknown page family {family!r}")
 
 

@@ -46,6 +46,8 @@ def make_environment(theme_dir: Path, overrides: Path | None) -> jinja2.Environm
 
 def render_page(env: jinja2.Environment, page: Page) -> str:
     """Render one page; raise TemplateError naming the template file and line."""
+    if not page.template:
+        return page.context["body"]  # a data file, already complete
     try:
         return env.get_template(page.template).render(page.context)
     except jinja2.TemplateSyntaxError as exc:

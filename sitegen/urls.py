@@ -86,6 +86,10 @@ class Urls:
         """Return the path of a document's page."""
         return self.documents[source]
 
+    def document_data(self, source: str) -> str:
+        """Return the path of a document's JSON export, beside its page."""
+        return self.documents[source][:-len(".html")] + ".json"
+
     @staticmethod
     def entity(key: tuple[str, str], page: int = 1) -> str:
         """Return the path of an entity's page."""

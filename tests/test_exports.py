@@ -1,0 +1,73 @@
+"""Data and discovery files: they parse, and they agree with the pages."""
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tests.conftest import ROOT, build_site
+from tests.linkcheck import scan_page
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_entities_json_and_csv_agree_with_the_entity_pages(demo_site: Path) -> None:
+    data = json.loads((demo_site / "entities.json").read_text(encoding="utf-8"))["entities"]
+    pages = {p.relative_to(demo_site).as_posix() for p in (demo_site / "entity").rglob("*.html")
+             if p.name.count(".") == 1}
+    assert {e["url"] for e in data} == pages
+    for entity in data[:50]:
+        html = (demo_site / entity["url"]).read_text(encoding="utf-8")
+        assert f"<dt>Documents</dt><dd>{entity['documents']:,}</dd>" in html
+        assert f"<dt>Mentions</dt><dd>{entity['mentions']:,}</dd>" in html
+        assert sum(f["count"] for f in entity["forms"]) == entity["mentions"]
+    with (demo_site / "entities.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert [(r["type"], r["name"], int(r["mentions"]), r["url"]) for r in rows] == \
+           [(e["type"], e["name"], e["mentions"], e["url"]) for e in data]
+
+
+def test_document_json_matches_its_page(demo_site: Path) -> None:
+    page = demo_site / "doc/sample/09lima1669.html"
+    data = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    assert data["source"] == "sample/09LIMA1669.txt" and data["header"]["origin"] == "LIMA"
+    assert data["header"]["tags"] == ["PREL", "PGOV", "PTER", "MASS", "MOPS", "SOCI", "PE"]
+    scan = scan_page(page)
+    assert len(data["mentions"]) == len(scan.mentions)
+    assert [p["id"] for p in data["paragraphs"]] == [f"par{i}" for i in range(1, 10)]
+    source = (ROOT / "content" / data["source"]).read_text(encoding="utf-8").split("\n")
+    for mention in data["mentions"]:
+        line = source[mention["line"] - 1]
+        assert line[mention["column"] - 1:].startswith(f"[{mention['type']} {mention['text']}")
+        assert (demo_site / mention["entity_url"]).is_file()
+    assert 'href="../../doc/sample/09lima1669.json"' in page.read_text(encoding="utf-8")
+
+
+def test_feed_robots_and_page_metadata(demo_site: Path) -> None:
+    feed = ET.parse(demo_site / "feed.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    assert 0 < len(entries) <= 50
+    dates = [e.find(f"{ATOM}updated").text for e in entries]
+    assert dates == sorted(dates, reverse=True)
+    for entry in entries:
+        assert (demo_site / entry.find(f"{ATOM}link").get("href")).is_file()
+    assert (demo_site / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
+    assert not (demo_site / "sitemap.xml").exists()
+    html = (demo_site / "doc/sample/09lima1669.html").read_text(encoding="utf-8")
+    for needle in ('<meta property="og:title" content="SCENESETTER', '<meta property="og:type" content="article">',
+                   '<meta name="description" content="', 'type="application/atom+xml"'):
+        assert needle in html
+
+
+def test_sitemap_and_absolute_urls_with_a_base_url(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(ROOT / "tests" / "golden" / "content", out, base_url="https://example.org/archive/")
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    urls = [u.find(f"{ns}loc").text for u in ET.parse(out / "sitemap.xml").getroot()]
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if p.name != "404.html")
+    assert urls == ["https://example.org/archive/" + p for p in pages]
+    assert "Sitemap: https://example.org/archive/sitemap.xml" in (out / "robots.txt").read_text()
+    data = json.loads((out / "entities.json").read_text(encoding="utf-8"))["entities"]
+    assert all(e["url"].startswith("https://example.org/archive/entity/") for e in data)
+    assert '<base href="https://example.org/archive/">' in (out / "404.html").read_text(encoding="utf-8")
