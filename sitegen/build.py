@@ -19,9 +19,10 @@ from sitegen.cable import parse_document
 from sitegen.config import Config
 from sitegen.corpus import build_corpus
 from sitegen.errors import ConfigError, Diagnostic, SourceError
+from sitegen.families import Family, families, family_pages
 from sitegen.model import Document
 from sitegen.output import check_output, staged_output
-from sitegen.pages import Family, Site, families, family_pages
+from sitegen.pages import Site
 from sitegen.progress import Progress
 from sitegen.render import find_theme, make_environment, render_page
 

@@ -13,7 +13,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
 from sitegen.model import (
-    ENTITY_TYPES, GROUP_KINDS, Document, Entity, Group, Occurrence, TagRef, normalise,
+    ENTITY_TYPES,
+    GROUP_KINDS,
+    Document,
+    Entity,
+    Group,
+    Occurrence,
+    TagRef,
+    normalise,
 )
 
 Key = tuple[str, str]

@@ -17,11 +17,12 @@ from pathlib import Path
 from sitegen.build import find_sources, freeze_heap, parse_all, read_source, write_site
 from sitegen.config import load_config
 from sitegen.corpus import Corpus, Key, co_mention_sets, document_groups
-from sitegen.exports import feed_documents
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
+from sitegen.exports import feed_documents
+from sitegen.families import Family, family_pages, family_paths
 from sitegen.model import Document, normalise
 from sitegen.output import check_output, safe_path
-from sitegen.pages import Family, Site, family_pages, family_paths
+from sitegen.pages import Site
 from sitegen.progress import Progress
 from sitegen.render import find_theme, make_environment, render_page
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import errno
 import signal
-import time
 import threading
+import time
 import webbrowser
 from pathlib import Path
 from typing import Callable

@@ -9,11 +9,11 @@ hyphens, never a reserved Windows name, and distinct keys never share a slug
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
 

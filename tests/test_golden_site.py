@@ -8,8 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.helpers import tree
 from tests.conftest import build_site
+from tests.helpers import tree
 
 GOLDEN = Path(__file__).parent / "golden"
 

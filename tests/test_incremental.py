@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.live import LiveSite
-from tests.helpers import tree
 from tests.conftest import ROOT, build_site
-
-
+from tests.helpers import tree
 
 SMALL_PAGES = {"documents_per_page": 4, "entity_documents_per_page": 2, "entities_per_page": 40}
 
