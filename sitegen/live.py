@@ -376,7 +376,7 @@ class LiveSite:
         deadline = None if seconds is None else time.perf_counter() + seconds
         changed, count = [], 0
         while True:
-            chosen = sorted((f for f in self.pending if families is None or f in families), key=repr)
+            chosen = sorted((f for f in self.pending if families is None or f in families), key=_drain_order)
             if not chosen or (deadline is not None and time.perf_counter() >= deadline):
                 return changed, count
             for family in chosen:
@@ -385,6 +385,10 @@ class LiveSite:
                 count += self._render_family(family, deadline, changed)
             if families is not None:
                 return changed, count
+
+    def only_whole_site_pending(self) -> bool:
+        """Return True when only the whole-site files (data, feed, sitemap) wait."""
+        return bool(self.pending) and all(f[0] in WHOLE_SITE for f in self.pending)
 
     def _render_family(self, family: Family, deadline: float | None, changed: list[str]) -> int:
         """Render the pending pages of one family (until the deadline); return how many."""
@@ -432,6 +436,16 @@ def _tip(corpus: Corpus, key: Key) -> tuple[str, int, int] | None:
     if key not in corpus.entities:
         return None
     return corpus.name(key), corpus.doc_total(key), corpus.mention_total(key)
+
+
+#: Families built from the whole corpus: slow on large sites and wanted by
+#: nobody looking at a page, so they are rendered after everything else.
+WHOLE_SITE = frozenset({"data", "feed", "sitemap"})
+
+
+def _drain_order(family: Family) -> tuple[bool, str]:
+    """Order pending families: pages first, whole-site data files last."""
+    return family[0] in WHOLE_SITE, repr(family)
 
 
 def _merge(pages: dict[Family, set[int] | None], family: Family, more: set[int] | None) -> None:

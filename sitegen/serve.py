@@ -15,6 +15,10 @@ from sitegen.server import Broadcaster, Gate, PreviewServer, make_handler
 from sitegen.watch import watch
 
 
+#: Seconds without edits before the whole-site data files are regenerated.
+IDLE_BEFORE_DATA = 1.0
+
+
 def _show(diagnostic: Diagnostic, content: Path) -> str:
     """Return a diagnostic as ``file:line:col: warning: message`` with a readable path."""
     path = content / diagnostic.path
@@ -80,6 +84,8 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
         """Render the pages a change left stale, a slice at a time, until a new change arrives."""
         started, total = time.perf_counter(), 0
         while live.pending and not watcher.debouncer.busy():
+            if live.only_whole_site_pending() and watcher.debouncer.busy(wait=IDLE_BEFORE_DATA):
+                return  # editing goes on: the data files can wait
             try:
                 with gate.writing():
                     changed, count = live.drain(seconds=0.05)

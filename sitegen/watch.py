@@ -48,9 +48,15 @@ class Debouncer:
             self._last = now
             self._cond.notify()
 
-    def busy(self) -> bool:
-        """Return True when changes are waiting for a rebuild."""
+    def busy(self, wait: float = 0.0) -> bool:
+        """Return True when changes wait for a rebuild (or arrive within ``wait`` seconds)."""
+        deadline = time.monotonic() + wait
         with self._cond:
+            while not self._pending and not self._stopped:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
             return bool(self._pending)
 
     def stop(self) -> None:
