@@ -37,6 +37,7 @@ class BuildResult:
     documents: int = 0
     entities: int = 0
     pages: int = 0
+    files: int = 0
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -188,7 +189,8 @@ def build(config: Config, content: Path, output: Path,
     written = write_site(site, env, theme, output, progress)
     progress.clear()
     return BuildResult(documents=len(corpus.documents), entities=len(corpus.entities),
-                       pages=sum(len(paths) for paths in written.values()),
+                       pages=sum(p.endswith(".html") for paths in written.values() for p in paths),
+                       files=sum(len(paths) for paths in written.values()),
                        seconds=time.perf_counter() - started, warnings=warnings)
 
 

@@ -106,7 +106,7 @@ def run_build(args: argparse.Namespace) -> int:
                    on_warning=lambda w: _print_warning(w, content))
     if not args.quiet:
         print(f"Built {result.documents:,} documents, {result.entities:,} entities, "
-              f"{result.pages:,} pages into {_display(output)}/ "
+              f"{result.pages:,} pages ({result.files:,} files) into {_display(output)}/ "
               f"with {len(result.warnings):,} warning{'s' if len(result.warnings) != 1 else ''} "
               f"in {result.seconds:.2f} s")
     if args.strict and result.warnings:
