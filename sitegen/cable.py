@@ -37,7 +37,7 @@ def parse_text(source: str, text: str, warnings: list[Diagnostic] | None = None)
                          for i, raw in enumerate(text.split("\n"), 1)]
     _check_wrapper(text, source, warnings)
     header, header_items, body = _split_header(lines)
-    paragraphs = _paragraphs(body, source, has_header=header is not None, warnings=warnings)
+    paragraphs = _paragraphs(body, has_header=header is not None)
     signature: list = []
     if header is not None and paragraphs:
         signature = _take_signature(paragraphs[-1])
@@ -98,8 +98,7 @@ def _is_heading(items: list) -> bool:
     return not _NOT_HEADING.match(text)
 
 
-def _paragraphs(body: list[Line], source: str, has_header: bool,
-                warnings: list[Diagnostic]) -> list[dict]:
+def _paragraphs(body: list[Line], has_header: bool) -> list[dict]:
     """Group body lines into paragraphs at anchors, or by blank lines when there are none."""
     if not any(isinstance(item, Anchor) for _, items in body for item in items):
         return _implied_paragraphs(body, has_header)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +134,3 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
         raise ConfigError(f"{name}: [site] base_url must start with http:// or https://")
     return Config(**values)
 
-
-def config_fields() -> list[str]:
-    """Return the names of all settings (for documentation and tests)."""
-    return [f.name for f in fields(Config)]

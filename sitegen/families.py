@@ -147,8 +147,3 @@ def family_paths(site: Site, family: Family) -> list[str]:
         return [exports.SITEMAP] if config.base_url else []
     raise ValueError(f"unknown page family {family!r}")
 
-
-def all_pages(site: Site) -> Iterator[Page]:
-    """Yield every page of the site, in a fixed order."""
-    for family in families(site):
-        yield from family_pages(site, family)
