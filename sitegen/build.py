@@ -17,17 +17,22 @@ from jinja2 import Environment
 
 from sitegen.cable import parse_document
 from sitegen.config import Config
-from sitegen.corpus import build_corpus
+from sitegen.corpus import Corpus, build_corpus
 from sitegen.errors import ConfigError, Diagnostic, SourceError
 from sitegen.families import Family, families, family_pages
+from sitegen.lexer import pygments_css
+from sitegen.markdown import MarkdownSource, read_markdown, unknown_mentions
 from sitegen.model import Document
 from sitegen.output import check_output, staged_output
 from sitegen.pages import Site
 from sitegen.progress import Progress
 from sitegen.render import find_theme, make_environment, render_page
+from sitegen.search import build_index
+from sitegen.source import decode
 
-#: File name patterns of documents, by suffix.
+#: Source files by suffix: tagged documents and Markdown pages.
 DOCUMENT_SUFFIXES = (".txt",)
+MARKDOWN_SUFFIXES = (".md",)
 
 
 @dataclass
@@ -49,7 +54,7 @@ def is_ignored(name: str) -> bool:
 
 
 def find_sources(content: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
-    """Return every document under ``content`` as (relative posix path, file path), sorted.
+    """Return every source (document or Markdown) under ``content`` as (relative path, file path), sorted.
 
     Hidden and editor files are skipped; so are links that lead out of ``content``.
     """
@@ -68,7 +73,7 @@ def find_sources(content: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]
                 continue
             if entry.is_dir(follow_symlinks=False):
                 folders.append((entry.path, f"{prefix}{name}/"))
-            elif name.endswith(DOCUMENT_SUFFIXES):
+            elif name.endswith(DOCUMENT_SUFFIXES + MARKDOWN_SUFFIXES):
                 relative = prefix + name
                 if entry.is_symlink() and not _inside(Path(entry.path), root):
                     skipped.append(Diagnostic(relative, 0, 0, "link to a file outside the content folder; skipped"))
@@ -95,13 +100,15 @@ class Source:
     relative: str
     """Path relative to the content folder, with ``/`` separators."""
     document: Document | None
-    """The parsed document, or None when the file cannot be used."""
+    """The parsed document, or None when the file cannot be used or is Markdown."""
     diagnostics: list[Diagnostic]
     """Warnings, or the reason the file was skipped."""
     digest: str = ""
     """SHA-256 of the bytes read."""
     stat: tuple[int, int] = (0, 0)
     """Modification time (ns) and size when read."""
+    markdown: MarkdownSource | None = None
+    """The parsed Markdown file, for a ``.md`` source."""
 
 
 def read_source(relative: str, path: str | Path) -> Source:
@@ -113,6 +120,9 @@ def read_source(relative: str, path: str | Path) -> Source:
     except OSError as exc:
         return Source(relative, None, [Diagnostic(relative, 0, 0, f"cannot read file: {exc.strerror or exc}")])
     digest, stat = hashlib.sha256(data).hexdigest(), (info.st_mtime_ns, info.st_size)
+    if relative.endswith(MARKDOWN_SUFFIXES):
+        page, diagnostics = read_markdown(relative, data)
+        return Source(relative, None, diagnostics, digest, stat, page)
     try:
         doc = parse_document(relative, data)
     except SourceError as exc:
@@ -132,12 +142,45 @@ def parse_all(sources: list[tuple[str, str]], progress: Progress) -> list[Source
     return parsed
 
 
+def source_reader(content: Path) -> Callable[[str], str | None]:
+    """Return a function that reads a document's source text as its page shows it."""
+    def read(relative: str) -> str | None:
+        try:
+            return decode((content / relative).read_bytes(), relative)[0]
+        except (OSError, SourceError):
+            return None
+    return read
+
+
+def make_site(corpus: Corpus, config: Config, markdown: dict[str, MarkdownSource],
+              content: Path, env: Environment) -> Site:
+    """Return the Site of a corpus and its Markdown files."""
+    return Site(corpus, config, markdown, source_reader(content),
+                frozenset(env.list_templates()), config.search)
+
+
+def site_warnings(site: Site) -> list[Diagnostic]:
+    """Return the problems that only the whole site reveals: links to unknown entities and the like."""
+    warnings: list[Diagnostic] = []
+    shown = {page.source for key, page in site.notes().items() if key in site.corpus.entities}
+    for page in sorted(site.markdown.values(), key=lambda m: m.source):
+        warnings += unknown_mentions(page, site.corpus.entities)
+        if page.kind == "note" and page.source not in shown:
+            warnings.append(Diagnostic(page.source, 0, 0, f"no document mentions the {page.entity[0]}"
+                                       f" '{page.entity[1]}'; this note is not shown"))
+        if page.template and page.template not in site.templates:
+            warnings.append(Diagnostic(page.source, 1, 1, f"template '{page.template}' does not exist;"
+                                       " using page.html"))
+    return warnings
+
+
 def write_site(site: Site, env: Environment, theme: Path, output: Path,
-               progress: Progress | None = None) -> dict[Family, list[str]]:
+               progress: Progress | None = None,
+               warnings: list[Diagnostic] | None = None) -> dict[Family, list[str]]:
     """Render every page into a staging folder and swap it into ``output``.
 
-    Returns the output paths of each page family. A failure leaves the
-    previous output as it was.
+    Returns the output paths of each page family; problems with the search
+    index are added to ``warnings``. A failure leaves the previous output as it was.
     """
     written: dict[Family, list[str]] = {}
     expected, done = _page_estimate(site), 0
@@ -151,7 +194,25 @@ def write_site(site: Site, env: Environment, theme: Path, output: Path,
                 if progress:
                     progress.update("writing", done, max(expected, done))
         staging.copy_tree(theme / "static", "assets")
+        staging.write(site.urls.asset(PYGMENTS_CSS), code_css(site))
+        if site.search:
+            if progress:
+                progress.message("indexing for search (Pagefind)…")
+            index = build_index(staging.root)
+            if index.error and warnings is not None:
+                warnings.append(Diagnostic("", 0, 0, index.error))
     return written
+
+
+#: The stylesheet of highlighted code, written beside the theme's files.
+PYGMENTS_CSS = "pygments.css"
+
+
+def code_css(site: Site) -> str:
+    """Return the stylesheet of highlighted code in the site's Pygments styles and entity colours."""
+    types = site.config.types
+    return pygments_css(site.config.code_style, site.config.code_style_dark,
+                        {t: v.color for t, v in types.items()}, {t: v.dark_color for t, v in types.items()})
 
 
 def freeze_heap() -> None:
@@ -179,15 +240,22 @@ def build(config: Config, content: Path, output: Path,
     files, skipped = find_sources(content)
     sources = parse_all(files, progress)
     warnings = skipped + [d for source in sources for d in source.diagnostics]
+    corpus = build_corpus(source.document for source in sources if source.document is not None)
+    markdown = {source.relative: source.markdown for source in sources if source.markdown is not None}
+    site = make_site(corpus, config, markdown, content, env)
+    warnings += site_warnings(site)
     if on_warning:
         progress.clear()
         for warning in warnings:
             on_warning(warning)
-    corpus = build_corpus(source.document for source in sources if source.document is not None)
-    site = Site(corpus, config)
     freeze_heap()
-    written = write_site(site, env, theme, output, progress)
+    late: list[Diagnostic] = []
+    written = write_site(site, env, theme, output, progress, late)
     progress.clear()
+    if on_warning:
+        for warning in late:
+            on_warning(warning)
+    warnings += late
     return BuildResult(documents=len(corpus.documents), entities=len(corpus.entities),
                        pages=sum(p.endswith(".html") for paths in written.values() for p in paths),
                        files=sum(len(paths) for paths in written.values()),

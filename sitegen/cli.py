@@ -80,6 +80,9 @@ def _add_site_options(command: argparse.ArgumentParser) -> None:
 
 def _print_warning(warning: Diagnostic, content: Path) -> None:
     """Print one warning as ``file:line:col: warning: message`` with its excerpt."""
+    if not warning.path:
+        print(warning, file=sys.stderr)
+        return
     shown = Diagnostic(_display(content / warning.path), warning.line, warning.col,
                        warning.message, warning.excerpt)
     text = str(shown)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pygments.styles import get_all_styles
+
 from sitegen.errors import ConfigError
 from sitegen.model import ENTITY_TYPES
 
@@ -57,6 +59,12 @@ class Config:
     """Entities per page on the A-Z index of a type."""
     top_entities: int = 20
     """How many entities the home page and the most-mentioned views show."""
+    search: bool = True
+    """Build the full-text search index with Pagefind (needs the pagefind package)."""
+    code_style: str = "default"
+    """Pygments style of highlighted code and source views in the light colour scheme."""
+    code_style_dark: str = "github-dark"
+    """Pygments style in the dark colour scheme."""
     root: Path = Path(".")
     """Folder relative paths are resolved against (the config file's folder)."""
 
@@ -95,10 +103,11 @@ def _expect(where: str, value: Any, kind: type) -> Any:
 
 def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
     """Check a parsed TOML table and turn it into a Config."""
-    known = {"site", "pages", "types"}
+    known = {"site", "pages", "types", "search", "highlight"}
     for key in data:
         if key not in known:
-            raise ConfigError(f"{name}: unknown section or key '{key}' (expected [site], [pages], [types])")
+            raise ConfigError(f"{name}: unknown section or key '{key}'"
+                              " (expected [site], [pages], [types], [search], [highlight])")
     values: dict[str, Any] = {"root": root}
     site = _expect(f"{name}: [site]", data.get("site", {}), dict)
     for key, value in site.items():
@@ -130,6 +139,21 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
             current = replace(current, **{key: value})
         types[type_] = current
     values["types"] = types
+    search = _expect(f"{name}: [search]", data.get("search", {}), dict)
+    for key, value in search.items():
+        if key != "enabled":
+            raise ConfigError(f"{name}: unknown key '{key}' in [search]; known keys: enabled")
+        values["search"] = _expect(f"{name}: [search] enabled", value, bool)
+    highlight = _expect(f"{name}: [highlight]", data.get("highlight", {}), dict)
+    styles = sorted(get_all_styles())
+    for key, value in highlight.items():
+        if key not in ("style", "dark_style"):
+            raise ConfigError(f"{name}: unknown key '{key}' in [highlight]; known keys: style, dark_style")
+        value = _expect(f"{name}: [highlight] {key}", value, str)
+        if value not in styles:
+            raise ConfigError(f"{name}: [highlight] {key}: unknown Pygments style {value!r};"
+                              f" available: {', '.join(styles)}")
+        values["code_style" if key == "style" else "code_style_dark"] = value
     if "base_url" in values and values["base_url"] and not re.match(r"^https?://", values["base_url"]):
         raise ConfigError(f"{name}: [site] base_url must start with http:// or https://")
     return Config(**values)

@@ -32,6 +32,8 @@ class Diagnostic:
     """The offending source line, shortened, to quote under the message."""
 
     def __str__(self) -> str:
+        if not self.path:
+            return f"warning: {self.message}"
         where = self.path
         if self.line:
             where += f":{self.line}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 import uuid
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
@@ -147,3 +149,46 @@ def sitemap_xml(site: Site, paths: list[str]) -> str:
               for path in sorted(paths) if path.endswith(".html") and path != "404.html"]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+#: Parts of the quick-find data: one per first letter or digit of a word, "_" for the rest.
+FINDER_SHARDS = tuple("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def fold(text: str) -> str:
+    """Return text as quick-find compares it: accents removed, case folded."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _shards_of(name: str) -> set[str]:
+    """Return the quick-find parts an entity is listed in: the first character of each word."""
+    shards = set()
+    for word in re.split(r"[^0-9a-z]+", fold(name)):
+        if word:
+            shards.add(word[0])
+    if not shards or re.search(r"(^|\s)[^\s0-9a-z]", fold(name)):
+        shards.add("_")
+    return shards
+
+
+def finder_scripts(site: Site) -> dict[str, str]:
+    """Return the quick-find data: a script per part, listing [name, type, path, mentions].
+
+    The data is a script rather than JSON so that it loads from ``file://`` too.
+    Entities are listed most-mentioned first; paths are relative to the site root.
+    """
+    corpus = site.corpus
+    rows: dict[str, list] = {shard: [] for shard in FINDER_SHARDS}
+    keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
+    for key in keys:
+        name = corpus.name(key)
+        row = [name, key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
+        for shard in _shards_of(name):
+            rows[shard].append(row)
+    scripts = {}
+    for shard, entries in rows.items():
+        data = json.dumps(entries, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+        scripts[shard] = (f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(shard)}] =\n"
+                          f"{data};\n")
+    return scripts

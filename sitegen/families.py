@@ -23,14 +23,19 @@ from sitegen.pages import (
     group_index_page,
     group_pages,
     home_pages,
+    markdown_page,
     not_found_page,
     pages_of,
+    search_page,
+    source_page,
 )
 
 #: A family of pages that are always rendered together, such as all pages of
 #: one entity: ("home",), ("doc", source), ("entities",), ("type", TYPE),
 #: ("top", TYPE), ("entity", key), ("groups", kind), ("group", kind, key), ("404",),
-#: and the data files ("docdata", source), ("data",), ("feed",), ("robots",), ("sitemap",).
+#: ("source", source) (a document's source view), ("page", source) (a Markdown page),
+#: ("search",) (the search page), and the data files ("docdata", source), ("data",),
+#: ("finder",) (the quick-find data), ("feed",), ("robots",), ("sitemap",).
 Family = tuple
 
 
@@ -51,8 +56,15 @@ def families(site: Site) -> Iterator[Family]:
             yield ("group", kind, key)
     yield ("404",)
     for doc in site.corpus.documents:
+        yield ("source", doc.source)
+    for source in site.urls.pages:
+        yield ("page", source)
+    if site.search:
+        yield ("search",)
+    for doc in site.corpus.documents:
         yield ("docdata", doc.source)
     yield ("data",)
+    yield ("finder",)
     yield ("feed",)
     yield ("robots",)
     yield ("sitemap",)
@@ -86,6 +98,18 @@ def family_pages(site: Site, family: Family, only: set[int] | None = None) -> It
             yield from group_pages(site, family[1], family[2], only)
     elif name == "404":
         yield not_found_page(site)
+    elif name == "source":
+        if family[1] in corpus:
+            yield source_page(site, corpus.position(family[1]))
+    elif name == "page":
+        if family[1] in site.urls.pages:
+            yield markdown_page(site, family[1])
+    elif name == "search":
+        if site.search:
+            yield search_page(site)
+    elif name == "finder":
+        for shard, script in exports.finder_scripts(site).items():
+            yield Page(site.urls.finder(shard), "", {"body": script})
     elif name == "docdata":
         if family[1] in corpus:
             yield Page(site.urls.document_data(family[1]), "",
@@ -135,6 +159,14 @@ def family_paths(site: Site, family: Family) -> list[str]:
         return [urls.group(family[1], family[2], n) for n in range(1, total + 1)]
     if name == "404":
         return ["404.html"]
+    if name == "source":
+        return [urls.document_source(family[1])] if family[1] in corpus else []
+    if name == "page":
+        return [urls.page(family[1])] if family[1] in urls.pages else []
+    if name == "search":
+        return [urls.search()] if site.search else []
+    if name == "finder":
+        return [urls.finder(shard) for shard in exports.FINDER_SHARDS]
     if name == "docdata":
         return [urls.document_data(family[1])] if family[1] in corpus else []
     if name == "data":

@@ -14,17 +14,28 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.build import find_sources, freeze_heap, parse_all, read_source, write_site
+from sitegen.build import (
+    MARKDOWN_SUFFIXES,
+    find_sources,
+    freeze_heap,
+    make_site,
+    parse_all,
+    read_source,
+    site_warnings,
+    write_site,
+)
 from sitegen.config import load_config
 from sitegen.corpus import Corpus, Key, co_mention_sets, document_groups
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.exports import feed_documents
 from sitegen.families import Family, family_pages, family_paths
+from sitegen.markdown import MarkdownSource
 from sitegen.model import Document, normalise
 from sitegen.output import check_output, safe_path
 from sitegen.pages import Site
 from sitegen.progress import Progress
 from sitegen.render import find_theme, make_environment, render_page
+from sitegen.search import build_index
 
 
 @dataclass
@@ -115,8 +126,10 @@ class LiveSite:
             files, skipped = find_sources(self.content)
             sources = parse_all(files, Progress(enabled=False))
             corpus = Corpus(source.document for source in sources if source.document is not None)
-            site = Site(corpus, self.config)
-            written = write_site(site, env, self.theme, self.output)
+            markdown = {s.relative: s.markdown for s in sources if s.markdown is not None}
+            site = make_site(corpus, self.config, markdown, self.content, env)
+            late: list[Diagnostic] = []
+            written = write_site(site, env, self.theme, self.output, warnings=late)
             report.pages = sum(len(paths) for paths in written.values())
         except SitegenError as exc:
             self.error = report.error = str(exc)
@@ -129,7 +142,9 @@ class LiveSite:
         for family, paths in written.items():
             self._record(family, paths)
         self.initial_problems = {d.path: [d] for d in skipped}
-        self.initial_problems.update({s.relative: s.diagnostics for s in sources if s.diagnostics})
+        self.initial_problems.update({s.relative: list(s.diagnostics) for s in sources if s.diagnostics})
+        for diagnostic in site_warnings(site) + late:
+            self.initial_problems.setdefault(diagnostic.path, []).append(diagnostic)
         self.problems = {}
         self.error = ""
         freeze_heap()
@@ -178,26 +193,38 @@ class LiveSite:
     def _update_content(self, paths: set[Path], priority: set[str]) -> Report | None:
         """Re-parse changed sources, update the corpus and render the most wanted pages."""
         started = time.perf_counter()
-        changed_docs = self._changed_sources(paths)
-        if not changed_docs:
+        changed = self._changed_sources(paths)
+        if not changed:
             return None
-        report = Report(sources=sorted(changed_docs))
-        affected = self._apply(changed_docs)
+        report = Report(sources=sorted(changed))
+        changed_docs = {s: d for s, d in changed.items() if not s.endswith(MARKDOWN_SUFFIXES)}
+        changed_pages = {s: d for s, d in changed.items() if s.endswith(MARKDOWN_SUFFIXES)}
+        affected = self._apply_markdown(changed_pages)
+        if affected is not None:
+            more = self._apply(changed_docs) if changed_docs else {}
+            if more is None:
+                affected = None
+            else:
+                for family, pages in more.items():
+                    _merge(affected, family, pages)
         if affected is None:
             full = self.build()
             full.sources = report.sources
             return full
         for family, pages in affected.items():
             self._queue(family, pages)
-        first = {("doc", s) for s in changed_docs} | {self.owner[p][0] for p in priority if p in self.owner}
+        if self.site.search:
+            affected[("search-index",)] = None
+        first = {("doc", s) for s in changed_docs} | {("page", s) for s in changed_pages}
+        first |= {self.owner[p][0] for p in priority if p in self.owner}
         report.changed, report.pages = self.drain(families=first)
         self.rebuilds += 1
         report.remaining = self.pending_pages()
         report.seconds = time.perf_counter() - started
         return report
 
-    def _changed_sources(self, paths: set[Path]) -> dict[str, Document | None]:
-        """Return the sources whose content changed: new documents, or None when deleted."""
+    def _changed_sources(self, paths: set[Path]) -> dict[str, Document | MarkdownSource | None]:
+        """Return the sources whose content changed: new documents or pages, or None when deleted."""
         sources, skipped = find_sources(self.content)
         current = dict(sources)
         hinted = set()
@@ -206,12 +233,12 @@ class LiveSite:
                 hinted.add(path.absolute().relative_to(self.content.absolute()).as_posix())
             except ValueError:
                 pass
-        changed: dict[str, Document | None] = {}
+        changed: dict[str, Document | MarkdownSource | None] = {}
         for relative in sorted(set(self.stats) - set(current)):
             self.stats.pop(relative)
             self.hashes.pop(relative, None)
             self.problems[relative] = []
-            if relative in self.corpus:
+            if relative in self.corpus or relative in self.site.markdown:
                 changed[relative] = None
         for relative, path in sources:
             try:
@@ -226,12 +253,51 @@ class LiveSite:
                 continue
             self.hashes[relative] = source.digest
             self.problems[relative] = source.diagnostics
-            if source.document is not None:
-                changed[relative] = source.document
+            if source.document is not None or source.markdown is not None:
+                changed[relative] = source.document or source.markdown
             # A file that cannot be read keeps its last good version until it is fixed.
         for diagnostic in skipped:
             self.problems[diagnostic.path] = [diagnostic]
         return changed
+
+    def _apply_markdown(self, changed: dict[str, MarkdownSource | None]) -> dict[Family, set[int] | None] | None:
+        """Take in changed Markdown files; return the pages that may differ (None: rebuild all).
+
+        A change to the navigation (a page added, removed, renamed or moved in
+        the menu) shows on every page, so it rebuilds everything.
+        """
+        affected: dict[Family, set[int] | None] = {}
+        if not changed:
+            return affected
+        site = self.site
+        notes_before = {k: p.source for k, p in site.notes().items()}
+        markdown = dict(site.markdown)
+        for source, page in changed.items():
+            if page is None:
+                markdown.pop(source, None)
+            else:
+                markdown[source] = page
+        nav_before = [(p.source, p.title, p.menu) for p in site.nav_pages()]
+        pages_before = set(site.urls.pages)
+        site.set_markdown(markdown)
+        if [(p.source, p.title, p.menu) for p in site.nav_pages()] != nav_before or \
+                set(site.urls.pages) != pages_before:
+            return None
+        notes_after = {k: p.source for k, p in site.notes().items()}
+        for source in changed:
+            if source in site.urls.pages:
+                _merge(affected, ("page", source), None)
+            elif source == "index.md":
+                _merge(affected, ("home",), {1})
+        for key in set(notes_before) | set(notes_after):
+            if notes_before.get(key) in changed or notes_after.get(key) in changed:
+                _merge(affected, ("entity", key), {1})
+        for source, page in changed.items():
+            self.problems[source] = list(page.diagnostics) if page is not None else []
+        for diagnostic in site_warnings(site):
+            if diagnostic.path in changed:
+                self.problems[diagnostic.path].append(diagnostic)
+        return affected
 
     def _apply(self, changed: dict[str, Document | None]) -> dict[Family, set[int] | None] | None:
         """Update the corpus with changed documents; return the pages that may differ.
@@ -283,6 +349,7 @@ class LiveSite:
 
         for source in changed:
             add(("doc", source))
+            add(("source", source))
             add(("docdata", source))
         # Entities named in the changed documents: their lists, snippets and counts.
         # Every page of an entity shows its counts, spellings and related entities;
@@ -333,10 +400,16 @@ class LiveSite:
         in_feed = {d.source for d in feed_documents(corpus.documents)} | feed_before
         if rows or not same_order or any(s in in_feed for s in changed):
             add(("feed",))
-        # Counts and names that show on many pages.
+        # Counts and names that show on many pages, Markdown pages and notes included.
         if changed_tips:
             add(("home",), {1})
             add(("entities",))
+            add(("finder",))
+            for source in site.urls.pages:
+                add(("page", source))
+            for key in site.notes():
+                if key in corpus.entities:
+                    add(("entity", key), {1})
         for key in changed_tips:
             type_ = key[0]
             add(("top", type_))
@@ -393,6 +466,11 @@ class LiveSite:
     def _render_family(self, family: Family, deadline: float | None, changed: list[str]) -> int:
         """Render the pending pages of one family (until the deadline); return how many."""
         wanted = self.pending.pop(family)
+        if family == ("search-index",):
+            index = build_index(self.output)
+            if index.error:
+                self.problems[""] = [Diagnostic("", 0, 0, index.error)]
+            return 1
         current = family_paths(self.site, family)
         number = {path: n for n, path in enumerate(current, 1)}
         done: set[int] = set()
@@ -440,12 +518,12 @@ def _tip(corpus: Corpus, key: Key) -> tuple[str, int, int] | None:
 
 #: Families built from the whole corpus: slow on large sites and wanted by
 #: nobody looking at a page, so they are rendered after everything else.
-WHOLE_SITE = frozenset({"data", "feed", "sitemap"})
+WHOLE_SITE = frozenset({"data", "finder", "feed", "sitemap", "search-index"})
 
 
-def _drain_order(family: Family) -> tuple[bool, str]:
-    """Order pending families: pages first, whole-site data files last."""
-    return family[0] in WHOLE_SITE, repr(family)
+def _drain_order(family: Family) -> tuple[bool, bool, str]:
+    """Order pending families: pages first, whole-site data files next, the search index last."""
+    return family[0] in WHOLE_SITE, family[0] == "search-index", repr(family)
 
 
 def _merge(pages: dict[Family, set[int] | None], family: Family, more: set[int] | None) -> None:

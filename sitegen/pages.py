@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
+
+from markupsafe import Markup
 
 from sitegen import exports
 from sitegen.config import Config
 from sitegen.corpus import Corpus, Key, mention_counts, top_entities
 from sitegen.html import EntityInfo, FragmentRenderer, plural, snippet
+from sitegen.lexer import plain_source_html, source_html
+from sitegen.markdown import MarkdownSource, markdown_link, note_key, render_markdown
 from sitegen.model import (
     ENTITY_TYPES,
     GROUP_KINDS,
@@ -22,7 +26,7 @@ from sitegen.model import (
     Occurrence,
     Segments,
 )
-from sitegen.urls import Urls, absolute_url, document_paths, relative_url
+from sitegen.urls import Urls, absolute_url, document_paths, relative_url, slugify
 
 GROUP_TITLES = {"tag": "Tags", "origin": "Origins", "classification": "Classifications",
                 "year": "Years"}
@@ -81,9 +85,18 @@ class Pager:
     next: str = ""
 
 
+#: Source files larger than this are shown without highlighting.
+MAX_HIGHLIGHT = 2_000_000
+
+
+def _no_text(source: str) -> str | None:
+    """Default source reader: no source text is available."""
+    return None
+
+
 @dataclass
 class Site:
-    """Everything pages are computed from: corpus, configuration and paths.
+    """Everything pages are computed from: corpus, Markdown, configuration and paths.
 
     Entity paths and tooltip data are cached per entity; after the corpus
     changes, ``forget`` drops what the change made stale.
@@ -91,20 +104,89 @@ class Site:
 
     corpus: Corpus
     config: Config
+    markdown: dict[str, MarkdownSource] = field(default_factory=dict)
+    """Parsed Markdown files by source path: pages, the home introduction, entity notes."""
+    read_text: Callable[[str], str | None] = _no_text
+    """Returns a document's decoded source text (for its source view), or None."""
+    templates: frozenset[str] = frozenset()
+    """Template names available; a page asking for another one gets the default."""
+    search: bool = False
+    """True when the full-text search index is built."""
     urls: Urls = field(init=False)
 
     def __post_init__(self) -> None:
-        """Assign output paths to the documents."""
-        self.urls = Urls(document_paths([d.source for d in self.corpus.documents]))
+        """Assign output paths to the documents and pages."""
         self._info: dict[Key, EntityInfo] = {}
+        self._notes: dict[Key, MarkdownSource] | None = None
+        self._set_urls()
+
+    def _set_urls(self) -> None:
+        """Compute the output paths of documents and Markdown pages."""
+        pages = [s for s, m in self.markdown.items() if m.kind == "page"]
+        self.urls = Urls(document_paths([d.source for d in self.corpus.documents]),
+                         document_paths(pages, "pages"))
+        self._notes = None
 
     def forget(self, keys: set[Key]) -> None:
         """Drop what a change of documents made stale: entity data and document paths."""
         self.forget_entities(keys)
-        self.urls = Urls(document_paths([d.source for d in self.corpus.documents]))
+        self._set_urls()
+
+    def set_markdown(self, markdown: dict[str, MarkdownSource]) -> None:
+        """Replace the Markdown files (after an edit)."""
+        self.markdown = markdown
+        self._set_urls()
+
+    def nav_pages(self) -> list[MarkdownSource]:
+        """Return the Markdown pages listed in the navigation, in menu order."""
+        pages = [m for m in self.markdown.values() if m.kind == "page" and m.nav]
+        return sorted(pages, key=lambda m: (m.menu, m.title.casefold(), m.source))
+
+    @property
+    def intro(self) -> MarkdownSource | None:
+        """Return the home page introduction (content/index.md), if any."""
+        page = self.markdown.get("index.md")
+        return page if page is not None and page.kind == "intro" else None
+
+    def notes(self) -> dict[Key, MarkdownSource]:
+        """Return the editors' notes by entity; a note's file name is the entity's name or its slug."""
+        if self._notes is None:
+            notes: dict[Key, MarkdownSource] = {}
+            by_slug: dict[str, dict[str, Key]] = {}
+            for page in sorted(self.markdown.values(), key=lambda m: m.source):
+                if page.kind != "note":
+                    continue
+                key = note_key(page)
+                if key not in self.corpus.entities:
+                    type_ = key[0]
+                    if type_ not in by_slug:
+                        by_slug[type_] = {slugify(k[1]): k for k in self.corpus.type_order(type_)}
+                    key = by_slug[type_].get(slugify(key[1]), by_slug[type_].get(key[1], key))
+                notes.setdefault(key, page)
+            self._notes = notes
+        return self._notes
+
+    def link_resolver(self, path: str, source: str) -> Callable[[str], str | None]:
+        """Return a function that turns links to other Markdown files into links to their pages."""
+        def resolve(href: str) -> str | None:
+            found = markdown_link(href, source)
+            if found is None:
+                return None
+            target, fragment = found
+            if target in self.urls.pages:
+                return relative_url(path, self.urls.pages[target], fragment)
+            if target == "index.md":
+                return relative_url(path, self.urls.home(), fragment)
+            return None
+        return resolve
+
+    def template(self, name: str, default: str) -> str:
+        """Return ``name`` if that template exists, else ``default``."""
+        return name if name and name in self.templates else default
 
     def forget_entities(self, keys: set[Key]) -> None:
         """Drop cached data of entities whose counts or names may have changed."""
+        self._notes = None
         for key in keys:
             self._info.pop(key, None)
 
@@ -132,6 +214,9 @@ class Site:
         link = lambda to: relative_url(path, to)  # noqa: E731
         nav = [Link(link(self.urls.home()), "Documents"), Link(link(self.urls.entities()), "Entities")]
         nav += [Link(link(self.urls.group_index(kind)), GROUP_TITLES[kind]) for kind in GROUP_KINDS]
+        nav += [Link(link(self.urls.page(m.source)), m.title) for m in self.nav_pages()]
+        if self.search:
+            nav.append(Link(link(self.urls.search()), "Search"))
         nav = [Link(n.href, n.text, n.href == link(path)) for n in nav]
         return {
             "site_title": self.config.title,
@@ -140,11 +225,15 @@ class Site:
             "home_href": link(self.urls.home()),
             "nav": nav,
             "css_href": link(self.urls.asset("style.css")),
+            "code_css_href": link(self.urls.asset("pygments.css")),
             "js_href": link(self.urls.asset("sitegen.js")),
             "types": [(t.lower(), self.config.types[t]) for t in ENTITY_TYPES],
             "canonical": absolute_url(self.config.base_url, path) if self.config.base_url else "",
             "feed_href": link(exports.FEED),
             "og_type": "article" if path.startswith("doc/") else "website",
+            "root": "../" * path.count("/"),
+            "finder_href": link(self.urls.finder("SHARD")),
+            "entities_href": link(self.urls.entities()),
         }
 
     def doc_row(self, path: str, source: str, note: str = "") -> DocRow:
@@ -201,7 +290,11 @@ def home_pages(site: Site, only: set[int] | None = None) -> Iterator[Page]:
         title = site.config.title if page == 1 else f"{site.config.title} — page {page}"
         context = site.common(path, title, f"{len(corpus.documents):,} documents and their entities")
         context["figures"] = None
+        context["intro_html"] = ""
         if page == 1:
+            if site.intro is not None:
+                context["intro_html"] = render_markdown(site.intro.body, site.fragments(path),
+                                                    site.link_resolver(path, "index.md"))
             per_type = mention_counts(corpus)
             context["figures"] = [Link(relative_url(path, site.urls.entity_type(t)),
                                        site.config.types[t].label, count=per_type[t])
@@ -236,9 +329,13 @@ def document_page(site: Site, index: int) -> Page:
     context["doc"] = doc
     context["meta"] = _metadata(site, doc, path)
     context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
+    context["source_href"] = relative_url(path, site.urls.document_source(doc.source))
+    context["filters"] = _search_filters(site, doc) if site.search else []
     context["header_html"] = frag.text(doc.header_text) if doc.header_text else ""
+    source_path = site.urls.document_source(doc.source)
     context["paragraphs"] = [
         {"anchor": p.anchor, "number": p.number,
+         "source_href": relative_url(path, source_path, f"L{p.line}"),
          "heading_html": frag.text(p.heading) if p.heading else "", "html": frag.text(p.text)}
         for p in doc.paragraphs]
     context["signature_html"] = frag.text(doc.signature) if doc.signature else ""
@@ -247,6 +344,67 @@ def document_page(site: Site, index: int) -> Page:
     context["prev"] = site.doc_row(path, docs[index - 1].source) if index > 0 else None
     context["next"] = site.doc_row(path, docs[index + 1].source) if index + 1 < len(docs) else None
     return Page(path, "document.html", context)
+
+
+def _search_filters(site: Site, doc: Document) -> list[tuple[str, str]]:
+    """Return the search filters of a document page: entity types, tags, origin, year."""
+    filters = [("type", site.config.types[t].label)
+               for t in ENTITY_TYPES if any(m.type == t for m in doc.mentions)]
+    header = doc.header
+    if header:
+        filters += [("tag", tag) for tag in header.tags]
+        if header.origin:
+            filters.append(("origin", header.origin))
+    if doc.year:
+        filters.append(("year", doc.year))
+    return filters
+
+
+def source_page(site: Site, index: int) -> Page:
+    """Return a document's source view: the annotated text, highlighted, with line anchors.
+
+    Context: doc, doc_href, data_href, source_html, line_count, plus common keys.
+    """
+    doc = site.corpus.documents[index]
+    path = site.urls.document_source(doc.source)
+    context = site.common(path, f"Source of {doc.title}", f"The annotated source text of {doc.source}")
+    context["doc"] = doc
+    context["doc_href"] = relative_url(path, site.urls.document(doc.source))
+    context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
+    text = site.read_text(doc.source)
+    if text is None:
+        context["source_html"], context["line_count"] = "", 0
+    else:
+        shown = source_html(text) if len(text) <= MAX_HIGHLIGHT else plain_source_html(text)
+        context["source_html"] = Markup(shown)
+        context["line_count"] = text.count("\n") + (not text.endswith("\n"))
+    return Page(path, "source.html", context)
+
+
+def markdown_page(site: Site, source: str) -> Page:
+    """Return a page written in Markdown.
+
+    Context: body_html, plus common keys.
+    """
+    page = site.markdown[source]
+    path = site.urls.page(source)
+    context = site.common(path, page.title, page.description)
+    html = render_markdown(page.body, site.fragments(path), site.link_resolver(path, source))
+    context["body_html"] = html
+    context["show_title"] = not html.lstrip().startswith("<h1")
+    return Page(path, site.template(page.template, "page.html"), context)
+
+
+def search_page(site: Site) -> Page:
+    """Return the full-text search page (Pagefind's interface).
+
+    Context: pagefind_css, pagefind_js, plus common keys.
+    """
+    path = site.urls.search()
+    context = site.common(path, "Search", "Search the full text of every document")
+    context["pagefind_css"] = relative_url(path, "pagefind/pagefind-ui.css")
+    context["pagefind_js"] = relative_url(path, "pagefind/pagefind-ui.js")
+    return Page(path, "search.html", context)
 
 
 def _describe(doc: Document) -> str:
@@ -331,7 +489,12 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             docs=[_occurrence(site, path, entity, occ)
                   for occ in entity.occurrences[(page - 1) * size: page * size]],
             pager=pager(lambda n: site.urls.entity(entity.key, n), path, page, total),
+            note_html="",
         )
+        note = site.notes().get(entity.key)
+        if note is not None and page == 1:
+            context["note_html"] = render_markdown(note.body, site.fragments(path),
+                                                   site.link_resolver(path, note.source))
         yield Page(path, "entity.html", context)
 
 

@@ -34,6 +34,13 @@ class Progress:
         self.stream.flush()
         self._shown = True
 
+    def message(self, text: str) -> None:
+        """Show a stage whose length is unknown, such as a run of another program."""
+        if self.enabled and time.monotonic() - self.start >= self.delay:
+            self.stream.write(f"\r{text}\x1b[K")
+            self.stream.flush()
+            self._shown = True
+
     def clear(self) -> None:
         """Erase the progress line before other output."""
         if self._shown:

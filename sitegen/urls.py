@@ -12,7 +12,7 @@ import hashlib
 import posixpath
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -49,8 +49,8 @@ def paginate(path: str, page: int) -> str:
     return f"{stem}.{page}{ext}"
 
 
-def document_paths(sources: list[str]) -> dict[str, str]:
-    """Return the output path of each source document.
+def document_paths(sources: list[str], folder: str = "doc") -> dict[str, str]:
+    """Return the output path of each source document (or Markdown page, in ``folder``).
 
     Folders are kept; each part is slugged. Sources that differ only in case
     or Unicode form would share a path; all but the first (by path) then get a
@@ -61,7 +61,7 @@ def document_paths(sources: list[str]) -> dict[str, str]:
     for source in sorted(sources):
         parts = PurePosixPath(source).parts
         stem = posixpath.splitext(parts[-1])[0] if parts else source
-        path = "doc/" + "/".join([slugify(p) for p in parts[:-1]] + [slugify(stem)]) + ".html"
+        path = folder + "/" + "/".join([slugify(p) for p in parts[:-1]] + [slugify(stem)]) + ".html"
         if path in taken:
             digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
             path = f"{path[:-5]}--{digest}.html"
@@ -76,6 +76,8 @@ class Urls:
 
     documents: dict[str, str]
     """Output path of each document, by source path (from document_paths)."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Output path of each Markdown page, by source path (from document_paths)."""
 
     @staticmethod
     def home(page: int = 1) -> str:
@@ -85,6 +87,24 @@ class Urls:
     def document(self, source: str) -> str:
         """Return the path of a document's page."""
         return self.documents[source]
+
+    def document_source(self, source: str) -> str:
+        """Return the path of a document's source view."""
+        return "source/" + self.documents[source][len("doc/"):]
+
+    def page(self, source: str) -> str:
+        """Return the path of a Markdown page."""
+        return self.pages[source]
+
+    @staticmethod
+    def search() -> str:
+        """Return the path of the full-text search page."""
+        return "search.html"
+
+    @staticmethod
+    def finder(shard: str) -> str:
+        """Return the path of one part of the entity quick-find data (a script)."""
+        return f"search/entities-{shard}.js"
 
     def document_data(self, source: str) -> str:
         """Return the path of a document's JSON export, beside its page."""

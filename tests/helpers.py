@@ -6,9 +6,18 @@ from pathlib import Path
 from sitegen.model import Document, Mention, TagRef
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    """Return every file under root by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+#: Pagefind's search bundle: written by Pagefind, whose filter index is not byte-stable.
+SEARCH_BUNDLE = "pagefind/"
+
+
+def tree(root: Path, search: bool = False) -> dict[str, bytes]:
+    """Return every file under root by relative path (without the search bundle unless asked)."""
+    files = {}
+    for p in sorted(root.rglob("*")):
+        relative = p.relative_to(root).as_posix()
+        if p.is_file() and (search or not relative.startswith(SEARCH_BUNDLE)):
+            files[relative] = p.read_bytes()
+    return files
 
 
 def show(segments) -> str:

@@ -14,3 +14,134 @@
   document.addEventListener("mouseout", reset);
   document.addEventListener("focusout", reset);
 })();
+
+// Entity quick-find: prefix search over entity names, loaded as scripts so it works from file://.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.finder");
+  if (!form) return;
+  var input = form.querySelector("input");
+  var list = form.querySelector("[role=listbox]");
+  var status = form.querySelector("[role=status]");
+  var root = form.getAttribute("data-root") || "";
+  var pattern = form.getAttribute("data-finder");
+  var loading = {};
+  var active = -1;
+  var matches = [];
+  form.hidden = false;
+
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function shardOf(query) {
+    var c = query.charAt(0);
+    return /[a-z0-9]/.test(c) ? c : "_";
+  }
+  function load(shard, then) {
+    var data = window.sitegenFinder && window.sitegenFinder[shard];
+    if (data) return then(data);
+    if (loading[shard]) { loading[shard].push(then); return; }
+    loading[shard] = [then];
+    var script = document.createElement("script");
+    script.src = pattern.replace("SHARD", shard);
+    script.onload = script.onerror = function () {
+      var rows = (window.sitegenFinder && window.sitegenFinder[shard]) || [];
+      var waiting = loading[shard];
+      delete loading[shard];
+      (window.sitegenFinder = window.sitegenFinder || {})[shard] = rows;
+      waiting.forEach(function (f) { f(rows); });
+    };
+    document.head.appendChild(script);
+  }
+  function find(rows, query) {
+    var found = [];
+    for (var i = 0; i < rows.length && found.length < 12; i++) {
+      var name = fold(rows[i][0]);
+      if (name.indexOf(query) === 0 || (" " + name.replace(/[^0-9a-z\u00c0-\uffff]+/g, " ")).indexOf(" " + query) !== -1) {
+        found.push(rows[i]);
+      }
+    }
+    return found;
+  }
+  function select(index) {
+    var items = list.querySelectorAll("[role=option]");
+    active = index;
+    for (var i = 0; i < items.length; i++) items[i].setAttribute("aria-selected", i === index ? "true" : "false");
+    if (index >= 0 && items[index]) input.setAttribute("aria-activedescendant", items[index].id);
+    else input.removeAttribute("aria-activedescendant");
+  }
+  function show(rows) {
+    matches = rows;
+    list.textContent = "";
+    rows.forEach(function (row, i) {
+      var li = document.createElement("li");
+      li.id = "finder-option-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      var a = document.createElement("a");
+      a.href = root + row[2];
+      a.className = "ent ent-" + row[1];
+      a.tabIndex = -1;
+      a.textContent = row[0];
+      var count = document.createElement("span");
+      count.className = "count";
+      count.textContent = " " + row[1].toUpperCase() + " · " + row[3];
+      li.appendChild(a);
+      li.appendChild(count);
+      list.appendChild(li);
+    });
+    var open = rows.length > 0;
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", open ? "true" : "false");
+    select(-1);
+    status.textContent = input.value.trim() ? (rows.length ? rows.length + " matching entities" : "No entity matches") : "";
+  }
+  function update() {
+    var query = fold(input.value.trim()).replace(/\s+/g, " ");
+    if (!query) return show([]);
+    load(shardOf(query), function (rows) {
+      if (fold(input.value.trim()).replace(/\s+/g, " ") === query) show(find(rows, query));
+    });
+  }
+  input.addEventListener("input", update);
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" && matches.length) { select((active + 1) % matches.length); event.preventDefault(); }
+    else if (event.key === "ArrowUp" && matches.length) { select(active <= 0 ? matches.length - 1 : active - 1); event.preventDefault(); }
+    else if (event.key === "Escape") { show([]); }
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var row = matches[active >= 0 ? active : 0];
+    if (row) window.location.href = root + row[2];
+  });
+  document.addEventListener("click", function (event) {
+    if (!form.contains(event.target)) { list.hidden = true; input.setAttribute("aria-expanded", "false"); }
+  });
+})();
+
+// Full-text search page: Pagefind's interface, which needs a web server.
+(function () {
+  "use strict";
+  var box = document.getElementById("search");
+  if (!box) return;
+  if (window.location.protocol === "file:") {
+    document.querySelector(".search-offline").hidden = false;
+    return;
+  }
+  var script = document.createElement("script");
+  script.src = box.getAttribute("data-pagefind-ui");
+  script.onload = function () {
+    /* global PagefindUI */
+    new PagefindUI({ element: "#search", showSubResults: true, showImages: false });
+    var params = new URLSearchParams(window.location.search);
+    var input = box.querySelector("input");
+    if (params.get("q") && input) {
+      input.value = params.get("q");
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  };
+  script.onerror = function () {
+    box.textContent = "The search index is missing: the site was built without Pagefind.";
+  };
+  document.head.appendChild(script);
+})();

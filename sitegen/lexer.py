@@ -1,0 +1,157 @@
+"""A Pygments lexer for the tagged-cable format, and the source view's HTML.
+
+The lexer is registered as a Pygments plugin (entry point ``pygments.lexers``),
+so ``pygmentize -l tagged-cable file.txt`` works once sitegen is installed.
+It never emits Error tokens: anything it does not recognise is Text.
+
+Token types:
+
+- ``Name.Entity.<TYPE>``: the words of a mention; ``Punctuation.Entity.<TYPE>``:
+  its brackets and type (``[PER `` and ``  ]``);
+- ``Name.Attribute``: header field names (``TAGS:``, ``SUBJECT:``...);
+- ``Keyword.Constant``: the classification on the header line;
+- ``Name.Tag``: tag links (``<a href='/tag/PREL_0.html'>PREL</a>``);
+- ``Name.Label``: paragraph anchors (``<a id='par2' href='#par2'>¶</a>2 .``);
+- ``Comment.Preproc``: the ``<code><pre>`` wrapper.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from markupsafe import escape
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import RegexLexer, bygroups
+from pygments.style import Style
+from pygments.styles import get_style_by_name
+from pygments.token import (
+    Comment,
+    Keyword,
+    Name,
+    Punctuation,
+    Text,
+    Whitespace,
+    _TokenType,
+)
+
+from sitegen.model import ENTITY_TYPES
+
+MENTION = {t: getattr(Name.Entity, t) for t in ENTITY_TYPES}
+BRACKET = {t: getattr(Punctuation.Entity, t) for t in ENTITY_TYPES}
+
+
+def _mention(lexer: RegexLexer, match) -> Iterator[tuple[int, _TokenType, str]]:
+    """Yield the tokens of one mention, typed by its (case-insensitive) entity type."""
+    type_ = match.group(2).upper()
+    start = match.start()
+    yield start, BRACKET[type_], match.group(1) + match.group(2) + match.group(3)
+    if match.group(4):
+        yield match.start(4), MENTION[type_], match.group(4)
+    yield match.start(5), BRACKET[type_], match.group(5)
+
+
+_TYPES = "|".join(ENTITY_TYPES)
+_COMMON = [
+    (r"(\[)((?i:" + _TYPES + r"))( )([^\[\]\n]*?[^\s\[\]]|)(\s*\])", _mention),
+    (r"<a\s+href\s*=\s*['\"][^'\"<>\n]*/tag/[^'\"<>\n]*['\"]\s*>[^<\n]*</a>", Name.Tag),
+    (r"<a\s+id\s*=\s*['\"][^'\"<>\n]*['\"]\s+href\s*=\s*['\"]#[^'\"<>\n]*['\"]\s*>[^<\n]*</a>"
+     r"(?:[ \t]*[0-9]{1,6}[ \t]*\.(?=[ \t]|$))?", Name.Label),
+    (r"</?(?:code|pre)\s*>", Comment.Preproc),
+]
+
+
+class CableLexer(RegexLexer):
+    """Tagged cables: mentions by type, header fields, tag links and paragraph anchors."""
+
+    name = "Tagged cable"
+    aliases = ["tagged-cable", "cable"]
+    filenames: list[str] = []
+    mimetypes = ["text/x-tagged-cable"]
+    url = "https://github.com/sitegen/sitegen"
+
+    tokens = {
+        # The header is the first line; its field names are highlighted only there.
+        "root": [
+            (r"\n", Whitespace, "body"),
+            *_COMMON,
+            (r"(E\s?\.?\s?O\s?\.?\s*12958\s*:?|\bDECL\b\s*:?|\bTAGS\b\s*:?|\b(?:SUBJECT|Subject|SUBJ)\s*:"
+             r"|\bREF(?:S|TEL)?\s*:|\b(?i:CLASSIFIED\s+BY)\b\s*:?|\bREASONS?\b\s*:?)", Name.Attribute),
+            (r"(?<![A-Za-z])(C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T|UNCLASSIFIED|UNCLAS"
+             r"|LIMITED OFFICIAL USE)(?![A-Za-z])", Keyword.Constant),
+            (r"[A-Za-z0-9]+|[^\[<\nA-Za-z0-9]", Text),
+            (r"[\[<]", Text),
+        ],
+        "body": [
+            (r"\n", Whitespace),
+            *_COMMON,
+            (r"[^\[<\n]+", Text),
+            (r"[\[<]", Text),
+        ],
+    }
+
+
+# -- styles: a Pygments style per colour scheme, with the site's entity colours ------------------
+
+def make_style(base: str, colors: dict[str, str]) -> type[Style]:
+    """Return a Pygments style: ``base`` plus the entity colours of one colour scheme."""
+    parent = get_style_by_name(base)
+    styles = dict(parent.styles)
+    styles.update({Name.Attribute: "bold " + _color(parent.styles.get(Name.Attribute, "")),
+                   Name.Label: "bold", Name.Tag: _color(parent.styles.get(Name.Tag, "")) or "underline",
+                   Comment.Preproc: _color(parent.styles.get(Comment, "")) or "italic"})
+    for type_, color in colors.items():
+        usable = color if re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", color) else ""
+        styles[MENTION[type_]] = f"{usable} underline".strip()
+        styles[BRACKET[type_]] = f"bold {usable}".strip()
+    return type(f"Sitegen{base.title()}Style", (parent,), {"styles": styles})
+
+
+def _color(spec: str) -> str:
+    """Return the ``#rrggbb`` part of a Pygments style string, if any."""
+    return next((part for part in spec.split() if part.startswith("#")), "")
+
+
+def pygments_css(light: str, dark: str, light_colors: dict[str, str], dark_colors: dict[str, str]) -> str:
+    """Return the stylesheet of highlighted code and source pages, for light and dark schemes."""
+    light_css = HtmlFormatter(style=make_style(light, light_colors)).get_style_defs(".highlight")
+    dark_css = HtmlFormatter(style=make_style(dark, dark_colors)).get_style_defs(".highlight")
+    dark_css = "\n".join("  " + line for line in dark_css.splitlines())
+    return (f"/* Pygments styles '{light}' (light) and '{dark}' (dark), generated by sitegen. */\n"
+            f"{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n")
+
+
+class _LineFormatter(HtmlFormatter):
+    """HTML for the source view: one element per line with an ``L<n>`` anchor."""
+
+    def wrap(self, source):  # noqa: D102 - Pygments' documented extension point
+        yield 0, '<pre class="highlight source-lines"><code>'
+        number = 0
+        for kind, line in source:
+            if kind == 1:
+                number += 1
+                yield 1, (f'<span class="line" id="L{number}"><a class="ln" href="#L{number}"'
+                          f'>{number}</a>{line.rstrip(chr(10))}</span>\n')
+            else:
+                yield kind, line
+        yield 0, "</code></pre>"
+
+
+def source_html(text: str) -> str:
+    """Return a source text highlighted with the cable lexer, with anchored line numbers."""
+    from pygments import highlight
+    if not text.endswith("\n"):
+        text += "\n"
+    return highlight(text, CableLexer(stripnl=False, ensurenl=True), _LineFormatter(cssclass="source-view"))
+
+
+def plain_source_html(text: str) -> str:
+    """Return a source text without highlighting (for very large files), with line anchors."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    body = "".join(f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>'
+                   f"{escape(line)}</span>\n" for n, line in enumerate(lines, 1))
+    return f'<div class="source-view"><pre class="highlight source-lines"><code>{body}</code></pre></div>'
+
+
+__all__ = ["CableLexer", "make_style", "pygments_css", "source_html", "plain_source_html"]

@@ -1,0 +1,2 @@
+(window.sitegenFinder = window.sitegenFinder || {})["e"] =
+[["Ecuador","loc","entity/loc/ecuador.html",1]];

@@ -1,0 +1,2 @@
+(window.sitegenFinder = window.sitegenFinder || {})["l"] =
+[["Lima","loc","entity/loc/lima.html",3]];
