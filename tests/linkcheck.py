@@ -21,6 +21,7 @@ class PageScan:
 
     ids: set[str] = field(default_factory=set)
     links: list[tuple[str, str]] = field(default_factory=list)  # (tag, url)
+    external: list[str] = field(default_factory=list)  # http(s) links written by editors in Markdown
     mentions: list[tuple[str, str, str]] = field(default_factory=list)  # (type, href, block id)
     tags: list[str] = field(default_factory=list)  # hrefs of source tag links
     duplicate_ids: list[str] = field(default_factory=list)
@@ -30,7 +31,7 @@ class _Scanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.scan = PageScan()
-        self.blocks: list[tuple[str, str | None]] = []  # (tag, block id or None)
+        self.blocks: list[tuple[str, str | None, bool]] = []  # (tag, block id or None, Markdown prose)
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = dict(attrs)
@@ -39,19 +40,25 @@ class _Scanner(HTMLParser):
             if ident in self.scan.ids:
                 self.scan.duplicate_ids.append(ident)
             self.scan.ids.add(ident)
+        if tag == "link" and a.get("rel") == "icon" and (a.get("href") or "").startswith("data:"):
+            return  # an inline icon, no request
         if tag in ("a", "link") and a.get("href") is not None:
-            self.scan.links.append((tag, a["href"]))
+            in_prose = any(prose for _, _, prose in self.blocks)
+            if in_prose and urlsplit(a["href"]).scheme in ("http", "https"):
+                self.scan.external.append(a["href"])
+            else:
+                self.scan.links.append((tag, a["href"]))
         if tag == "script" and a.get("src"):
             self.scan.links.append((tag, a["src"]))
         classes = (a.get("class") or "").split()
         if tag == "a" and "m" in classes:
-            block = next((b for _, b in reversed(self.blocks) if b), "")
+            block = next((b for _, b, _ in reversed(self.blocks) if b), "")
             self.scan.mentions.append((a.get("data-entity-type", ""), a.get("href", ""), block))
         if tag == "a" and "tag" in classes:
             self.scan.tags.append(a.get("href", ""))
         if tag not in ("meta", "link", "br", "img", "input", "hr"):
             is_block = ident if ident and (ident.startswith("par") or ident in BLOCK_IDS) else None
-            self.blocks.append((tag, is_block))
+            self.blocks.append((tag, is_block, "prose" in classes))
 
     def handle_endtag(self, tag: str) -> None:
         for i in range(len(self.blocks) - 1, -1, -1):

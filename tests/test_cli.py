@@ -145,7 +145,7 @@ def test_output_is_byte_identical_across_builds_folders_and_file_order(tmp_path:
     shutil.copytree(ROOT / "content", first / "content")
     # Copy in reverse order so the file system lists files differently.
     (second / "content").mkdir(parents=True)
-    for path in sorted((ROOT / "content").rglob("*.txt"), reverse=True):
+    for path in sorted((p for p in (ROOT / "content").rglob("*") if p.is_file()), reverse=True):
         target = second / "content" / path.relative_to(ROOT / "content")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, target)

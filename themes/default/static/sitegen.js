@@ -132,7 +132,9 @@
   script.src = box.getAttribute("data-pagefind-ui");
   script.onload = function () {
     /* global PagefindUI */
-    new PagefindUI({ element: "#search", showSubResults: true, showImages: false });
+    // Result links are made from the site root, which may be any sub-path of the host.
+    var base = new URL(box.getAttribute("data-root") || "./", window.location.href).pathname;
+    new PagefindUI({ element: "#search", baseUrl: base, showSubResults: true, showImages: false });
     var params = new URLSearchParams(window.location.search);
     var input = box.querySelector("input");
     if (params.get("q") && input) {

@@ -1,0 +1,98 @@
+"""The tagged-cable Pygments lexer: golden token streams, no Error tokens, plugin registration.
+
+tests/fixtures/lexer/*.txt hold cases (title, ``.``, input, ``.``, tokens,
+``.``); run ``pytest --update-goldens`` to rewrite the token streams.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pygments.lexers import get_lexer_by_name
+from pygments.token import Error, Whitespace
+
+from sitegen.lexer import CableLexer, pygments_css, source_html
+from tests.test_parser_fixtures import read_cases, write_cases
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "lexer"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def token_stream(text: str) -> str:
+    """Return one line per token: its type and text (white-space tokens left out)."""
+    return "\n".join(f"{str(kind).removeprefix('Token.')} {value!r}"
+                     for kind, value in CableLexer(stripnl=False).get_tokens(text)
+                     if kind not in (Whitespace,) and value.strip())
+
+
+def all_cases() -> list:
+    return [pytest.param(path, index, id=f"{path.stem}-{index}-{title[:40]}")
+            for path in sorted(FIXTURES.glob("*.txt"))
+            for index, (title, _, _) in enumerate(read_cases(path))]
+
+
+@pytest.mark.parametrize("path,index", all_cases())
+def test_token_stream(path: Path, index: int, update_goldens: bool) -> None:
+    cases = read_cases(path)
+    title, source, expected = cases[index]
+    actual = token_stream(source)
+    if update_goldens:
+        cases[index] = (title, source, actual)
+        write_cases(path, cases)
+        return
+    assert actual == expected.rstrip("\n"), title
+
+
+def corpus_files() -> list[Path]:
+    """Return the real cables: the demo content, and the shared corpus when it is present."""
+    files = sorted((ROOT / "content").rglob("*.txt"))
+    if SHARED_CORPUS.is_dir():
+        files += sorted(SHARED_CORPUS.rglob("*.txt"))
+    return files
+
+
+def test_no_error_tokens_and_nothing_lost_on_real_cables() -> None:
+    files = corpus_files()
+    assert len(files) >= 40
+    lexer = CableLexer(stripnl=False, ensurenl=False)
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        tokens = list(lexer.get_tokens_unprocessed(text))
+        errors = [(pos, value) for pos, kind, value in tokens if kind in Error]
+        assert not errors, f"{path}: Error tokens {errors[:3]}"
+        assert "".join(value for _, _, value in tokens) == text, f"{path}: the tokens do not add up to the text"
+
+
+def test_no_error_tokens_on_broken_input() -> None:
+    nasty = ("[PER unclosed\n[ORG  ]\n[per lower  ]\n<a id='par1' href='#par1'>\n<a href='/tag/\n"
+             "[LOC [PER nested  ]  ]\n\x00\ufeff<code><pre>]]]][[[[<<<<\n" + "[MISC x  ]" * 1000)
+    tokens = list(CableLexer(stripnl=False).get_tokens_unprocessed(nasty))
+    assert not [t for t in tokens if t[1] in Error]
+    assert "".join(t[2] for t in tokens) == nasty
+
+
+def test_registered_with_pygments() -> None:
+    assert isinstance(get_lexer_by_name("tagged-cable"), CableLexer)
+    result = subprocess.run([sys.executable, "-m", "pygments", "-l", "tagged-cable", "-f", "html",
+                             str(ROOT / "content" / "sample" / "09LIMA1669.txt")],
+                            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert '<span class="ni ni-PER">P. Michael McKinley</span>' in result.stdout
+
+
+def test_source_view_lines_are_anchored_and_escaped() -> None:
+    html = source_html("first <b>line</b>\n[PER Alan Garcia  ] second\n")
+    assert '<span class="line" id="L1"><a class="ln" href="#L1">1</a>' in html
+    assert 'id="L2"' in html and 'id="L3"' not in html
+    assert "&lt;b&gt;line&lt;/b&gt;" in html and "<b>" not in html
+    assert '<span class="ni ni-PER">Alan Garcia</span>' in html
+
+
+def test_stylesheet_has_both_schemes_and_the_entity_colours() -> None:
+    css = pygments_css("default", "github-dark", {"PER": "#8a3ffc"}, {"PER": "#c6a8ff"})
+    light, dark = css.lower().split("@media (prefers-color-scheme: dark)")
+    assert ".highlight .ni-per" in light and "#8a3ffc" in light
+    assert ".highlight .ni-per" in dark and "#c6a8ff" in dark

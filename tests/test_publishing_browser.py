@@ -1,0 +1,127 @@
+"""Markdown pages, source views, full-text search and the entity finder in headless Chromium."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import serve_folder
+
+pytestmark = pytest.mark.browser
+DOC = "doc/sample/09lima1669.html"
+SOURCE = "source/sample/09lima1669.html"
+
+
+@pytest.fixture(scope="module")
+def served(demo_site: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Serve the demo site under a sub-path, as a static host would."""
+    root = tmp_path_factory.mktemp("host")
+    shutil.copytree(demo_site, root / "archive")
+    base, server = serve_folder(root)
+    yield base + "archive/"
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_full_text_search_finds_a_word_and_opens_the_document(page, served: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(served + "index.html")
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Search").click()
+    page.wait_for_url("**/search.html")
+    box = page.locator("#search input")
+    box.wait_for(state="visible")
+    box.fill("ussouthcom")
+    result = page.locator(".pagefind-ui__result-link", has_text="USSOUTHCOM").first
+    result.wait_for(state="visible", timeout=15_000)
+    result.click()
+    page.wait_for_url("**/doc/sample/09lima1669.html")
+    assert "SCENESETTER" in page.locator("h1").inner_text().upper()
+    assert not errors
+
+
+def test_search_results_can_be_filtered_by_type_tag_origin_and_year(page, served: str) -> None:
+    page.goto(served + "search.html")
+    page.locator("#search input").fill("Peru")
+    page.locator(".pagefind-ui__result").first.wait_for(state="visible", timeout=15_000)
+    filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
+    assert {"type", "tag", "origin", "year"} <= {f.strip().lower() for f in filters}
+
+
+def test_search_page_explains_it_needs_a_server_when_opened_from_disk(page, demo_site: Path) -> None:
+    page.goto((demo_site / "search.html").as_uri())
+    note = page.locator(".search-offline")
+    note.wait_for(state="visible")
+    assert "web server" in note.inner_text()
+
+
+def test_entity_finder_works_from_disk(page, demo_site: Path) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto((demo_site / DOC).as_uri())
+    box = page.get_by_role("combobox", name="Find an entity")
+    box.fill("garc")
+    option = page.get_by_role("option").filter(has_text="Alan Garcia").first
+    option.wait_for(state="visible")
+    box.press("ArrowDown")
+    assert page.get_by_role("option", selected=True).count() == 1
+    # Prefix matching on any word of the name, accents and case ignored.
+    box.fill("GARCÍA")
+    option.wait_for(state="visible")
+    box.fill("alan g")
+    option.wait_for(state="visible")
+    box.press("Enter")
+    page.wait_for_url("**/entity/per/alan-garcia.html")
+    assert page.locator("h1").inner_text().strip() == "Alan Garcia"
+    box = page.get_by_role("combobox", name="Find an entity")
+    box.fill("zzzzqqq")
+    page.get_by_text("No entity matches").wait_for(state="attached")
+    assert page.get_by_role("option").count() == 0
+    assert not errors
+
+
+def test_source_view_links_lines_and_back(page, served: str) -> None:
+    page.goto(served + DOC)
+    page.get_by_role("link", name="Annotated source").click()
+    page.wait_for_url("**/" + SOURCE)
+    assert page.locator(".source-lines .line").count() > 50
+    mention = page.locator("#L4 .ni-PER", has_text="Alan Garcia")
+    assert mention.count() == 1
+    page.goto(served + SOURCE + "#L12")
+    line = page.locator("#L12")
+    assert line.evaluate("el => el.matches(':target')")
+    background = line.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+    page.locator("h1 a").click()
+    page.wait_for_url("**/" + DOC)
+    # A paragraph's source link lands on its first line.
+    page.goto(served + DOC)
+    page.locator("#par3").hover()
+    page.get_by_role("link", name="Source of paragraph 3").click()
+    assert page.url.split("#")[-1].startswith("L")
+    assert page.locator(page.url.split("#")[-1].join(["#", ""])).evaluate("el => el.matches(':target')")
+
+
+def test_markdown_page_is_in_the_navigation_and_its_mentions_have_tooltips(page, served: str) -> None:
+    page.goto(served + "index.html")
+    intro = page.locator(".intro a.m", has_text="Alan Garcia").first
+    intro.hover()
+    intro.locator(".tip").wait_for(state="visible")
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="About").click()
+    page.wait_for_url("**/pages/about.html")
+    assert page.locator("h1").inner_text() == "About this archive"
+    mention = page.locator("article a.m", has_text="Alan Garcia").first
+    mention.hover()
+    assert "Person" in mention.locator(".tip").inner_text() or "PERSON" in mention.locator(".tip").inner_text()
+    assert page.locator("pre.highlight code.language-json span").count() > 3
+    mention.click()
+    page.wait_for_url("**/entity/per/alan-garcia.html")
+    note = page.locator("section.note")
+    assert "President" in note.inner_text()
