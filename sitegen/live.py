@@ -86,6 +86,8 @@ class LiveSite:
         self.initial_problems: dict[str, list[Diagnostic]] = {}
         self.error = ""
         self.rebuilds = 0
+        self.search_stale = False
+        """True when pages changed since the search index was built."""
 
     # -- what is watched ---------------------------------------------------
     @property
@@ -147,6 +149,7 @@ class LiveSite:
             self.initial_problems.setdefault(diagnostic.path, []).append(diagnostic)
         self.problems = {}
         self.error = ""
+        self.search_stale = False
         freeze_heap()
         self.rebuilds += 1
         report.changed = ["*"]
@@ -213,8 +216,7 @@ class LiveSite:
             return full
         for family, pages in affected.items():
             self._queue(family, pages)
-        if self.site.search:
-            affected[("search-index",)] = None
+        self.search_stale = self.site.search
         first = {("doc", s) for s in changed_docs} | {("page", s) for s in changed_pages}
         first |= {self.owner[p][0] for p in priority if p in self.owner}
         report.changed, report.pages = self.drain(families=first)
@@ -459,6 +461,19 @@ class LiveSite:
             if families is not None:
                 return changed, count
 
+    def reindex_search(self) -> float:
+        """Rebuild the full-text search index from the pages on disk; return the seconds it took.
+
+        Pagefind writes a new bundle beside the old one and it is swapped in
+        whole, so this can run while the pages are being served.
+        """
+        self.search_stale = False
+        index = build_index(self.output)
+        self.problems.pop("", None)
+        if index.error:
+            self.problems[""] = [Diagnostic("", 0, 0, index.error)]
+        return index.seconds
+
     def only_whole_site_pending(self) -> bool:
         """Return True when only the whole-site files (data, feed, sitemap) wait."""
         return bool(self.pending) and all(f[0] in WHOLE_SITE for f in self.pending)
@@ -466,11 +481,6 @@ class LiveSite:
     def _render_family(self, family: Family, deadline: float | None, changed: list[str]) -> int:
         """Render the pending pages of one family (until the deadline); return how many."""
         wanted = self.pending.pop(family)
-        if family == ("search-index",):
-            index = build_index(self.output)
-            if index.error:
-                self.problems[""] = [Diagnostic("", 0, 0, index.error)]
-            return 1
         current = family_paths(self.site, family)
         number = {path: n for n, path in enumerate(current, 1)}
         done: set[int] = set()
@@ -518,12 +528,12 @@ def _tip(corpus: Corpus, key: Key) -> tuple[str, int, int] | None:
 
 #: Families built from the whole corpus: slow on large sites and wanted by
 #: nobody looking at a page, so they are rendered after everything else.
-WHOLE_SITE = frozenset({"data", "finder", "feed", "sitemap", "search-index"})
+WHOLE_SITE = frozenset({"data", "finder", "feed", "sitemap"})
 
 
-def _drain_order(family: Family) -> tuple[bool, bool, str]:
-    """Order pending families: pages first, whole-site data files next, the search index last."""
-    return family[0] in WHOLE_SITE, family[0] == "search-index", repr(family)
+def _drain_order(family: Family) -> tuple[bool, str]:
+    """Order pending families: pages first, whole-site data files last."""
+    return family[0] in WHOLE_SITE, repr(family)
 
 
 def _merge(pages: dict[Family, set[int] | None], family: Family, more: set[int] | None) -> None:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 #: The pages Pagefind reads, as a glob relative to the site folder.
 INDEXED = "{doc,pages}/**/*.html"
+#: Parts of those pages that are not text of the document: tooltips, permalinks, numbers.
+NOT_INDEXED = ".tip, .permalink, .par-num, .source-link"
 BUNDLE = "pagefind"
 
 
@@ -46,14 +48,27 @@ def build_index(site_folder: Path) -> SearchIndex:
         return SearchIndex(error="full-text search needs Pagefind: pip install 'pagefind[bin]'"
                                  " (or set [search] enabled = false in sitegen.toml)")
     started = time.perf_counter()
+    site_folder = site_folder.absolute()
+    fresh, old = site_folder / f".{BUNDLE}.sitegen-tmp", site_folder / f".{BUNDLE}.sitegen-old"
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
     try:
         done = subprocess.run(
-            [*command, "--site", str(site_folder), "--glob", INDEXED, "--output-subdir", BUNDLE],
+            [*command, "--site", str(site_folder), "--glob", INDEXED,
+             "--exclude-selectors", NOT_INDEXED, "--output-path", str(fresh)],
             capture_output=True, text=True, errors="replace", timeout=3600, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
         return SearchIndex(error=f"Pagefind could not run: {exc}")
-    if done.returncode != 0:
+    if done.returncode != 0 or not fresh.is_dir():
+        shutil.rmtree(fresh, ignore_errors=True)
         last = (done.stderr or done.stdout).strip().splitlines()[-3:]
         return SearchIndex(error=f"Pagefind failed (exit {done.returncode}): {' '.join(last)}")
+    # Swap the new bundle in whole, so a rebuilt index leaves no stale fragments behind.
+    bundle = site_folder / BUNDLE
+    if bundle.exists():
+        bundle.rename(old)
+    fresh.rename(bundle)
+    shutil.rmtree(old, ignore_errors=True)
     found = re.search(r"Indexed (\d+) pages?", done.stdout)
     return SearchIndex(pages=int(found.group(1)) if found else 0, seconds=time.perf_counter() - started)

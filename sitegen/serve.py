@@ -99,6 +99,9 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
                              **{k: v for k, v in _state(live, Report()).items() if k != "type"}})
         if total and not live.pending:
             say(f"Updated {total:,} more pages in {time.perf_counter() - started:.2f} s")
+        if live.search_stale and not live.pending and not watcher.debouncer.busy(wait=IDLE_BEFORE_DATA):
+            seconds = live.reindex_search()  # outside the gate: pages stay served meanwhile
+            say(f"Search index updated in {seconds:.2f} s")
 
     output = live.output.absolute()
     watcher = watch(live.watched(), rebuild, accept=lambda p: not p.absolute().is_relative_to(output))

@@ -87,6 +87,39 @@ def test_edits_adds_renames_and_deletes_match_a_clean_build(live: LiveSite, tmp_
         assert_same_as_clean_build(live, tmp_path)
 
 
+def test_markdown_edits_match_a_clean_build(live: LiveSite, tmp_path: Path) -> None:
+    content = live.content
+    about, intro = content / "about.md", content / "index.md"
+    note = content / "entities" / "per" / "Alan Garcia.md"
+    lima = content / "sample" / "09LIMA1669.txt"
+    steps = [
+        # edit a page's text, then its title and menu place (the navigation on every page)
+        lambda: edit(about, "machine-made", "made by a machine") or [about],
+        lambda: edit(about, "title: About", "title: About the cables") or [about],
+        lambda: edit(about, "menu: 1", "menu: 9") or [about],
+        # a new page in a folder, linking to another page
+        lambda: (content / "guides").mkdir() or (content / "guides" / "new.md").write_text(
+            "# New\n\nSee [about](../about.md) and [LOC Peru  ].\n", encoding="utf-8") and [content / "guides"],
+        # the home introduction mentions an entity that does not exist, then one that does
+        lambda: edit(intro, "[ORG Shining Path  ]", "[ORG Nobody Inc  ]") or [intro],
+        lambda: edit(intro, "[ORG Nobody Inc  ]", "[ORG Shining Path  ]") or [intro],
+        # edit a note; add a note named by the entity's slug; delete a note
+        lambda: edit(note, "President", "the President") or [note],
+        lambda: (content / "entities" / "loc" ).mkdir() or (content / "entities" / "loc" / "peru.md").write_text(
+            "A country in South America.\n", encoding="utf-8") and [content / "entities" / "loc" / "peru.md"],
+        lambda: note.unlink() or [note],
+        # a document edit changes counts that Markdown tooltips show
+        lambda: edit(lima, "[PER Alan Garcia  ]", "[ORG Alan Garcia  ]") or [lima],
+        # delete a page and the introduction
+        lambda: about.unlink() or [about],
+        lambda: intro.unlink() or [intro],
+    ]
+    for step in steps:
+        paths = step()
+        live.update({Path(p) for p in paths})
+        assert_same_as_clean_build(live, tmp_path)
+
+
 def test_random_annotation_edits_match_a_clean_build(live: LiveSite, tmp_path: Path) -> None:
     rng = random.Random(7)
     files = sorted(live.content.rglob("*.txt"))
