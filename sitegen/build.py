@@ -155,13 +155,18 @@ def source_reader(content: Path) -> Callable[[str], str | None]:
 def make_site(corpus: Corpus, config: Config, markdown: dict[str, MarkdownSource],
               content: Path, env: Environment) -> Site:
     """Return the Site of a corpus and its Markdown files."""
-    return Site(corpus, config, markdown, source_reader(content),
-                frozenset(env.list_templates()), config.search)
+    search = config.search and len(corpus.documents) <= config.search_max_documents
+    return Site(corpus, config, markdown, source_reader(content), frozenset(env.list_templates()), search)
 
 
 def site_warnings(site: Site) -> list[Diagnostic]:
     """Return the problems that only the whole site reveals: links to unknown entities and the like."""
     warnings: list[Diagnostic] = []
+    config = site.config
+    if config.search and not site.search:
+        warnings.append(Diagnostic("", 0, 0, f"full-text search is off: {len(site.corpus.documents):,} documents"
+                                   f" is more than [search] max_documents = {config.search_max_documents:,}"
+                                   " (Pagefind needs about 0.3 GB of memory per 1,000 documents)"))
     shown = {page.source for key, page in site.notes().items() if key in site.corpus.entities}
     for page in sorted(site.markdown.values(), key=lambda m: m.source):
         warnings += unknown_mentions(page, site.corpus.entities)

@@ -61,6 +61,8 @@ class Config:
     """How many entities the home page and the most-mentioned views show."""
     search: bool = True
     """Build the full-text search index with Pagefind (needs the pagefind package)."""
+    search_max_documents: int = 20_000
+    """Above this many documents the index is not built (Pagefind needs ~0.3 GB per 1,000)."""
     code_style: str = "default"
     """Pygments style of highlighted code and source views in the light colour scheme."""
     code_style_dark: str = "github-dark"
@@ -141,9 +143,12 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
     values["types"] = types
     search = _expect(f"{name}: [search]", data.get("search", {}), dict)
     for key, value in search.items():
-        if key != "enabled":
-            raise ConfigError(f"{name}: unknown key '{key}' in [search]; known keys: enabled")
-        values["search"] = _expect(f"{name}: [search] enabled", value, bool)
+        if key == "enabled":
+            values["search"] = _expect(f"{name}: [search] enabled", value, bool)
+        elif key == "max_documents":
+            values["search_max_documents"] = _expect(f"{name}: [search] max_documents", value, int)
+        else:
+            raise ConfigError(f"{name}: unknown key '{key}' in [search]; known keys: enabled, max_documents")
     highlight = _expect(f"{name}: [highlight]", data.get("highlight", {}), dict)
     styles = sorted(get_all_styles())
     for key, value in highlight.items():

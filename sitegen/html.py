@@ -85,11 +85,25 @@ def snippet(segments: Segments, key: tuple[str, str], width: int = 90) -> Markup
     """Return keyword-in-context text around the first mention of ``key``."""
     for i, seg in enumerate(segments):
         if isinstance(seg, Mention) and seg.key == key:
-            left = " ".join(plain_text(segments[:i]).split())
-            right = " ".join(plain_text(segments[i + 1:]).split())
+            left = " ".join(_context(segments, i, -1, width).split())
+            right = " ".join(_context(segments, i, 1, width).split())
             if len(left) > width:
                 left = "…" + left[-width:].split(" ", 1)[-1]
             if len(right) > width:
                 right = right[:width].rsplit(" ", 1)[0] + "…"
             return Markup(f"{escape(left)} <mark>{escape(seg.text)}</mark> {escape(right)}")
-    return Markup(escape(" ".join(plain_text(segments).split())[:2 * width]))
+    return Markup(escape(" ".join(plain_text(segments[:200]).split())[:2 * width]))
+
+
+def _context(segments: Segments, index: int, step: int, width: int) -> str:
+    """Return the plain text on one side of segment ``index``, enough for ``width`` characters.
+
+    Only the nearby segments are read, so a paragraph of any length costs the same.
+    """
+    parts, size, j = [], 0, index + step
+    while 0 <= j < len(segments) and size < 2 * width + 40:
+        text = plain_text((segments[j],))
+        parts.append(text)
+        size += len(text)
+        j += step
+    return "".join(reversed(parts) if step < 0 else parts)

@@ -125,3 +125,13 @@ def test_markdown_page_is_in_the_navigation_and_its_mentions_have_tooltips(page,
     page.wait_for_url("**/entity/per/alan-garcia.html")
     note = page.locator("section.note")
     assert "President" in note.inner_text()
+
+
+def test_without_javascript_the_finder_is_hidden_and_search_says_why(browser, served: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + DOC)
+    assert not page.locator("form.finder").is_visible()
+    page.goto(served + "search.html")
+    assert "needs JavaScript" in page.locator("main").inner_text()
+    context.close()
