@@ -229,7 +229,9 @@ def mention_plugin(md: MarkdownIt) -> None:
         href = tokens[idx].attrGet("href")
         if resolve is not None and isinstance(href, str):
             target = resolve(href)
-            if target is not None:
+            if target == "":
+                del tokens[idx].attrs["href"]  # a link that would leave the site
+            elif target is not None:
                 tokens[idx].attrSet("href", target)
         return self.renderToken(tokens, idx, options, env)
 

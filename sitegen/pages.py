@@ -26,7 +26,7 @@ from sitegen.model import (
     Occurrence,
     Segments,
 )
-from sitegen.urls import Urls, absolute_url, document_paths, relative_url, slugify
+from sitegen.urls import Urls, absolute_url, document_paths, leaves_site, relative_url, slugify
 
 GROUP_TITLES = {"tag": "Tags", "origin": "Origins", "classification": "Classifications",
                 "year": "Years"}
@@ -169,6 +169,8 @@ class Site:
     def link_resolver(self, path: str, source: str) -> Callable[[str], str | None]:
         """Return a function that turns links to other Markdown files into links to their pages."""
         def resolve(href: str) -> str | None:
+            if leaves_site(path, href):
+                return ""
             found = markdown_link(href, source)
             if found is None:
                 return None

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from sitegen.model import normalise
 
@@ -41,6 +41,17 @@ def slugify(name: str) -> str:
     return f"{readable or 'x'}--{digest}"
 
 
+_FILE_PART = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def file_slug(part: str) -> str:
+    """Return the slug of one part of a source path: kept as it is when already safe, hyphens included."""
+    lower = part.lower()
+    if _FILE_PART.fullmatch(lower) and len(lower) <= _MAX_SLUG and lower not in _RESERVED:
+        return lower
+    return slugify(part)
+
+
 def paginate(path: str, page: int) -> str:
     """Return the path of page ``page`` (1-based) of a paginated page."""
     if page <= 1:
@@ -61,7 +72,7 @@ def document_paths(sources: list[str], folder: str = "doc") -> dict[str, str]:
     for source in sorted(sources):
         parts = PurePosixPath(source).parts
         stem = posixpath.splitext(parts[-1])[0] if parts else source
-        path = folder + "/" + "/".join([slugify(p) for p in parts[:-1]] + [slugify(stem)]) + ".html"
+        path = folder + "/" + "/".join([file_slug(p) for p in parts[:-1]] + [file_slug(stem)]) + ".html"
         if path in taken:
             digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
             path = f"{path[:-5]}--{digest}.html"
@@ -154,6 +165,15 @@ def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:
     """
     url = "../" * from_path.count("/") + (to_path if _URL_SAFE.fullmatch(to_path) else quote(to_path, safe="/"))
     return f"{url}#{quote(fragment, safe='')}" if fragment else url
+
+
+def leaves_site(page: str, href: str) -> bool:
+    """Return True when a relative link on ``page`` climbs above the site root."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^[/#?]", href):
+        return False
+    target = href.split("#", 1)[0].split("?", 1)[0]
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(target) or "."))
+    return joined == ".." or joined.startswith("../") or joined.startswith("/")
 
 
 def absolute_url(base_url: str, path: str) -> str:
