@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import multiprocessing
 import os
+import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -21,13 +23,14 @@ from sitegen.corpus import Corpus, build_corpus
 from sitegen.errors import ConfigError, Diagnostic, SourceError
 from sitegen.families import Family, families, family_pages
 from sitegen.lexer import pygments_css
+from sitegen.manifest import Manifest, build_key, diagnostics, source_stats, up_to_date, write_manifest
 from sitegen.markdown import MarkdownSource, read_markdown, unknown_mentions
 from sitegen.model import Document
-from sitegen.output import check_output, staged_output
+from sitegen.output import Staging, check_output, staged_output
 from sitegen.pages import Site
 from sitegen.progress import Progress
 from sitegen.render import find_theme, make_environment, render_page
-from sitegen.search import build_index
+from sitegen.search import build_index, pagefind_command
 from sitegen.source import decode
 
 #: Source files by suffix: tagged documents and Markdown pages.
@@ -45,6 +48,8 @@ class BuildResult:
     files: int = 0
     seconds: float = 0.0
     warnings: list[Diagnostic] = field(default_factory=list)
+    up_to_date: bool = False
+    """True when the output was already built from this input and nothing was done."""
 
 
 def is_ignored(name: str) -> bool:
@@ -179,25 +184,33 @@ def site_warnings(site: Site) -> list[Diagnostic]:
     return warnings
 
 
+def default_jobs() -> int:
+    """Return how many worker processes to use by default: one per available core."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def write_site(site: Site, env: Environment, theme: Path, output: Path,
                progress: Progress | None = None,
-               warnings: list[Diagnostic] | None = None) -> dict[Family, list[str]]:
+               warnings: list[Diagnostic] | None = None, jobs: int = 1) -> dict[Family, list[str]]:
     """Render every page into a staging folder and swap it into ``output``.
 
-    Returns the output paths of each page family; problems with the search
-    index are added to ``warnings``. A failure leaves the previous output as it was.
+    With ``jobs`` > 1 the page families are rendered by that many forked
+    worker processes; each renders whole families from the same read-only
+    site, so the files are the same as a serial build's. Returns the output
+    paths of each page family; problems with the search index are added to
+    ``warnings``. A failure leaves the previous output as it was.
     """
-    written: dict[Family, list[str]] = {}
-    expected, done = _page_estimate(site), 0
+    all_families = list(families(site))
+    progress = progress or Progress(enabled=False)
     with staged_output(output) as staging:
-        for family in families(site):
-            paths = written.setdefault(family, [])
-            for page in family_pages(site, family):
-                staging.write(page.path, render_page(env, page))
-                paths.append(page.path)
-                done += 1
-                if progress:
-                    progress.update("writing", done, max(expected, done))
+        if jobs > 1 and len(all_families) >= 2 * BATCH and threading.active_count() == 1:
+            paths = _render_parallel(site, env, staging, all_families, jobs, progress)
+        else:
+            paths = _render_batch_into(site, env, staging, all_families, progress)
+        written = dict(zip(all_families, paths))
         staging.copy_tree(theme / "static", "assets")
         staging.write(site.urls.asset(PYGMENTS_CSS), code_css(site))
         if site.search:
@@ -207,6 +220,56 @@ def write_site(site: Site, env: Environment, theme: Path, output: Path,
             if index.error and warnings is not None:
                 warnings.append(Diagnostic("", 0, 0, index.error))
     return written
+
+
+#: Page families per unit of work handed to a worker process.
+BATCH = 64
+_WORK: tuple | None = None
+"""What forked workers render: (site, env, staging folder, families); set before the fork."""
+
+
+def _render_batch_into(site: Site, env: Environment, staging: Staging, batch: list[Family],
+                       progress: Progress | None = None) -> list[list[str]]:
+    """Render and write the pages of some families; return each family's output paths."""
+    written, expected, done = [], _page_estimate(site), 0
+    for family in batch:
+        paths = []
+        for page in family_pages(site, family):
+            staging.write(page.path, render_page(env, page))
+            paths.append(page.path)
+            done += 1
+            if progress:
+                progress.update("writing", done, max(expected, done))
+        written.append(paths)
+    return written
+
+
+def _render_batch(bounds: tuple[int, int]) -> tuple[int, list[list[str]]]:
+    """Worker process: render the families ``bounds`` of the shared work list."""
+    assert _WORK is not None
+    site, env, root, work = _WORK
+    return bounds[0], _render_batch_into(site, env, Staging(root), work[bounds[0]:bounds[1]])
+
+
+def _render_parallel(site: Site, env: Environment, staging: Staging, work: list[Family], jobs: int,
+                     progress: Progress) -> list[list[str]]:
+    """Render families in forked worker processes; return each family's output paths, in order."""
+    global _WORK
+    _WORK = (site, env, staging.root, work)
+    gc.collect()
+    gc.freeze()  # keep the collector from touching (and so copying) the shared objects in each worker
+    batches = [(start, min(start + BATCH, len(work))) for start in range(0, len(work), BATCH)]
+    results: list[list[str]] = [[] for _ in work]
+    expected, done = _page_estimate(site), 0
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for start, paths in pool.imap_unordered(_render_batch, batches):
+                results[start:start + len(paths)] = paths
+                done += sum(len(p) for p in paths)
+                progress.update("writing", done, max(expected, done))
+    finally:
+        _WORK = None
+    return results
 
 
 #: The stylesheet of highlighted code, written beside the theme's files.
@@ -232,8 +295,13 @@ def freeze_heap() -> None:
 
 def build(config: Config, content: Path, output: Path,
           progress: Progress | None = None,
-          on_warning: Callable[[Diagnostic], None] | None = None) -> BuildResult:
-    """Build the site from ``content`` into ``output`` and return what was done."""
+          on_warning: Callable[[Diagnostic], None] | None = None, jobs: int = 1,
+          force: bool = False) -> BuildResult:
+    """Build the site from ``content`` into ``output`` and return what was done.
+
+    When the output folder's manifest shows it was built from exactly this
+    input, nothing is rebuilt (unless ``force``); its warnings are reported again.
+    """
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
     if not content.is_dir():
@@ -243,6 +311,17 @@ def build(config: Config, content: Path, output: Path,
     env = make_environment(theme, config.root / config.templates)
 
     files, skipped = find_sources(content)
+    key = build_key(config, content, [theme, config.root / config.templates], pagefind_command() is not None)
+    stats = source_stats(files)
+    stats.update({d.path: [0, 0] for d in skipped})
+    recorded = None if force else up_to_date(output, key, stats)
+    if recorded is not None:
+        warnings = diagnostics(recorded)
+        if on_warning:
+            for warning in warnings:
+                on_warning(warning)
+        return BuildResult(seconds=time.perf_counter() - started, warnings=warnings, up_to_date=True,
+                           **recorded.counts)
     sources = parse_all(files, progress)
     warnings = skipped + [d for source in sources for d in source.diagnostics]
     corpus = build_corpus(source.document for source in sources if source.document is not None)
@@ -255,16 +334,17 @@ def build(config: Config, content: Path, output: Path,
             on_warning(warning)
     freeze_heap()
     late: list[Diagnostic] = []
-    written = write_site(site, env, theme, output, progress, late)
+    written = write_site(site, env, theme, output, progress, late, jobs)
     progress.clear()
     if on_warning:
         for warning in late:
             on_warning(warning)
     warnings += late
-    return BuildResult(documents=len(corpus.documents), entities=len(corpus.entities),
-                       pages=sum(p.endswith(".html") for paths in written.values() for p in paths),
-                       files=sum(len(paths) for paths in written.values()),
-                       seconds=time.perf_counter() - started, warnings=warnings)
+    outputs = [p for paths in written.values() for p in paths]
+    counts = {"documents": len(corpus.documents), "entities": len(corpus.entities),
+              "pages": sum(p.endswith(".html") for p in outputs), "files": len(outputs)}
+    write_manifest(output, Manifest(key, stats, outputs, [list(astuple(w)) for w in warnings], counts))
+    return BuildResult(seconds=time.perf_counter() - started, warnings=warnings, **counts)
 
 
 def _page_estimate(site: Site) -> int:

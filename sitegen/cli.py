@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.build import build
+from sitegen.build import build, default_jobs
 from sitegen.config import load_config
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.live import LiveSite
@@ -52,6 +52,8 @@ def make_parser() -> argparse.ArgumentParser:
                            help="exit with status 1 when there is any warning")
     build_cmd.add_argument("-q", "--quiet", action="store_true",
                            help="print only warnings and errors, not the summary")
+    build_cmd.add_argument("--force", action="store_true",
+                           help="rebuild even when nothing changed since the last build")
     serve_cmd = commands.add_parser(
         "serve", help="build, serve and rebuild on every change (live preview)",
         description="Build the site, serve it over HTTP and watch the content folder, "
@@ -76,6 +78,8 @@ def _add_site_options(command: argparse.ArgumentParser) -> None:
                          help="folder to write the site to (default: site/, or [site] output)")
     command.add_argument("--config", type=Path, metavar="FILE",
                          help="configuration file (default: sitegen.toml when it exists)")
+    command.add_argument("-j", "--jobs", type=int, metavar="N", default=0,
+                         help="worker processes that render pages (default: one per CPU core; 1: no workers)")
 
 
 def _print_warning(warning: Diagnostic, content: Path) -> None:
@@ -106,8 +110,12 @@ def run_build(args: argparse.Namespace) -> int:
     content = args.content if args.content is not None else config.root / config.content
     output = args.output if args.output is not None else config.root / config.output
     result = build(config, content, output, Progress(),
-                   on_warning=lambda w: _print_warning(w, content))
-    if not args.quiet:
+                   on_warning=lambda w: _print_warning(w, content), jobs=_jobs(args), force=args.force)
+    if not args.quiet and result.up_to_date:
+        print(f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages, "
+              f"nothing changed since the last build ({len(result.warnings):,} warning"
+              f"{'s' if len(result.warnings) != 1 else ''}; --force rebuilds)")
+    elif not args.quiet:
         print(f"Built {result.documents:,} documents, {result.entities:,} entities, "
               f"{result.pages:,} pages ({result.files:,} files) into {_display(output)}/ "
               f"with {len(result.warnings):,} warning{'s' if len(result.warnings) != 1 else ''} "
@@ -118,12 +126,20 @@ def run_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _jobs(args: argparse.Namespace) -> int:
+    """Return the number of worker processes asked for (0: one per core)."""
+    if args.jobs < 0:
+        raise ConfigError(f"--jobs must be 0 (one per core) or more, not {args.jobs}")
+    return args.jobs or default_jobs()
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Run ``sitegen serve``."""
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, not {args.port}")
     config_path = args.config if args.config is not None else Path("sitegen.toml")
-    live = LiveSite(config_path, args.content, args.output, config_required=args.config is not None)
+    live = LiveSite(config_path, args.content, args.output, config_required=args.config is not None,
+                    jobs=_jobs(args))
     return serve(live, host=args.host, port=args.port, open_browser=args.open,
                  say=lambda line: print(line, flush=True))
 

@@ -63,8 +63,9 @@ class LiveSite:
     """A site on disk plus everything needed to update it incrementally."""
 
     def __init__(self, config_path: Path | None, content: Path | None, output: Path | None,
-                 config_required: bool = False) -> None:
+                 config_required: bool = False, jobs: int = 1) -> None:
         """Remember where things are; nothing is read until ``build``."""
+        self.jobs = jobs
         self.config_path = config_path
         self.config_required = config_required
         self._content_arg, self._output_arg = content, output
@@ -131,7 +132,7 @@ class LiveSite:
             markdown = {s.relative: s.markdown for s in sources if s.markdown is not None}
             site = make_site(corpus, self.config, markdown, self.content, env)
             late: list[Diagnostic] = []
-            written = write_site(site, env, self.theme, self.output, warnings=late)
+            written = write_site(site, env, self.theme, self.output, warnings=late, jobs=self.jobs)
             report.pages = sum(len(paths) for paths in written.values())
         except SitegenError as exc:
             self.error = report.error = str(exc)

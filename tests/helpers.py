@@ -8,14 +8,16 @@ from sitegen.model import Document, Mention, TagRef
 
 #: Pagefind's search bundle: written by Pagefind, whose filter index is not byte-stable.
 SEARCH_BUNDLE = "pagefind/"
+#: sitegen's own bookkeeping in the output folder: the build manifest (source times, folders).
+MANIFEST = ".sitegen"
 
 
 def tree(root: Path, search: bool = False) -> dict[str, bytes]:
-    """Return every file under root by relative path (without the search bundle unless asked)."""
+    """Return every file of a site by relative path (without the manifest, nor the search bundle unless asked)."""
     files = {}
     for p in sorted(root.rglob("*")):
         relative = p.relative_to(root).as_posix()
-        if p.is_file() and (search or not relative.startswith(SEARCH_BUNDLE)):
+        if p.is_file() and relative != MANIFEST and (search or not relative.startswith(SEARCH_BUNDLE)):
             files[relative] = p.read_bytes()
     return files
 

@@ -26,7 +26,7 @@ def test_golden_site(tmp_path: Path, update_goldens: bool) -> None:
     expected_dir = GOLDEN / "site"
     if update_goldens:
         shutil.rmtree(expected_dir, ignore_errors=True)
-        shutil.copytree(out, expected_dir)
+        shutil.copytree(out, expected_dir, ignore=shutil.ignore_patterns(".sitegen"))
         return
     actual, expected = tree(out), tree(expected_dir)
     assert sorted(actual) == sorted(expected), "the set of output files changed"

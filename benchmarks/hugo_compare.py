@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""Compare sitegen with Hugo on the same synthetic cables, in one run.
+
+    python benchmarks/hugo_compare.py --cables 10000
+    python benchmarks/hugo_compare.py --cables 1000 10000 50000 --no-hugo   # sitegen's scaling curve
+
+For each size it:
+1. writes N synthetic cables with ../shared/bench/make_corpus.py;
+2. converts them to a Hugo site: one Markdown page per cable, the entities as
+   four taxonomies (per, loc, org, misc) plus tags;
+3. times Hugo and sitegen on a clean build, a rebuild with nothing changed and,
+   in their preview servers (``hugo server``, ``sitegen serve``), the rebuild
+   after one edited cable;
+4. prints wall time, CPU time, peak memory, files written, output size and
+   the ratio of sitegen to Hugo.
+
+Hugo is installed with ``apt-get install hugo`` when missing; if that fails
+the Hugo columns are skipped with a message. sitegen is run without its
+full-text search index (Hugo builds none); see benchmarks/search_index.py.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+
+from sitegen.build import find_sources, read_source  # noqa: E402
+from sitegen.model import ENTITY_TYPES  # noqa: E402
+
+HUGO_CONFIG = """baseURL = "http://example.org/"
+title = "Cables"
+disableKinds = ["RSS"]
+[taxonomies]
+  tag = "tags"
+  per = "per"
+  loc = "loc"
+  org = "org"
+  misc = "misc"
+"""
+HUGO_LAYOUTS = {
+    "_default/baseof.html": '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
+                            '</head><body><main>{{ block "main" . }}{{ end }}</main></body></html>\n',
+    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}'
+                            '{{ range $t, $_ := .Site.Taxonomies }}<ul>{{ range ($.GetTerms $t) }}'
+                            '<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}'
+                            '{{ end }}\n',
+    "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
+                          '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+    "_default/terms.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.ByCount }}'
+                           '<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>'
+                           '{{ end }}</ul>{{ end }}\n',
+}
+
+
+@dataclass
+class Run:
+    wall: float = 0.0
+    cpu: float = 0.0
+    rss: int = 0
+    files: int = 0
+    size: int = 0
+    note: str = ""
+
+
+def measure(command: list[str], cwd: Path, env: dict | None = None) -> tuple[Run, str]:
+    """Run a command; return its wall and CPU time and peak memory, and its output."""
+    code = ("import resource, subprocess, sys\n"
+            "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+            "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "sys.stdout.write(r.stdout[-3000:] + r.stderr[-3000:])\n"
+            "print('\\nRUSAGE', u.ru_utime + u.ru_stime, u.ru_maxrss)\n"
+            "sys.exit(r.returncode)")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *command], cwd=cwd, capture_output=True, text=True,
+                          env=env)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+    cpu, rss = done.stdout.rsplit("RUSAGE", 1)[1].split()
+    return Run(wall=wall, cpu=float(cpu), rss=int(rss) * 1024), done.stdout
+
+
+def count(folder: Path) -> tuple[int, int]:
+    files = size = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            files += 1
+            size += path.stat().st_size
+    return files, size
+
+
+def ensure_hugo() -> str | None:
+    """Return the hugo command, installing Debian's package if needed."""
+    found = shutil.which("hugo")
+    if found:
+        return found
+    print("installing Hugo: apt-get install hugo", flush=True)
+    try:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=True, capture_output=True, timeout=600,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    except (OSError, subprocess.SubprocessError) as exc:
+        print(f"Hugo is not available ({exc}); its columns are skipped", flush=True)
+        return None
+    return shutil.which("hugo")
+
+
+def hugo_site(content: Path, site: Path) -> None:
+    """Write the cables as a Hugo site with the entities as taxonomies."""
+    (site / "content" / "cables").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        path = site / "layouts" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    files, _ = find_sources(content)
+    for relative, path in files:
+        doc = read_source(relative, path).document
+        if doc is None:
+            continue
+        terms = {t: sorted({m.text for m in doc.mentions if m.type == t}) for t in ENTITY_TYPES}
+        tags = list(doc.header.tags) if doc.header else []
+        date = doc.date if len(doc.date) == 10 else (doc.year or "2000") + "-01-01"
+        front = [f"title: {_yaml(doc.title)}", f"date: {date}", f"tags: [{', '.join(_yaml(t) for t in tags)}]"]
+        front += [f"{t.lower()}: [{', '.join(_yaml(n) for n in names)}]" for t, names in terms.items()]
+        body = "\n\n".join(" ".join(_text(s) for s in par.text) for par in doc.paragraphs)
+        out = site / "content" / "cables" / (Path(relative).stem.lower() + ".md")
+        out.write_text("---\n" + "\n".join(front) + "\n---\n" + body + "\n", encoding="utf-8")
+
+
+def _yaml(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _text(segment) -> str:
+    return segment if isinstance(segment, str) else getattr(segment, "text", getattr(segment, "name", ""))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def edit_one(path: Path, marker: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines[2] = lines[2] + f" {marker} "
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def server_edit(command: list[str], cwd: Path, ready: str, done: re.Pattern, edit, env=None,
+                edits: int = 3) -> list[float]:
+    """Start a preview server, edit a source ``edits`` times; return seconds from save to its report."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env=env, start_new_session=True)
+    times = []
+    try:
+        for line in process.stdout:
+            if ready in line:
+                break
+        time.sleep(2)
+        for i in range(edits):
+            saved = time.perf_counter()
+            edit(i)
+            for line in process.stdout:
+                if done.search(line):
+                    times.append(time.perf_counter() - saved)
+                    break
+            time.sleep(2.5)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cables", type=int, nargs="+", default=[10000])
+    parser.add_argument("--no-hugo", action="store_true", help="measure sitegen only")
+    parser.add_argument("--no-serve", action="store_true", help="skip the preview-server edit timings")
+    parser.add_argument("-j", "--jobs", type=int, default=0, help="sitegen worker processes (default: all cores)")
+    parser.add_argument("--keep", type=Path, help="keep the generated folders here")
+    args = parser.parse_args()
+    if not MAKE_CORPUS.exists():
+        sys.exit(f"cannot find {MAKE_CORPUS}")
+    hugo = None if args.no_hugo else ensure_hugo()
+    if hugo:
+        version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[:2]
+        print(f"Hugo: {' '.join(version)}")
+    print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB")
+    header = f"{'cables':>7} {'tool':<8} {'what':<22} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'files':>8} {'MB out':>8} {'vs Hugo':>8}"
+    print(header, flush=True)
+    jobs = ["-j", str(args.jobs)] if args.jobs else []
+    for cables in args.cables:
+        work = args.keep / str(cables) if args.keep else Path(tempfile.mkdtemp(prefix="sitegen-hugo-"))
+        work.mkdir(parents=True, exist_ok=True)
+        try:
+            content = work / "content"
+            if not content.exists():
+                subprocess.run([sys.executable, str(MAKE_CORPUS), str(cables), str(content)], check=True,
+                               stdout=subprocess.DEVNULL)
+            (work / "sitegen.toml").write_text("[search]\nenabled = false\n", encoding="utf-8")
+            results: dict[tuple[str, str], Run] = {}
+            if hugo:
+                hugo_dir = work / "hugo"
+                if not hugo_dir.exists():
+                    hugo_site(content, hugo_dir)
+                shutil.rmtree(hugo_dir / "public", ignore_errors=True)
+                run, _ = measure([hugo, "--quiet"], hugo_dir)
+                run.files, run.size = count(hugo_dir / "public")
+                results[("hugo", "clean build")] = run
+                run, _ = measure([hugo, "--quiet"], hugo_dir)
+                run.files, run.size = count(hugo_dir / "public")
+                results[("hugo", "no-op rebuild")] = run
+            shutil.rmtree(work / "site", ignore_errors=True)
+            env = {**os.environ, "PYTHONPATH": str(ROOT)}
+            run, _ = measure([sys.executable, "-m", "sitegen", "build", "-q", *jobs], work, env)
+            run.files, run.size = count(work / "site")
+            results[("sitegen", "clean build")] = run
+            run, _ = measure([sys.executable, "-m", "sitegen", "build", "-q", *jobs], work, env)
+            run.files, run.size = count(work / "site")
+            results[("sitegen", "no-op rebuild")] = run
+            if not args.no_serve:
+                sources = sorted(content.glob("*.txt"))
+                target = sources[len(sources) // 2]
+                port = free_port()
+                seconds = server_edit([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], work,
+                                      "Serving", re.compile(r"Rebuilt \d"),
+                                      lambda i: edit_one(target, f"sitegenedit{i}"), env)
+                results[("sitegen", "serve: one edit")] = Run(wall=min(seconds) if seconds else float("nan"),
+                                                             note=f"{len(seconds)} edits")
+                if hugo:
+                    page = hugo_dir / "content" / "cables" / (target.stem.lower() + ".md")
+                    port = free_port()
+                    seconds = server_edit([hugo, "server", "--port", str(port), "--bind", "127.0.0.1"], hugo_dir,
+                                          "Web Server is available", re.compile(r"Total in \d+ ms"),
+                                          lambda i: edit_one(page, f"hugoedit{i}"))
+                    results[("hugo", "serve: one edit")] = Run(wall=min(seconds) if seconds else float("nan"),
+                                                              note=f"{len(seconds)} edits")
+            for (tool, what), run in results.items():
+                peer = results.get(("hugo", what))
+                ratio = f"{run.wall / peer.wall:.2f}" if peer and peer.wall and tool == "sitegen" else ""
+                print(f"{cables:>7} {tool:<8} {what:<22} {run.wall:>8.2f} {run.cpu:>8.1f} {run.rss / 2**20:>8.0f} "
+                      f"{run.files:>8} {run.size / 2**20:>8.0f} {ratio:>8}", flush=True)
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

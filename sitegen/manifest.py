@@ -1,0 +1,104 @@
+"""The build manifest: what the site in an output folder was built from.
+
+It is kept in the output folder's ``.sitegen`` marker file. When the sources'
+sizes and modification times, the configuration, the theme, the templates
+and the sitegen version are all as recorded, and every recorded output file
+is still there, ``sitegen build`` has nothing to do. A manifest that cannot be
+read, fails its checksum, or comes from another sitegen version is ignored:
+the site is rebuilt in full.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.config import Config
+from sitegen.errors import Diagnostic
+from sitegen.output import MARKER
+
+FORMAT = 1
+
+
+@dataclass
+class Manifest:
+    """What one build read and wrote."""
+
+    key: str
+    """Hash of the sitegen version, configuration, theme, templates and content folder."""
+    sources: dict[str, list[int]]
+    """Modification time (ns) and size of every source file, by relative path."""
+    outputs: list[str] = field(default_factory=list)
+    """Every file written, relative to the output folder."""
+    warnings: list[list] = field(default_factory=list)
+    """The build's warnings, as [path, line, col, message, excerpt]."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """documents, entities, pages and files."""
+
+
+def build_key(config: Config, content: Path, folders: list[Path], search_available: bool) -> str:
+    """Return the hash of everything besides the sources that decides the output."""
+    digest = hashlib.sha256()
+    digest.update(f"{FORMAT}\0{__version__}\0{config!r}\0{content.resolve()}\0{search_available}\0".encode())
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def source_stats(files: list[tuple[str, str]]) -> dict[str, list[int]]:
+    """Return [modification time ns, size] of each source file (missing files are left out)."""
+    stats = {}
+    for relative, path in files:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        stats[relative] = [info.st_mtime_ns, info.st_size]
+    return stats
+
+
+def write_manifest(output: Path, manifest: Manifest) -> None:
+    """Record the manifest in the output folder's marker file (atomically)."""
+    body = json.dumps(asdict(manifest), separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps({"format": FORMAT, "version": __version__,
+                       "checksum": hashlib.sha256(body.encode("utf-8")).hexdigest()}) + "\n" + body + "\n"
+    tmp = output / f"{MARKER}.tmp"
+    tmp.write_text("This folder was written by sitegen and is replaced by each build.\n" + text, encoding="utf-8")
+    os.replace(tmp, output / MARKER)
+
+
+def read_manifest(output: Path) -> Manifest | None:
+    """Return the manifest of the site in ``output``, or None when there is none to trust."""
+    try:
+        lines = (output / MARKER).read_text(encoding="utf-8").split("\n")
+        head, body = json.loads(lines[1]), lines[2]
+        if head.get("format") != FORMAT or head.get("version") != __version__:
+            return None
+        if hashlib.sha256(body.encode("utf-8")).hexdigest() != head.get("checksum"):
+            return None
+        return Manifest(**json.loads(body))
+    except (OSError, ValueError, IndexError, TypeError, AttributeError):
+        return None
+
+
+def up_to_date(output: Path, key: str, stats: dict[str, list[int]]) -> Manifest | None:
+    """Return the recorded manifest when the site in ``output`` was built from exactly this input."""
+    manifest = read_manifest(output)
+    if manifest is None or manifest.key != key or manifest.sources != stats:
+        return None
+    if not all((output / path).is_file() for path in manifest.outputs):
+        return None
+    return manifest
+
+
+def diagnostics(manifest: Manifest) -> list[Diagnostic]:
+    """Return the warnings a manifest recorded."""
+    return [Diagnostic(*item) for item in manifest.warnings]
