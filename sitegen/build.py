@@ -23,7 +23,15 @@ from sitegen.corpus import Corpus, build_corpus
 from sitegen.errors import ConfigError, Diagnostic, SourceError
 from sitegen.families import Family, families, family_pages
 from sitegen.lexer import pygments_css
-from sitegen.manifest import Manifest, build_key, diagnostics, source_stats, up_to_date, write_manifest
+from sitegen.manifest import (
+    Manifest,
+    build_key,
+    diagnostics,
+    read_manifest,
+    source_stats,
+    up_to_date,
+    write_manifest,
+)
 from sitegen.markdown import MarkdownSource, read_markdown, unknown_mentions
 from sitegen.model import Document
 from sitegen.output import Staging, check_output, staged_output
@@ -205,7 +213,9 @@ def write_site(site: Site, env: Environment, theme: Path, output: Path,
     """
     all_families = list(families(site))
     progress = progress or Progress(enabled=False)
-    with staged_output(output) as staging:
+    previous = read_manifest(output)
+    large = previous is not None and previous.counts.get("files", 0) > LARGE_SITE
+    with staged_output(output, large=large) as staging:
         if jobs > 1 and len(all_families) >= 2 * BATCH and threading.active_count() == 1:
             paths = _render_parallel(site, env, staging, all_families, jobs, progress)
         else:
@@ -222,6 +232,8 @@ def write_site(site: Site, env: Environment, theme: Path, output: Path,
     return written
 
 
+#: A previous site with more files than this is deleted in the background after the swap.
+LARGE_SITE = 5000
 #: Page families per unit of work handed to a worker process.
 BATCH = 64
 _WORK: tuple | None = None

@@ -54,7 +54,8 @@ def _entity_rows(site: Site) -> list[dict]:
 
 def entities_json(site: Site) -> str:
     """Return entities.json: every entity with its spellings, counts and page URL."""
-    return json.dumps({"entities": _entity_rows(site)}, ensure_ascii=False, indent=1) + "\n"
+    rows = ",\n".join(json.dumps(row, ensure_ascii=False) for row in _entity_rows(site))
+    return '{"entities": [\n' + rows + "\n]}\n"
 
 
 def entities_csv(site: Site) -> str:
@@ -86,7 +87,7 @@ def document_json(site: Site, doc: Document) -> str:
                       "column": m.col, "entity_url": public_url(site, site.entity_path(m.key))}
                      for m in doc.mentions],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, ensure_ascii=False) + "\n"  # compact: the C encoder, several times faster
 
 
 def _timestamp(date: str) -> str:

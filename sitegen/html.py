@@ -81,18 +81,28 @@ class FragmentRenderer:
         return Markup("".join(out))
 
 
-def snippet(segments: Segments, key: tuple[str, str], width: int = 90) -> Markup:
-    """Return keyword-in-context text around the first mention of ``key``."""
+def snippet(segments: Segments, key: tuple[str, str], width: int = 90, index: int | None = None) -> Markup:
+    """Return keyword-in-context text around the first mention of ``key`` (at ``index`` if known)."""
+    if index is None:
+        index = next((i for i, seg in enumerate(segments) if seg.__class__ is Mention and seg.key == key), -1)
+    if index < 0:
+        return Markup(escape(" ".join(plain_text(segments[:200]).split())[:2 * width]))
+    left = " ".join(_context(segments, index, -1, width).split())
+    right = " ".join(_context(segments, index, 1, width).split())
+    if len(left) > width:
+        left = "…" + left[-width:].split(" ", 1)[-1]
+    if len(right) > width:
+        right = right[:width].rsplit(" ", 1)[0] + "…"
+    return Markup(f"{escape(left)} <mark>{escape(segments[index].text)}</mark> {escape(right)}")
+
+
+def first_mentions(segments: Segments) -> dict[tuple[str, str], int]:
+    """Return the index of the first mention of each entity in running text."""
+    first: dict[tuple[str, str], int] = {}
     for i, seg in enumerate(segments):
-        if isinstance(seg, Mention) and seg.key == key:
-            left = " ".join(_context(segments, i, -1, width).split())
-            right = " ".join(_context(segments, i, 1, width).split())
-            if len(left) > width:
-                left = "…" + left[-width:].split(" ", 1)[-1]
-            if len(right) > width:
-                right = right[:width].rsplit(" ", 1)[0] + "…"
-            return Markup(f"{escape(left)} <mark>{escape(seg.text)}</mark> {escape(right)}")
-    return Markup(escape(" ".join(plain_text(segments[:200]).split())[:2 * width]))
+        if seg.__class__ is Mention and seg.key not in first:
+            first[seg.key] = i
+    return first
 
 
 def _context(segments: Segments, index: int, step: int, width: int) -> str:
@@ -100,9 +110,11 @@ def _context(segments: Segments, index: int, step: int, width: int) -> str:
 
     Only the nearby segments are read, so a paragraph of any length costs the same.
     """
-    parts, size, j = [], 0, index + step
-    while 0 <= j < len(segments) and size < 2 * width + 40:
-        text = plain_text((segments[j],))
+    parts, size, j, end = [], 0, index + step, len(segments)
+    limit = 2 * width + 40
+    while 0 <= j < end and size < limit:
+        seg = segments[j]
+        text = seg if seg.__class__ is str else (seg.text if seg.__class__ is Mention else seg.name)
         parts.append(text)
         size += len(text)
         j += step

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Iterator
@@ -67,13 +69,33 @@ class Staging:
                     self.write(f"{relative}/{file.relative_to(source).as_posix()}", file.read_bytes())
 
 
+def remove_tree(path: Path, background: bool = False) -> None:
+    """Delete a folder; a large one in a separate process, so the build need not wait for the disk."""
+    if background:
+        try:
+            subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
+                              str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(path, ignore_errors=True)
+
+
 @contextmanager
-def staged_output(output: Path) -> Iterator[Staging]:
-    """Yield a staging folder; on success swap it into ``output``, on failure discard it."""
+def staged_output(output: Path, large: bool = False) -> Iterator[Staging]:
+    """Yield a staging folder; on success swap it into ``output``, on failure discard it.
+
+    The previous site is moved aside and deleted after the swap; when it is
+    ``large`` the deletion runs in the background.
+    """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.parent / f".{output.name}.sitegen-tmp-{os.getpid()}"
     old = output.parent / f".{output.name}.sitegen-old-{os.getpid()}"
+    for leftover in output.parent.glob(f".{output.name}.sitegen-old-*"):
+        if leftover != old:
+            remove_tree(leftover, background=True)  # left by an interrupted build
     for leftover in (tmp, old):
         if leftover.exists():
             shutil.rmtree(leftover)
@@ -87,5 +109,7 @@ def staged_output(output: Path) -> Iterator[Staging]:
         raise
     if output.exists():
         output.rename(old)
-    tmp.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+        tmp.rename(output)
+        remove_tree(old, background=large)
+    else:
+        tmp.rename(output)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sitegen import exports
 from sitegen.config import Config
 from sitegen.corpus import Corpus, Key, mention_counts, top_entities
-from sitegen.html import EntityInfo, FragmentRenderer, plural, snippet
+from sitegen.html import EntityInfo, FragmentRenderer, first_mentions, plural, snippet
 from sitegen.lexer import plain_source_html, source_html
 from sitegen.markdown import MarkdownSource, markdown_link, note_key, render_markdown
 from sitegen.model import (
@@ -118,6 +118,7 @@ class Site:
         """Assign output paths to the documents and pages."""
         self._info: dict[Key, EntityInfo] = {}
         self._notes: dict[Key, MarkdownSource] | None = None
+        self._blocks: dict[str, tuple[Document, dict]] = {}
         self._set_urls()
 
     def _set_urls(self) -> None:
@@ -181,6 +182,19 @@ class Site:
                 return relative_url(path, self.urls.home(), fragment)
             return None
         return resolve
+
+    def blocks(self, doc: Document) -> dict[str, tuple[Segments, dict[Key, int]]]:
+        """Return a document's running text by block id, with where each entity is first mentioned.
+
+        Cached: every entity page that lists the document asks for it.
+        """
+        cached = self._blocks.get(doc.source)
+        if cached is None or cached[0] is not doc:
+            if len(self._blocks) > 20_000:
+                self._blocks.clear()
+            blocks = {block: (text, first_mentions(text)) for block, text in _blocks(doc).items()}
+            cached = self._blocks[doc.source] = (doc, blocks)
+        return cached[1]
 
     def template(self, name: str, default: str) -> str:
         """Return ``name`` if that template exists, else ``default``."""
@@ -504,13 +518,20 @@ def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence) -> dict[
     """Return one document on an entity page, with a snippet per paragraph."""
     doc = site.corpus.document(occ.doc)
     doc_path = site.urls.document(doc.source)
-    blocks = _blocks(doc)
+    blocks = site.blocks(doc)
     places = []
     for block, count in occ.paragraphs:
         label = {"header": "Header", "signature": "Signature"}.get(block, f"¶ {block[3:]}")
         places.append((relative_url(path, doc_path, block), label,
-                       snippet(blocks.get(block, ()), entity.key), count))
+                       snippet(*_located(blocks.get(block), entity.key)), count))
     return {"row": site.doc_row(path, occ.doc, plural(occ.mentions, "mention")), "places": places}
+
+
+def _located(block: tuple[Segments, dict[Key, int]] | None, key: Key) -> tuple[Segments, Key, int, int]:
+    """Return the arguments of ``snippet`` for an entity in one block."""
+    if block is None:
+        return (), key, 90, -1
+    return block[0], key, 90, block[1].get(key, -1)
 
 
 def _blocks(doc: Document) -> dict[str, Segments]:
