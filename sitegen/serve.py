@@ -107,9 +107,6 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
     watcher = watch(live.watched(), rebuild, accept=lambda p: not p.absolute().is_relative_to(output))
     thread = threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True)
     thread.start()
-    say(f"Serving {live.output} at {url} — watching for changes, press Ctrl-C to stop")
-    if open_browser:
-        webbrowser.open(url)
     stop = stop or threading.Event()
     previous = {}
     if threading.current_thread() is threading.main_thread():
@@ -117,6 +114,9 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
         previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
         previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
+        say(f"Serving {live.output} at {url} — watching for changes, press Ctrl-C to stop")
+        if open_browser:
+            webbrowser.open(url)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:

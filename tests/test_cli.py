@@ -154,3 +154,15 @@ def test_output_is_byte_identical_across_builds_folders_and_file_order(tmp_path:
     assert tree(first / "site") == tree(second / "site")
     assert run("build", cwd=first).returncode == 0
     assert tree(first / "site") == tree(second / "site")
+
+
+def test_jobs_and_up_to_date_builds_from_the_command_line(project: Path) -> None:
+    first = run("build", "-j", "2", cwd=project)
+    assert first.returncode == 0 and first.stdout.startswith("Built ")
+    again = run("build", cwd=project)
+    assert again.returncode == 0 and "is up to date" in again.stdout and "--force rebuilds" in again.stdout
+    assert again.stderr == first.stderr  # the same warnings again
+    forced = run("build", "--force", "-j", "1", cwd=project)
+    assert forced.returncode == 0 and forced.stdout.startswith("Built ")
+    bad = run("build", "-j", "-1", cwd=project)
+    assert bad.returncode == 2 and "--jobs must be" in bad.stderr
