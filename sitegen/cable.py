@@ -35,8 +35,8 @@ def parse_text(source: str, text: str, warnings: list[Diagnostic] | None = None)
     warnings = list(warnings or ())
     lines: list[Line] = [(i, scan_line(raw, source, i, warnings))
                          for i, raw in enumerate(text.split("\n"), 1)]
-    _check_wrapper(text, source, warnings)
     header, header_items, body = _split_header(lines)
+    _check_wrapper(text, source, warnings, is_cable=header is not None)
     paragraphs = _paragraphs(body, has_header=header is not None)
     signature: list = []
     if header is not None and paragraphs:
@@ -63,12 +63,15 @@ def parse_text(source: str, text: str, warnings: list[Diagnostic] | None = None)
     )
 
 
-def _check_wrapper(text: str, source: str, warnings: list[Diagnostic]) -> None:
-    """Warn when a ``<code><pre>`` wrapper is opened but not closed, or the reverse."""
+def _check_wrapper(text: str, source: str, warnings: list[Diagnostic], is_cable: bool = False) -> None:
+    """Warn when a ``<code><pre>`` wrapper is opened but not closed, or the reverse, or a cable lacks it."""
     head = text.lstrip()[:11].lower()
     opened = head.startswith("<code><pre>")
     closed = "</pre></code>" in text[-200:].lower()
-    if opened and not closed:
+    if is_cable and not opened and not closed:
+        warnings.append(Diagnostic(source, 1, 1, "cable has no '<code><pre>' … '</pre></code>' wrapper;"
+                                   " read as it is"))
+    elif opened and not closed:
         warnings.append(Diagnostic(source, 1, 1, "'<code><pre>' is never closed with '</pre></code>'"))
     elif closed and not opened:
         line = text.count("\n", 0, text.lower().rfind("</pre></code>")) + 1

@@ -60,6 +60,7 @@ def test_strict_turns_the_warnings_into_a_failure(tmp_path: Path) -> None:
     ("latin1.txt:1:25:", "not valid UTF-8"),
     ("nul-bytes.txt:1:5:", "control character"),
     ("script-injection.txt:1:79:", "unrecognised or unterminated <a> tag"),
+    ("structure-no-wrapper.txt:1:1:", "cable has no '<code><pre>'"),
     ("structure-no-wrapper.txt:3:23:", "out of order"),
     ("structure-no-wrapper.txt:4:10:", "repeats"),
     ("structure-no-wrapper.txt:5:16:", "unterminated <a> tag"),
