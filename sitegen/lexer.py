@@ -17,6 +17,7 @@ Token types:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from markupsafe import escape
@@ -120,28 +121,46 @@ def pygments_css(light: str, dark: str, light_colors: dict[str, str], dark_color
             f"{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n")
 
 
-class _LineFormatter(HtmlFormatter):
-    """HTML for the source view: one element per line with an ``L<n>`` anchor."""
+@lru_cache(maxsize=1)
+def _classes() -> dict:
+    """Return the CSS class of each token type, as Pygments' stylesheets name them."""
+    formatter = HtmlFormatter(style=make_style("default", {t: "#000000" for t in ENTITY_TYPES}))
+    return dict(formatter.ttype2class)
 
-    def wrap(self, source):  # noqa: D102 - Pygments' documented extension point
-        yield 0, '<pre class="highlight source-lines"><code>'
-        number = 0
-        for kind, line in source:
-            if kind == 1:
-                number += 1
-                yield 1, (f'<span class="line" id="L{number}"><a class="ln" href="#L{number}"'
-                          f'>{number}</a>{line.rstrip(chr(10))}</span>\n')
-            else:
-                yield kind, line
-        yield 0, "</code></pre>"
+
+def _css_class(ttype: _TokenType) -> str:
+    """Return the CSS class of a token type (that of its nearest styled parent)."""
+    classes = _classes()
+    while ttype not in classes and ttype.parent is not None:
+        ttype = ttype.parent
+    return classes.get(ttype, "")
+
+
+def highlight_lines(text: str, lexer: RegexLexer) -> list[str]:
+    """Return ``text`` as highlighted HTML, one string per line.
+
+    The markup is written here rather than by Pygments' HtmlFormatter so that
+    it (and its escaping) does not change with the Pygments version.
+    """
+    lines: list[list[str]] = [[]]
+    for ttype, value in lexer.get_tokens(text):
+        css = _css_class(ttype)
+        for i, part in enumerate(value.split("\n")):
+            if i:
+                lines.append([])
+            if part:
+                lines[-1].append(f'<span class="{css}">{escape(part)}</span>' if css else str(escape(part)))
+    if lines and not lines[-1]:
+        lines.pop()
+    return ["".join(line) for line in lines]
 
 
 def source_html(text: str) -> str:
     """Return a source text highlighted with the cable lexer, with anchored line numbers."""
-    from pygments import highlight
-    if not text.endswith("\n"):
-        text += "\n"
-    return highlight(text, CableLexer(stripnl=False, ensurenl=True), _LineFormatter(cssclass="source-view"))
+    lines = highlight_lines(text, CableLexer(stripnl=False, ensurenl=True))
+    body = "".join(f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{line}</span>\n'
+                   for n, line in enumerate(lines, 1))
+    return f'<div class="source-view"><pre class="highlight source-lines"><code>{body}</code></pre></div>'
 
 
 def plain_source_html(text: str) -> str:

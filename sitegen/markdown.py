@@ -23,13 +23,12 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markupsafe import Markup, escape
-from pygments import highlight as pygments_highlight
-from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from sitegen.errors import Diagnostic, SourceError
 from sitegen.html import FragmentRenderer
+from sitegen.lexer import highlight_lines
 from sitegen.model import ENTITY_TYPES, Mention, entity_key
 from sitegen.source import decode
 
@@ -262,7 +261,7 @@ def highlight_code(code: str, lang: str, attrs: str) -> str:
         lexer = get_lexer_by_name(name)
     except ClassNotFound:
         return ""
-    body = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
+    body = "".join(line + "\n" for line in highlight_lines(code, lexer))
     return f'<pre class="highlight"><code class="language-{escape(name)}">{body}</code></pre>\n'
 
 

@@ -88,7 +88,7 @@ def test_source_view_lines_are_anchored_and_escaped() -> None:
     assert '<span class="line" id="L1"><a class="ln" href="#L1">1</a>' in html
     assert 'id="L2"' in html and 'id="L3"' not in html
     assert "&lt;b&gt;line&lt;/b&gt;" in html and "<b>" not in html
-    assert '<span class="ni ni-PER">Alan Garcia</span>' in html
+    assert '<span class="ni-PER">Alan Garcia</span>' in html
 
 
 def test_stylesheet_has_both_schemes_and_the_entity_colours() -> None:
