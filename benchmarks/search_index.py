@@ -15,7 +15,6 @@ wall time, CPU time, peak memory of the indexer and the size of the bundle.
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import subprocess
 import sys

@@ -22,7 +22,7 @@ from typing import Iterator
 
 from markupsafe import escape
 from pygments.formatters import HtmlFormatter
-from pygments.lexer import RegexLexer, bygroups
+from pygments.lexer import RegexLexer
 from pygments.style import Style
 from pygments.styles import get_style_by_name
 from pygments.token import (

@@ -54,7 +54,7 @@ def test_nothing_changed_means_nothing_is_rebuilt(project: Path) -> None:
                                     "template", "deleted output file", "force"])
 def test_any_change_rebuilds(project: Path, change: str) -> None:
     make(project / "content", project / "site")
-    settings, force = {}, False
+    settings: dict = {}
     lima = project / "content" / "sample" / "09LIMA1669.txt"
     if change == "edit a source":
         lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "gladly"), encoding="utf-8")
