@@ -172,6 +172,15 @@ def make_site(corpus: Corpus, config: Config, markdown: dict[str, MarkdownSource
     return Site(corpus, config, markdown, source_reader(content), frozenset(env.list_templates()), search)
 
 
+def load_site(config: Config, content: Path, env: Environment, files: list[tuple[str, str]],
+              progress: Progress) -> tuple[list[Source], Site]:
+    """Parse the source files and return them with the Site they make."""
+    sources = parse_all(files, progress)
+    corpus = build_corpus(source.document for source in sources if source.document is not None)
+    markdown = {source.relative: source.markdown for source in sources if source.markdown is not None}
+    return sources, make_site(corpus, config, markdown, content, env)
+
+
 def site_warnings(site: Site) -> list[Diagnostic]:
     """Return the problems that only the whole site reveals: links to unknown entities and the like."""
     warnings: list[Diagnostic] = []
@@ -202,20 +211,20 @@ def default_jobs() -> int:
 
 def write_site(site: Site, env: Environment, theme: Path, output: Path,
                progress: Progress | None = None,
-               warnings: list[Diagnostic] | None = None, jobs: int = 1) -> dict[Family, list[str]]:
+               warnings: list[Diagnostic] | None = None, jobs: int = 1,
+               previous_files: int = 0) -> dict[Family, list[str]]:
     """Render every page into a staging folder and swap it into ``output``.
 
     With ``jobs`` > 1 the page families are rendered by that many forked
     worker processes; each renders whole families from the same read-only
     site, so the files are the same as a serial build's. Returns the output
     paths of each page family; problems with the search index are added to
-    ``warnings``. A failure leaves the previous output as it was.
+    ``warnings``. A failure leaves the previous output as it was; a previous
+    site of more than LARGE_SITE files (``previous_files``) is deleted in the background.
     """
     all_families = list(families(site))
     progress = progress or Progress(enabled=False)
-    previous = read_manifest(output)
-    large = previous is not None and previous.counts.get("files", 0) > LARGE_SITE
-    with staged_output(output, large=large) as staging:
+    with staged_output(output, large=previous_files > LARGE_SITE) as staging:
         if jobs > 1 and len(all_families) >= 2 * BATCH and threading.active_count() == 1:
             paths = _render_parallel(site, env, staging, all_families, jobs, progress)
         else:
@@ -224,8 +233,7 @@ def write_site(site: Site, env: Environment, theme: Path, output: Path,
         staging.copy_tree(theme / "static", "assets")
         staging.write(site.urls.asset(PYGMENTS_CSS), code_css(site))
         if site.search:
-            if progress:
-                progress.message("indexing for search (Pagefind)…")
+            progress.message("indexing for search (Pagefind)…")
             index = build_index(staging.root)
             if index.error and warnings is not None:
                 warnings.append(Diagnostic("", 0, 0, index.error))
@@ -243,7 +251,8 @@ _WORK: tuple | None = None
 def _render_batch_into(site: Site, env: Environment, staging: Staging, batch: list[Family],
                        progress: Progress | None = None) -> list[list[str]]:
     """Render and write the pages of some families; return each family's output paths."""
-    written, expected, done = [], _page_estimate(site), 0
+    written, done = [], 0
+    expected = _page_estimate(site) if progress else 0
     for family in batch:
         paths = []
         for page in family_pages(site, family):
@@ -268,8 +277,7 @@ def _render_parallel(site: Site, env: Environment, staging: Staging, work: list[
     """Render families in forked worker processes; return each family's output paths, in order."""
     global _WORK
     _WORK = (site, env, staging.root, work)
-    gc.collect()
-    gc.freeze()  # keep the collector from touching (and so copying) the shared objects in each worker
+    freeze_heap()  # also keeps the collector from touching (and so copying) the shared objects in each worker
     batches = [(start, min(start + BATCH, len(work))) for start in range(0, len(work), BATCH)]
     results: list[list[str]] = [[] for _ in work]
     expected, done = _page_estimate(site), 0
@@ -326,7 +334,8 @@ def build(config: Config, content: Path, output: Path,
     key = build_key(config, content, [theme, config.root / config.templates], pagefind_command() is not None)
     stats = source_stats(files)
     stats.update({d.path: [0, 0] for d in skipped})
-    recorded = None if force else up_to_date(output, key, stats)
+    previous = read_manifest(output)
+    recorded = None if force else up_to_date(previous, output, key, stats)
     if recorded is not None:
         warnings = diagnostics(recorded)
         if on_warning:
@@ -334,19 +343,17 @@ def build(config: Config, content: Path, output: Path,
                 on_warning(warning)
         return BuildResult(seconds=time.perf_counter() - started, warnings=warnings, up_to_date=True,
                            **recorded.counts)
-    sources = parse_all(files, progress)
-    warnings = skipped + [d for source in sources for d in source.diagnostics]
-    corpus = build_corpus(source.document for source in sources if source.document is not None)
-    markdown = {source.relative: source.markdown for source in sources if source.markdown is not None}
-    site = make_site(corpus, config, markdown, content, env)
-    warnings += site_warnings(site)
+    sources, site = load_site(config, content, env, files, progress)
+    corpus = site.corpus
+    warnings = skipped + [d for source in sources for d in source.diagnostics] + site_warnings(site)
     if on_warning:
         progress.clear()
         for warning in warnings:
             on_warning(warning)
     freeze_heap()
     late: list[Diagnostic] = []
-    written = write_site(site, env, theme, output, progress, late, jobs)
+    written = write_site(site, env, theme, output, progress, late, jobs,
+                         previous.counts.get("files", 0) if previous else 0)
     progress.clear()
     if on_warning:
         for warning in late:

@@ -157,10 +157,7 @@ def highlight_lines(text: str, lexer: RegexLexer) -> list[str]:
 
 def source_html(text: str) -> str:
     """Return a source text highlighted with the cable lexer, with anchored line numbers."""
-    lines = highlight_lines(text, CableLexer(stripnl=False, ensurenl=True))
-    body = "".join(f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{line}</span>\n'
-                   for n, line in enumerate(lines, 1))
-    return f'<div class="source-view"><pre class="highlight source-lines"><code>{body}</code></pre></div>'
+    return _numbered(highlight_lines(text, CableLexer(stripnl=False, ensurenl=True)))
 
 
 def plain_source_html(text: str) -> str:
@@ -168,8 +165,13 @@ def plain_source_html(text: str) -> str:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    body = "".join(f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>'
-                   f"{escape(line)}</span>\n" for n, line in enumerate(lines, 1))
+    return _numbered([str(escape(line)) for line in lines])
+
+
+def _numbered(lines: list[str]) -> str:
+    """Return the source view of lines of HTML: each line an element with an ``L<n>`` anchor."""
+    body = "".join(f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{line}</span>\n'
+                   for n, line in enumerate(lines, 1))
     return f'<div class="source-view"><pre class="highlight source-lines"><code>{body}</code></pre></div>'
 
 

@@ -18,8 +18,7 @@ from sitegen.build import (
     MARKDOWN_SUFFIXES,
     find_sources,
     freeze_heap,
-    make_site,
-    parse_all,
+    load_site,
     read_source,
     site_warnings,
     write_site,
@@ -127,18 +126,16 @@ class LiveSite:
             check_output(self.output, self.content)
             env = make_environment(self.theme, self.templates)
             files, skipped = find_sources(self.content)
-            sources = parse_all(files, Progress(enabled=False))
-            corpus = Corpus(source.document for source in sources if source.document is not None)
-            markdown = {s.relative: s.markdown for s in sources if s.markdown is not None}
-            site = make_site(corpus, self.config, markdown, self.content, env)
+            sources, site = load_site(self.config, self.content, env, files, Progress(enabled=False))
             late: list[Diagnostic] = []
-            written = write_site(site, env, self.theme, self.output, warnings=late, jobs=self.jobs)
+            written = write_site(site, env, self.theme, self.output, warnings=late, jobs=self.jobs,
+                                 previous_files=len(self.owner))
             report.pages = sum(len(paths) for paths in written.values())
         except SitegenError as exc:
             self.error = report.error = str(exc)
             report.seconds = time.perf_counter() - started
             return report
-        self.env, self.corpus, self.site = env, corpus, site
+        self.env, self.corpus, self.site = env, site.corpus, site
         self.stats = {source.relative: source.stat for source in sources}
         self.hashes = {source.relative: source.digest for source in sources}
         self.written, self.owner, self.pending = {}, {}, {}

@@ -89,9 +89,8 @@ def read_manifest(output: Path) -> Manifest | None:
         return None
 
 
-def up_to_date(output: Path, key: str, stats: dict[str, list[int]]) -> Manifest | None:
-    """Return the recorded manifest when the site in ``output`` was built from exactly this input."""
-    manifest = read_manifest(output)
+def up_to_date(manifest: Manifest | None, output: Path, key: str, stats: dict[str, list[int]]) -> Manifest | None:
+    """Return the manifest of the site in ``output`` when that site was built from exactly this input."""
     if manifest is None or manifest.key != key or manifest.sources != stats:
         return None
     if not all((output / path).is_file() for path in manifest.outputs):

@@ -31,6 +31,7 @@ from sitegen.html import FragmentRenderer
 from sitegen.lexer import highlight_lines
 from sitegen.model import ENTITY_TYPES, Mention, entity_key
 from sitegen.source import decode
+from sitegen.urls import is_relative_link
 
 #: Front matter keys and the type of their values.
 FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "menu": int, "nav": bool,
@@ -307,7 +308,7 @@ def render_markdown(body: str, fragments: FragmentRenderer | None,
 
 def markdown_link(href: str, source: str) -> tuple[str, str] | None:
     """Return (content-relative .md path, fragment) for a relative link to a Markdown file, else None."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^/|^#", href):
+    if not is_relative_link(href):
         return None
     path, _, fragment = href.partition("#")
     path = unquote(path)

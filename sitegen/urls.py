@@ -167,9 +167,17 @@ def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:
     return f"{url}#{quote(fragment, safe='')}" if fragment else url
 
 
+_NOT_RELATIVE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^[/#?]")
+
+
+def is_relative_link(href: str) -> bool:
+    """Return True for a link relative to the page's folder (no scheme, not ``/…``, ``#…`` or ``?…``)."""
+    return not _NOT_RELATIVE.match(href)
+
+
 def leaves_site(page: str, href: str) -> bool:
     """Return True when a relative link on ``page`` climbs above the site root."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^[/#?]", href):
+    if not is_relative_link(href):
         return False
     target = href.split("#", 1)[0].split("?", 1)[0]
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(target) or "."))
