@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
+
+import pytest
 
 from sitegen.model import Document, Mention, TagRef
 
@@ -57,3 +60,55 @@ def dump(doc: Document) -> str:
     for w in doc.diagnostics:
         lines.append(f"warning {w.line}:{w.col} {w.message}")
     return "\n".join(lines) + "\n"
+
+
+# -- fixture files of cases: title, ".", input, ".", expected, "." (the markdown-it-py style) -------
+
+def read_cases(path: Path) -> list[tuple[str, str, str]]:
+    """Return (title, input, expected) for every case in a fixture file."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cases, i = [], 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        title = lines[i]
+        assert lines[i + 1] == ".", f"{path.name}:{i + 2}: expected '.' after the title"
+        parts, j, current = [], i + 2, []
+        while len(parts) < 2:
+            if lines[j] == ".":
+                parts.append("\n".join(current))
+                current = []
+            else:
+                current.append(lines[j])
+            j += 1
+        cases.append((title, parts[0], parts[1]))
+        i = j
+    return cases
+
+
+def write_cases(path: Path, cases: list[tuple[str, str, str]]) -> None:
+    """Write cases back in fixture format."""
+    blocks = [f"{title}\n.\n{source}\n.\n{expected.rstrip(chr(10))}\n." for title, source, expected in cases]
+    path.write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+
+
+def fixture_cases(folder: Path) -> list:
+    """Return every case of the fixture files in ``folder`` as a pytest parameter (path, index)."""
+    params = []
+    for path in sorted(folder.glob("*.txt")):
+        for index, (title, _, _) in enumerate(read_cases(path)):
+            params.append(pytest.param(path, index, id=f"{path.stem}-{index}-{title[:40]}"))
+    return params
+
+
+def check_case(path: Path, index: int, render: Callable[[str], str], update_goldens: bool) -> None:
+    """Compare one case's rendered input with its expected text, or rewrite it with ``--update-goldens``."""
+    cases = read_cases(path)
+    title, source, expected = cases[index]
+    actual = render(source)
+    if update_goldens:
+        cases[index] = (title, source, actual)
+        write_cases(path, cases)
+        return
+    assert actual.rstrip("\n") == expected.rstrip("\n"), title

@@ -15,7 +15,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import Error, Whitespace
 
 from sitegen.lexer import CableLexer, pygments_css, source_html
-from tests.test_parser_fixtures import read_cases, write_cases
+from tests.helpers import check_case, fixture_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "lexer"
@@ -29,22 +29,9 @@ def token_stream(text: str) -> str:
                      if kind not in (Whitespace,) and value.strip())
 
 
-def all_cases() -> list:
-    return [pytest.param(path, index, id=f"{path.stem}-{index}-{title[:40]}")
-            for path in sorted(FIXTURES.glob("*.txt"))
-            for index, (title, _, _) in enumerate(read_cases(path))]
-
-
-@pytest.mark.parametrize("path,index", all_cases())
+@pytest.mark.parametrize("path,index", fixture_cases(FIXTURES))
 def test_token_stream(path: Path, index: int, update_goldens: bool) -> None:
-    cases = read_cases(path)
-    title, source, expected = cases[index]
-    actual = token_stream(source)
-    if update_goldens:
-        cases[index] = (title, source, actual)
-        write_cases(path, cases)
-        return
-    assert actual == expected.rstrip("\n"), title
+    check_case(path, index, token_stream, update_goldens)
 
 
 def corpus_files() -> list[Path]:

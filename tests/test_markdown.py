@@ -13,7 +13,7 @@ import pytest
 from sitegen.html import EntityInfo, FragmentRenderer
 from sitegen.markdown import markdown_kind, markdown_link, parse_markdown, render_markdown, unknown_mentions
 from sitegen.model import entity_key
-from tests.test_parser_fixtures import read_cases, write_cases
+from tests.helpers import check_case, fixture_cases
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 #: The entities the fixtures' corpus knows.
@@ -31,23 +31,9 @@ def render_case(source: str) -> str:
     return str(html).rstrip("\n") + "\n" + "\n".join(f"! {w}" for w in warnings)
 
 
-def all_cases() -> list:
-    """Return every fixture case as a pytest parameter."""
-    return [pytest.param(path, index, id=f"{path.stem}-{index}-{title[:40]}")
-            for path in sorted(FIXTURES.glob("*.txt"))
-            for index, (title, _, _) in enumerate(read_cases(path))]
-
-
-@pytest.mark.parametrize("path,index", all_cases())
+@pytest.mark.parametrize("path,index", fixture_cases(FIXTURES))
 def test_fixture(path: Path, index: int, update_goldens: bool) -> None:
-    cases = read_cases(path)
-    title, source, expected = cases[index]
-    actual = render_case(source)
-    if update_goldens:
-        cases[index] = (title, source, actual)
-        write_cases(path, cases)
-        return
-    assert actual.rstrip("\n") == expected.rstrip("\n"), title
+    check_case(path, index, render_case, update_goldens)
 
 
 def test_where_a_markdown_file_goes() -> None:
