@@ -30,13 +30,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 
+from measure import Run, count, measure  # noqa: E402
 from sitegen.build import find_sources, read_source  # noqa: E402
 from sitegen.model import ENTITY_TYPES  # noqa: E402
 
@@ -63,43 +63,6 @@ HUGO_LAYOUTS = {
                            '<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>'
                            '{{ end }}</ul>{{ end }}\n',
 }
-
-
-@dataclass
-class Run:
-    wall: float = 0.0
-    cpu: float = 0.0
-    rss: int = 0
-    files: int = 0
-    size: int = 0
-    note: str = ""
-
-
-def measure(command: list[str], cwd: Path, env: dict | None = None) -> tuple[Run, str]:
-    """Run a command; return its wall and CPU time and peak memory, and its output."""
-    code = ("import resource, subprocess, sys\n"
-            "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-            "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-            "sys.stdout.write(r.stdout[-3000:] + r.stderr[-3000:])\n"
-            "print('\\nRUSAGE', u.ru_utime + u.ru_stime, u.ru_maxrss)\n"
-            "sys.exit(r.returncode)")
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, *command], cwd=cwd, capture_output=True, text=True,
-                          env=env)
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-    cpu, rss = done.stdout.rsplit("RUSAGE", 1)[1].split()
-    return Run(wall=wall, cpu=float(cpu), rss=int(rss) * 1024), done.stdout
-
-
-def count(folder: Path) -> tuple[int, int]:
-    files = size = 0
-    for path in folder.rglob("*"):
-        if path.is_file():
-            files += 1
-            size += path.stat().st_size
-    return files, size
 
 
 def ensure_hugo() -> str | None:

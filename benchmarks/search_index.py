@@ -19,32 +19,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 
+from measure import count, measure  # noqa: E402
 from sitegen.search import INDEXED, NOT_INDEXED, pagefind_command  # noqa: E402
-
-
-def folder_size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-
-
-def measure(command: list[str]) -> tuple[float, float, int, str]:
-    """Run a command in a child process; return wall s, CPU s, peak RSS (bytes) and stdout."""
-    started = time.perf_counter()
-    code = ("import resource, subprocess, sys\n"
-            "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-            "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-            "print(r.stdout[-2000:]); print('RUSAGE', u.ru_utime + u.ru_stime, u.ru_maxrss)\n"
-            "sys.exit(r.returncode)")
-    done = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - started
-    cpu, rss = done.stdout.rsplit("RUSAGE", 1)[1].split()
-    return wall, float(cpu), int(rss) * 1024, done.stdout
 
 
 def pages_indexed(stdout: str) -> str:
@@ -80,9 +62,9 @@ def main() -> int:
             for label, options in runs:
                 bundle = work / "bundle"
                 shutil.rmtree(bundle, ignore_errors=True)
-                wall, cpu, rss, out = measure([*command, "--site", str(site), *options, "--output-path", str(bundle)])
-                print(f"{cables:>7} {label:<22} {pages_indexed(out):>7} {wall:>8.1f} {cpu:>7.1f} "
-                      f"{rss / 2**20:>8.0f} {folder_size(bundle) / 2**20:>9.1f}", flush=True)
+                run, out = measure([*command, "--site", str(site), *options, "--output-path", str(bundle)])
+                print(f"{cables:>7} {label:<22} {pages_indexed(out):>7} {run.wall:>8.1f} {run.cpu:>7.1f} "
+                      f"{run.rss / 2**20:>8.0f} {count(bundle)[1] / 2**20:>9.1f}", flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return 0
