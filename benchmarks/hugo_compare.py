@@ -8,11 +8,13 @@ For each size it:
 1. writes N synthetic cables with ../shared/bench/make_corpus.py;
 2. converts them to a Hugo site: one Markdown page per cable, the entities as
    four taxonomies (per, loc, org, misc) plus tags;
-3. times Hugo and sitegen on a clean build, a rebuild with nothing changed and,
-   in their preview servers (``hugo server``, ``sitegen serve``), the rebuild
-   after one edited cable;
-4. prints wall time, CPU time, peak memory, files written, output size and
-   the ratio of sitegen to Hugo.
+3. times Hugo and sitegen on a clean build, a rebuild with nothing changed, a
+   rebuild after one edited cable (``hugo``, ``sitegen build``) and, in their
+   preview servers (``hugo server``, ``sitegen serve``), the rebuild after one
+   edited cable;
+4. prints wall time, CPU time, peak memory (of the largest process, and of the
+   whole process tree with shared pages counted once), files written, output
+   size and the ratio of sitegen to Hugo.
 
 Hugo is installed with ``apt-get install hugo`` when missing; if that fails
 the Hugo columns are skipped with a message. sitegen is run without its
@@ -167,7 +169,8 @@ def main() -> int:
         version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[:2]
         print(f"Hugo: {' '.join(version)}")
     print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB")
-    header = f"{'cables':>7} {'tool':<8} {'what':<22} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'files':>8} {'MB out':>8} {'vs Hugo':>8}"
+    header = (f"{'cables':>7} {'tool':<8} {'what':<22} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'tree MB':>8}"
+              f" {'files':>8} {'MB out':>8} {'vs Hugo':>8}")
     print(header, flush=True)
     jobs = ["-j", str(args.jobs)] if args.jobs else []
     for cables in args.cables:
@@ -191,17 +194,25 @@ def main() -> int:
                 run, _ = measure([hugo, "--quiet"], hugo_dir)
                 run.files, run.size = count(hugo_dir / "public")
                 results[("hugo", "no-op rebuild")] = run
+            sources = sorted(content.glob("*.txt"))
+            target = sources[len(sources) // 2]
+            if hugo:
+                edit_one(hugo_dir / "content" / "cables" / (target.stem.lower() + ".md"), "hugobuildedit")
+                run, _ = measure([hugo, "--quiet"], hugo_dir)
+                results[("hugo", "one edit")] = run
             shutil.rmtree(work / "site", ignore_errors=True)
+            (work / ".site.sitegen-cache").unlink(missing_ok=True)
             env = {**os.environ, "PYTHONPATH": str(ROOT)}
-            run, _ = measure([sys.executable, "-m", "sitegen", "build", "-q", *jobs], work, env)
+            command = [sys.executable, "-m", "sitegen", "build", "-q", *jobs]
+            run, _ = measure(command, work, env)
             run.files, run.size = count(work / "site")
             results[("sitegen", "clean build")] = run
-            run, _ = measure([sys.executable, "-m", "sitegen", "build", "-q", *jobs], work, env)
-            run.files, run.size = count(work / "site")
+            run, _ = measure(command, work, env)
             results[("sitegen", "no-op rebuild")] = run
+            edit_one(target, "sitegenbuildedit")
+            run, _ = measure(command, work, env)
+            results[("sitegen", "one edit")] = run
             if not args.no_serve:
-                sources = sorted(content.glob("*.txt"))
-                target = sources[len(sources) // 2]
                 port = free_port()
                 seconds = server_edit([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], work,
                                       "Serving", re.compile(r"Rebuilt \d"),
@@ -220,7 +231,7 @@ def main() -> int:
                 peer = results.get(("hugo", what))
                 ratio = f"{run.wall / peer.wall:.2f}" if peer and peer.wall and tool == "sitegen" else ""
                 print(f"{cables:>7} {tool:<8} {what:<22} {run.wall:>8.2f} {run.cpu:>8.1f} {run.rss / 2**20:>8.0f} "
-                      f"{run.files:>8} {run.size / 2**20:>8.0f} {ratio:>8}", flush=True)
+                      f"{run.tree / 2**20:>8.0f} {run.files:>8} {run.size / 2**20:>8.0f} {ratio:>8}", flush=True)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)

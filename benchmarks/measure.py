@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,8 @@ class Run:
     cpu: float = 0.0
     rss: int = 0
     """Peak resident memory of the largest process, in bytes."""
+    tree: int = 0
+    """Peak memory of the whole process tree (workers included, shared pages counted once), in bytes."""
     files: int = 0
     size: int = 0
     note: str = ""
@@ -33,13 +36,48 @@ def measure(command: list[str], cwd: Path | None = None, env: dict | None = None
             "print('\\nRUSAGE', u.ru_utime + u.ru_stime, u.ru_maxrss)\n"
             "sys.exit(r.returncode)")
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, *command], cwd=cwd, capture_output=True, text=True,
-                          env=env)
+    process = subprocess.Popen([sys.executable, "-c", code, *command], cwd=cwd, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    peak = [0]
+    sampler = threading.Thread(target=_sample_tree, args=(process, peak), daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
     wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-    cpu, rss = done.stdout.rsplit("RUSAGE", 1)[1].split()
-    return Run(wall=wall, cpu=float(cpu), rss=int(rss) * 1024), done.stdout
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stdout[-3000:]}{stderr[-3000:]}")
+    cpu, rss = stdout.rsplit("RUSAGE", 1)[1].split()
+    return Run(wall=wall, cpu=float(cpu), rss=int(rss) * 1024, tree=peak[0]), stdout
+
+
+def _sample_tree(process: subprocess.Popen, peak: list[int]) -> None:
+    """Record in ``peak[0]`` the largest total memory of a process and its descendants (Linux PSS)."""
+    while process.poll() is None:
+        peak[0] = max(peak[0], tree_memory(process.pid))
+        time.sleep(0.2)
+
+
+def tree_memory(root: int) -> int:
+    """Return the proportional set size (shared pages split between sharers) of a process tree, in bytes."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+                    break
+        except OSError:
+            pass
+    return total
 
 
 def count(folder: Path) -> tuple[int, int]:

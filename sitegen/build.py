@@ -11,13 +11,14 @@ import multiprocessing
 import os
 import threading
 import time
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from jinja2 import Environment
 
 from sitegen.cable import parse_document
+from sitegen.cache import Cache, read_cache, write_cache
 from sitegen.config import Config
 from sitegen.corpus import Corpus, build_corpus
 from sitegen.errors import ConfigError, Diagnostic, SourceError
@@ -25,6 +26,7 @@ from sitegen.families import Family, families, family_pages
 from sitegen.lexer import pygments_css
 from sitegen.manifest import (
     Manifest,
+    build_id,
     build_key,
     diagnostics,
     read_manifest,
@@ -47,6 +49,18 @@ MARKDOWN_SUFFIXES = (".md",)
 
 
 @dataclass
+class Update:
+    """What an update in place did."""
+
+    sources: list[str]
+    """The sources whose content changed, were added or were deleted."""
+    rendered: int
+    """Pages and data files rendered again."""
+    changed: list[str]
+    """Output files written or deleted because their content changed."""
+
+
+@dataclass
 class BuildResult:
     """What one build did."""
 
@@ -58,6 +72,8 @@ class BuildResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     up_to_date: bool = False
     """True when the output was already built from this input and nothing was done."""
+    update: Update | None = None
+    """Set when the site was updated in place: only the pages that changed sources affect were rendered."""
 
 
 def is_ignored(name: str) -> bool:
@@ -124,6 +140,20 @@ class Source:
     """The parsed Markdown file, for a ``.md`` source."""
 
 
+@dataclass
+class Outcome:
+    """What a whole build or an update in place made."""
+
+    sources: list[Source]
+    """Every source read, in source order."""
+    site: Site
+    outputs: list[str]
+    """Every output file of the page families, in family order."""
+    warnings: list[Diagnostic]
+    update: Update | None = None
+    """For an update in place: what changed."""
+
+
 def read_source(relative: str, path: str | Path) -> Source:
     """Read and parse one source file; never raises for bad input."""
     try:
@@ -146,13 +176,34 @@ def read_source(relative: str, path: str | Path) -> Source:
     return Source(relative, doc, list(doc.diagnostics), digest, stat)
 
 
-def parse_all(sources: list[tuple[str, str]], progress: Progress) -> list[Source]:
-    """Parse every source file independently, in source order."""
+def parse_all(sources: list[tuple[str, str]], progress: Progress,
+              cached: dict[str, Source] | None = None) -> list[Source]:
+    """Parse every source file independently, in source order.
+
+    A source in ``cached`` with the same size and modification time, or the
+    same content hash, is not parsed again.
+    """
     parsed = []
+    cached = cached or {}
     for done, (relative, path) in enumerate(sources, 1):
-        parsed.append(read_source(relative, path))
+        parsed.append(reuse_or_read(relative, path, cached.get(relative)))
         progress.update("parsing", done, len(sources))
     return parsed
+
+
+def reuse_or_read(relative: str, path: str, cached: Source | None) -> Source:
+    """Return the cached parse of a source when its content is unchanged; otherwise read and parse it."""
+    if cached is not None and cached.digest:
+        try:
+            info = os.stat(path)
+        except OSError:
+            info = None
+        if info is not None and cached.stat == (info.st_mtime_ns, info.st_size):
+            return cached
+    source = read_source(relative, path)
+    if cached is not None and cached.digest and cached.digest == source.digest:
+        return replace(cached, stat=source.stat)
+    return source
 
 
 def source_reader(content: Path) -> Callable[[str], str | None]:
@@ -173,12 +224,23 @@ def make_site(corpus: Corpus, config: Config, markdown: dict[str, MarkdownSource
 
 
 def load_site(config: Config, content: Path, env: Environment, files: list[tuple[str, str]],
-              progress: Progress) -> tuple[list[Source], Site]:
-    """Parse the source files and return them with the Site they make."""
-    sources = parse_all(files, progress)
+              progress: Progress, cached: dict[str, Source] | None = None) -> tuple[list[Source], Site]:
+    """Parse the source files (reusing unchanged ones from ``cached``) and return them with the Site they make."""
+    sources = parse_all(files, progress, cached)
+    return sources, site_of(sources, config, content, env)
+
+
+def site_of(sources: Iterable[Source], config: Config, content: Path, env: Environment) -> Site:
+    """Return the Site that parsed sources make."""
+    sources = list(sources)
     corpus = build_corpus(source.document for source in sources if source.document is not None)
     markdown = {source.relative: source.markdown for source in sources if source.markdown is not None}
-    return sources, make_site(corpus, config, markdown, content, env)
+    return make_site(corpus, config, markdown, content, env)
+
+
+def source_warnings(sources: Iterable[Source], skipped: list[Diagnostic], site: Site) -> list[Diagnostic]:
+    """Return a build's warnings in the order they are reported: files skipped, each source's, then the site's."""
+    return skipped + [d for source in sources for d in source.diagnostics] + site_warnings(site)
 
 
 def site_warnings(site: Site) -> list[Diagnostic]:
@@ -320,7 +382,12 @@ def build(config: Config, content: Path, output: Path,
     """Build the site from ``content`` into ``output`` and return what was done.
 
     When the output folder's manifest shows it was built from exactly this
-    input, nothing is rebuilt (unless ``force``); its warnings are reported again.
+    input, nothing is rebuilt; its warnings are reported again. When it was
+    built with the same configuration, theme and code, and the cache beside
+    it holds the sources it was built from, only the pages that the changed
+    sources affect are rendered, in place. Otherwise everything is rendered
+    into a staging folder that replaces the output, reusing the cached parse
+    of every unchanged source. ``force`` ignores the manifest and the cache.
     """
     started = time.perf_counter()
     progress = progress or Progress(enabled=False)
@@ -338,32 +405,54 @@ def build(config: Config, content: Path, output: Path,
     recorded = None if force else up_to_date(previous, output, key, stats)
     if recorded is not None:
         warnings = diagnostics(recorded)
-        if on_warning:
-            for warning in warnings:
-                on_warning(warning)
+        _report(warnings, on_warning, progress)
         return BuildResult(seconds=time.perf_counter() - started, warnings=warnings, up_to_date=True,
                            **recorded.counts)
-    sources, site = load_site(config, content, env, files, progress)
-    corpus = site.corpus
-    warnings = skipped + [d for source in sources for d in source.diagnostics] + site_warnings(site)
-    if on_warning:
-        progress.clear()
-        for warning in warnings:
-            on_warning(warning)
+    cache = None if force else read_cache(output)
+    outcome = None
+    if cache is not None and previous is not None and previous.key == key and cache.key == build_id(previous) \
+            and all((output / path).is_file() for path in previous.outputs):
+        from sitegen.live import update_in_place  # the live preview is built on this module
+        outcome = update_in_place(config, content, output, env, cache, files, skipped,
+                                  lambda warnings: _report(warnings, on_warning, progress), progress)
+    if outcome is None:
+        outcome = _build_whole(config, content, output, env, theme, files, skipped, cache, previous,
+                               lambda warnings: _report(warnings, on_warning, progress), progress, jobs)
+    corpus = outcome.site.corpus
+    counts = {"documents": len(corpus.documents), "entities": len(corpus.entities),
+              "pages": sum(p.endswith(".html") for p in outcome.outputs), "files": len(outcome.outputs)}
+    manifest = Manifest(key, stats, outcome.outputs, [list(astuple(w)) for w in outcome.warnings], counts)
+    write_cache(output, Cache(build_id(manifest), {source.relative: source for source in outcome.sources}))
+    write_manifest(output, manifest)
+    return BuildResult(seconds=time.perf_counter() - started, warnings=outcome.warnings,
+                       update=outcome.update, **counts)
+
+
+
+def _build_whole(config: Config, content: Path, output: Path, env: Environment, theme: Path,
+                 files: list[tuple[str, str]], skipped: list[Diagnostic], cache: Cache | None,
+                 previous: Manifest | None, report: Callable[[list[Diagnostic]], None],
+                 progress: Progress, jobs: int) -> Outcome:
+    """Render the whole site into a staging folder and swap it in; unchanged sources are not parsed again."""
+    sources, site = load_site(config, content, env, files, progress, cache.sources if cache else None)
+    warnings = source_warnings(sources, skipped, site)
+    report(warnings)
     freeze_heap()
     late: list[Diagnostic] = []
     written = write_site(site, env, theme, output, progress, late, jobs,
                          previous.counts.get("files", 0) if previous else 0)
     progress.clear()
-    if on_warning:
-        for warning in late:
+    report(late)
+    return Outcome(sources, site, [p for paths in written.values() for p in paths], warnings + late)
+
+
+def _report(warnings: list[Diagnostic], on_warning: Callable[[Diagnostic], None] | None,
+            progress: Progress) -> None:
+    """Show warnings, clearing the progress line first."""
+    if on_warning and warnings:
+        progress.clear()
+        for warning in warnings:
             on_warning(warning)
-    warnings += late
-    outputs = [p for paths in written.values() for p in paths]
-    counts = {"documents": len(corpus.documents), "entities": len(corpus.entities),
-              "pages": sum(p.endswith(".html") for p in outputs), "files": len(outputs)}
-    write_manifest(output, Manifest(key, stats, outputs, [list(astuple(w)) for w in warnings], counts))
-    return BuildResult(seconds=time.perf_counter() - started, warnings=warnings, **counts)
 
 
 def _page_estimate(site: Site) -> int:

@@ -115,6 +115,16 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages, "
               f"nothing changed since the last build ({len(result.warnings):,} warning"
               f"{'s' if len(result.warnings) != 1 else ''}; --force rebuilds)")
+    elif not args.quiet and result.update is not None and not result.update.sources:
+        print(f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages; "
+              f"sources were saved again but their content did not change")
+    elif not args.quiet and result.update is not None:
+        update = result.update
+        print(f"Updated {_display(output)}/ for {len(update.sources):,} changed source"
+              f"{'s' if len(update.sources) != 1 else ''}: {update.rendered:,} of {result.files:,} files"
+              f" rendered again, {len(update.changed):,} changed; {result.documents:,} documents, "
+              f"{result.pages:,} pages, {len(result.warnings):,} warning{'s' if len(result.warnings) != 1 else ''}"
+              f" in {result.seconds:.2f} s")
     elif not args.quiet:
         print(f"Built {result.documents:,} documents, {result.entities:,} entities, "
               f"{result.pages:,} pages ({result.files:,} files) into {_display(output)}/ "

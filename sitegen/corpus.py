@@ -33,6 +33,14 @@ MAX_RELATED = 24
 _TYPE_RANK = {t: i for i, t in enumerate(ENTITY_TYPES)}
 
 
+_PAIRS: dict[tuple[str, int], tuple[str, int]] = {}
+
+
+def _shared(pair: tuple[str, int]) -> tuple[str, int]:
+    """Return one shared copy of a (block, count) pair: most are ("par1", 1) and the like."""
+    return _PAIRS.setdefault(pair, pair)
+
+
 def display_name(forms: Counter[str]) -> str:
     """Return the most frequent form; on a tie prefer mixed case, then the first in order."""
     return min(forms, key=lambda f: (-forms[f], f.isupper(), f))
@@ -52,12 +60,17 @@ def document_groups(doc: Document) -> dict[str, list[str]]:
     }
 
 
+def co_mention_blocks(doc: Document) -> dict[str, tuple[Key, ...]]:
+    """Return, per block of a document, the entities mentioned together in it (blocks naming one are left out)."""
+    blocks: dict[str, dict[Key, None]] = defaultdict(dict)
+    for mention in doc.mentions:
+        blocks[mention.paragraph][mention.key] = None
+    return {block: tuple(keys) for block, keys in blocks.items() if 1 < len(keys) <= MAX_CO_MENTIONS}
+
+
 def co_mention_sets(doc: Document) -> list[set[Key]]:
     """Return the sets of entities mentioned together in each block of a document."""
-    blocks: dict[str, set[Key]] = defaultdict(set)
-    for mention in doc.mentions:
-        blocks[mention.paragraph].add(mention.key)
-    return [keys for keys in blocks.values() if 1 < len(keys) <= MAX_CO_MENTIONS]
+    return [set(keys) for keys in co_mention_blocks(doc).values()]
 
 
 class _Entities(Mapping):
@@ -86,8 +99,10 @@ class Corpus:
         """Index the given documents."""
         self._docs: dict[str, Document] = {}
         self._forms: dict[Key, Counter[str]] = {}
-        self._places: dict[Key, dict[str, Counter[str]]] = {}
-        self._related: dict[Key, Counter[Key]] = {}
+        self._places: dict[Key, dict[str, tuple[tuple[str, int], ...]]] = {}
+        """Per entity, per document: the blocks that mention it, with counts, in source order."""
+        self._co: dict[str, dict[str, tuple[Key, ...]]] = {}
+        """Per document, per block: the entities mentioned together (see co_mention_blocks)."""
         self._groups: dict[str, dict[str, dict[str, None]]] = {k: {} for k in GROUP_KINDS}
         self._group_forms: dict[str, dict[str, Counter[str]]] = {k: {} for k in GROUP_KINDS}
         self._order: list[Document] | None = None
@@ -119,24 +134,27 @@ class Corpus:
     def _count(self, doc: Document, sign: int) -> None:
         """Add (+1) or subtract (-1) one document's contribution to every count."""
         source = doc.source
-        touched: set[Key] = set()
+        local: dict[Key, dict[str, int]] = {}
         for mention in doc.mentions:
             key = mention.key
-            touched.add(key)
-            forms = self._forms.setdefault(key, Counter())
+            blocks = local.setdefault(key, {})
+            blocks[mention.paragraph] = blocks.get(mention.paragraph, 0) + 1
+            forms = self._forms.get(key)
+            if forms is None:
+                forms = self._forms[key] = Counter()
             forms[mention.text] += sign
             if forms[mention.text] == 0:
                 del forms[mention.text]
-            if sign > 0:
-                self._places.setdefault(key, {}).setdefault(source, Counter())[mention.paragraph] += 1
-        for keys in co_mention_sets(doc):
-            for key in keys:
-                related = self._related.setdefault(key, Counter())
-                for other in keys:
-                    if other != key:
-                        related[other] += sign
-                        if related[other] == 0:
-                            del related[other]
+        touched = local.keys()
+        if sign > 0:
+            for key, blocks in local.items():
+                self._places.setdefault(key, {})[source] = tuple(_shared(pair) for pair in blocks.items())
+        if sign > 0:
+            blocks = co_mention_blocks(doc)
+            if blocks:
+                self._co[source] = blocks
+        else:
+            self._co.pop(source, None)
         reorder = False
         for key in touched:
             if sign < 0:
@@ -144,7 +162,6 @@ class Corpus:
             if not self._forms[key]:
                 del self._forms[key]
                 self._places.pop(key, None)
-                self._related.pop(key, None)
                 self._names.pop(key, None)
                 reorder = True
             else:
@@ -203,9 +220,9 @@ class Corpus:
         forms = self._forms[key]
         places = self._places[key]
         self.documents  # noqa: B018 - refresh positions
-        occurrences = tuple(Occurrence(source, tuple(places[source].items()))
+        occurrences = tuple(Occurrence(source, places[source])
                             for source in sorted(places, key=self._position.__getitem__))
-        related = self._related.get(key, Counter())
+        related = self._related(key)
         entity = Entity(
             key=key,
             name=self._names[key],
@@ -219,7 +236,26 @@ class Corpus:
 
     def co_mentioned(self, key: Key) -> list[Key]:
         """Return every entity mentioned in a paragraph with this one."""
-        return list(self._related.get(key, ()))
+        return list(self._related(key))
+
+    def _related(self, key: Key) -> Counter[Key]:
+        """Count the blocks each other entity shares with this one.
+
+        Counted when asked, from the blocks of the documents that mention it,
+        rather than kept for every pair of entities: that would be most of
+        the index's memory and of the time to build it.
+        """
+        related: Counter[Key] = Counter()
+        co = self._co
+        for source, blocks in self._places.get(key, {}).items():
+            together = co.get(source)
+            if together:
+                for block, _ in blocks:
+                    keys = together.get(block)
+                    if keys:
+                        related.update(keys)
+        related.pop(key, None)
+        return related
 
     def forms(self, key: Key) -> tuple[tuple[str, int], ...]:
         """Return an entity's spellings with their counts, most frequent first."""

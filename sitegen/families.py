@@ -147,7 +147,7 @@ def family_paths(site: Site, family: Family) -> list[str]:
     if name == "entity":
         if family[1] not in corpus.entities:
             return []
-        total = pages_of(corpus.entity(family[1]).doc_count, config.entity_documents_per_page)
+        total = pages_of(corpus.doc_total(family[1]), config.entity_documents_per_page)
         return [urls.entity(family[1], n) for n in range(1, total + 1)]
     if name == "groups":
         return [urls.group_index(family[1])]

@@ -7,6 +7,7 @@ reported as a Diagnostic with its line and column.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 from sitegen.errors import Diagnostic
@@ -100,7 +101,7 @@ def scan_mentions(text: str, path: str, line: int, col0: int,
                 f"entity type '{raw_type}' should be upper case; read as {type_}"))
         if start > buf_start:
             out.append(text[buf_start:start])
-        out.append(Mention(type_, surface, line, col))
+        out.append(Mention(type_, sys.intern(surface), line, col))
         pos = buf_start = close + 1
     if buf_start < n:
         out.append(text[buf_start:])

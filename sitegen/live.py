@@ -13,24 +13,34 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+
+from jinja2 import Environment
 
 from sitegen.build import (
     MARKDOWN_SUFFIXES,
+    Outcome,
+    Source,
+    Update,
     find_sources,
     freeze_heap,
     load_site,
+    make_site,
     read_source,
+    site_of,
     site_warnings,
+    source_warnings,
     write_site,
 )
-from sitegen.config import load_config
+from sitegen.cache import Cache
+from sitegen.config import Config, load_config
 from sitegen.corpus import Corpus, Key, co_mention_sets, document_groups
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.exports import feed_documents
-from sitegen.families import Family, family_pages, family_paths
+from sitegen.families import Family, families, family_pages, family_paths
 from sitegen.markdown import MarkdownSource
 from sitegen.model import Document, normalise
-from sitegen.output import check_output, safe_path
+from sitegen.output import check_output, mark_unfinished, safe_path
 from sitegen.pages import Site
 from sitegen.progress import Progress
 from sitegen.render import find_theme, make_environment, render_page
@@ -62,13 +72,21 @@ class LiveSite:
     """A site on disk plus everything needed to update it incrementally."""
 
     def __init__(self, config_path: Path | None, content: Path | None, output: Path | None,
-                 config_required: bool = False, jobs: int = 1) -> None:
-        """Remember where things are; nothing is read until ``build``."""
+                 config_required: bool = False, jobs: int = 1, config: Config | None = None,
+                 keep_last_good: bool = True) -> None:
+        """Remember where things are; nothing is read until ``build`` or ``resume``.
+
+        ``config`` is used instead of reading ``config_path``. With
+        ``keep_last_good`` a source that stops parsing keeps its last good
+        version on the site until it is fixed (the preview); without it, the
+        source is dropped, as a clean build would.
+        """
         self.jobs = jobs
         self.config_path = config_path
         self.config_required = config_required
+        self.keep_last_good = keep_last_good
         self._content_arg, self._output_arg = content, output
-        self.config = load_config(config_path, required=config_required)
+        self.config = config if config is not None else load_config(config_path, required=config_required)
         self.content = content if content is not None else self.config.root / self.config.content
         self.output = output if output is not None else self.config.root / self.config.output
         self.theme = find_theme(self.config.theme, self.config.root)
@@ -77,8 +95,8 @@ class LiveSite:
         check_output(self.output, self.content)
         self.corpus = Corpus()
         self.site = Site(self.corpus, self.config)
-        self.stats: dict[str, tuple[int, int]] = {}
-        self.hashes: dict[str, str] = {}
+        self.sources: dict[str, Source] = {}
+        """Every source file as last read, by relative path."""
         self.written: dict[Family, tuple[str, ...]] = {}
         self.owner: dict[str, tuple[Family, int]] = {}
         self.pending: dict[Family, set[int] | None] = {}
@@ -135,12 +153,7 @@ class LiveSite:
             self.error = report.error = str(exc)
             report.seconds = time.perf_counter() - started
             return report
-        self.env, self.corpus, self.site = env, site.corpus, site
-        self.stats = {source.relative: source.stat for source in sources}
-        self.hashes = {source.relative: source.digest for source in sources}
-        self.written, self.owner, self.pending = {}, {}, {}
-        for family, paths in written.items():
-            self._record(family, paths)
+        self._take(env, site, sources, written)
         self.initial_problems = {d.path: [d] for d in skipped}
         self.initial_problems.update({s.relative: list(s.diagnostics) for s in sources if s.diagnostics})
         for diagnostic in site_warnings(site) + late:
@@ -153,6 +166,18 @@ class LiveSite:
         report.changed = ["*"]
         report.seconds = time.perf_counter() - started
         return report
+
+    def resume(self, env: Environment, site: Site, sources: list[Source]) -> None:
+        """Take over a site already on disk, built from ``sources`` into ``site``."""
+        self._take(env, site, sources, {family: family_paths(site, family) for family in families(site)})
+
+    def _take(self, env: Environment, site: Site, sources: list[Source], written: dict[Family, list[str]]) -> None:
+        """Remember the site now on disk: what it was built from and the paths of each family."""
+        self.env, self.corpus, self.site = env, site.corpus, site
+        self.sources = {source.relative: source for source in sources}
+        self.written, self.owner, self.pending = {}, {}, {}
+        for family, paths in written.items():
+            self._record(family, paths)
 
     def update(self, paths: set[Path], priority: set[str] = frozenset()) -> Report | None:
         """Take in the changes to ``paths``; None when nothing changed.
@@ -194,28 +219,15 @@ class LiveSite:
     def _update_content(self, paths: set[Path], priority: set[str]) -> Report | None:
         """Re-parse changed sources, update the corpus and render the most wanted pages."""
         started = time.perf_counter()
-        changed = self._changed_sources(paths)
+        changed = self.changed_sources(paths)
         if not changed:
             return None
         report = Report(sources=sorted(changed))
-        changed_docs = {s: d for s, d in changed.items() if not s.endswith(MARKDOWN_SUFFIXES)}
-        changed_pages = {s: d for s, d in changed.items() if s.endswith(MARKDOWN_SUFFIXES)}
-        affected = self._apply_markdown(changed_pages)
-        if affected is not None:
-            more = self._apply(changed_docs) if changed_docs else {}
-            if more is None:
-                affected = None
-            else:
-                for family, pages in more.items():
-                    _merge(affected, family, pages)
-        if affected is None:
+        if not self.take_changes(changed):
             full = self.build()
             full.sources = report.sources
             return full
-        for family, pages in affected.items():
-            self._queue(family, pages)
-        self.search_stale = self.site.search
-        first = {("doc", s) for s in changed_docs} | {("page", s) for s in changed_pages}
+        first = {("doc" if not s.endswith(MARKDOWN_SUFFIXES) else "page", s) for s in changed}
         first |= {self.owner[p][0] for p in priority if p in self.owner}
         report.changed, report.pages = self.drain(families=first)
         self.rebuilds += 1
@@ -223,8 +235,32 @@ class LiveSite:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _changed_sources(self, paths: set[Path]) -> dict[str, Document | MarkdownSource | None]:
-        """Return the sources whose content changed: new documents or pages, or None when deleted."""
+    def take_changes(self, changed: dict[str, Document | MarkdownSource | None]) -> bool:
+        """Update the corpus with changed sources and queue the pages that may differ.
+
+        Returns False when the change needs everything rebuilt (then nothing is queued).
+        """
+        changed_docs = {s: d for s, d in changed.items() if not s.endswith(MARKDOWN_SUFFIXES)}
+        changed_pages = {s: d for s, d in changed.items() if s.endswith(MARKDOWN_SUFFIXES)}
+        affected = self._apply_markdown(changed_pages)
+        if affected is None:
+            return False
+        more = self._apply(changed_docs) if changed_docs else {}
+        if more is None:
+            return False
+        for family, pages in more.items():
+            _merge(affected, family, pages)
+        for family, pages in affected.items():
+            self._queue(family, pages)
+        self.search_stale = self.site.search
+        return True
+
+    def changed_sources(self, paths: set[Path]) -> dict[str, Document | MarkdownSource | None]:
+        """Return the sources whose content changed: new documents or pages, or None when deleted.
+
+        Sources whose size and modification time are as last read are not
+        read again, unless they are in ``paths``.
+        """
         sources, skipped = find_sources(self.content)
         current = dict(sources)
         hinted = set()
@@ -234,9 +270,8 @@ class LiveSite:
             except ValueError:
                 pass
         changed: dict[str, Document | MarkdownSource | None] = {}
-        for relative in sorted(set(self.stats) - set(current)):
-            self.stats.pop(relative)
-            self.hashes.pop(relative, None)
+        for relative in sorted(set(self.sources) - set(current)):
+            del self.sources[relative]
             self.problems[relative] = []
             if relative in self.corpus or relative in self.site.markdown:
                 changed[relative] = None
@@ -245,17 +280,19 @@ class LiveSite:
                 stat = os.stat(path)
             except OSError:
                 continue
-            if self.stats.get(relative) == (stat.st_mtime_ns, stat.st_size) and relative not in hinted:
+            before = self.sources.get(relative)
+            if before is not None and before.stat == (stat.st_mtime_ns, stat.st_size) and relative not in hinted:
                 continue
             source = read_source(relative, path)
-            self.stats[relative] = source.stat
-            if self.hashes.get(relative) == source.digest:
+            self.sources[relative] = source
+            if before is not None and before.digest == source.digest:
                 continue
-            self.hashes[relative] = source.digest
             self.problems[relative] = source.diagnostics
             if source.document is not None or source.markdown is not None:
                 changed[relative] = source.document or source.markdown
-            # A file that cannot be read keeps its last good version until it is fixed.
+            elif not self.keep_last_good and (relative in self.corpus or relative in self.site.markdown):
+                changed[relative] = None
+            # Otherwise a file that cannot be read keeps its last good version until it is fixed.
         for diagnostic in skipped:
             self.problems[diagnostic.path] = [diagnostic]
         return changed
@@ -318,7 +355,6 @@ class LiveSite:
         feed_before = {d.source for d in feed_documents(corpus.documents)}
         tips_before = {k: _tip(corpus, k) for k in keys}
         local_before = _local_view(old.values())
-        co_before = {k: set(corpus.co_mentioned(k)) for k in keys}
         type_order_before = {t: self._type_order(t) for t in {k[0] for k in keys}}
         for source, doc in changed.items():
             if doc is None:
@@ -423,7 +459,8 @@ class LiveSite:
                     add(("doc", source))
             if not (tips_before[key] and tips_after[key]) or tips_before[key][0] != tips_after[key][0]:
                 # Its name appears in the related lists of every entity mentioned with it.
-                for other in co_before[key] | set(corpus.co_mentioned(key)):
+                # Those it was mentioned with before the change are the ones now, plus those in the old versions.
+                for other in set(corpus.co_mentioned(key)) | set(local_before.get(key, ((), ()))[1]):
                     add(("entity", other))
         return affected
 
@@ -595,3 +632,47 @@ def delete_page(root: Path, relative: str) -> None:
         parent.rmdir()
         parent = parent.parent
 
+
+
+#: Above this share of changed sources, a whole (parallel) build is quicker than an update in place.
+MAX_CHANGED_SHARE = 0.1
+
+
+def update_in_place(config: Config, content: Path, output: Path, env: Environment, cache: Cache,
+                    files: list[tuple[str, str]], skipped: list[Diagnostic],
+                    report: Callable[[list[Diagnostic]], None], progress: Progress) -> Outcome | None:
+    """Bring the site in ``output``, built from the cached sources, up to date with ``files``.
+
+    Only the pages that the changed sources affect are rendered, and only
+    files whose bytes differ are written. Returns what build() reports, or
+    None when the change is better served by a whole build (then nothing on
+    disk has changed).
+    """
+    progress.message("reading the cache of the last build…")
+    live = LiveSite(None, content, output, config=config, keep_last_good=False)
+    before = list(cache.sources.values())
+    site = site_of(before, config, content, env)
+    live.resume(env, site, before)
+    changed = live.changed_sources(set())
+    if len(changed) > MAX_CHANGED_SHARE * max(len(files), 1):
+        return None
+    if changed and not live.take_changes(changed):
+        return None
+    if site.search != make_site(site.corpus, config, site.markdown, content, env).search:
+        return None  # search turned on or off with the number of documents
+    sources = [live.sources[relative] for relative, _ in files if relative in live.sources]
+    warnings = source_warnings(sources, skipped, site)
+    report(warnings)
+    mark_unfinished(output)
+    progress.message(f"updating the pages of {len(changed):,} changed source{'s' if len(changed) != 1 else ''}…")
+    written, rendered = live.drain()
+    late: list[Diagnostic] = []
+    if site.search and written:
+        progress.message("indexing for search (Pagefind)…")
+        index = build_index(output)
+        if index.error:
+            late.append(Diagnostic("", 0, 0, index.error))
+    progress.clear()
+    report(late)
+    outputs = [path for family in families(site) for path in live.written.get(family, ())]
+    return Outcome(sources, site, outputs, warnings + late, Update(sorted(changed), rendered, written))

@@ -39,10 +39,24 @@ class Manifest:
     """documents, entities, pages and files."""
 
 
+def code_fingerprint() -> str:
+    """Return a hash of sitegen's own modules, so that output and caches are only trusted by the code that made them."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        digest = hashlib.sha256(__version__.encode())
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        _FINGERPRINT = digest.hexdigest()
+    return _FINGERPRINT
+
+
+_FINGERPRINT: str | None = None
+
+
 def build_key(config: Config, content: Path, folders: list[Path], search_available: bool) -> str:
     """Return the hash of everything besides the sources that decides the output."""
     digest = hashlib.sha256()
-    digest.update(f"{FORMAT}\0{__version__}\0{config!r}\0{content.resolve()}\0{search_available}\0".encode())
+    digest.update(f"{FORMAT}\0{code_fingerprint()}\0{config!r}\0{content.resolve()}\0{search_available}\0".encode())
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -96,6 +110,11 @@ def up_to_date(manifest: Manifest | None, output: Path, key: str, stats: dict[st
     if not all((output / path).is_file() for path in manifest.outputs):
         return None
     return manifest
+
+
+def build_id(manifest: Manifest) -> str:
+    """Return the identity of one build: its key and the sizes and times of the sources it read."""
+    return hashlib.sha256(json.dumps([manifest.key, manifest.sources], sort_keys=True).encode()).hexdigest()
 
 
 def diagnostics(manifest: Manifest) -> list[Diagnostic]:

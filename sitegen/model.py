@@ -6,6 +6,7 @@ any set of documents.
 """
 from __future__ import annotations
 
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -21,12 +22,21 @@ def normalise(name: str) -> str:
     return unicodedata.normalize("NFC", normal)
 
 
+_KEYS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
 def entity_key(type_: str, name: str) -> tuple[str, str]:
-    """Return the identity of an entity: its type and its normalised name."""
-    return (type_, normalise(name))
+    """Return the identity of an entity: its type and its normalised name.
+
+    Equal keys are one shared object, so a corpus holds each only once.
+    """
+    key = _KEYS.get((type_, name))
+    if key is None:
+        key = _KEYS[(type_, name)] = (sys.intern(type_), sys.intern(normalise(name)))
+    return key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One tagged span such as ``[PER Alan Garcia  ]``."""
 
@@ -48,8 +58,12 @@ class Mention:
         if not self.key[0]:
             object.__setattr__(self, "key", entity_key(self.type, self.text))
 
+    def __reduce__(self):
+        """Pickle as the constructor's arguments: much faster than a slotted dataclass's state."""
+        return Mention, (self.type, self.text, self.line, self.col, self.paragraph, self.key)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class TagRef:
     """A link to a tag page written in the source, such as the TAGS links."""
 
@@ -60,12 +74,16 @@ class TagRef:
     col: int
     """1-based source column of the link."""
 
+    def __reduce__(self):
+        """Pickle as the constructor's arguments."""
+        return TagRef, (self.name, self.line, self.col)
+
 
 #: Running text: strings, mentions and tag links in source order; "\n" ends a line.
 Segments = tuple["str | Mention | TagRef", ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A numbered (or implied) paragraph of a document body."""
 
@@ -79,6 +97,10 @@ class Paragraph:
     """1-based source line where the paragraph starts."""
     heading: Segments = ()
     """Section heading written just before the paragraph's anchor, if any."""
+
+    def __reduce__(self):
+        """Pickle as the constructor's arguments."""
+        return Paragraph, (self.anchor, self.number, self.text, self.line, self.heading)
 
 
 @dataclass(frozen=True)
@@ -131,7 +153,7 @@ class Document:
     """Warnings found while parsing."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """Where one entity occurs in one document."""
 
@@ -144,6 +166,10 @@ class Occurrence:
     def mentions(self) -> int:
         """Return the number of mentions in this document."""
         return sum(count for _, count in self.paragraphs)
+
+    def __reduce__(self):
+        """Pickle as the constructor's arguments."""
+        return Occurrence, (self.doc, self.paragraphs)
 
 
 @dataclass(frozen=True)

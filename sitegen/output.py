@@ -33,6 +33,18 @@ def check_output(output: Path, content: Path) -> None:
                 " empty it or choose another --output")
 
 
+def mark_unfinished(output: Path) -> None:
+    """Replace the output's manifest with a bare marker before changing files in place.
+
+    A build that stops half-way then leaves no manifest, and the next build
+    rebuilds everything instead of trusting a half-updated site.
+    """
+    marker = output / MARKER
+    tmp = output / f"{MARKER}.tmp"
+    tmp.write_text(_MARKER_TEXT, encoding="utf-8")
+    os.replace(tmp, marker)
+
+
 def safe_path(root: Path, relative: str) -> Path:
     """Return root/relative, refusing any path that would leave root."""
     rel = PurePosixPath(relative)

@@ -214,9 +214,9 @@ class Site:
         """Return what a mention needs to know about an entity (None if unknown)."""
         info = self._info.get(key)
         if info is None and key in self.corpus.entities:
-            entity = self.corpus.entity(key)
-            info = EntityInfo.make(self.entity_path(key), self.config.types[entity.type].label,
-                                   entity.name, entity.doc_count, entity.mention_count)
+            corpus = self.corpus
+            info = EntityInfo.make(self.entity_path(key), self.config.types[key[0]].label,
+                                   corpus.name(key), corpus.doc_total(key), corpus.mention_total(key))
             self._info[key] = info
         return info
 
@@ -567,24 +567,26 @@ def entity_type_pages(site: Site, type_: str, only: set[int] | None = None) -> I
     Context: type_label, type_css, letters (Links), groups (letter, Links),
     top_href, pager, plus common keys.
     """
-    entities = [site.corpus.entity(k) for k in site.corpus.type_order(type_)]
+    corpus = site.corpus
+    keys = corpus.type_order(type_)
     size = site.config.entities_per_page
-    total = pages_of(len(entities), size)
+    total = pages_of(len(keys), size)
     label = site.config.types[type_].label
     first_page: dict[str, int] = {}
-    for i, entity in enumerate(entities):
-        first_page.setdefault(_letter(entity.name), i // size + 1)
+    for i, key in enumerate(keys):
+        first_page.setdefault(_letter(corpus.name(key)), i // size + 1)
     for page in _numbers(total, only):
         path = site.urls.entity_type(type_, page)
         context = site.common(path, f"{label}: A–Z" + (f" — page {page}" if page > 1 else ""),
                               f"Every {label.lower()} in the archive, A to Z")
         groups: dict[str, list[Link]] = {}
-        for entity in entities[(page - 1) * size: page * size]:
-            groups.setdefault(_letter(entity.name), []).append(
-                Link(relative_url(path, site.entity_path(entity.key)), entity.name,
-                     count=entity.mention_count, kind=entity.type.lower()))
+        for key in keys[(page - 1) * size: page * size]:
+            name = corpus.name(key)
+            groups.setdefault(_letter(name), []).append(
+                Link(relative_url(path, site.entity_path(key)), name,
+                     count=corpus.mention_total(key), kind=key[0].lower()))
         context.update(
-            type_label=label, type_css=type_.lower(), count=len(entities),
+            type_label=label, type_css=type_.lower(), count=len(keys),
             letters=[Link(relative_url(path, site.urls.entity_type(type_, n), f"letter-{_letter_id(l)}"), l)
                      for l, n in first_page.items()],
             groups=[(letter, _letter_id(letter), links) for letter, links in groups.items()],

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from sitegen import build as build_module
 from sitegen.build import build
+from sitegen.cache import cache_path
 from sitegen.config import Config
 from sitegen.output import MARKER
+from sitegen.search import pagefind_command
 from tests.conftest import ROOT, build_site
 from tests.helpers import tree
 
@@ -100,6 +104,169 @@ def test_a_damaged_manifest_is_ignored(project: Path, damage: str) -> None:
     result = make(project / "content", project / "site")
     assert not result.up_to_date
     assert (project / "site" / "index.html").read_text(encoding="utf-8") != "stale"
+
+
+def _change(content: Path, rng: random.Random, step: int) -> str:
+    """Make one random change to the sources of a project; return what it was."""
+    files = sorted(content.rglob("*.txt"))
+    target = rng.choice(files)
+    text = target.read_text(encoding="utf-8", errors="replace")
+    action = rng.choice(["edit", "new entity", "add", "rename", "delete", "retype", "rename entity",
+                         "touch", "redate", "break", "markdown", "note"])
+    if action == "edit":
+        target.write_text(text.replace(" the ", " that ", 1), encoding="utf-8")
+    elif action == "new entity":
+        target.write_text(text + f" edit {step} [PER New Person {step}  ] with [LOC Peru  ] .\n", encoding="utf-8")
+    elif action == "add":
+        (content / f"added-{step}.txt").write_text(f"Added [LOC Peru  ] and [ORG Group {step}  ] .\n",
+                                                   encoding="utf-8")
+    elif action == "rename":
+        target.rename(target.with_name(f"renamed-{step}-{target.name}"))
+    elif action == "delete" and len(files) > 5:
+        target.unlink()
+    elif action == "retype":
+        target.write_text(text.replace("[LOC ", "[ORG ", 1), encoding="utf-8")
+    elif action == "rename entity":
+        # Makes another spelling the most frequent one: the name changes on every page that shows it.
+        target.write_text(text + " [PER Alan García  ] [PER Alan García  ] [PER Alan García  ] .\n" * 20,
+                          encoding="utf-8")
+    elif action == "touch":
+        target.write_text(text, encoding="utf-8")
+    elif action == "redate":
+        target.write_text(re.sub(r"\b(19|20)\d\d\b", "1999", text, count=1), encoding="utf-8")
+    elif action == "break":
+        target.write_bytes(b"\x00\xff binary \x00" * 10)
+    elif action == "markdown":
+        about = content / "about.md"
+        about.write_text(about.read_text(encoding="utf-8") + f"\nStep {step}: [LOC Peru  ] [PER Nobody {step}  ]\n",
+                         encoding="utf-8")
+    elif action == "note":
+        note = content / "entities" / "loc" / "Peru.md"
+        note.parent.mkdir(parents=True, exist_ok=True)
+        note.write_text(f"A note written at step {step}.\n", encoding="utf-8")
+    return action
+
+
+def test_many_changes_update_the_site_in_place_and_equal_a_clean_build(project: Path) -> None:
+    """Edits, additions, renames, deletions and broken files, each built in place, then compared."""
+    rng = random.Random(11)
+    content = project / "content"
+    make(content, project / "site", search=False)
+    updates = 0
+    for step in range(30):
+        action = _change(content, rng, step)
+        result = make(content, project / "site", search=False)
+        clean = project / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        expected = build(Config(root=ROOT, search=False), content, clean, force=True)
+        assert tree(project / "site") == tree(clean), (step, action)
+        assert [str(w) for w in result.warnings] == [str(w) for w in expected.warnings], (step, action)
+        assert (result.documents, result.entities, result.pages, result.files) == \
+               (expected.documents, expected.entities, expected.pages, expected.files)
+        if result.update is not None:
+            updates += 1
+            assert result.update.rendered < result.files
+    assert updates >= 20  # most changes are updates in place, not whole builds
+
+
+def test_an_update_in_place_writes_only_what_changed(project: Path) -> None:
+    content = project / "content"
+    make(content, project / "site", search=False)
+    site = project / "site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "gladly"), encoding="utf-8")
+    result = make(content, site, search=False)
+    assert result.update is not None and result.update.sources == ["sample/09LIMA1669.txt"]
+    touched = {p.relative_to(site).as_posix() for p, mtime in before.items() if p.stat().st_mtime_ns != mtime}
+    assert touched - {MARKER} == set(result.update.changed)
+    assert "doc/sample/09lima1669.html" in touched
+    assert len(touched) < 10 and result.update.rendered < 100  # of 1,697 files
+
+
+def test_unchanged_sources_are_not_parsed_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = project / "content"
+    make(content, project / "site", search=False)
+    parsed: list[str] = []
+    original = build_module.parse_document
+    monkeypatch.setattr(build_module, "parse_document", lambda path, data: parsed.append(path) or original(path, data))
+    # A configuration change renders every page again, but parses nothing.
+    result = make(content, project / "site", search=False, title="Another title")
+    assert result.update is None and not result.up_to_date and parsed == []
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    make(content, project / "site", search=False, title="Another title")
+    assert parsed == ["sample/09LIMA1669.txt"]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "bad checksum", "other code", "empty", "stale", "missing"])
+def test_a_damaged_or_stale_cache_is_ignored(project: Path, damage: str) -> None:
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    cache = cache_path(site)
+    data = cache.read_bytes()
+    head, body = data.split(b"\n", 1)
+    if damage == "garbage":
+        cache.write_bytes(b"\x00\xff not a cache")
+    elif damage == "truncated":
+        cache.write_bytes(data[: len(data) // 2])
+    elif damage == "bad checksum":
+        cache.write_bytes(head + b"\n" + body[:-1] + bytes([body[-1] ^ 1]))
+    elif damage == "other code":
+        cache.write_bytes(head.replace(b'"code": "', b'"code": "0') + b"\n" + body)
+    elif damage == "empty":
+        cache.write_bytes(b"")
+    elif damage == "stale":
+        stale = project / "stale"
+        shutil.copy(cache, stale)
+        lima = content / "sample" / "09LIMA1669.txt"
+        lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "gladly"), encoding="utf-8")
+        make(content, site, search=False)
+        shutil.copy(stale, cache)  # the cache of the build before: it does not describe the site on disk
+    elif damage == "missing":
+        cache.unlink()
+    (content / "new.txt").write_text("About [LOC Peru  ] .\n", encoding="utf-8")
+    result = make(content, site, search=False)
+    assert result.update is None and not result.up_to_date
+    clean = project / "clean"
+    make(content, clean, search=False)
+    assert tree(site) == tree(clean)
+    assert make(content, site, search=False).up_to_date
+
+
+def test_an_interrupted_update_is_not_trusted(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("[LOC Peru  ]", "[LOC Chile  ]"), encoding="utf-8")
+    from sitegen.live import LiveSite
+
+    def crash(self, *args, **kwargs):
+        self._render_family(next(iter(self.pending)), None, [])
+        raise KeyboardInterrupt
+    monkeypatch.setattr(LiveSite, "drain", crash)
+    with pytest.raises(KeyboardInterrupt):
+        make(content, site, search=False)
+    monkeypatch.undo()
+    result = make(content, site, search=False)
+    assert result.update is None and not result.up_to_date
+    clean = project / "clean"
+    make(content, clean, search=False)
+    assert tree(site) == tree(clean)
+
+
+def test_an_update_in_place_refreshes_the_search_index(project: Path) -> None:
+    if pagefind_command() is None:
+        pytest.skip("Pagefind is not installed")
+    content, site = project / "content", project / "site"
+    make(content, site)
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8") + "\nZyzzyvaword appears here.\n", encoding="utf-8")
+    result = make(content, site)
+    assert result.update is not None
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    words = b"".join(p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file())
+    assert words  # the bundle was rebuilt in place; its contents are compressed
 
 
 def test_many_edits_adds_renames_and_deletes_equal_a_clean_build(project: Path) -> None:
