@@ -409,15 +409,17 @@ def build(config: Config, content: Path, output: Path,
         return BuildResult(seconds=time.perf_counter() - started, warnings=warnings, up_to_date=True,
                            **recorded.counts)
     cache = None if force else read_cache(output)
+
+    def report(warnings: list[Diagnostic]) -> None:
+        _report(warnings, on_warning, progress)
+
     outcome = None
-    if cache is not None and previous is not None and previous.key == key and cache.key == build_id(previous) \
-            and all((output / path).is_file() for path in previous.outputs):
+    if _describes_site(cache, previous, key, output):
         from sitegen.live import update_in_place  # the live preview is built on this module
-        outcome = update_in_place(config, content, output, env, cache, files, skipped,
-                                  lambda warnings: _report(warnings, on_warning, progress), progress)
+        outcome = update_in_place(config, content, output, env, cache, files, skipped, report, progress)
     if outcome is None:
         outcome = _build_whole(config, content, output, env, theme, files, skipped, cache, previous,
-                               lambda warnings: _report(warnings, on_warning, progress), progress, jobs)
+                               report, progress, jobs)
     corpus = outcome.site.corpus
     counts = {"documents": len(corpus.documents), "entities": len(corpus.entities),
               "pages": sum(p.endswith(".html") for p in outcome.outputs), "files": len(outcome.outputs)}
@@ -427,6 +429,11 @@ def build(config: Config, content: Path, output: Path,
     return BuildResult(seconds=time.perf_counter() - started, warnings=outcome.warnings,
                        update=outcome.update, **counts)
 
+
+def _describes_site(cache: Cache | None, previous: Manifest | None, key: str, output: Path) -> bool:
+    """Return True when the cache holds the sources of the site in ``output``, built as ``key`` would build it."""
+    return (cache is not None and previous is not None and previous.key == key
+            and cache.key == build_id(previous) and all((output / path).is_file() for path in previous.outputs))
 
 
 def _build_whole(config: Config, content: Path, output: Path, env: Environment, theme: Path,

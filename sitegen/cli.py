@@ -44,8 +44,12 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_cmd = commands.add_parser(
         "build", help="build the site once",
-        description="Build the site from the content folder into the output folder. "
-                    "The previous site is replaced only when the build succeeds.",
+        description="Build the site from the content folder into the output folder.\n"
+                    "The previous site is replaced only when the build succeeds.\n\n"
+                    "When nothing changed since the last build, nothing is done. When only some\n"
+                    "sources changed, the pages they affect are updated in place. The parsed\n"
+                    "sources are cached in a file beside the output folder (.site.sitegen-cache\n"
+                    "for site/).",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_site_options(build_cmd)
     build_cmd.add_argument("--strict", action="store_true",
@@ -53,7 +57,8 @@ def make_parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("-q", "--quiet", action="store_true",
                            help="print only warnings and errors, not the summary")
     build_cmd.add_argument("--force", action="store_true",
-                           help="rebuild even when nothing changed since the last build")
+                           help="rebuild everything from scratch, ignoring the last build's manifest "
+                                "and cache")
     serve_cmd = commands.add_parser(
         "serve", help="build, serve and rebuild on every change (live preview)",
         description="Build the site, serve it over HTTP and watch the content folder, "
