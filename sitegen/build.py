@@ -219,8 +219,13 @@ def source_reader(content: Path) -> Callable[[str], str | None]:
 def make_site(corpus: Corpus, config: Config, markdown: dict[str, MarkdownSource],
               content: Path, env: Environment) -> Site:
     """Return the Site of a corpus and its Markdown files."""
-    search = config.search and len(corpus.documents) <= config.search_max_documents
-    return Site(corpus, config, markdown, source_reader(content), frozenset(env.list_templates()), search)
+    return Site(corpus, config, markdown, source_reader(content), frozenset(env.list_templates()),
+                search_enabled(config, len(corpus.documents)))
+
+
+def search_enabled(config: Config, documents: int) -> bool:
+    """Return whether a site of this many documents gets a full-text search index."""
+    return config.search and documents <= config.search_max_documents
 
 
 def load_site(config: Config, content: Path, env: Environment, files: list[tuple[str, str]],

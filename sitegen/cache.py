@@ -75,11 +75,3 @@ def write_cache(output: Path, cache: Cache) -> None:
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
-
-
-def forget_cache(output: Path) -> None:
-    """Delete the cache of ``output`` (before the site it describes is changed in place)."""
-    try:
-        cache_path(output).unlink(missing_ok=True)
-    except OSError:
-        pass

@@ -68,11 +68,6 @@ def co_mention_blocks(doc: Document) -> dict[str, tuple[Key, ...]]:
     return {block: tuple(keys) for block, keys in blocks.items() if 1 < len(keys) <= MAX_CO_MENTIONS}
 
 
-def co_mention_sets(doc: Document) -> list[set[Key]]:
-    """Return the sets of entities mentioned together in each block of a document."""
-    return [set(keys) for keys in co_mention_blocks(doc).values()]
-
-
 class _Entities(Mapping):
     """Entities by key, in display order (type, then name), built on demand."""
 
@@ -149,10 +144,9 @@ class Corpus:
         if sign > 0:
             for key, blocks in local.items():
                 self._places.setdefault(key, {})[source] = tuple(_shared(pair) for pair in blocks.items())
-        if sign > 0:
-            blocks = co_mention_blocks(doc)
-            if blocks:
-                self._co[source] = blocks
+            together = co_mention_blocks(doc)
+            if together:
+                self._co[source] = together
         else:
             self._co.pop(source, None)
         reorder = False

@@ -25,8 +25,8 @@ from sitegen.build import (
     find_sources,
     freeze_heap,
     load_site,
-    make_site,
     read_source,
+    search_enabled,
     site_of,
     site_warnings,
     source_warnings,
@@ -34,7 +34,7 @@ from sitegen.build import (
 )
 from sitegen.cache import Cache
 from sitegen.config import Config, load_config
-from sitegen.corpus import Corpus, Key, co_mention_sets, document_groups
+from sitegen.corpus import Corpus, Key, co_mention_blocks, document_groups
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.exports import feed_documents
 from sitegen.families import Family, families, family_pages, family_paths
@@ -255,13 +255,16 @@ class LiveSite:
         self.search_stale = self.site.search
         return True
 
-    def changed_sources(self, paths: set[Path]) -> dict[str, Document | MarkdownSource | None]:
+    def changed_sources(self, paths: set[Path],
+                        found: tuple[list[tuple[str, str]], list[Diagnostic]] | None = None
+                        ) -> dict[str, Document | MarkdownSource | None]:
         """Return the sources whose content changed: new documents or pages, or None when deleted.
 
         Sources whose size and modification time are as last read are not
-        read again, unless they are in ``paths``.
+        read again, unless they are in ``paths``. ``found`` is what
+        find_sources returned for the content folder, when the caller has it.
         """
-        sources, skipped = find_sources(self.content)
+        sources, skipped = found if found is not None else find_sources(self.content)
         current = dict(sources)
         hinted = set()
         for path in paths:
@@ -594,7 +597,7 @@ def _local_view(docs) -> dict[Key, tuple[Counter, Counter]]:
             continue
         for mention in doc.mentions:
             view.setdefault(mention.key, (Counter(), Counter()))[0][mention.text] += 1
-        for keys in co_mention_sets(doc):
+        for keys in co_mention_blocks(doc).values():
             for key in keys:
                 view[key][1].update(other for other in keys if other != key)
     return view
@@ -633,7 +636,6 @@ def delete_page(root: Path, relative: str) -> None:
         parent = parent.parent
 
 
-
 #: Above this share of changed sources, a whole (parallel) build is quicker than an update in place.
 MAX_CHANGED_SHARE = 0.1
 
@@ -653,12 +655,12 @@ def update_in_place(config: Config, content: Path, output: Path, env: Environmen
     before = list(cache.sources.values())
     site = site_of(before, config, content, env)
     live.resume(env, site, before)
-    changed = live.changed_sources(set())
+    changed = live.changed_sources(set(), (files, skipped))
     if len(changed) > MAX_CHANGED_SHARE * max(len(files), 1):
         return None
     if changed and not live.take_changes(changed):
         return None
-    if site.search != make_site(site.corpus, config, site.markdown, content, env).search:
+    if site.search != search_enabled(config, len(site.corpus.documents)):
         return None  # search turned on or off with the number of documents
     sources = [live.sources[relative] for relative, _ in files if relative in live.sources]
     warnings = source_warnings(sources, skipped, site)
