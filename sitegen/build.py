@@ -9,6 +9,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 from dataclasses import astuple, dataclass, field, replace
@@ -20,7 +21,7 @@ from jinja2 import Environment
 from sitegen.cable import parse_document
 from sitegen.cache import Cache, read_cache, write_cache
 from sitegen.config import Config
-from sitegen.corpus import Corpus, build_corpus
+from sitegen.corpus import Corpus
 from sitegen.errors import ConfigError, Diagnostic, SourceError
 from sitegen.families import Family, families, family_pages
 from sitegen.lexer import pygments_css
@@ -129,7 +130,10 @@ class Source:
     relative: str
     """Path relative to the content folder, with ``/`` separators."""
     document: Document | None
-    """The parsed document, or None when the file cannot be used or is Markdown."""
+    """The parsed document, or None when the file cannot be used or is Markdown.
+
+    Once the document is in the corpus, the corpus keeps it and this is None.
+    """
     diagnostics: list[Diagnostic]
     """Warnings, or the reason the file was skipped."""
     digest: str = ""
@@ -176,34 +180,50 @@ def read_source(relative: str, path: str | Path) -> Source:
     return Source(relative, doc, list(doc.diagnostics), digest, stat)
 
 
-def parse_all(sources: list[tuple[str, str]], progress: Progress,
-              cached: dict[str, Source] | None = None) -> list[Source]:
-    """Parse every source file independently, in source order.
+def parse_into(corpus: Corpus, files: list[tuple[str, str]], progress: Progress,
+               cache: Cache | None = None) -> list[Source]:
+    """Parse every source file independently, in source order, indexing each document into ``corpus``.
 
-    A source in ``cached`` with the same size and modification time, or the
-    same content hash, is not parsed again.
+    The corpus keeps the documents, so the sources are returned without
+    them. A source in ``cache`` with the same size and modification time, or
+    the same content hash, is not parsed again.
     """
     parsed = []
-    cached = cached or {}
-    for done, (relative, path) in enumerate(sources, 1):
-        parsed.append(reuse_or_read(relative, path, cached.get(relative)))
-        progress.update("parsing", done, len(sources))
+    for done, (relative, path) in enumerate(files, 1):
+        source, data = reuse_or_read(relative, path, cache)
+        if data is not None:
+            corpus.add(pickle.loads(data), data)
+        elif source.document is not None:
+            corpus.add(source.document)
+            source = replace(source, document=None)
+        parsed.append(source)
+        progress.update("parsing", done, len(files))
     return parsed
 
 
-def reuse_or_read(relative: str, path: str, cached: Source | None) -> Source:
-    """Return the cached parse of a source when its content is unchanged; otherwise read and parse it."""
+def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source, bytes | None]:
+    """Return a source, reusing its cached parse when its content is unchanged; otherwise read and parse it.
+
+    When the parse is reused, the pickle of its document (None if it has
+    none) comes with it.
+    """
+    cached = cache.sources.get(relative) if cache is not None else None
     if cached is not None and cached.digest:
         try:
             info = os.stat(path)
         except OSError:
             info = None
         if info is not None and cached.stat == (info.st_mtime_ns, info.st_size):
-            return cached
+            return _reused(cached, cached.stat, cache)
     source = read_source(relative, path)
     if cached is not None and cached.digest and cached.digest == source.digest:
-        return replace(cached, stat=source.stat)
-    return source
+        return _reused(cached, source.stat, cache)
+    return source, None
+
+
+def _reused(cached: Source, stat: tuple[int, int], cache: Cache) -> tuple[Source, bytes | None]:
+    """Return a cached source, with the given size and time, and its document's pickle."""
+    return replace(cached, stat=stat, document=None), cache.data(cached.relative)
 
 
 def source_reader(content: Path) -> Callable[[str], str | None]:
@@ -229,16 +249,26 @@ def search_enabled(config: Config, documents: int) -> bool:
 
 
 def load_site(config: Config, content: Path, env: Environment, files: list[tuple[str, str]],
-              progress: Progress, cached: dict[str, Source] | None = None) -> tuple[list[Source], Site]:
-    """Parse the source files (reusing unchanged ones from ``cached``) and return them with the Site they make."""
-    sources = parse_all(files, progress, cached)
-    return sources, site_of(sources, config, content, env)
+              progress: Progress, cache: Cache | None = None) -> tuple[list[Source], Site]:
+    """Parse the source files (reusing unchanged ones from ``cache``) and return them with the Site they make."""
+    corpus = Corpus()
+    sources = parse_into(corpus, files, progress, cache)
+    return sources, site_of(sources, corpus, config, content, env)
 
 
-def site_of(sources: Iterable[Source], config: Config, content: Path, env: Environment) -> Site:
-    """Return the Site that parsed sources make."""
-    sources = list(sources)
-    corpus = build_corpus(source.document for source in sources if source.document is not None)
+def cached_site(cache: Cache, config: Config, content: Path, env: Environment) -> tuple[list[Source], Site]:
+    """Return the sources in a cache and the Site they make, parsing nothing."""
+    corpus = Corpus()
+    sources = list(cache.sources.values())
+    for source in sources:
+        data = cache.data(source.relative)
+        if data is not None:
+            corpus.add(pickle.loads(data), data)
+    return sources, site_of(sources, corpus, config, content, env)
+
+
+def site_of(sources: Iterable[Source], corpus: Corpus, config: Config, content: Path, env: Environment) -> Site:
+    """Return the Site of a corpus and the Markdown files among its sources."""
     markdown = {source.relative: source.markdown for source in sources if source.markdown is not None}
     return make_site(corpus, config, markdown, content, env)
 
@@ -290,13 +320,15 @@ def write_site(site: Site, env: Environment, theme: Path, output: Path,
     site of more than LARGE_SITE files (``previous_files``) is deleted in the background.
     """
     all_families = list(families(site))
+    work = render_order(all_families)
     progress = progress or Progress(enabled=False)
     with staged_output(output, large=previous_files > LARGE_SITE) as staging:
-        if jobs > 1 and len(all_families) >= 2 * BATCH and threading.active_count() == 1:
-            paths = _render_parallel(site, env, staging, all_families, jobs, progress)
+        if jobs > 1 and len(work) >= 2 * BATCH and threading.active_count() == 1:
+            paths = _render_parallel(site, env, staging, work, jobs, progress)
         else:
-            paths = _render_batch_into(site, env, staging, all_families, progress)
-        written = dict(zip(all_families, paths))
+            paths = _render_batch_into(site, env, staging, work, progress)
+        rendered = dict(zip(work, paths))
+        written = {family: rendered[family] for family in all_families}
         staging.copy_tree(theme / "static", "assets")
         staging.write(site.urls.asset(PYGMENTS_CSS), code_css(site))
         if site.search:
@@ -305,6 +337,16 @@ def write_site(site: Site, env: Environment, theme: Path, output: Path,
             if index.error and warnings is not None:
                 warnings.append(Diagnostic("", 0, 0, index.error))
     return written
+
+
+def render_order(work: list[Family]) -> list[Family]:
+    """Return page families in the order to render them: each document's page, source view and data together.
+
+    All three read the same document from the corpus's store, which then
+    has it at hand; the order of the output does not change.
+    """
+    per_document = {"doc", "source", "docdata"}
+    return sorted(work, key=lambda f: (0, f[1], f[0]) if f[0] in per_document else (1, "", ""))
 
 
 #: A previous site with more files than this is deleted in the background after the swap.
@@ -429,7 +471,8 @@ def build(config: Config, content: Path, output: Path,
     counts = {"documents": len(corpus.documents), "entities": len(corpus.entities),
               "pages": sum(p.endswith(".html") for p in outcome.outputs), "files": len(outcome.outputs)}
     manifest = Manifest(key, stats, outcome.outputs, [list(astuple(w)) for w in outcome.warnings], counts)
-    write_cache(output, Cache(build_id(manifest), {source.relative: source for source in outcome.sources}))
+    write_cache(output, build_id(manifest), outcome.sources,
+                lambda relative: corpus.document_data(relative) if relative in corpus else None)
     write_manifest(output, manifest)
     return BuildResult(seconds=time.perf_counter() - started, warnings=outcome.warnings,
                        update=outcome.update, **counts)
@@ -446,7 +489,7 @@ def _build_whole(config: Config, content: Path, output: Path, env: Environment, 
                  previous: Manifest | None, report: Callable[[list[Diagnostic]], None],
                  progress: Progress, jobs: int) -> Outcome:
     """Render the whole site into a staging folder and swap it in; unchanged sources are not parsed again."""
-    sources, site = load_site(config, content, env, files, progress, cache.sources if cache else None)
+    sources, site = load_site(config, content, env, files, progress, cache)
     warnings = source_warnings(sources, skipped, site)
     report(warnings)
     freeze_heap()

@@ -2,7 +2,9 @@
 
 The Corpus accumulates counts per document, so a document can be added or
 removed without rescanning the others (the live preview relies on this), and
-it materialises an Entity or a Group only when a page asks for it. Every view
+it materialises an Entity or a Group only when a page asks for it. It keeps a
+Summary of each document in memory and the parsed documents in a
+DocumentStore on disk. Every view
 it gives is a function of the set of documents alone, never of the order in
 which they were added.
 """
@@ -19,9 +21,11 @@ from sitegen.model import (
     Entity,
     Group,
     Occurrence,
+    Summary,
     TagRef,
     normalise,
 )
+from sitegen.store import Block, DocumentStore
 
 Key = tuple[str, str]
 
@@ -30,6 +34,8 @@ Key = tuple[str, str]
 MAX_CO_MENTIONS = 60
 #: How many related entities each entity keeps.
 MAX_RELATED = 24
+#: How many materialised entities the corpus keeps; a build asks for each one once.
+ENTITY_CACHE = 512
 _TYPE_RANK = {t: i for i, t in enumerate(ENTITY_TYPES)}
 
 
@@ -90,9 +96,10 @@ class _Entities(Mapping):
 class Corpus:
     """The index over all documents that every page is rendered from."""
 
-    def __init__(self, documents: Iterable[Document] = ()) -> None:
-        """Index the given documents."""
-        self._docs: dict[str, Document] = {}
+    def __init__(self, documents: Iterable[Document] = (), store: DocumentStore | None = None) -> None:
+        """Index the given documents, keeping them in ``store`` (default: a new one)."""
+        self._store = store if store is not None else DocumentStore()
+        self._docs: dict[str, Summary] = {}
         self._forms: dict[Key, Counter[str]] = {}
         self._places: dict[Key, dict[str, tuple[tuple[str, int], ...]]] = {}
         """Per entity, per document: the blocks that mention it, with counts, in source order."""
@@ -100,7 +107,7 @@ class Corpus:
         """Per document, per block: the entities mentioned together (see co_mention_blocks)."""
         self._groups: dict[str, dict[str, dict[str, None]]] = {k: {} for k in GROUP_KINDS}
         self._group_forms: dict[str, dict[str, Counter[str]]] = {k: {} for k in GROUP_KINDS}
-        self._order: list[Document] | None = None
+        self._order: list[Summary] | None = None
         self._position: dict[str, int] = {}
         self._entity_cache: dict[Key, Entity] = {}
         self._names: dict[Key, str] = {}
@@ -112,18 +119,25 @@ class Corpus:
             self.add(doc)
 
     # -- changes ---------------------------------------------------------
-    def add(self, doc: Document) -> None:
-        """Index one document (replacing any earlier version with the same source)."""
+    def add(self, doc: Document, data: bytes | None = None) -> None:
+        """Index one document (replacing any earlier version with the same source).
+
+        ``data`` is the document's pickle, when the caller has it.
+        """
         if doc.source in self._docs:
             self.remove(doc.source)
-        self._docs[doc.source] = doc
+        self._docs[doc.source] = Summary.of(doc)
         self._count(doc, +1)
+        self._store.put(doc, data)
 
     def remove(self, source: str) -> Document | None:
         """Forget one document; return it, or None when it was not indexed."""
-        doc = self._docs.pop(source, None)
-        if doc is not None:
-            self._count(doc, -1)
+        if source not in self._docs:
+            return None
+        doc = self._store.get(source)
+        del self._docs[source]
+        self._count(doc, -1)
+        self._store.discard(source)
         return doc
 
     def _count(self, doc: Document, sign: int) -> None:
@@ -186,8 +200,8 @@ class Corpus:
 
     # -- views -----------------------------------------------------------
     @property
-    def documents(self) -> list[Document]:
-        """Return documents newest first; undated ones last; ties by source path."""
+    def documents(self) -> list[Summary]:
+        """Return the documents' summaries newest first; undated ones last; ties by source path."""
         if self._order is None:
             by_path = sorted(self._docs.values(), key=lambda d: d.source)
             self._order = sorted(by_path, key=lambda d: d.date, reverse=True)
@@ -200,8 +214,24 @@ class Corpus:
         return self._position[source]
 
     def document(self, source: str) -> Document:
-        """Return the indexed document with this source path."""
+        """Return the indexed document with this source path (read back from the store)."""
+        if source not in self._docs:
+            raise KeyError(source)
+        return self._store.get(source)
+
+    def summary(self, source: str) -> Summary:
+        """Return what lists show of the document with this source path."""
         return self._docs[source]
+
+    def blocks(self, source: str) -> dict[str, Block]:
+        """Return a document's running text by block id, as plain strings (see store.document_blocks)."""
+        if source not in self._docs:
+            raise KeyError(source)
+        return self._store.blocks(source)
+
+    def document_data(self, source: str) -> bytes:
+        """Return a document's pickle."""
+        return self._store.data(source)
 
     def __contains__(self, source: object) -> bool:
         return source in self._docs
@@ -225,6 +255,8 @@ class Corpus:
             mention_count=sum(forms.values()),
             related=tuple(heapq.nsmallest(MAX_RELATED, related.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
+        if len(self._entity_cache) >= ENTITY_CACHE:
+            del self._entity_cache[next(iter(self._entity_cache))]
         self._entity_cache[key] = entity
         return entity
 

@@ -14,7 +14,7 @@ import uuid
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from sitegen.model import Document, plain_text
+from sitegen.model import Document, Summary, plain_text
 from sitegen.urls import absolute_url
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def _timestamp(date: str) -> str:
     return f"{date}T00:00:00Z"
 
 
-def feed_documents(documents: list[Document]) -> list[Document]:
+def feed_documents(documents: list[Summary]) -> list[Summary]:
     """Return the documents the feed lists: the newest dated ones."""
     return [d for d in documents if d.date][:FEED_SIZE]
 
@@ -120,7 +120,8 @@ def atom_feed(site: Site) -> str:
              f"  <link rel=\"self\" href={quoteattr(public_url(site, FEED))}/>",
              f"  <link href={quoteattr(public_url(site, site.urls.home()))}/>",
              "  <author><name>" + escape(site.config.title) + "</name></author>"]
-    for doc in docs:
+    for listed in docs:
+        doc = site.corpus.document(listed.source)
         url = public_url(site, site.urls.document(doc.source))
         summary = " ".join(plain_text(doc.paragraphs[0].text).split())[:400] if doc.paragraphs else ""
         lines += ["  <entry>",

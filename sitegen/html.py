@@ -82,7 +82,10 @@ class FragmentRenderer:
 
 
 def snippet(segments: Segments, key: tuple[str, str], width: int = 90, index: int | None = None) -> Markup:
-    """Return keyword-in-context text around the first mention of ``key`` (at ``index`` if known)."""
+    """Return keyword-in-context text around the first mention of ``key`` (at ``index`` if known).
+
+    ``segments`` may also be the words of running text as plain strings, with ``index`` given.
+    """
     if index is None:
         index = next((i for i, seg in enumerate(segments) if seg.__class__ is Mention and seg.key == key), -1)
     if index < 0:
@@ -93,16 +96,14 @@ def snippet(segments: Segments, key: tuple[str, str], width: int = 90, index: in
         left = "…" + left[-width:].split(" ", 1)[-1]
     if len(right) > width:
         right = right[:width].rsplit(" ", 1)[0] + "…"
-    return Markup(f"{escape(left)} <mark>{escape(segments[index].text)}</mark> {escape(right)}")
+    found = segments[index]
+    return Markup(f"{escape(left)} <mark>{escape(found if found.__class__ is str else found.text)}</mark> "
+                  f"{escape(right)}")
 
 
-def first_mentions(segments: Segments) -> dict[tuple[str, str], int]:
-    """Return the index of the first mention of each entity in running text."""
-    first: dict[tuple[str, str], int] = {}
-    for i, seg in enumerate(segments):
-        if seg.__class__ is Mention and seg.key not in first:
-            first[seg.key] = i
-    return first
+def snippet_reach(width: int) -> int:
+    """Return how many characters of context a snippet reads either side of the mention."""
+    return 2 * width + 40
 
 
 def _context(segments: Segments, index: int, step: int, width: int) -> str:
@@ -111,7 +112,7 @@ def _context(segments: Segments, index: int, step: int, width: int) -> str:
     Only the nearby segments are read, so a paragraph of any length costs the same.
     """
     parts, size, j, end = [], 0, index + step, len(segments)
-    limit = 2 * width + 40
+    limit = snippet_reach(width)
     while 0 <= j < end and size < limit:
         seg = segments[j]
         text = seg if seg.__class__ is str else (seg.text if seg.__class__ is Mention else seg.name)

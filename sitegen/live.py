@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -26,8 +26,8 @@ from sitegen.build import (
     freeze_heap,
     load_site,
     read_source,
+    cached_site,
     search_enabled,
-    site_of,
     site_warnings,
     source_warnings,
     write_site,
@@ -287,7 +287,7 @@ class LiveSite:
             if before is not None and before.stat == (stat.st_mtime_ns, stat.st_size) and relative not in hinted:
                 continue
             source = read_source(relative, path)
-            self.sources[relative] = source
+            self.sources[relative] = replace(source, document=None)  # the corpus keeps the document
             if before is not None and before.digest == source.digest:
                 continue
             self.problems[relative] = source.diagnostics
@@ -652,8 +652,7 @@ def update_in_place(config: Config, content: Path, output: Path, env: Environmen
     """
     progress.message("reading the cache of the last build…")
     live = LiveSite(None, content, output, config=config, keep_last_good=False)
-    before = list(cache.sources.values())
-    site = site_of(before, config, content, env)
+    before, site = cached_site(cache, config, content, env)
     live.resume(env, site, before)
     changed = live.changed_sources(set(), (files, skipped))
     if len(changed) > MAX_CHANGED_SHARE * max(len(files), 1):

@@ -60,7 +60,13 @@ class Mention:
 
     def __reduce__(self):
         """Pickle as the constructor's arguments: much faster than a slotted dataclass's state."""
-        return Mention, (self.type, self.text, self.line, self.col, self.paragraph, self.key)
+        return _mention, (self.type, self.text, self.line, self.col, self.paragraph)
+
+
+def _mention(type_: str, text: str, line: int, col: int, paragraph: str) -> Mention:
+    """Unpickle a mention, sharing its strings and key with the other documents'."""
+    return Mention(sys.intern(type_), sys.intern(text), line, col, sys.intern(paragraph),
+                   entity_key(type_, text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +157,27 @@ class Document:
     """Every mention in source order, header and signature included."""
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
     """Warnings found while parsing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What lists of documents show of one document; the corpus keeps this in memory, not the whole document."""
+
+    source: str
+    """Path of the source relative to the content folder."""
+    title: str
+    """Title shown in lists."""
+    header: Header | None
+    """Cable header fields, or None for plain tagged text."""
+    date: str
+    """Best known date, ``YYYY-MM-DD``, ``YYYY`` or empty."""
+    year: str
+    """Year used for browsing, or empty when unknown."""
+
+    @classmethod
+    def of(cls, doc: Document) -> Summary:
+        """Return the summary of a document."""
+        return cls(doc.source, doc.title, doc.header, doc.date, doc.year)
 
 
 @dataclass(frozen=True, slots=True)

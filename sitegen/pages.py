@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sitegen import exports
 from sitegen.config import Config
 from sitegen.corpus import Corpus, Key, mention_counts, top_entities
-from sitegen.html import EntityInfo, FragmentRenderer, first_mentions, plural, snippet
+from sitegen.html import EntityInfo, FragmentRenderer, plural, snippet, snippet_reach
 from sitegen.lexer import plain_source_html, source_html
 from sitegen.markdown import MarkdownSource, markdown_link, note_key, render_markdown
 from sitegen.model import (
@@ -26,6 +26,7 @@ from sitegen.model import (
     Occurrence,
     Segments,
 )
+from sitegen.store import Block, block_words
 from sitegen.urls import Urls, absolute_url, document_paths, leaves_site, relative_url, slugify
 
 GROUP_TITLES = {"tag": "Tags", "origin": "Origins", "classification": "Classifications",
@@ -85,6 +86,8 @@ class Pager:
     next: str = ""
 
 
+#: Characters of context either side of the mention in an entity page's snippets.
+SNIPPET_WIDTH = 90
 #: Source files larger than this are shown without highlighting.
 MAX_HIGHLIGHT = 2_000_000
 
@@ -118,7 +121,6 @@ class Site:
         """Assign output paths to the documents and pages."""
         self._info: dict[Key, EntityInfo] = {}
         self._notes: dict[Key, MarkdownSource] | None = None
-        self._blocks: dict[str, tuple[Document, dict]] = {}
         self._set_urls()
 
     def _set_urls(self) -> None:
@@ -183,19 +185,6 @@ class Site:
             return None
         return resolve
 
-    def blocks(self, doc: Document) -> dict[str, tuple[Segments, dict[Key, int]]]:
-        """Return a document's running text by block id, with where each entity is first mentioned.
-
-        Cached: every entity page that lists the document asks for it.
-        """
-        cached = self._blocks.get(doc.source)
-        if cached is None or cached[0] is not doc:
-            if len(self._blocks) > 20_000:
-                self._blocks.clear()
-            blocks = {block: (text, first_mentions(text)) for block, text in _blocks(doc).items()}
-            cached = self._blocks[doc.source] = (doc, blocks)
-        return cached[1]
-
     def template(self, name: str, default: str) -> str:
         """Return ``name`` if that template exists, else ``default``."""
         return name if name and name in self.templates else default
@@ -254,7 +243,7 @@ class Site:
 
     def doc_row(self, path: str, source: str, note: str = "") -> DocRow:
         """Return a document as a row of a list on the page at ``path``."""
-        doc = self.corpus.document(source)
+        doc = self.corpus.summary(source)
         header = doc.header
         return DocRow(
             href=relative_url(path, self.urls.document(source)),
@@ -338,7 +327,7 @@ def document_page(site: Site, index: int) -> Page:
     next, plus common keys.
     """
     corpus = site.corpus
-    doc = corpus.documents[index]
+    doc = corpus.document(corpus.documents[index].source)
     path = site.urls.document(doc.source)
     frag = site.fragments(path)
     context = site.common(path, doc.title, _describe(doc))
@@ -381,7 +370,7 @@ def source_page(site: Site, index: int) -> Page:
 
     Context: doc, doc_href, data_href, source_html, line_count, plus common keys.
     """
-    doc = site.corpus.documents[index]
+    doc = site.corpus.document(site.corpus.documents[index].source)
     path = site.urls.document_source(doc.source)
     context = site.common(path, f"Source of {doc.title}", f"The annotated source text of {doc.source}")
     context["doc"] = doc
@@ -516,9 +505,8 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
 
 def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence) -> dict[str, Any]:
     """Return one document on an entity page, with a snippet per paragraph."""
-    doc = site.corpus.document(occ.doc)
-    doc_path = site.urls.document(doc.source)
-    blocks = site.blocks(doc)
+    doc_path = site.urls.document(occ.doc)
+    blocks = site.corpus.blocks(occ.doc)
     places = []
     for block, count in occ.paragraphs:
         label = {"header": "Header", "signature": "Signature"}.get(block, f"¶ {block[3:]}")
@@ -527,19 +515,12 @@ def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence) -> dict[
     return {"row": site.doc_row(path, occ.doc, plural(occ.mentions, "mention")), "places": places}
 
 
-def _located(block: tuple[Segments, dict[Key, int]] | None, key: Key) -> tuple[Segments, Key, int, int]:
+def _located(block: Block | None, key: Key) -> tuple[Segments, Key, int, int]:
     """Return the arguments of ``snippet`` for an entity in one block."""
     if block is None:
-        return (), key, 90, -1
-    return block[0], key, 90, block[1].get(key, -1)
-
-
-def _blocks(doc: Document) -> dict[str, Segments]:
-    """Return a document's running text by block id."""
-    blocks: dict[str, Segments] = {"header": doc.header_text, "signature": doc.signature}
-    for par in doc.paragraphs:
-        blocks[par.anchor] = par.heading + ("\n",) + par.text if par.heading else par.text
-    return blocks
+        return (), key, SNIPPET_WIDTH, -1
+    words, index = block_words(block, block[2].get(key, -1), snippet_reach(SNIPPET_WIDTH))
+    return words, key, SNIPPET_WIDTH, index
 
 
 def entities_page(site: Site) -> Page:

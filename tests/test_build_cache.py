@@ -199,7 +199,8 @@ def test_unchanged_sources_are_not_parsed_again(project: Path, monkeypatch: pyte
     assert parsed == ["sample/09LIMA1669.txt"]
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "bad checksum", "other code", "empty", "stale", "missing"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "bad checksum", "flipped byte", "other code", "empty",
+                                    "stale", "missing"])
 def test_a_damaged_or_stale_cache_is_ignored(project: Path, damage: str) -> None:
     content, site = project / "content", project / "site"
     make(content, site, search=False)
@@ -212,6 +213,9 @@ def test_a_damaged_or_stale_cache_is_ignored(project: Path, damage: str) -> None
         cache.write_bytes(data[: len(data) // 2])
     elif damage == "bad checksum":
         cache.write_bytes(head + b"\n" + body[:-1] + bytes([body[-1] ^ 1]))
+    elif damage == "flipped byte":
+        middle = len(body) // 2
+        cache.write_bytes(head + b"\n" + body[:middle] + bytes([body[middle] ^ 1]) + body[middle + 1:])
     elif damage == "other code":
         cache.write_bytes(head.replace(b'"code": "', b'"code": "0') + b"\n" + body)
     elif damage == "empty":

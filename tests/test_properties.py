@@ -126,3 +126,25 @@ def test_document_paths_are_distinct_and_inside_the_site(sources: list[str]) -> 
 
 def test_a_mention_key_ignores_case_and_unicode_form() -> None:
     assert Mention("PER", "Jos\u00e9", 1, 1).key == Mention("PER", "JOSE\u0301", 1, 1).key
+
+
+@SETTINGS
+@given(st.lists(line, min_size=1, max_size=8), st.sampled_from([" ", "  ", "\t", " \u00a0 "]),
+       st.integers(min_value=0, max_value=100))
+def test_stored_blocks_give_the_snippets_of_the_document(lines, space, width) -> None:
+    """Entity pages take snippets from the store's plain-string blocks; they must match the parsed text."""
+    from sitegen.html import snippet, snippet_reach
+    from sitegen.store import DocumentStore, block_words
+
+    doc = parse_text("d.txt", render(lines, [space]))
+    store = DocumentStore()
+    store.put(doc)
+    assert store.get("d.txt") == doc
+    blocks = store.blocks("d.txt")
+    texts = {"header": doc.header_text, "signature": doc.signature}
+    texts.update({p.anchor: p.heading + ("\n",) + p.text if p.heading else p.text for p in doc.paragraphs})
+    assert set(blocks) == set(texts)
+    for block, segments in texts.items():
+        for key in {m.key for m in segments if isinstance(m, Mention)}:
+            words, index = block_words(blocks[block], blocks[block][2][key], snippet_reach(width))
+            assert snippet(words, key, width, index) == snippet(segments, key, width)
