@@ -30,6 +30,7 @@ from sitegen.manifest import (
     build_id,
     build_key,
     diagnostics,
+    outputs_present,
     read_manifest,
     source_stats,
     up_to_date,
@@ -481,7 +482,7 @@ def build(config: Config, content: Path, output: Path,
 def _describes_site(cache: Cache | None, previous: Manifest | None, key: str, output: Path) -> bool:
     """Return True when the cache holds the sources of the site in ``output``, built as ``key`` would build it."""
     return (cache is not None and previous is not None and previous.key == key
-            and cache.key == build_id(previous) and all((output / path).is_file() for path in previous.outputs))
+            and cache.key == build_id(previous) and outputs_present(output, previous.outputs))
 
 
 def _build_whole(config: Config, content: Path, output: Path, env: Environment, theme: Path,

@@ -107,9 +107,15 @@ def up_to_date(manifest: Manifest | None, output: Path, key: str, stats: dict[st
     """Return the manifest of the site in ``output`` when that site was built from exactly this input."""
     if manifest is None or manifest.key != key or manifest.sources != stats:
         return None
-    if not all((output / path).is_file() for path in manifest.outputs):
+    if not outputs_present(output, manifest.outputs):
         return None
     return manifest
+
+
+def outputs_present(output: Path, paths: list[str]) -> bool:
+    """Return True when every output file is still there; plain strings, as a large site has 100,000."""
+    root = os.fspath(output)
+    return all(os.path.isfile(os.path.join(root, path)) for path in paths)
 
 
 def build_id(manifest: Manifest) -> str:
