@@ -215,8 +215,6 @@ class Corpus:
 
     def document(self, source: str) -> Document:
         """Return the indexed document with this source path (read back from the store)."""
-        if source not in self._docs:
-            raise KeyError(source)
         return self._store.get(source)
 
     def summary(self, source: str) -> Summary:
@@ -225,8 +223,6 @@ class Corpus:
 
     def blocks(self, source: str) -> dict[str, Block]:
         """Return a document's running text by block id, as plain strings (see store.document_blocks)."""
-        if source not in self._docs:
-            raise KeyError(source)
         return self._store.blocks(source)
 
     def document_data(self, source: str) -> bytes:
