@@ -10,6 +10,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import queue
 import threading
 import time
 from dataclasses import astuple, dataclass, field, replace
@@ -22,7 +23,7 @@ from sitegen.cable import parse_document
 from sitegen.cache import Cache, read_cache, write_cache
 from sitegen.config import Config
 from sitegen.corpus import Corpus
-from sitegen.errors import ConfigError, Diagnostic, SourceError
+from sitegen.errors import ConfigError, Diagnostic, SitegenError, SourceError
 from sitegen.families import Family, families, family_pages
 from sitegen.lexer import pygments_css
 from sitegen.manifest import (
@@ -300,7 +301,7 @@ def site_warnings(site: Site) -> list[Diagnostic]:
 
 
 def default_jobs() -> int:
-    """Return how many worker processes to use by default: one per available core."""
+    """Return how many processes render pages by default: one per available core."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
@@ -313,9 +314,9 @@ def write_site(site: Site, env: Environment, theme: Path, output: Path,
                previous_files: int = 0) -> dict[Family, list[str]]:
     """Render every page into a staging folder and swap it into ``output``.
 
-    With ``jobs`` > 1 the page families are rendered by that many forked
-    worker processes; each renders whole families from the same read-only
-    site, so the files are the same as a serial build's. Returns the output
+    With ``jobs`` > 1 the page families are rendered by that many processes,
+    this one and forked workers; each renders whole families from the same
+    read-only site, so the files are the same as a serial build's. Returns the output
     paths of each page family; problems with the search index are added to
     ``warnings``. A failure leaves the previous output as it was; a previous
     site of more than LARGE_SITE files (``previous_files``) is deleted in the background.
@@ -375,31 +376,93 @@ def _render_batch_into(site: Site, env: Environment, staging: Staging, batch: li
     return written
 
 
-def _render_batch(bounds: tuple[int, int]) -> tuple[int, list[list[str]]]:
-    """Worker process: render the families ``bounds`` of the shared work list."""
-    assert _WORK is not None
-    site, env, root, work = _WORK
-    return bounds[0], _render_batch_into(site, env, Staging(root), work[bounds[0]:bounds[1]])
-
-
 def _render_parallel(site: Site, env: Environment, staging: Staging, work: list[Family], jobs: int,
                      progress: Progress) -> list[list[str]]:
-    """Render families in forked worker processes; return each family's output paths, in order."""
+    """Render families here and in ``jobs - 1`` forked worker processes; return each family's output paths.
+
+    Every process takes the next batch of families in turn. This process
+    renders too, rather than waiting: the workers see the site through
+    copy-on-write pages, and each worker copies the parts of the index it
+    touches, so one process fewer is one copy of it fewer.
+    """
     global _WORK
     _WORK = (site, env, staging.root, work)
     freeze_heap()  # also keeps the collector from touching (and so copying) the shared objects in each worker
     batches = [(start, min(start + BATCH, len(work))) for start in range(0, len(work), BATCH)]
     results: list[list[str]] = [[] for _ in work]
-    expected, done = _page_estimate(site), 0
+    context = multiprocessing.get_context("fork")
+    turn, finished = context.Value("i", 0), context.Queue()
+    workers = [context.Process(target=_worker, args=(batches, turn, finished), daemon=True)
+               for _ in range(jobs - 1)]
+    expected, done, running = _page_estimate(site), 0, len(workers)
+
+    def receive(start: int, paths: list[list[str]]) -> None:
+        nonlocal done
+        results[start:start + len(paths)] = paths
+        done += sum(len(p) for p in paths)
+        progress.update("writing", done, max(expected, done))
+
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for start, paths in pool.imap_unordered(_render_batch, batches):
-                results[start:start + len(paths)] = paths
-                done += sum(len(p) for p in paths)
-                progress.update("writing", done, max(expected, done))
+        for worker in workers:
+            worker.start()
+        while (batch := _next_batch(batches, turn)) is not None:
+            receive(batch[0], _render_batch_into(site, env, staging, work[batch[0]:batch[1]]))
+            while running and not finished.empty():
+                running -= _received(finished.get(), receive)
+        while running:
+            try:
+                message = finished.get(timeout=1)
+            except queue.Empty:
+                stopped = [w.exitcode for w in workers if w.exitcode]
+                if stopped:
+                    raise SitegenError(f"a worker process stopped while rendering pages (exit code {stopped[0]};"
+                                       " out of memory? try fewer processes with -j)") from None
+                continue
+            running -= _received(message, receive)
     finally:
         _WORK = None
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
     return results
+
+
+def _next_batch(batches: list[tuple[int, int]], turn) -> tuple[int, int] | None:
+    """Take the next batch of families to render, whichever process asks; None when all are taken."""
+    with turn.get_lock():
+        if turn.value >= len(batches):
+            return None
+        turn.value += 1
+        return batches[turn.value - 1]
+
+
+def _received(message: tuple, receive: Callable[[int, list[list[str]]], None]) -> int:
+    """Handle one message from a worker; return 1 when it says the worker is done. A worker's error is raised here."""
+    kind, value = message
+    if kind == "error":
+        raise value
+    if kind == "paths":
+        receive(*value)
+        return 0
+    return 1
+
+
+def _worker(batches: list[tuple[int, int]], turn, finished) -> None:
+    """Worker process: render batches of the shared work list until none is left."""
+    assert _WORK is not None
+    site, env, root, work = _WORK
+    staging = Staging(root)
+    try:
+        while (batch := _next_batch(batches, turn)) is not None:
+            finished.put(("paths", (batch[0], _render_batch_into(site, env, staging, work[batch[0]:batch[1]]))))
+        finished.put(("done", None))
+    except BaseException as exc:  # noqa: BLE001 - passed on to the main process, which raises it
+        try:
+            pickle.dumps(exc)
+        except Exception:  # noqa: BLE001 - an exception that cannot be pickled is sent as text
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        finished.put(("error", exc))
 
 
 #: The stylesheet of highlighted code, written beside the theme's files.

@@ -84,7 +84,8 @@ def _add_site_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--config", type=Path, metavar="FILE",
                          help="configuration file (default: sitegen.toml when it exists)")
     command.add_argument("-j", "--jobs", type=int, metavar="N", default=0,
-                         help="worker processes that render pages (default: one per CPU core; 1: no workers)")
+                         help="processes that render pages: this one and N-1 forked workers"
+                              " (default: one per CPU core)")
 
 
 def _print_warning(warning: Diagnostic, content: Path) -> None:
@@ -142,7 +143,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def _jobs(args: argparse.Namespace) -> int:
-    """Return the number of worker processes asked for (0: one per core)."""
+    """Return the number of processes asked for to render pages (0: one per core)."""
     if args.jobs < 0:
         raise ConfigError(f"--jobs must be 0 (one per core) or more, not {args.jobs}")
     return args.jobs or default_jobs()

@@ -11,8 +11,10 @@ which they were added.
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar
 
 from sitegen.model import (
     ENTITY_TYPES,
@@ -28,23 +30,52 @@ from sitegen.model import (
 from sitegen.store import Block, DocumentStore
 
 Key = tuple[str, str]
+T = TypeVar("T", bound=tuple)
 
 #: Paragraphs naming more distinct entities than this are lists, not prose;
 #: they are left out of co-mention counts, which grow with the square of it.
 MAX_CO_MENTIONS = 60
 #: How many related entities each entity keeps.
 MAX_RELATED = 24
-#: How many materialised entities the corpus keeps; a build asks for each one once.
-ENTITY_CACHE = 512
+#: How many materialised entities the corpus keeps; a build asks for most of them once, and
+#: one named in most documents holds an occurrence for each of them.
+ENTITY_CACHE = 64
 _TYPE_RANK = {t: i for i, t in enumerate(ENTITY_TYPES)}
 
 
-_PAIRS: dict[tuple[str, int], tuple[str, int]] = {}
+_SHARED: dict[tuple, tuple] = {}
 
 
-def _shared(pair: tuple[str, int]) -> tuple[str, int]:
-    """Return one shared copy of a (block, count) pair: most are ("par1", 1) and the like."""
-    return _PAIRS.setdefault(pair, pair)
+def _shared(value: T) -> T:
+    """Return one shared copy of a small tuple: most (block, count) pairs are ("par1", 1) and the
+    like, and many documents have the same blocks."""
+    return _SHARED.setdefault(value, value)  # type: ignore[return-value]
+
+
+def _drop(places: array, number: int) -> None:
+    """Remove one document's entry from an entity's places (see Corpus._places)."""
+    i, end = 2, len(places)
+    while i < end:
+        size = 2 + 2 * places[i + 1]
+        if places[i] == number:
+            places[0] -= 1
+            places[1] -= sum(places[i + 3:i + size:2])
+            del places[i:i + size]
+            return
+        i += size
+
+
+def _add_forms(forms: str | Counter[str] | None, total: int, spellings: dict[str, int]) -> str | Counter[str]:
+    """Return an entity's spellings (see Corpus._forms) with one document's added; ``total`` counts those before."""
+    if forms is None and len(spellings) == 1:
+        return next(iter(spellings))
+    if isinstance(forms, str):
+        if len(spellings) == 1 and forms in spellings:
+            return forms
+        forms = Counter({forms: total})
+    forms = forms if forms is not None else Counter()
+    forms.update(spellings)
+    return forms
 
 
 def display_name(forms: Counter[str]) -> str:
@@ -94,21 +125,40 @@ class _Entities(Mapping):
 
 
 class Corpus:
-    """The index over all documents that every page is rendered from."""
+    """The index over all documents that every page is rendered from.
+
+    The index is kept compact, because a quarter of a million documents
+    name over a million entities: documents and entities are numbered, and
+    where an entity is mentioned, and which entities a block names
+    together, are arrays of those numbers rather than dicts and tuples.
+    """
 
     def __init__(self, documents: Iterable[Document] = (), store: DocumentStore | None = None) -> None:
         """Index the given documents, keeping them in ``store`` (default: a new one)."""
         self._store = store if store is not None else DocumentStore()
-        self._docs: dict[str, Summary] = {}
-        self._forms: dict[Key, Counter[str]] = {}
-        self._places: dict[Key, dict[str, tuple[tuple[str, int], ...]]] = {}
-        """Per entity, per document: the blocks that mention it, with counts, in source order."""
-        self._co: dict[str, dict[str, tuple[Key, ...]]] = {}
-        """Per document, per block: the entities mentioned together (see co_mention_blocks)."""
+        self._numbers: dict[str, int] = {}
+        """Each document's number, by source path."""
+        self._summaries: list[Summary | None] = []
+        """Each document's summary, by number (None once it is removed)."""
+        self._anchors: list[tuple[str, ...]] = []
+        """By document number: the blocks that mention entities, in source order (see _places)."""
+        self._free: list[int] = []
+        """Numbers of removed documents, to give to the next ones."""
+        self._forms: dict[Key, str | Counter[str]] = {}
+        """Per entity: its spellings with their counts, or its only spelling (most entities have one)."""
+        self._places: dict[Key, array] = {}
+        """Per entity: how many documents mention it and how many times, then per document its number,
+        how many of its blocks mention it and, per block, the block's place in _anchors and the count there."""
+        self._entity_numbers: dict[Key, int] = {}
+        self._entity_keys: list[Key] = []
+        self._co: dict[int, array] = {}
+        """Per document number: per block naming 2 to MAX_CO_MENTIONS entities, the block's place in
+        _anchors, how many entities it names and their numbers (see co_mention_blocks)."""
         self._groups: dict[str, dict[str, dict[str, None]]] = {k: {} for k in GROUP_KINDS}
         self._group_forms: dict[str, dict[str, Counter[str]]] = {k: {} for k in GROUP_KINDS}
         self._order: list[Summary] | None = None
-        self._position: dict[str, int] = {}
+        self._rank = array("I")
+        """By document number: its index in ``documents``."""
         self._entity_cache: dict[Key, Entity] = {}
         self._names: dict[Key, str] = {}
         self._type_orders: tuple[list[Key], dict[str, list[Key]]] | None = None
@@ -124,59 +174,86 @@ class Corpus:
 
         ``data`` is the document's pickle, when the caller has it.
         """
-        if doc.source in self._docs:
+        if doc.source in self._numbers:
             self.remove(doc.source)
-        self._docs[doc.source] = Summary.of(doc)
-        self._count(doc, +1)
+        if self._free:
+            number = self._free.pop()
+            self._summaries[number] = Summary.of(doc)
+        else:
+            number = len(self._summaries)
+            self._summaries.append(Summary.of(doc))
+            self._anchors.append(())
+        self._numbers[doc.source] = number
+        self._count(doc, number, +1)
         self._store.put(doc, data)
 
     def remove(self, source: str) -> Document | None:
         """Forget one document; return it, or None when it was not indexed."""
-        if source not in self._docs:
+        number = self._numbers.pop(source, None)
+        if number is None:
             return None
         doc = self._store.get(source)
-        del self._docs[source]
-        self._count(doc, -1)
+        self._count(doc, number, -1)
+        self._summaries[number] = None
+        self._anchors[number] = ()
+        self._free.append(number)
         self._store.discard(source)
         return doc
 
-    def _count(self, doc: Document, sign: int) -> None:
+    def _count(self, doc: Document, number: int, sign: int) -> None:
         """Add (+1) or subtract (-1) one document's contribution to every count."""
-        source = doc.source
         local: dict[Key, dict[str, int]] = {}
+        spellings: dict[Key, dict[str, int]] = {}
         for mention in doc.mentions:
-            key = mention.key
-            blocks = local.setdefault(key, {})
+            blocks = local.setdefault(mention.key, {})
             blocks[mention.paragraph] = blocks.get(mention.paragraph, 0) + 1
-            forms = self._forms.get(key)
-            if forms is None:
-                forms = self._forms[key] = Counter()
-            forms[mention.text] += sign
-            if forms[mention.text] == 0:
-                del forms[mention.text]
-        touched = local.keys()
+            texts = spellings.setdefault(mention.key, {})
+            texts[mention.text] = texts.get(mention.text, 0) + 1
         if sign > 0:
+            anchors = _shared(tuple({mention.paragraph: None for mention in doc.mentions}))
+            self._anchors[number] = anchors
+            place = {anchor: i for i, anchor in enumerate(anchors)}
             for key, blocks in local.items():
-                self._places.setdefault(key, {})[source] = tuple(_shared(pair) for pair in blocks.items())
-            together = co_mention_blocks(doc)
+                entry = array("I", (number, len(blocks), *(n for block, count in blocks.items()
+                                                          for n in (place[block], count))))
+                mentions = sum(blocks.values())
+                places = self._places.get(key)
+                if places is None:
+                    self._places[key] = array("I", (1, mentions)) + entry
+                    self._forms[key] = _add_forms(None, 0, spellings[key])
+                else:
+                    self._forms[key] = _add_forms(self._forms[key], places[1], spellings[key])
+                    places[0] += 1
+                    places[1] += mentions
+                    places.extend(entry)
+            together = array("I")
+            for block, keys in co_mention_blocks(doc).items():
+                together += array("I", (place[block], len(keys), *map(self._entity_number, keys)))
             if together:
-                self._co[source] = together
+                self._co[number] = together
         else:
-            self._co.pop(source, None)
+            self._co.pop(number, None)
+            for key in local:
+                _drop(self._places[key], number)
+                forms = self._forms[key]
+                if not isinstance(forms, str):
+                    forms.subtract(spellings[key])
+                    for text in spellings[key]:
+                        if forms[text] <= 0:
+                            del forms[text]
         reorder = False
-        for key in touched:
-            if sign < 0:
-                self._places[key].pop(source, None)
-            if not self._forms[key]:
+        for key in local:
+            if not self._places[key][0]:
                 del self._forms[key]
-                self._places.pop(key, None)
+                del self._places[key]
                 self._names.pop(key, None)
                 reorder = True
             else:
-                name = display_name(self._forms[key])
+                name = display_name(self._spellings(key))
                 reorder = reorder or self._names.get(key) != name
                 self._names[key] = name
             self._entity_cache.pop(key, None)
+        source = doc.source
         for kind, names in document_groups(doc).items():
             for name in names:
                 key = normalise(name)
@@ -198,20 +275,42 @@ class Corpus:
         if reorder:
             self._entity_order = None
 
+    def _entity_number(self, key: Key) -> int:
+        """Return an entity's number, giving it one the first time (numbers are never taken back)."""
+        number = self._entity_numbers.get(key)
+        if number is None:
+            number = self._entity_numbers[key] = len(self._entity_keys)
+            self._entity_keys.append(key)
+        return number
+
+    def _occurrences(self, key: Key) -> Iterator[tuple[int, int]]:
+        """Yield, for each document that mentions an entity, its number and where its entry starts in _places."""
+        places = self._places.get(key)
+        if places is None:
+            return
+        i, end = 2, len(places)
+        while i < end:
+            yield places[i], i
+            i += 2 + 2 * places[i + 1]
+
     # -- views -----------------------------------------------------------
     @property
     def documents(self) -> list[Summary]:
         """Return the documents' summaries newest first; undated ones last; ties by source path."""
         if self._order is None:
-            by_path = sorted(self._docs.values(), key=lambda d: d.source)
+            by_path = sorted((d for d in self._summaries if d is not None), key=lambda d: d.source)
             self._order = sorted(by_path, key=lambda d: d.date, reverse=True)
-            self._position = {d.source: i for i, d in enumerate(self._order)}
+            rank = array("I", bytes(4 * len(self._summaries)))
+            numbers = self._numbers
+            for i, summary in enumerate(self._order):
+                rank[numbers[summary.source]] = i
+            self._rank = rank
         return self._order
 
     def position(self, source: str) -> int:
         """Return a document's index in ``documents``."""
         self.documents  # noqa: B018 - refresh the order when stale
-        return self._position[source]
+        return self._rank[self._numbers[source]]
 
     def document(self, source: str) -> Document:
         """Return the indexed document with this source path (read back from the store)."""
@@ -219,7 +318,9 @@ class Corpus:
 
     def summary(self, source: str) -> Summary:
         """Return what lists show of the document with this source path."""
-        return self._docs[source]
+        summary = self._summaries[self._numbers[source]]
+        assert summary is not None
+        return summary
 
     def blocks(self, source: str) -> dict[str, Block]:
         """Return a document's running text by block id, as plain strings (see store.document_blocks)."""
@@ -230,25 +331,29 @@ class Corpus:
         return self._store.data(source)
 
     def __contains__(self, source: object) -> bool:
-        return source in self._docs
+        return source in self._numbers
 
     def entity(self, key: Key) -> Entity:
         """Return one entity with its occurrences in corpus order."""
         cached = self._entity_cache.get(key)
         if cached is not None:
             return cached
-        forms = self._forms[key]
         places = self._places[key]
-        self.documents  # noqa: B018 - refresh positions
-        occurrences = tuple(Occurrence(source, places[source])
-                            for source in sorted(places, key=self._position.__getitem__))
+        self.documents  # noqa: B018 - refresh the ranks
+        rank, summaries, anchors = self._rank, self._summaries, self._anchors
+        occurrences = []
+        for number, i in sorted(self._occurrences(key), key=lambda entry: rank[entry[0]]):
+            blocks = anchors[number]
+            occurrences.append(Occurrence(
+                summaries[number].source,  # type: ignore[union-attr]
+                tuple(_shared((blocks[places[j]], places[j + 1])) for j in range(i + 2, i + 2 + 2 * places[i + 1], 2))))
         related = self._related(key)
         entity = Entity(
             key=key,
             name=self._names[key],
             forms=self.forms(key),
-            occurrences=occurrences,
-            mention_count=sum(forms.values()),
+            occurrences=tuple(occurrences),
+            mention_count=places[1],
             related=tuple(heapq.nsmallest(MAX_RELATED, related.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
         if len(self._entity_cache) >= ENTITY_CACHE:
@@ -267,40 +372,53 @@ class Corpus:
         rather than kept for every pair of entities: that would be most of
         the index's memory and of the time to build it.
         """
-        related: Counter[Key] = Counter()
-        co = self._co
-        for source, blocks in self._places.get(key, {}).items():
-            together = co.get(source)
-            if together:
-                for block, _ in blocks:
-                    keys = together.get(block)
-                    if keys:
-                        related.update(keys)
+        counts: Counter[int] = Counter()
+        co, places = self._co, self._places.get(key)
+        for number, i in self._occurrences(key):
+            together = co.get(number)
+            if together is None:
+                continue
+            assert places is not None
+            wanted = {places[j] for j in range(i + 2, i + 2 + 2 * places[i + 1], 2)}
+            j, end = 0, len(together)
+            while j < end:
+                size = together[j + 1]
+                if together[j] in wanted:
+                    counts.update(together[j + 2:j + 2 + size])
+                j += 2 + size
+        keys = self._entity_keys
+        related = Counter({keys[number]: n for number, n in counts.items()})
         related.pop(key, None)
         return related
 
     def forms(self, key: Key) -> tuple[tuple[str, int], ...]:
         """Return an entity's spellings with their counts, most frequent first."""
-        return tuple(sorted(self._forms[key].items(), key=lambda kv: (-kv[1], kv[0])))
+        return tuple(sorted(self._spellings(key).items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def _spellings(self, key: Key) -> Mapping[str, int]:
+        """Return an entity's spellings with their counts."""
+        forms = self._forms[key]
+        return {forms: self._places[key][1]} if isinstance(forms, str) else forms
 
     def sources_of(self, key: Key) -> list[str]:
         """Return the documents that mention an entity, in no particular order."""
-        return list(self._places.get(key, ()))
+        summaries = self._summaries
+        return [summaries[number].source for number, _ in self._occurrences(key)]  # type: ignore[union-attr]
 
     def occurrence_index(self, key: Key, source: str) -> int:
         """Return where a document comes in an entity's list of documents."""
-        self.documents  # noqa: B018 - refresh positions
-        position = self._position
-        mine = position[source]
-        return sum(1 for other in self._places[key] if position[other] < mine)
+        self.documents  # noqa: B018 - refresh the ranks
+        rank = self._rank
+        mine = rank[self._numbers[source]]
+        return sum(1 for number, _ in self._occurrences(key) if rank[number] < mine)
 
     def doc_total(self, key: Key) -> int:
         """Return how many documents mention an entity, without materialising it."""
-        return len(self._places[key])
+        return self._places[key][0]
 
     def mention_total(self, key: Key) -> int:
         """Return how many times an entity is mentioned, without materialising it."""
-        return sum(self._forms[key].values())
+        return self._places[key][1]
 
     def name(self, key: Key) -> str:
         """Return an entity's display name, without materialising it."""
@@ -334,9 +452,10 @@ class Corpus:
 
     def _make_groups(self, kind: str) -> dict[str, Group]:
         """Materialise every group of one kind."""
-        self.documents  # noqa: B018 - refresh positions
+        self.documents  # noqa: B018 - refresh the ranks
+        rank, numbers = self._rank, self._numbers
         made = [Group(kind, key, display_name(self._group_forms[kind][key]),
-                      tuple(sorted(members, key=self._position.__getitem__)))
+                      tuple(sorted(members, key=lambda source: rank[numbers[source]])))
                 for key, members in self._groups[kind].items()]
         made.sort(key=lambda g: (g.name.casefold(), g.key), reverse=kind == "year")
         return {g.key: g for g in made}

@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 import uuid
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
@@ -71,7 +72,7 @@ def entities_csv(site: Site) -> str:
 
 def document_json(site: Site, doc: Document) -> str:
     """Return one document's data: header fields, paragraphs and mentions with positions."""
-    header = vars(doc.header) if doc.header else None
+    header = asdict(doc.header) if doc.header else None
     data = {
         "source": doc.source,
         "url": public_url(site, site.urls.document(doc.source)),

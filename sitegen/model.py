@@ -109,7 +109,7 @@ class Paragraph:
         return Paragraph, (self.anchor, self.number, self.text, self.line, self.heading)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Header:
     """Fields of a cable header; any of them may be empty."""
 
@@ -131,6 +131,18 @@ class Header:
     """CLASSIFIED BY text."""
     reason: str = ""
     """REASON text."""
+
+    def __reduce__(self):
+        """Pickle as the constructor's arguments."""
+        return _header, (self.classification, self.origin, self.number, self.caveats, self.decl, self.tags,
+                         self.subject, self.classified_by, self.reason)
+
+
+def _header(classification: str, origin: str, number: str, caveats: str, decl: str, tags: tuple[str, ...],
+            subject: str, classified_by: str, reason: str) -> Header:
+    """Unpickle a header, sharing the fields that many documents have in common."""
+    return Header(sys.intern(classification), sys.intern(origin), number, sys.intern(caveats), sys.intern(decl),
+                  tuple(map(sys.intern, tags)), subject, classified_by, reason)
 
 
 @dataclass(frozen=True)
@@ -176,8 +188,11 @@ class Summary:
 
     @classmethod
     def of(cls, doc: Document) -> Summary:
-        """Return the summary of a document."""
-        return cls(doc.source, doc.title, doc.header, doc.date, doc.year)
+        """Return the summary of a document; the header's common fields and the date are shared with other summaries."""
+        header = doc.header
+        if header is not None:
+            header = _header(*(getattr(header, name) for name in header.__slots__))
+        return cls(doc.source, doc.title, header, sys.intern(doc.date), sys.intern(doc.year))
 
 
 @dataclass(frozen=True, slots=True)

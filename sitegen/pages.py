@@ -90,6 +90,8 @@ class Pager:
 SNIPPET_WIDTH = 90
 #: Source files larger than this are shown without highlighting.
 MAX_HIGHLIGHT = 2_000_000
+#: How many entities' tooltips and links each process keeps (about 500 bytes each).
+ENTITY_INFO_CACHE = 1 << 16
 
 
 def _no_text(source: str) -> str | None:
@@ -206,6 +208,8 @@ class Site:
             corpus = self.corpus
             info = EntityInfo.make(self.entity_path(key), self.config.types[key[0]].label,
                                    corpus.name(key), corpus.doc_total(key), corpus.mention_total(key))
+            if len(self._info) >= ENTITY_INFO_CACHE:
+                self._info.clear()  # the entities that most pages name are back in it after a few pages
             self._info[key] = info
         return info
 

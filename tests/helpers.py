@@ -1,6 +1,7 @@
 """Readable dumps of parse results, for golden fixtures."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
@@ -44,7 +45,7 @@ def dump(doc: Document) -> str:
     if doc.header is None:
         lines.append("header: none")
     else:
-        for name, value in vars(doc.header).items():
+        for name, value in asdict(doc.header).items():
             if value:
                 lines.append(f"header.{name}: {' '.join(value) if isinstance(value, tuple) else value}")
         lines.append(f"header text: {show(doc.header_text)}")

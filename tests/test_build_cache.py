@@ -1,6 +1,7 @@
 """Parallel builds and the build manifest: same bytes as a serial build, and no work when nothing changed."""
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -12,7 +13,9 @@ from sitegen import build as build_module
 from sitegen.build import build
 from sitegen.cache import cache_path
 from sitegen.config import Config
+from sitegen.errors import SitegenError
 from sitegen.output import MARKER
+from sitegen.render import TemplateError
 from sitegen.search import pagefind_command
 from tests.conftest import ROOT, build_site
 from tests.helpers import tree
@@ -22,7 +25,15 @@ def make(content: Path, output: Path, jobs: int = 1, **settings):
     return build(Config(root=ROOT, **settings), content, output, jobs=jobs)
 
 
+@pytest.fixture
+def forking(monkeypatch) -> None:
+    """Let builds fork their workers even when an earlier test left a thread running (a build in a
+    threaded server renders in one process)."""
+    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
+
+
 @pytest.mark.parametrize("jobs", [2, 3])
+@pytest.mark.usefixtures("forking")
 def test_parallel_builds_equal_a_serial_build(tmp_path: Path, jobs: int) -> None:
     serial = make(ROOT / "content", tmp_path / "serial", jobs=1)
     parallel = make(ROOT / "content", tmp_path / "parallel", jobs=jobs)
@@ -30,11 +41,32 @@ def test_parallel_builds_equal_a_serial_build(tmp_path: Path, jobs: int) -> None
     assert (serial.pages, serial.files) == (parallel.pages, parallel.files)
 
 
+@pytest.mark.usefixtures("forking")
 def test_hostile_input_builds_the_same_in_parallel(tmp_path: Path) -> None:
     hostile = Path(__file__).parent / "hostile" / "content"
     make(hostile, tmp_path / "serial", jobs=1, search=False)
     make(hostile, tmp_path / "parallel", jobs=2, search=False)
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+
+
+@pytest.mark.usefixtures("forking")
+def test_a_worker_that_dies_stops_the_build_with_a_message(tmp_path: Path, monkeypatch) -> None:
+    make(ROOT / "content", tmp_path / "site", jobs=1, search=False)
+    before = tree(tmp_path / "site")
+    monkeypatch.setattr(build_module, "_worker", lambda *args: os._exit(3))
+    with pytest.raises(SitegenError, match="worker process stopped .*exit code 3"):
+        build(Config(root=ROOT, search=False), ROOT / "content", tmp_path / "site", jobs=2, force=True)
+    assert tree(tmp_path / "site") == before
+
+
+@pytest.mark.usefixtures("forking")
+def test_an_error_in_a_worker_is_raised_in_the_build(tmp_path: Path, monkeypatch) -> None:
+    def failing(*args) -> None:
+        args[-1].put(("error", TemplateError("templates/entity.html:3: error while rendering x.html")))
+
+    monkeypatch.setattr(build_module, "_worker", failing)
+    with pytest.raises(TemplateError, match="entity.html:3"):
+        make(ROOT / "content", tmp_path / "site", jobs=2, search=False)
 
 
 @pytest.fixture

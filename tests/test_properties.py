@@ -148,3 +148,46 @@ def test_stored_blocks_give_the_snippets_of_the_document(lines, space, width) ->
         for key in {m.key for m in segments if isinstance(m, Mention)}:
             words, index = block_words(blocks[block], blocks[block][2][key], snippet_reach(width))
             assert snippet(words, key, width, index) == snippet(segments, key, width)
+
+
+# Small documents over a small vocabulary, so entities are shared between them.
+names = st.sampled_from(["Ann", "ANN", "Bob", "Lima", "U.S.", "Peru", "peru"])
+small_par = st.lists(st.tuples(st.sampled_from(ENTITY_TYPES[:2]), names), min_size=0, max_size=5)
+small_doc = st.lists(small_par, min_size=1, max_size=4)
+edit = st.tuples(st.integers(0, 4), st.one_of(st.none(), small_doc))
+
+
+def small_text(pars: list[list[tuple[str, str]]]) -> str:
+    """Write paragraphs of mentions separated by plain words."""
+    return "\n\n".join(" and ".join(f"[{t} {n}  ]" for t, n in par) + " ." for par in pars) + "\n"
+
+
+def corpus_views(corpus) -> dict:
+    """Return everything pages read from a corpus."""
+    return {
+        "documents": [d.source for d in corpus.documents],
+        "entities": {key: corpus.entities[key] for key in corpus.entities},
+        "order": list(corpus.entities),
+        "totals": {key: (corpus.doc_total(key), corpus.mention_total(key), corpus.name(key),
+                         sorted(corpus.sources_of(key))) for key in corpus.entities},
+        "groups": corpus.groups,
+    }
+
+
+@SETTINGS
+@given(st.lists(edit, min_size=1, max_size=12))
+def test_a_corpus_changed_document_by_document_equals_one_built_at_once(edits) -> None:
+    from sitegen.corpus import Corpus
+
+    changing, final = Corpus(), {}
+    for number, pars in edits:
+        source = f"d{number}.txt"
+        if pars is None:
+            changing.remove(source)
+            final.pop(source, None)
+        else:
+            changing.add(parse_text(source, small_text(pars)))
+            final[source] = pars
+        changing.entities and changing.entity(next(iter(changing.entities)))  # materialise between changes
+    fresh = Corpus(parse_text(source, small_text(pars)) for source, pars in sorted(final.items()))
+    assert corpus_views(changing) == corpus_views(fresh)
