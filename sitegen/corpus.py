@@ -4,9 +4,9 @@ The Corpus accumulates counts per document, so a document can be added or
 removed without rescanning the others (the live preview relies on this), and
 it materialises an Entity or a Group only when a page asks for it. It keeps a
 Summary of each document in memory and the parsed documents in a
-DocumentStore on disk. Every view
-it gives is a function of the set of documents alone, never of the order in
-which they were added.
+DocumentStore on disk; the index between them is arrays of document and
+entity numbers (see Corpus). Every view it gives is a function of the set of
+documents alone, never of the order in which they were added.
 """
 from __future__ import annotations
 
