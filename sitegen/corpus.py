@@ -52,17 +52,24 @@ def _shared(value: T) -> T:
     return _SHARED.setdefault(value, value)  # type: ignore[return-value]
 
 
-def _drop(places: array, number: int) -> None:
-    """Remove one document's entry from an entity's places (see Corpus._places)."""
+def _entries(places: array) -> Iterator[tuple[int, int, int]]:
+    """Yield each document's entry in an entity's places (see Corpus._places): the document's number,
+    and where its (block, count) pairs start and stop."""
     i, end = 2, len(places)
     while i < end:
-        size = 2 + 2 * places[i + 1]
-        if places[i] == number:
+        stop = i + 2 + 2 * places[i + 1]
+        yield places[i], i + 2, stop
+        i = stop
+
+
+def _drop(places: array, number: int) -> None:
+    """Remove one document's entry from an entity's places."""
+    for other, start, stop in _entries(places):
+        if other == number:
             places[0] -= 1
-            places[1] -= sum(places[i + 3:i + size:2])
-            del places[i:i + size]
+            places[1] -= sum(places[start + 1:stop:2])
+            del places[start - 2:stop]
             return
-        i += size
 
 
 def _add_forms(forms: str | Counter[str] | None, total: int, spellings: dict[str, int]) -> str | Counter[str]:
@@ -283,15 +290,10 @@ class Corpus:
             self._entity_keys.append(key)
         return number
 
-    def _occurrences(self, key: Key) -> Iterator[tuple[int, int]]:
-        """Yield, for each document that mentions an entity, its number and where its entry starts in _places."""
+    def _occurrences(self, key: Key) -> Iterator[tuple[int, int, int]]:
+        """Yield the entries of the documents that mention an entity (see _entries)."""
         places = self._places.get(key)
-        if places is None:
-            return
-        i, end = 2, len(places)
-        while i < end:
-            yield places[i], i
-            i += 2 + 2 * places[i + 1]
+        return _entries(places) if places is not None else iter(())
 
     # -- views -----------------------------------------------------------
     @property
@@ -300,7 +302,7 @@ class Corpus:
         if self._order is None:
             by_path = sorted((d for d in self._summaries if d is not None), key=lambda d: d.source)
             self._order = sorted(by_path, key=lambda d: d.date, reverse=True)
-            rank = array("I", bytes(4 * len(self._summaries)))
+            rank = array("I", (0,)) * len(self._summaries)
             numbers = self._numbers
             for i, summary in enumerate(self._order):
                 rank[numbers[summary.source]] = i
@@ -342,11 +344,11 @@ class Corpus:
         self.documents  # noqa: B018 - refresh the ranks
         rank, summaries, anchors = self._rank, self._summaries, self._anchors
         occurrences = []
-        for number, i in sorted(self._occurrences(key), key=lambda entry: rank[entry[0]]):
+        for number, start, stop in sorted(self._occurrences(key), key=lambda entry: rank[entry[0]]):
             blocks = anchors[number]
             occurrences.append(Occurrence(
                 summaries[number].source,  # type: ignore[union-attr]
-                tuple(_shared((blocks[places[j]], places[j + 1])) for j in range(i + 2, i + 2 + 2 * places[i + 1], 2))))
+                tuple(_shared((blocks[places[j]], places[j + 1])) for j in range(start, stop, 2))))
         related = self._related(key)
         entity = Entity(
             key=key,
@@ -374,12 +376,11 @@ class Corpus:
         """
         counts: Counter[int] = Counter()
         co, places = self._co, self._places.get(key)
-        for number, i in self._occurrences(key):
+        for number, start, stop in self._occurrences(key):
             together = co.get(number)
             if together is None:
                 continue
-            assert places is not None
-            wanted = {places[j] for j in range(i + 2, i + 2 + 2 * places[i + 1], 2)}
+            wanted = set(places[start:stop:2])  # type: ignore[index]
             j, end = 0, len(together)
             while j < end:
                 size = together[j + 1]
@@ -403,14 +404,14 @@ class Corpus:
     def sources_of(self, key: Key) -> list[str]:
         """Return the documents that mention an entity, in no particular order."""
         summaries = self._summaries
-        return [summaries[number].source for number, _ in self._occurrences(key)]  # type: ignore[union-attr]
+        return [summaries[number].source for number, _, _ in self._occurrences(key)]  # type: ignore[union-attr]
 
     def occurrence_index(self, key: Key, source: str) -> int:
         """Return where a document comes in an entity's list of documents."""
         self.documents  # noqa: B018 - refresh the ranks
         rank = self._rank
         mine = rank[self._numbers[source]]
-        return sum(1 for number, _ in self._occurrences(key) if rank[number] < mine)
+        return sum(1 for number, _, _ in self._occurrences(key) if rank[number] < mine)
 
     def doc_total(self, key: Key) -> int:
         """Return how many documents mention an entity, without materialising it."""

@@ -132,17 +132,16 @@ class Header:
     reason: str = ""
     """REASON text."""
 
+    def __post_init__(self) -> None:
+        """Share the fields that many documents have in common, so that the corpus's summaries hold each once."""
+        for name in ("classification", "origin", "caveats", "decl"):
+            object.__setattr__(self, name, sys.intern(getattr(self, name)))
+        object.__setattr__(self, "tags", tuple(map(sys.intern, self.tags)))
+
     def __reduce__(self):
         """Pickle as the constructor's arguments."""
-        return _header, (self.classification, self.origin, self.number, self.caveats, self.decl, self.tags,
-                         self.subject, self.classified_by, self.reason)
-
-
-def _header(classification: str, origin: str, number: str, caveats: str, decl: str, tags: tuple[str, ...],
-            subject: str, classified_by: str, reason: str) -> Header:
-    """Unpickle a header, sharing the fields that many documents have in common."""
-    return Header(sys.intern(classification), sys.intern(origin), number, sys.intern(caveats), sys.intern(decl),
-                  tuple(map(sys.intern, tags)), subject, classified_by, reason)
+        return Header, (self.classification, self.origin, self.number, self.caveats, self.decl, self.tags,
+                        self.subject, self.classified_by, self.reason)
 
 
 @dataclass(frozen=True)
@@ -188,11 +187,8 @@ class Summary:
 
     @classmethod
     def of(cls, doc: Document) -> Summary:
-        """Return the summary of a document; the header's common fields and the date are shared with other summaries."""
-        header = doc.header
-        if header is not None:
-            header = _header(*(getattr(header, name) for name in header.__slots__))
-        return cls(doc.source, doc.title, header, sys.intern(doc.date), sys.intern(doc.year))
+        """Return the summary of a document; its date is shared with other summaries (as the header's fields are)."""
+        return cls(doc.source, doc.title, doc.header, sys.intern(doc.date), sys.intern(doc.year))
 
 
 @dataclass(frozen=True, slots=True)
