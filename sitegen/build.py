@@ -125,7 +125,7 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """One source file as read: its parse result and what identifies its content."""
 

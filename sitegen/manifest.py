@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from sitegen import __version__
@@ -80,13 +82,54 @@ def source_stats(files: list[tuple[str, str]]) -> dict[str, list[int]]:
 
 
 def write_manifest(output: Path, manifest: Manifest) -> None:
-    """Record the manifest in the output folder's marker file (atomically)."""
-    body = json.dumps(asdict(manifest), separators=(",", ":"), ensure_ascii=False)
-    text = json.dumps({"format": FORMAT, "version": __version__,
-                       "checksum": hashlib.sha256(body.encode("utf-8")).hexdigest()}) + "\n" + body + "\n"
+    """Record the manifest in the output folder's marker file (atomically).
+
+    The body is written in parts as it is hashed, since a large site lists
+    millions of files; the line before it, with the checksum, is written last.
+    """
     tmp = output / f"{MARKER}.tmp"
-    tmp.write_text("This folder was written by sitegen and is replaced by each build.\n" + text, encoding="utf-8")
+    head = {"format": FORMAT, "version": __version__, "checksum": "0" * 64}
+    digest = hashlib.sha256()
+    with open(tmp, "wb") as file:
+        file.write(b"This folder was written by sitegen and is replaced by each build.\n")
+        start = file.tell()
+        file.write(json.dumps(head).encode() + b"\n")
+        for part in _json_parts(manifest):
+            data = part.encode("utf-8")
+            digest.update(data)
+            file.write(data)
+        file.write(b"\n")
+        file.seek(start)
+        file.write(json.dumps({**head, "checksum": digest.hexdigest()}).encode())
     os.replace(tmp, output / MARKER)
+
+
+#: List items or dict entries encoded at a time when a manifest is written.
+_PART = 1 << 14
+
+
+def _json_parts(manifest: Manifest) -> Iterator[str]:
+    """Yield the manifest as compact JSON in parts of at most _PART list items or dict entries."""
+    yield "{"
+    for i, item in enumerate(fields(manifest)):
+        value = getattr(manifest, item.name)
+        yield ("," if i else "") + _dumps(item.name) + ":"
+        if not isinstance(value, (list, dict)):
+            yield _dumps(value)
+            continue
+        is_dict = isinstance(value, dict)
+        entries = iter(value.items() if is_dict else value)
+        yield "{" if is_dict else "["
+        first = True
+        while chunk := list(islice(entries, _PART)):
+            yield ("" if first else ",") + _dumps(dict(chunk) if is_dict else chunk)[1:-1]
+            first = False
+        yield "}" if is_dict else "]"
+    yield "}"
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def read_manifest(output: Path) -> Manifest | None:

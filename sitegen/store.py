@@ -35,6 +35,8 @@ CACHED_DOCUMENTS = 64
 #: pickles (about twice that in memory). Entity pages read them in no useful
 #: order; reading one back takes a few microseconds.
 CACHED_BLOCKS = 16 << 20
+#: Entity keys each process shares among the blocks it keeps, before it starts afresh.
+SHARED_KEYS = 1 << 16
 
 
 def document_blocks(doc: Document) -> dict[str, Block]:
@@ -97,7 +99,7 @@ class DocumentStore:
         self._blocks: OrderedDict[str, tuple[dict[str, Block], int]] = OrderedDict()
         self._blocks_size = 0
         self._keys: dict[Key, Key] = {}
-        """One shared copy of each entity key read back, so cached blocks do not each hold their own."""
+        """One shared copy of each entity key read back lately, so cached blocks do not each hold their own."""
 
     def __contains__(self, source: object) -> bool:
         return source in self._where
@@ -155,6 +157,8 @@ class DocumentStore:
         start, size, length = self._where[source]
         blocks = pickle.loads(self._read(start + size, length))
         shared = self._keys
+        if len(shared) > SHARED_KEYS:
+            shared.clear()
         for block, (text, ends, first) in blocks.items():
             blocks[block] = (text, ends, {shared.setdefault(key, key): index for key, index in first.items()})
         self._blocks[source] = (blocks, length)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import build as build_module
+from sitegen import manifest as manifest_module
 from sitegen.build import build
 from sitegen.cache import cache_path
 from sitegen.config import Config
@@ -112,6 +113,19 @@ def test_any_change_rebuilds(project: Path, change: str) -> None:
     clean = project / "clean"
     build(config, project / "content", clean)
     assert tree(project / "site") == tree(clean)
+
+
+def test_a_manifest_of_a_large_site_reads_back_as_written(tmp_path: Path) -> None:
+    """A manifest with more files than one part of its JSON holds is written in parts and read back whole."""
+    count = 3 * manifest_module._PART + 7
+    manifest = manifest_module.Manifest(
+        "k" * 64, {f"cables/{i}-é.txt": [i, 2 * i] for i in range(count)},
+        [f'doc/{i}-"q".html' for i in range(count)], [["a.txt", 1, 2, "message", ""]], {"files": count})
+    manifest_module.write_manifest(tmp_path, manifest)
+    assert manifest_module.read_manifest(tmp_path) == manifest
+    marker = tmp_path / MARKER
+    marker.write_text(marker.read_text(encoding="utf-8").replace("cables/5-", "cables/6-"), encoding="utf-8")
+    assert manifest_module.read_manifest(tmp_path) is None
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "bad checksum", "other version", "empty", "missing"])
