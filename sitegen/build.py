@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from jinja2 import Environment
 
 from sitegen.cable import parse_document
-from sitegen.cache import Cache, read_cache, write_cache
+from sitegen.cache import Cache, read_cache, scratch_folder, write_cache
 from sitegen.config import Config
 from sitegen.corpus import Corpus
 from sitegen.errors import ConfigError, Diagnostic, SitegenError, SourceError
@@ -45,6 +45,7 @@ from sitegen.progress import Progress
 from sitegen.render import find_theme, make_environment, render_page
 from sitegen.search import build_index, pagefind_command
 from sitegen.source import decode
+from sitegen.store import DocumentStore
 
 #: Source files by suffix: tagged documents and Markdown pages.
 DOCUMENT_SUFFIXES = (".txt",)
@@ -251,16 +252,21 @@ def search_enabled(config: Config, documents: int) -> bool:
 
 
 def load_site(config: Config, content: Path, env: Environment, files: list[tuple[str, str]],
-              progress: Progress, cache: Cache | None = None) -> tuple[list[Source], Site]:
-    """Parse the source files (reusing unchanged ones from ``cache``) and return them with the Site they make."""
-    corpus = Corpus()
+              progress: Progress, cache: Cache | None = None,
+              store: DocumentStore | None = None) -> tuple[list[Source], Site]:
+    """Parse the source files (reusing unchanged ones from ``cache``) and return them with the Site they make.
+
+    The parsed documents are kept in ``store`` (default: one in the system's temporary folder).
+    """
+    corpus = Corpus(store=store)
     sources = parse_into(corpus, files, progress, cache)
     return sources, site_of(sources, corpus, config, content, env)
 
 
-def cached_site(cache: Cache, config: Config, content: Path, env: Environment) -> tuple[list[Source], Site]:
-    """Return the sources in a cache and the Site they make, parsing nothing."""
-    corpus = Corpus()
+def cached_site(cache: Cache, config: Config, content: Path, env: Environment,
+                store: DocumentStore | None = None) -> tuple[list[Source], Site]:
+    """Return the sources in a cache and the Site they make, parsing nothing; documents go to ``store``."""
+    corpus = Corpus(store=store)
     sources = list(cache.sources.values())
     for source in sources:
         data = cache.data(source.relative)
@@ -553,7 +559,7 @@ def _build_whole(config: Config, content: Path, output: Path, env: Environment, 
                  previous: Manifest | None, report: Callable[[list[Diagnostic]], None],
                  progress: Progress, jobs: int) -> Outcome:
     """Render the whole site into a staging folder and swap it in; unchanged sources are not parsed again."""
-    sources, site = load_site(config, content, env, files, progress, cache)
+    sources, site = load_site(config, content, env, files, progress, cache, DocumentStore(scratch_folder(output)))
     warnings = source_warnings(sources, skipped, site)
     report(warnings)
     freeze_heap()

@@ -5,6 +5,7 @@ import os
 import random
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,14 @@ def test_hostile_input_builds_the_same_in_parallel(tmp_path: Path) -> None:
     make(hostile, tmp_path / "serial", jobs=1, search=False)
     make(hostile, tmp_path / "parallel", jobs=2, search=False)
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+
+
+@pytest.mark.usefixtures("forking")
+def test_the_parsed_documents_are_kept_beside_the_output_not_in_the_system_temporary_folder(
+        tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))
+    result = make(ROOT / "content", tmp_path / "site", jobs=2, search=False)
+    assert result.documents > 0 and (tmp_path / "site" / "index.html").is_file()
 
 
 @pytest.mark.usefixtures("forking")
