@@ -129,6 +129,7 @@ def _json_parts(manifest: Manifest) -> Iterator[str]:
 
 
 def _dumps(value: object) -> str:
+    """Return compact JSON, as the manifest is written."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
