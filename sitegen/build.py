@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from jinja2 import Environment
 
 from sitegen.cable import parse_document
-from sitegen.cache import Cache, read_cache, scratch_folder, write_cache
+from sitegen.cache import Cache, read_cache, write_cache
 from sitegen.config import Config
 from sitegen.corpus import Corpus
 from sitegen.errors import ConfigError, Diagnostic, SitegenError, SourceError
@@ -559,7 +559,7 @@ def _build_whole(config: Config, content: Path, output: Path, env: Environment, 
                  previous: Manifest | None, report: Callable[[list[Diagnostic]], None],
                  progress: Progress, jobs: int) -> Outcome:
     """Render the whole site into a staging folder and swap it in; unchanged sources are not parsed again."""
-    sources, site = load_site(config, content, env, files, progress, cache, DocumentStore(scratch_folder(output)))
+    sources, site = load_site(config, content, env, files, progress, cache, DocumentStore.beside(output))
     warnings = source_warnings(sources, skipped, site)
     report(warnings)
     freeze_heap()

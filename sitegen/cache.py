@@ -64,14 +64,6 @@ def cache_path(output: Path) -> Path:
     return output.parent / f".{output.name}.sitegen-cache"
 
 
-def scratch_folder(output: Path) -> Path | None:
-    """Return where a build of ``output`` keeps its parsed documents while it runs: beside the output
-    folder, like the cache, rather than in a system temporary folder that may be in memory; None (the
-    system's) when that folder does not exist yet."""
-    folder = output.absolute().parent
-    return folder if folder.is_dir() else None
-
-
 def read_cache(output: Path) -> Cache | None:
     """Return the cache of the site in ``output``, or None when there is none to trust.
 

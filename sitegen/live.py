@@ -32,7 +32,7 @@ from sitegen.build import (
     source_warnings,
     write_site,
 )
-from sitegen.cache import Cache, scratch_folder
+from sitegen.cache import Cache
 from sitegen.config import Config, load_config
 from sitegen.corpus import Corpus, Key, co_mention_blocks, document_groups
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
@@ -94,7 +94,7 @@ class LiveSite:
         if not self.content.is_dir():
             raise ConfigError(f"content folder {self.content} does not exist; pass --content DIR")
         check_output(self.output, self.content)
-        self.corpus = Corpus(store=DocumentStore(scratch_folder(self.output)))
+        self.corpus = Corpus(store=DocumentStore.beside(self.output))
         self.site = Site(self.corpus, self.config)
         self.sources: dict[str, Source] = {}
         """Every source file as last read, by relative path."""
@@ -146,7 +146,7 @@ class LiveSite:
             env = make_environment(self.theme, self.templates)
             files, skipped = find_sources(self.content)
             sources, site = load_site(self.config, self.content, env, files, Progress(enabled=False),
-                                      store=DocumentStore(scratch_folder(self.output)))
+                                      store=DocumentStore.beside(self.output))
             late: list[Diagnostic] = []
             written = write_site(site, env, self.theme, self.output, warnings=late, jobs=self.jobs,
                                  previous_files=len(self.owner))
@@ -654,7 +654,7 @@ def update_in_place(config: Config, content: Path, output: Path, env: Environmen
     """
     progress.message("reading the cache of the last build…")
     live = LiveSite(None, content, output, config=config, keep_last_good=False)
-    before, site = cached_site(cache, config, content, env, DocumentStore(scratch_folder(output)))
+    before, site = cached_site(cache, config, content, env, DocumentStore.beside(output))
     live.resume(env, site, before)
     changed = live.changed_sources(set(), (files, skipped))
     if len(changed) > MAX_CHANGED_SHARE * max(len(files), 1):

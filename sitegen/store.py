@@ -3,7 +3,8 @@
 A corpus of a quarter of a million documents does not fit in memory as
 Python objects, so the corpus keeps only what lists show of each document
 (a Summary) and puts the parsed document here: pickled, in an unnamed
-temporary file. Beside each document it keeps the running text of each
+temporary file beside the output folder (see DocumentStore.beside). Beside
+each document it keeps the running text of each
 block in plain strings, which is all an entity page's snippets need and is
 quicker to read back than the whole document.
 
@@ -100,6 +101,14 @@ class DocumentStore:
         self._blocks_size = 0
         self._keys: dict[Key, Key] = {}
         """One shared copy of each entity key read back lately, so cached blocks do not each hold their own."""
+
+    @classmethod
+    def beside(cls, output: Path) -> DocumentStore:
+        """Open an empty store for a build of ``output``, with its file beside that folder like the cache,
+        rather than in a system temporary folder that may be held in memory (there only while the folder
+        that would hold the output does not exist yet)."""
+        folder = output.absolute().parent
+        return cls(folder if folder.is_dir() else None)
 
     def __contains__(self, source: object) -> bool:
         return source in self._where
