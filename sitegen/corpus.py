@@ -13,8 +13,10 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TypeVar
+
+from markupsafe import Markup
 
 from sitegen.model import (
     ENTITY_TYPES,
@@ -27,7 +29,8 @@ from sitegen.model import (
     TagRef,
     normalise,
 )
-from sitegen.store import Block, DocumentStore
+from sitegen.snippets import EntitySnippets, entity_snippet
+from sitegen.store import DocumentStore
 
 Key = tuple[str, str]
 T = TypeVar("T", bound=tuple)
@@ -171,6 +174,9 @@ class Corpus:
         self._type_orders: tuple[list[Key], dict[str, list[Key]]] | None = None
         self._entity_order: list[Key] | None = None
         self._group_cache: dict[str, dict[str, Group]] = {}
+        self._snippets: EntitySnippets | None = None
+        self._grouped_end = 0
+        """Documents put into the store before this position have their snippets in _snippets."""
         self.entities: Mapping[Key, Entity] = _Entities(self)
         for doc in documents:
             self.add(doc)
@@ -324,13 +330,41 @@ class Corpus:
         assert summary is not None
         return summary
 
-    def blocks(self, source: str) -> dict[str, Block]:
-        """Return a document's running text by block id, as plain strings (see store.document_blocks)."""
-        return self._store.blocks(source)
+    def group_snippets(self, progress: Callable[[int], None] | None = None) -> None:
+        """Sort every document's entity snippets by entity, ready for rendering every entity page.
+
+        ``progress`` is told how many documents are done. Documents added
+        later have their snippets made when they are asked for.
+        """
+        self._snippets = None
+        self._snippets = EntitySnippets.build(self._store.records(), self._store.folder, progress)
+        self._grouped_end = self._store.end
+
+    def snippets(self, key: Key, source: str, blocks: Iterable[str]) -> list[Markup]:
+        """Return the snippet of an entity's first mention in each of some blocks of a document."""
+        found: dict[str, str] = {}
+        position = self._store.position(source)
+        if self._snippets is not None and position < self._grouped_end:
+            found = self._snippets.get(key, position)
+        texts = None
+        result = []
+        for block in blocks:
+            html = found.get(block)
+            if html is None:
+                if texts is None:
+                    texts = self._store.blocks(source)
+                result.append(entity_snippet(texts.get(block), key))
+            else:
+                result.append(Markup(html))
+        return result
 
     def document_data(self, source: str) -> bytes:
         """Return a document's pickle."""
         return self._store.data(source)
+
+    def __len__(self) -> int:
+        """Return how many documents are indexed."""
+        return len(self._numbers)
 
     def __contains__(self, source: object) -> bool:
         return source in self._numbers

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sitegen import exports
 from sitegen.config import Config
 from sitegen.corpus import Corpus, Key, mention_counts, top_entities
-from sitegen.html import EntityInfo, FragmentRenderer, plural, snippet, snippet_reach
+from sitegen.html import EntityInfo, FragmentRenderer, plural
 from sitegen.lexer import plain_source_html, source_html
 from sitegen.markdown import MarkdownSource, markdown_link, note_key, render_markdown
 from sitegen.model import (
@@ -24,9 +24,7 @@ from sitegen.model import (
     Document,
     Entity,
     Occurrence,
-    Segments,
 )
-from sitegen.store import Block, block_words
 from sitegen.urls import Urls, absolute_url, document_paths, leaves_site, relative_url, slugify
 
 GROUP_TITLES = {"tag": "Tags", "origin": "Origins", "classification": "Classifications",
@@ -86,8 +84,6 @@ class Pager:
     next: str = ""
 
 
-#: Characters of context either side of the mention in an entity page's snippets.
-SNIPPET_WIDTH = 90
 #: Source files larger than this are shown without highlighting.
 MAX_HIGHLIGHT = 2_000_000
 #: How many entities' tooltips and links each process keeps (about 500 bytes each).
@@ -510,21 +506,12 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
 def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence) -> dict[str, Any]:
     """Return one document on an entity page, with a snippet per paragraph."""
     doc_path = site.urls.document(occ.doc)
-    blocks = site.corpus.blocks(occ.doc)
+    snippets = site.corpus.snippets(entity.key, occ.doc, [block for block, _ in occ.paragraphs])
     places = []
-    for block, count in occ.paragraphs:
+    for (block, count), text in zip(occ.paragraphs, snippets):
         label = {"header": "Header", "signature": "Signature"}.get(block, f"¶ {block[3:]}")
-        places.append((relative_url(path, doc_path, block), label,
-                       snippet(*_located(blocks.get(block), entity.key)), count))
+        places.append((relative_url(path, doc_path, block), label, text, count))
     return {"row": site.doc_row(path, occ.doc, plural(occ.mentions, "mention")), "places": places}
-
-
-def _located(block: Block | None, key: Key) -> tuple[Segments, Key, int, int]:
-    """Return the arguments of ``snippet`` for an entity in one block."""
-    if block is None:
-        return (), key, SNIPPET_WIDTH, -1
-    words, index = block_words(block, block[2].get(key, -1), snippet_reach(SNIPPET_WIDTH))
-    return words, key, SNIPPET_WIDTH, index
 
 
 def entities_page(site: Site) -> Page:

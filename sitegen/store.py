@@ -19,6 +19,7 @@ import pickle
 import tempfile
 from array import array
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 
 from sitegen.model import Document, Mention, TagRef
@@ -175,6 +176,25 @@ class DocumentStore:
         while self._blocks_size > CACHED_BLOCKS and len(self._blocks) > 1:
             self._blocks_size -= self._blocks.popitem(last=False)[1][1]
         return blocks
+
+    def position(self, source: str) -> int:
+        """Return where a document's record starts in the file; a document put later starts further on."""
+        return self._where[source][0]
+
+    def records(self) -> Iterator[tuple[int, dict[str, Block]]]:
+        """Yield every document's position and blocks, in the order they lie in the file."""
+        for start, size, length in sorted(self._where.values()):
+            yield start, pickle.loads(self._read(start + size, length))
+
+    @property
+    def end(self) -> int:
+        """Where the next document put will start."""
+        return self._end
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder the store's file is in (None: the system's temporary folder)."""
+        return self._folder
 
     def _read(self, start: int, size: int) -> bytes:
         """Read bytes of the file, whichever process asks."""

@@ -191,3 +191,38 @@ def test_a_corpus_changed_document_by_document_equals_one_built_at_once(edits) -
         changing.entities and changing.entity(next(iter(changing.entities)))  # materialise between changes
     fresh = Corpus(parse_text(source, small_text(pars)) for source, pars in sorted(final.items()))
     assert corpus_views(changing) == corpus_views(fresh)
+
+
+@SETTINGS
+@given(st.lists(small_doc, min_size=1, max_size=6), st.lists(edit, max_size=4), st.integers(1, 3))
+def test_snippets_grouped_by_entity_are_the_documents_own(docs, edits, buckets) -> None:
+    """Entity pages read snippets grouped by entity; they must be the snippets of the current documents,
+    also for documents changed after the grouping."""
+    from unittest import mock
+
+    from sitegen.corpus import Corpus
+    from sitegen.snippets import entity_snippet
+    from sitegen.store import DocumentStore
+
+    store = DocumentStore()
+    corpus = Corpus(store=store)
+    for number, pars in enumerate(docs):
+        corpus.add(parse_text(f"d{number}.txt", small_text(pars)))
+    corpus.add(parse_text("d0.txt", small_text(docs[-1])))  # an older version stays in the store's file
+    with mock.patch("sitegen.snippets.BUCKETS", buckets), mock.patch("sitegen.snippets.SPILL", 64):
+        corpus.group_snippets()
+    grouped = {f"d{number}.txt" for number in range(len(docs))}
+    for number, pars in edits:
+        if pars is None:
+            corpus.remove(f"d{number}.txt")
+        else:
+            corpus.add(parse_text(f"d{number}.txt", small_text(pars)))
+        grouped.discard(f"d{number}.txt")
+    for key in corpus.entities:
+        for occ in corpus.entity(key).occurrences:
+            blocks = [block for block, _ in occ.paragraphs]
+            texts = store.blocks(occ.doc)
+            assert corpus.snippets(key, occ.doc, blocks) == [entity_snippet(texts[b], key) for b in blocks]
+            if occ.doc in grouped:  # read from the grouped file, not made again
+                with mock.patch("sitegen.corpus.entity_snippet", side_effect=AssertionError):
+                    corpus.snippets(key, occ.doc, blocks)
