@@ -96,9 +96,12 @@ class _Handler(FileSystemEventHandler):
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if not raw:
                 continue
-            path = Path(raw.decode() if isinstance(raw, bytes) else raw)
-            if not is_noise(str(path)) and self._accept(path):
-                self._debouncer.add(path)
+            self.offer(Path(raw.decode() if isinstance(raw, bytes) else raw))
+
+    def offer(self, path: Path) -> None:
+        """Pass on a changed path, unless it is noise or not wanted."""
+        if not is_noise(str(path)) and self._accept(path):
+            self._debouncer.add(path)
 
 
 class Watcher:
@@ -114,7 +117,8 @@ class Watcher:
         """Watch these folders (recursively) and files (through their folder) if not yet watched.
 
         A folder that does not exist yet is watched through its parent, and
-        picked up by a later call once it appears.
+        picked up by a later call once it appears; the files already in it
+        by then count as changed, since no event told of them.
         """
         for path in paths:
             recursive = path.is_dir()
@@ -123,6 +127,10 @@ class Watcher:
                 continue
             self._scheduled.add((folder, recursive))
             self.observer.schedule(self._handler, str(folder), recursive=recursive)
+            if recursive and self.observer.is_alive():
+                for file in sorted(folder.rglob("*")):
+                    if file.is_file():
+                        self._handler.offer(file)
 
     def start(self) -> None:
         """Start delivering changes."""

@@ -275,3 +275,26 @@ def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "content folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_files_already_in_a_folder_when_it_is_first_watched_count_as_changed(tmp_path: Path) -> None:
+    """A file written into a new folder before the folder's watch is added must not be missed."""
+    from sitegen.watch import Watcher
+
+    batches: queue.Queue = queue.Queue()
+    watcher = Watcher(batches.put, accept=lambda path: True)
+    watcher.ensure([tmp_path / "sitegen.toml"])  # the project folder itself, as serve watches it
+    watcher.start()
+    try:
+        folder = tmp_path / "templates"
+        folder.mkdir()
+        (folder / "page.html").write_text("x", encoding="utf-8")
+        (folder / "page.html.swp").write_text("x", encoding="utf-8")
+        watcher.ensure([folder])
+        seen: set[Path] = set()
+        deadline = time.monotonic() + 10
+        while folder / "page.html" not in seen:
+            seen |= batches.get(timeout=max(0.1, deadline - time.monotonic()))
+        assert folder / "page.html.swp" not in seen
+    finally:
+        watcher.stop()
