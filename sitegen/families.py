@@ -39,6 +39,22 @@ from sitegen.pages import (
 Family = tuple
 
 
+#: The template each family's pages are rendered with; a Markdown page names its own
+#: (see markdown_page), and the data files use none.
+TEMPLATES = {"home": "home.html", "doc": "document.html", "entities": "entities.html",
+             "type": "entity_type.html", "top": "entity_top.html", "entity": "entity.html",
+             "groups": "group_index.html", "group": "group.html", "404": "404.html",
+             "source": "source.html", "search": "search.html"}
+
+
+def family_template(site: Site, family: Family) -> str:
+    """Return the template a family's pages are rendered with ("" for none)."""
+    if family[0] == "page":
+        page = site.markdown.get(family[1])
+        return site.template(page.template if page else "", "page.html")
+    return TEMPLATES.get(family[0], "")
+
+
 def families(site: Site) -> Iterator[Family]:
     """Yield every page family of the site, in a fixed order."""
     yield ("home",)

@@ -4,7 +4,8 @@
 page family it wrote. After an edit it re-parses only the changed sources,
 updates the corpus in place, works out which page families can show
 something different, renders those and writes the files whose bytes changed.
-A change to the configuration or a template rebuilds everything.
+A changed template re-renders the pages whose template uses it; a change to
+the configuration, or a template added or removed, rebuilds everything.
 """
 from __future__ import annotations
 
@@ -37,13 +38,13 @@ from sitegen.config import Config, load_config
 from sitegen.corpus import Corpus, Key, co_mention_blocks, document_groups
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.exports import feed_documents
-from sitegen.families import Family, families, family_pages, family_paths
+from sitegen.families import Family, families, family_pages, family_paths, family_template
 from sitegen.markdown import MarkdownSource
 from sitegen.model import Document, normalise
 from sitegen.output import check_output, mark_unfinished, safe_path
 from sitegen.pages import Site
 from sitegen.progress import Progress
-from sitegen.render import find_theme, make_environment, render_page
+from sitegen.render import find_theme, make_environment, render_page, template_hashes
 from sitegen.search import build_index
 from sitegen.store import DocumentStore
 
@@ -103,6 +104,8 @@ class LiveSite:
         self.pending: dict[Family, set[int] | None] = {}
         self.problems: dict[str, list[Diagnostic]] = {}
         self.initial_problems: dict[str, list[Diagnostic]] = {}
+        self.template_hashes: dict[str, str] = {}
+        """Each template's hash with the templates it uses, as the pages on disk were rendered."""
         self.error = ""
         self.rebuilds = 0
         self.search_stale = False
@@ -176,6 +179,7 @@ class LiveSite:
     def _take(self, env: Environment, site: Site, sources: list[Source], written: dict[Family, list[str]]) -> None:
         """Remember the site now on disk: what it was built from and the paths of each family."""
         self.env, self.corpus, self.site = env, site.corpus, site
+        self.template_hashes = template_hashes(env)
         self.sources = {source.relative: source for source in sources}
         self.written, self.owner, self.pending = {}, {}, {}
         for family, paths in written.items():
@@ -189,17 +193,57 @@ class LiveSite:
         change affects wait in ``pending`` until ``drain`` renders them.
         """
         kinds = {self.classify(p) for p in paths}
-        if "config" in kinds or "template" in kinds or self.error:
+        if "config" in kinds or self.error:
             return self.build()
-        report = None
+        reports = []
+        if "template" in kinds:
+            reports.append(self._update_templates(set(priority)))
+            if reports[-1] is not None and (reports[-1].full or reports[-1].error):
+                return reports[-1]
         if "static" in kinds:
-            report = self._update_static()
+            reports.append(self._update_static())
         if "content" in kinds:
-            content_report = self._update_content(paths, set(priority))
-            if content_report is not None:
-                if report is not None:
-                    content_report.changed += report.changed
-                report = content_report
+            reports.append(self._update_content(paths, set(priority)))
+        return _combined([r for r in reports if r is not None])
+
+    def _update_templates(self, priority: set[str]) -> Report | None:
+        """Re-render the pages whose template, or a template it uses, changed; None when none did.
+
+        The pages open in a browser (``priority``) are rendered at once, the
+        others wait in ``pending``. One page of each changed template is
+        rendered first: a template that fails reports its error and the
+        pages stay as they were, until the next change. A template added or
+        removed may change which one a page uses, so that rebuilds everything.
+        """
+        started = time.perf_counter()
+        env = make_environment(self.theme, self.templates)
+        hashes = template_hashes(env)
+        if set(hashes) != set(self.template_hashes):
+            return self.build()
+        changed = {name for name, digest in hashes.items() if digest != self.template_hashes[name]}
+        if not changed:
+            return None
+        stale = [family for family in self.written if family_template(self.site, family) in changed]
+        try:
+            for name in sorted(changed):
+                family = next((f for f in stale if family_template(self.site, f) == name), None)
+                page = next(family_pages(self.site, family, {1}), None) if family is not None else None
+                if page is not None:
+                    render_page(env, page)
+        except SitegenError as exc:
+            return Report(error=str(exc), seconds=time.perf_counter() - started)
+        self.env, self.template_hashes = env, hashes
+        for family in stale:
+            self._queue(family, None)
+        report = Report()
+        first = {self.owner[p][0] for p in priority if p in self.owner}
+        try:
+            report.changed, report.pages = self.drain(families=first)
+        except SitegenError as exc:
+            self.error = report.error = str(exc)
+        self.rebuilds += 1
+        report.remaining = self.pending_pages()
+        report.seconds = time.perf_counter() - started
         return report
 
     def _update_static(self) -> Report | None:
@@ -574,6 +618,22 @@ WHOLE_SITE = frozenset({"data", "finder", "feed", "sitemap"})
 def _drain_order(family: Family) -> tuple[bool, str]:
     """Order pending families: pages first, whole-site data files last."""
     return family[0] in WHOLE_SITE, repr(family)
+
+
+def _combined(reports: list[Report]) -> Report | None:
+    """Return one report of several updates made in turn (None for none); a full build's stands for all."""
+    if not reports:
+        return None
+    last = reports[-1]
+    if last.full:
+        return last
+    for report in reports[:-1]:
+        last.changed = report.changed + last.changed
+        last.css_only = last.css_only and report.css_only
+        last.pages += report.pages
+        last.seconds += report.seconds
+        last.error = last.error or report.error
+    return last
 
 
 def _merge(pages: dict[Family, set[int] | None], family: Family, more: set[int] | None) -> None:

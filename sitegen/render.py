@@ -1,9 +1,11 @@
 """Pages -> HTML: the Jinja2 environment, theme lookup and template errors."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
 from sitegen.errors import ConfigError, SitegenError
 from sitegen.pages import Page
@@ -42,6 +44,42 @@ def make_environment(theme_dir: Path, overrides: Path | None) -> jinja2.Environm
         trim_blocks=False,
         keep_trailing_newline=True,
     )
+
+
+def template_hashes(env: jinja2.Environment) -> dict[str, str]:
+    """Return a hash of each template together with every template it extends, includes or imports.
+
+    A page needs re-rendering exactly when the hash of its template changed.
+    A template that names another through a variable may use any of them,
+    so its hash covers them all. A template that cannot be read or parsed
+    hashes as its error, which still tells a change.
+    """
+    sources: dict[str, str] = {}
+    references: dict[str, set[str] | None] = {}
+    for name in env.list_templates():
+        try:
+            sources[name] = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+            found = set(jinja2.meta.find_referenced_templates(env.parse(sources[name])))
+            references[name] = None if None in found else found  # type: ignore[assignment]
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
+            sources.setdefault(name, f"error: {exc!r}")
+            references[name] = set()
+    everything = sorted(sources)
+    hashes = {}
+    for name in everything:
+        closure, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in closure:
+                continue
+            closure.add(current)
+            named = references.get(current, set())
+            todo += everything if named is None else sorted(named)
+        digest = hashlib.sha256()
+        for member in sorted(closure):
+            digest.update(f"{member}\0{sources.get(member, '')}\0".encode("utf-8", "surrogatepass"))
+        hashes[name] = digest.hexdigest()
+    return hashes
 
 
 def render_page(env: jinja2.Environment, page: Page) -> str:

@@ -9,7 +9,7 @@ import webbrowser
 from pathlib import Path
 from typing import Callable
 
-from sitegen.errors import ConfigError, Diagnostic
+from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.live import LiveSite, Report
 from sitegen.server import Broadcaster, Gate, PreviewServer, make_handler
 from sitegen.watch import watch
@@ -89,6 +89,11 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
             try:
                 with gate.writing():
                     changed, count = live.drain(seconds=0.05)
+            except SitegenError as exc:  # a template that fails on some page: the next change rebuilds all
+                say(f"error: {exc}")
+                live.error = str(exc)
+                live.pending.clear()
+                return
             except Exception as exc:  # noqa: BLE001 - keep serving whatever happens
                 say(f"error: internal error while updating pages: {exc!r}")
                 live.pending.clear()

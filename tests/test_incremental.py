@@ -201,3 +201,63 @@ def test_random_edits_with_small_pages_match_a_clean_build(tmp_path: Path, seed:
         paths = _random_step(rng, live.content)
         live.update(set(paths))
         assert_same_as_clean_build(live, tmp_path, slices=True)
+
+
+def test_template_edits_rerender_the_pages_that_use_them_and_match_a_clean_build(tmp_path: Path) -> None:
+    from sitegen.build import build
+    from sitegen.config import load_config
+
+    shutil.copytree(ROOT / "themes" / "default", tmp_path / "theme")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "templates").mkdir()
+    config = tmp_path / "sitegen.toml"
+    config.write_text('[site]\ntheme = "./theme"\n', encoding="utf-8")
+    live = LiveSite(config, tmp_path / "content", tmp_path / "site")
+    assert not live.build().error
+    theme = tmp_path / "theme" / "templates"
+
+    def same_as_clean() -> None:
+        live.drain()
+        clean = tmp_path / f"clean{live.rebuilds}"
+        build(load_config(config), live.content, clean)
+        assert tree(live.output) == tree(clean)
+
+    def step(path: Path, old: str, new: str) -> tuple:
+        """Edit a template; return the report and the families queued by the change."""
+        edit(path, old, new)
+        report = live.update({path})
+        return report, {family[0] for family in live.pending}
+
+    # An entity page's own template: only entity pages wait; the open page is rendered at once.
+    open_page = next(p for p in live.owner if p.startswith("entity/"))
+    edit(theme / "entity.html", "{% block main %}", "{% block main %}<p class=edited>")
+    report = live.update({theme / "entity.html"}, priority={open_page})
+    assert not report.full and not report.error and report.changed == [open_page]
+    assert {family[0] for family in live.pending} == {"entity"}
+    assert "<p class=edited>" in (live.output / open_page).read_text(encoding="utf-8")
+    same_as_clean()
+    # A macro file: the pages whose templates import it.
+    report, queued = step(theme / "_macros.html", "{% macro", "{# edited #}{% macro")
+    assert queued == {"entities", "entity", "top", "type", "group", "home"}
+    same_as_clean()
+    # A project override of one template (a template of the same name, so not a new one).
+    (tmp_path / "templates" / "source.html").write_text(
+        (theme / "source.html").read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}<p>o</p>"),
+        encoding="utf-8")
+    live.update({tmp_path / "templates" / "source.html"})
+    assert {family[0] for family in live.pending} == {"source"}
+    same_as_clean()
+    # A syntax error is reported, the pages stay as they were, and fixing it goes on from there.
+    before = tree(live.output)
+    report, queued = step(theme / "group.html", "{% block main %}", "{% block main %}{% if %}")
+    assert report.error.startswith(str(theme / "group.html")) and not queued and tree(live.output) == before
+    report, queued = step(theme / "group.html", "{% if %}", "<p>fixed</p>")
+    assert not report.error and queued == {"group"}
+    same_as_clean()
+    # The base template: every page; a new template: a whole build.
+    report, queued = step(theme / "base.html", "</body>", "<!-- edited --></body>")
+    assert {"doc", "source", "entity", "404", "home"} <= queued
+    same_as_clean()
+    (tmp_path / "templates" / "wide.html").write_text('{% extends "page.html" %}', encoding="utf-8")
+    assert live.update({tmp_path / "templates" / "wide.html"}).full
+    same_as_clean()
