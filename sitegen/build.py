@@ -330,10 +330,11 @@ def write_site(site: Site, env: Environment, theme: Path, output: Path,
     all_families = list(families(site))
     work = render_order(all_families)
     progress = progress or Progress(enabled=False)
+    parallel = jobs > 1 and len(work) >= 2 * BATCH and threading.active_count() == 1
     count = len(site.corpus)
-    site.corpus.group_snippets(lambda done: progress.update("snippets", done, count))
+    site.corpus.group_snippets(jobs if parallel else 1, lambda done: progress.update("snippets", done, count))
     with staged_output(output, large=previous_files > LARGE_SITE) as staging:
-        if jobs > 1 and len(work) >= 2 * BATCH and threading.active_count() == 1:
+        if parallel:
             paths = _render_parallel(site, env, staging, work, jobs, progress)
         else:
             paths = _render_batch_into(site, env, staging, work, progress)

@@ -160,6 +160,7 @@ class Corpus:
         """Per entity: how many documents mention it and how many times, then per document its number,
         how many of its blocks mention it and, per block, the block's place in _anchors and the count there."""
         self._entity_numbers: dict[Key, int] = {}
+        """Every entity's number (see _entity_number), by key."""
         self._entity_keys: list[Key] = []
         self._co: dict[int, array] = {}
         """Per document number: per block naming 2 to MAX_CO_MENTIONS entities, the block's place in
@@ -232,6 +233,7 @@ class Corpus:
                 mentions = sum(blocks.values())
                 places = self._places.get(key)
                 if places is None:
+                    self._entity_number(key)
                     self._places[key] = array("I", (1, mentions)) + entry
                     self._forms[key] = _add_forms(None, 0, spellings[key])
                 else:
@@ -330,14 +332,16 @@ class Corpus:
         assert summary is not None
         return summary
 
-    def group_snippets(self, progress: Callable[[int], None] | None = None) -> None:
+    def group_snippets(self, jobs: int = 1, progress: Callable[[int], None] | None = None) -> None:
         """Sort every document's entity snippets by entity, ready for rendering every entity page.
 
-        ``progress`` is told how many documents are done. Documents added
-        later have their snippets made when they are asked for.
+        ``jobs`` processes share the work (this one and forked workers);
+        ``progress`` hears how many documents are done. Documents added later
+        have their snippets made when they are asked for.
         """
         self._snippets = None
-        self._snippets = EntitySnippets.build(self._store.records(), self._store.folder, progress)
+        self._snippets = EntitySnippets.build(self._store, self._entity_numbers.__getitem__,
+                                              len(self._entity_keys), jobs, progress)
         self._grouped_end = self._store.end
 
     def snippets(self, key: Key, source: str, blocks: Iterable[str]) -> list[Markup]:
@@ -345,7 +349,7 @@ class Corpus:
         found: dict[str, str] = {}
         position = self._store.position(source)
         if self._snippets is not None and position < self._grouped_end:
-            found = self._snippets.get(key, position)
+            found = self._snippets.get(self._entity_numbers[key], position)
         texts = None
         result = []
         for block in blocks:

@@ -90,15 +90,20 @@ def snippet(segments: Segments, key: tuple[str, str], width: int = 90, index: in
         index = next((i for i, seg in enumerate(segments) if seg.__class__ is Mention and seg.key == key), -1)
     if index < 0:
         return Markup(escape(" ".join(plain_text(segments[:200]).split())[:2 * width]))
-    left = " ".join(_context(segments, index, -1, width).split())
-    right = " ".join(_context(segments, index, 1, width).split())
+    found = segments[index]
+    return keyword_in_context(_context(segments, index, -1, width), found if found.__class__ is str else found.text,
+                              _context(segments, index, 1, width), width)
+
+
+def keyword_in_context(left: str, found: str, right: str, width: int) -> Markup:
+    """Return a mention's text marked between the texts either side of it, each cut to about ``width`` characters."""
+    left = " ".join(left.split())
+    right = " ".join(right.split())
     if len(left) > width:
         left = "…" + left[-width:].split(" ", 1)[-1]
     if len(right) > width:
         right = right[:width].rsplit(" ", 1)[0] + "…"
-    found = segments[index]
-    return Markup(f"{escape(left)} <mark>{escape(found if found.__class__ is str else found.text)}</mark> "
-                  f"{escape(right)}")
+    return Markup(f"{escape(left)} <mark>{escape(found)}</mark> {escape(right)}")
 
 
 def snippet_reach(width: int) -> int:

@@ -12,109 +12,176 @@ entity's snippets lie together, document by document in store order.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
+import queue
 import tempfile
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from typing import TypeVar
 
 from markupsafe import Markup
 
-from sitegen.html import snippet, snippet_reach
-from sitegen.store import Block, block_words
+from sitegen.errors import SitegenError
+from sitegen.html import keyword_in_context, snippet, snippet_reach
+from sitegen.store import Block, DocumentStore, block_words
 
 Key = tuple[str, str]
 #: How many characters of context a snippet shows either side of the mention.
 SNIPPET_WIDTH = 90
 #: Spill buckets snippets are sorted into by entity before they are grouped; each is grouped in memory.
-BUCKETS = 64
+BUCKETS = 256
 #: Bytes of snippets a bucket holds in memory before they are spilt to disk.
-SPILL = 1 << 18
+SPILL = 1 << 17
 
 
-def entity_snippet(block: Block | None, key: Key) -> Markup:
+def entity_snippet(block: Block | None, key: Key, width: int = SNIPPET_WIDTH) -> Markup:
     """Return the snippet of an entity's first mention in one block (see store.document_blocks).
 
+    It is the same as ``html.snippet`` of the block's segments, cut straight
+    from the block's running text: the words either side of the mention,
+    up to the first that reaches ``snippet_reach`` characters away.
     ``block`` is None for a block the document no longer has.
     """
     if block is None:
-        return snippet((), key, SNIPPET_WIDTH, -1)
-    words, index = block_words(block, block[2].get(key, -1), snippet_reach(SNIPPET_WIDTH))
-    return snippet(words, key, SNIPPET_WIDTH, index)
+        return snippet((), key, width, -1)
+    text, ends, first = block
+    index = first.get(key, -1)
+    if index < 0:
+        return snippet(block_words(block)[0], key, width, -1)
+    reach = snippet_reach(width)
+    start, end = ends[index - 1] if index else 0, ends[index]
+    before = min(bisect_right(ends, start - reach), index)  # the first word on the left that is taken
+    after = max(bisect_left(ends, end + reach), index)  # the last word on the right that is taken
+    left = text[ends[before - 1] if before else 0:start]
+    right = text[end:ends[min(after, len(ends) - 1)]]
+    return keyword_in_context(left, text[start:end], right, width)
 
 
 class EntitySnippets:
-    """Every entity's snippets in documents of a store, in a temporary file, by entity.
+    """Every entity's snippets in the documents of a store, in temporary files, by entity number.
 
-    Per entity the file holds a header, the store positions of its documents
-    and where each document's snippets end, then per document a pickled
-    tuple of (block, snippet html) pairs.
+    Entities are sorted into BUCKETS by number, and the buckets shared out
+    between the files in turn. Per entity its file holds a header, the store
+    positions of its documents and where each document's snippets end, then
+    per document a pickled tuple of (block, snippet html) pairs.
     """
 
-    def __init__(self, file, where: dict[Key, tuple[int, int, int]]) -> None:
-        self._file = file
-        self._where = where
-        """Per entity: where its part of the file starts, how many documents it has, and the part's size."""
-        self._current: tuple[Key, array, array, int] | None = None
-        """The last entity read: its key, its documents' store positions, where each one's snippets end, and
-        where they start."""
+    def __init__(self, files: list, buckets: int, offsets: array, counts: array) -> None:
+        self._files, self._buckets = files, buckets
+        self._offsets, self._counts = offsets, counts
+        """By entity number: where its part of its file starts and how many documents it has."""
+        self._current: tuple[int, int, array, array, int] | None = None
+        """The last entity read: its number, its file, its documents' store positions, where each one's
+        snippets end, and where they start."""
 
     @classmethod
-    def build(cls, records: Iterable[tuple[int, dict[str, Block]]], folder: Path | None,
+    def build(cls, store: DocumentStore, number: Callable[[Key], int], entities: int, jobs: int = 1,
               progress: Callable[[int], None] | None = None) -> EntitySnippets:
-        """Make the snippets of every document in ``records`` (store position and blocks, in store order)."""
-        spill = tempfile.TemporaryFile(dir=folder, prefix="sitegen-spill-")
-        with spill:
-            chunks = _spill(records, spill, progress)
-            file = tempfile.TemporaryFile(dir=folder, prefix="sitegen-snippets-")
-            where: dict[Key, tuple[int, int, int]] = {}
-            end = 0
-            for parts in chunks:
-                grouped: dict[Key, list] = {}
-                for offset, size in parts:
-                    for key, start, pairs in pickle.loads(os.pread(spill.fileno(), size, offset)):
-                        grouped.setdefault(key, []).append((start, pairs))
-                for key, docs in grouped.items():
-                    bodies = [pickle.dumps(pairs, protocol=pickle.HIGHEST_PROTOCOL) for _, pairs in docs]
-                    starts = array("q", (start for start, _ in docs))
-                    ends, total = array("q"), 0
-                    for body in bodies:
-                        total += len(body)
-                        ends.append(total)
-                    data = b"".join([starts.tobytes(), ends.tobytes(), *bodies])
-                    os.pwrite(file.fileno(), data, end)
-                    where[key] = (end, len(docs), len(data))
-                    end += len(data)
-        return cls(file, where)
+        """Make the snippets of every document in ``store``, for ``entities`` entities numbered by ``number``.
 
-    def get(self, key: Key, start: int) -> dict[str, str]:
-        """Return an entity's snippets in the document at store position ``start``, by block."""
+        With ``jobs`` > 1 forked workers do the work, ``jobs`` at a time, so
+        that what it allocates does not stay in this process, whose memory
+        the page-rendering workers share. ``progress`` hears roughly how
+        many documents are done.
+        """
+        def folder_file(prefix: str):
+            return tempfile.TemporaryFile(dir=store.folder, prefix=prefix)
+
+        spills = [folder_file("sitegen-spill-") for _ in range(jobs)]
+        files = [folder_file("sitegen-snippets-") for _ in range(jobs)]
+        try:
+            def spill(share: int) -> list[list[tuple[int, int]]]:
+                report = (lambda done: progress(done * jobs)) if progress and share == 0 else None
+                return _spill(store.records(share, jobs), number, spills[share], report)
+
+            chunks = _each(spill, jobs)
+
+            def group(share: int) -> tuple[array, array]:
+                return _group(spills, chunks, range(share, BUCKETS, jobs), files[share], entities)
+
+            offsets, counts = array("q", (-1,)) * entities, array("q", (0,)) * entities
+            for share_offsets, share_counts in _each(group, jobs):
+                for entity, offset in enumerate(share_offsets):
+                    if offset >= 0:
+                        offsets[entity], counts[entity] = offset, share_counts[entity]
+        except BaseException:
+            for file in files:
+                file.close()
+            raise
+        finally:
+            for file in spills:
+                file.close()
+        return cls(files, BUCKETS, offsets, counts)
+
+    def get(self, entity: int, start: int) -> dict[str, str]:
+        """Return the snippets of entity number ``entity`` in the document at store position ``start``, by block."""
         current = self._current
-        if current is None or current[0] != key:
-            if key not in self._where:
+        if current is None or current[0] != entity:
+            if entity >= len(self._offsets) or self._offsets[entity] < 0:
                 return {}
-            offset, count, _ = self._where[key]
-            header = os.pread(self._file.fileno(), 16 * count, offset)
+            offset, count = self._offsets[entity], self._counts[entity]
+            file = self._files[entity % self._buckets % len(self._files)].fileno()
+            header = os.pread(file, 16 * count, offset)
             starts, ends = array("q"), array("q")
             starts.frombytes(header[:8 * count])
             ends.frombytes(header[8 * count:])
-            current = self._current = (key, starts, ends, offset + 16 * count)
-        _, starts, ends, base = current
+            current = self._current = (entity, file, starts, ends, offset + 16 * count)
+        _, file, starts, ends, base = current
         i = bisect_left(starts, start)
         if i == len(starts) or starts[i] != start:
             return {}
         begin = ends[i - 1] if i else 0
-        return dict(pickle.loads(os.pread(self._file.fileno(), ends[i] - begin, base + begin)))
-
-    def close(self) -> None:
-        self._file.close()
+        return dict(pickle.loads(os.pread(file, ends[i] - begin, base + begin)))
 
 
-def _spill(records: Iterable[tuple[int, dict[str, Block]]], spill, progress: Callable[[int], None] | None
-           ) -> list[list[tuple[int, int]]]:
-    """Write every document's snippets to ``spill``, sorted into buckets by entity; return each bucket's parts."""
+T = TypeVar("T")
+
+
+def _each(task: Callable[[int], T], jobs: int) -> list[T]:
+    """Return ``task(i)`` for i in range(jobs): here for one, else each in a forked worker process."""
+    if jobs == 1:
+        return [task(0)]
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    workers = [context.Process(target=_worker, args=(task, share, results), daemon=True) for share in range(jobs)]
+    done: list = [None] * jobs
+    try:
+        for worker in workers:
+            worker.start()
+        for _ in workers:
+            while True:
+                try:
+                    share, value = results.get(timeout=1)
+                    break
+                except queue.Empty:
+                    if any(w.exitcode for w in workers):
+                        raise SitegenError("a worker process stopped while preparing entity snippets"
+                                           " (out of memory? try fewer processes with -j)") from None
+            if isinstance(value, BaseException):
+                raise value
+            done[share] = value
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+    return done
+
+
+def _worker(task: Callable[[int], T], share: int, results) -> None:
+    """Worker process: do one share of a task and send back its result."""
+    try:
+        results.put((share, task(share)))
+    except BaseException as exc:  # noqa: BLE001 - passed on to the main process, which raises it
+        results.put((share, SitegenError(f"while preparing entity snippets: {type(exc).__name__}: {exc}")))
+
+
+def _spill(records: Iterable[tuple[int, dict[str, Block]]], number: Callable[[Key], int], spill,
+           progress: Callable[[int], None] | None) -> list[list[tuple[int, int]]]:
+    """Write documents' snippets to ``spill``, sorted into buckets by entity; return each bucket's parts."""
     buckets: list[list] = [[] for _ in range(BUCKETS)]
     sizes = [0] * BUCKETS
     chunks: list[list[tuple[int, int]]] = [[] for _ in range(BUCKETS)]
@@ -129,14 +196,14 @@ def _spill(records: Iterable[tuple[int, dict[str, Block]]], spill, progress: Cal
         buckets[b], sizes[b] = [], 0
 
     for done, (start, blocks) in enumerate(records, 1):
-        per_key: dict[Key, list[tuple[str, str]]] = {}
+        per_entity: dict[int, list[tuple[str, str]]] = {}
         for name, block in blocks.items():
             for key in block[2]:
-                per_key.setdefault(key, []).append((name, str(entity_snippet(block, key))))
-        for key, pairs in per_key.items():
-            b = hash(key) % BUCKETS
-            buckets[b].append((key, start, tuple(pairs)))
-            sizes[b] += 64 + sum(len(html) for _, html in pairs)
+                per_entity.setdefault(number(key), []).append((name, str(entity_snippet(block, key))))
+        for entity, pairs in per_entity.items():
+            b = entity % BUCKETS
+            buckets[b].append((entity, start, tuple(pairs)))
+            sizes[b] += 32 + sum(len(html) for _, html in pairs)
             if sizes[b] > SPILL:
                 flush(b)
         if progress:
@@ -145,3 +212,28 @@ def _spill(records: Iterable[tuple[int, dict[str, Block]]], spill, progress: Cal
         if buckets[b]:
             flush(b)
     return chunks
+
+
+def _group(spills: list, chunks: list[list[list[tuple[int, int]]]], buckets: Iterable[int], file,
+           entities: int) -> tuple[array, array]:
+    """Write the spilt snippets of some buckets to ``file`` grouped by entity, each entity's documents in store
+    order; return where each entity's part starts (-1 for none) and how many documents it has."""
+    offsets, counts = array("q", (-1,)) * entities, array("q", (0,)) * entities
+    end = 0
+    for bucket in buckets:
+        grouped: dict[int, list] = {}
+        for spill, parts in zip(spills, chunks):
+            for offset, size in parts[bucket]:
+                for entity, start, pairs in pickle.loads(os.pread(spill.fileno(), size, offset)):
+                    grouped.setdefault(entity, []).append((start, pairs))
+        for entity, docs in grouped.items():
+            bodies = [pickle.dumps(pairs, protocol=pickle.HIGHEST_PROTOCOL) for _, pairs in docs]
+            ends, total = array("q"), 0
+            for body in bodies:
+                total += len(body)
+                ends.append(total)
+            data = b"".join([array("q", (start for start, _ in docs)).tobytes(), ends.tobytes(), *bodies])
+            os.pwrite(file.fileno(), data, end)
+            offsets[entity], counts[entity] = end, len(docs)
+            end += len(data)
+    return offsets, counts

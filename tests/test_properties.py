@@ -134,6 +134,7 @@ def test_a_mention_key_ignores_case_and_unicode_form() -> None:
 def test_stored_blocks_give_the_snippets_of_the_document(lines, space, width) -> None:
     """Entity pages take snippets from the store's plain-string blocks; they must match the parsed text."""
     from sitegen.html import snippet, snippet_reach
+    from sitegen.snippets import entity_snippet
     from sitegen.store import DocumentStore, block_words
 
     doc = parse_text("d.txt", render(lines, [space]))
@@ -148,6 +149,7 @@ def test_stored_blocks_give_the_snippets_of_the_document(lines, space, width) ->
         for key in {m.key for m in segments if isinstance(m, Mention)}:
             words, index = block_words(blocks[block], blocks[block][2][key], snippet_reach(width))
             assert snippet(words, key, width, index) == snippet(segments, key, width)
+            assert entity_snippet(blocks[block], key, width) == snippet(segments, key, width)
 
 
 # Small documents over a small vocabulary, so entities are shared between them.
@@ -194,8 +196,9 @@ def test_a_corpus_changed_document_by_document_equals_one_built_at_once(edits) -
 
 
 @SETTINGS
-@given(st.lists(small_doc, min_size=1, max_size=6), st.lists(edit, max_size=4), st.integers(1, 3))
-def test_snippets_grouped_by_entity_are_the_documents_own(docs, edits, buckets) -> None:
+@given(st.lists(small_doc, min_size=1, max_size=6), st.lists(edit, max_size=4), st.integers(1, 3),
+       st.sampled_from([1, 1, 1, 2]))
+def test_snippets_grouped_by_entity_are_the_documents_own(docs, edits, buckets, jobs) -> None:
     """Entity pages read snippets grouped by entity; they must be the snippets of the current documents,
     also for documents changed after the grouping."""
     from unittest import mock
@@ -210,7 +213,7 @@ def test_snippets_grouped_by_entity_are_the_documents_own(docs, edits, buckets) 
         corpus.add(parse_text(f"d{number}.txt", small_text(pars)))
     corpus.add(parse_text("d0.txt", small_text(docs[-1])))  # an older version stays in the store's file
     with mock.patch("sitegen.snippets.BUCKETS", buckets), mock.patch("sitegen.snippets.SPILL", 64):
-        corpus.group_snippets()
+        corpus.group_snippets(jobs)
     grouped = {f"d{number}.txt" for number in range(len(docs))}
     for number, pars in edits:
         if pars is None:
