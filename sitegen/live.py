@@ -106,6 +106,8 @@ class LiveSite:
         self.initial_problems: dict[str, list[Diagnostic]] = {}
         self.template_hashes: dict[str, str] = {}
         """Each template's hash with the templates it uses, as the pages on disk were rendered."""
+        self.template_error = ""
+        """Why the templates as they are now cannot be used; pages keep being rendered with the last good ones."""
         self.error = ""
         self.rebuilds = 0
         self.search_stale = False
@@ -164,7 +166,7 @@ class LiveSite:
         for diagnostic in site_warnings(site) + late:
             self.initial_problems.setdefault(diagnostic.path, []).append(diagnostic)
         self.problems = {}
-        self.error = ""
+        self.error = self.template_error = ""
         self.search_stale = False
         freeze_heap()
         self.rebuilds += 1
@@ -231,8 +233,9 @@ class LiveSite:
                 if page is not None:
                     render_page(env, page)
         except SitegenError as exc:
-            return Report(error=str(exc), seconds=time.perf_counter() - started)
-        self.env, self.template_hashes = env, hashes
+            self.template_error = str(exc)
+            return Report(error=self.template_error, seconds=time.perf_counter() - started)
+        self.env, self.template_hashes, self.template_error = env, hashes, ""
         for family in stale:
             self._queue(family, None)
         report = Report()

@@ -141,4 +141,4 @@ def _state(live: LiveSite, report: Report) -> dict:
     """Return the overlay state: blocking error and the sources' current problems."""
     return {"type": "state",
             "problems": [_show(d, live.content) for d in live.current_problems()],
-            "error": report.error or live.error}
+            "error": report.error or live.error or live.template_error}
