@@ -107,6 +107,18 @@ def document_groups(doc: Document) -> dict[str, list[str]]:
     }
 
 
+def _tally(doc: Document) -> tuple[dict[Key, dict[str, int]], dict[Key, dict[str, int]]]:
+    """Return, per entity a document mentions, its mention count per block and per spelling."""
+    local: dict[Key, dict[str, int]] = {}
+    spellings: dict[Key, dict[str, int]] = {}
+    for mention in doc.mentions:
+        blocks = local.setdefault(mention.key, {})
+        blocks[mention.paragraph] = blocks.get(mention.paragraph, 0) + 1
+        texts = spellings.setdefault(mention.key, {})
+        texts[mention.text] = texts.get(mention.text, 0) + 1
+    return local, spellings
+
+
 def co_mention_blocks(doc: Document) -> dict[str, tuple[Key, ...]]:
     """Return, per block of a document, the entities mentioned together in it (blocks naming one are left out)."""
     blocks: dict[str, dict[Key, None]] = defaultdict(dict)
@@ -216,48 +228,63 @@ class Corpus:
 
     def _count(self, doc: Document, number: int, sign: int) -> None:
         """Add (+1) or subtract (-1) one document's contribution to every count."""
-        local: dict[Key, dict[str, int]] = {}
-        spellings: dict[Key, dict[str, int]] = {}
-        for mention in doc.mentions:
-            blocks = local.setdefault(mention.key, {})
-            blocks[mention.paragraph] = blocks.get(mention.paragraph, 0) + 1
-            texts = spellings.setdefault(mention.key, {})
-            texts[mention.text] = texts.get(mention.text, 0) + 1
+        local, spellings = _tally(doc)
         if sign > 0:
-            anchors = _shared(tuple({mention.paragraph: None for mention in doc.mentions}))
-            self._anchors[number] = anchors
-            place = {anchor: i for i, anchor in enumerate(anchors)}
-            for key, blocks in local.items():
-                entry = array("I", (number, len(blocks), *(n for block, count in blocks.items()
-                                                          for n in (place[block], count))))
-                mentions = sum(blocks.values())
-                places = self._places.get(key)
-                if places is None:
-                    self._entity_number(key)
-                    self._places[key] = array("I", (1, mentions)) + entry
-                    self._forms[key] = _add_forms(None, 0, spellings[key])
-                else:
-                    self._forms[key] = _add_forms(self._forms[key], places[1], spellings[key])
-                    places[0] += 1
-                    places[1] += mentions
-                    places.extend(entry)
-            together = array("I")
-            for block, keys in co_mention_blocks(doc).items():
-                together += array("I", (place[block], len(keys), *map(self._entity_number, keys)))
-            if together:
-                self._co[number] = together
+            self._add_places(doc, number, local, spellings)
         else:
-            self._co.pop(number, None)
-            for key in local:
-                _drop(self._places[key], number)
-                forms = self._forms[key]
-                if not isinstance(forms, str):
-                    forms.subtract(spellings[key])
-                    for text in spellings[key]:
-                        if forms[text] <= 0:
-                            del forms[text]
-        reorder = False
+            self._drop_places(number, local, spellings)
+        reorder = self._rename(local)
+        self._count_groups(doc, sign)
+        self._order = None
+        if reorder:
+            self._entity_order = None
+
+    def _add_places(self, doc: Document, number: int, local: dict[Key, dict[str, int]],
+                    spellings: dict[Key, dict[str, int]]) -> None:
+        """Record where document ``number`` mentions each entity, their spellings, and which it names together."""
+        anchors = _shared(tuple({mention.paragraph: None for mention in doc.mentions}))
+        self._anchors[number] = anchors
+        place = {anchor: i for i, anchor in enumerate(anchors)}
+        for key, blocks in local.items():
+            entry = array("I", (number, len(blocks), *(n for block, count in blocks.items()
+                                                      for n in (place[block], count))))
+            mentions = sum(blocks.values())
+            places = self._places.get(key)
+            if places is None:
+                self._entity_number(key)
+                self._places[key] = array("I", (1, mentions)) + entry
+                self._forms[key] = _add_forms(None, 0, spellings[key])
+            else:
+                self._forms[key] = _add_forms(self._forms[key], places[1], spellings[key])
+                places[0] += 1
+                places[1] += mentions
+                places.extend(entry)
+        together = array("I")
+        for block, keys in co_mention_blocks(doc).items():
+            together += array("I", (place[block], len(keys), *map(self._entity_number, keys)))
+        if together:
+            self._co[number] = together
+
+    def _drop_places(self, number: int, local: dict[Key, dict[str, int]],
+                     spellings: dict[Key, dict[str, int]]) -> None:
+        """Forget what ``_add_places`` recorded of document ``number``."""
+        self._co.pop(number, None)
         for key in local:
+            _drop(self._places[key], number)
+            forms = self._forms[key]
+            if not isinstance(forms, str):
+                forms.subtract(spellings[key])
+                for text in spellings[key]:
+                    if forms[text] <= 0:
+                        del forms[text]
+
+    def _rename(self, keys: Iterable[Key]) -> bool:
+        """Update the display names of entities whose mentions changed, dropping those no longer mentioned.
+
+        Returns True when the order of entities may have changed.
+        """
+        reorder = False
+        for key in keys:
             if not self._places[key][0]:
                 del self._forms[key]
                 del self._places[key]
@@ -268,6 +295,10 @@ class Corpus:
                 reorder = reorder or self._names.get(key) != name
                 self._names[key] = name
             self._entity_cache.pop(key, None)
+        return reorder
+
+    def _count_groups(self, doc: Document, sign: int) -> None:
+        """Add (+1) or remove (-1) a document in its tags, origin, classification and year."""
         source = doc.source
         for kind, names in document_groups(doc).items():
             for name in names:
@@ -286,9 +317,6 @@ class Corpus:
                         del self._groups[kind][key]
                         del self._group_forms[kind][key]
             self._group_cache.pop(kind, None)
-        self._order = None
-        if reorder:
-            self._entity_order = None
 
     def _entity_number(self, key: Key) -> int:
         """Return an entity's number, giving it one the first time (numbers are never taken back)."""
