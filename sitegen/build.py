@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from jinja2 import Environment
 
@@ -184,24 +184,68 @@ def read_source(relative: str, path: str | Path) -> Source:
 
 
 def parse_into(corpus: Corpus, files: list[tuple[str, str]], progress: Progress,
-               cache: Cache | None = None) -> list[Source]:
+               cache: Cache | None = None, jobs: int = 1) -> list[Source]:
     """Parse every source file independently, in source order, indexing each document into ``corpus``.
 
     The corpus keeps the documents, so the sources are returned without
     them. A source in ``cache`` with the same size and modification time, or
-    the same content hash, is not parsed again.
+    the same content hash, is not parsed again. With ``jobs`` > 1 that many
+    forked workers read and parse, while this process indexes what they
+    send back, in the same order.
     """
     parsed = []
-    for done, (relative, path) in enumerate(files, 1):
-        source, data = reuse_or_read(relative, path, cache)
-        if data is not None:
-            corpus.add(pickle.loads(data), data)
-        elif source.document is not None:
-            corpus.add(source.document)
-            source = replace(source, document=None)
+    read = _read_in_workers(files, cache, jobs) if jobs > 1 and len(files) > PARSE_WINDOW else \
+        (_read_here(relative, path, cache) for relative, path in files)
+    for done, (source, doc, data) in enumerate(read, 1):
+        if doc is not None:
+            corpus.add(doc, data)
         parsed.append(source)
         progress.update("parsing", done, len(files))
     return parsed
+
+
+#: Source files handed to the parsing workers at a time; two such windows are in flight.
+PARSE_WINDOW = 512
+
+
+def _read_here(relative: str, path: str, cache: Cache | None) -> tuple[Source, Document | None, bytes | None]:
+    """Return a source (without its document), its document and the document's pickle when known."""
+    source, data = reuse_or_read(relative, path, cache)
+    if data is not None:
+        return source, pickle.loads(data), data
+    return replace(source, document=None), source.document, None
+
+
+def _read_in_workers(files: list[tuple[str, str]], cache: Cache | None, jobs: int
+                     ) -> Iterator[tuple[Source, Document | None, bytes | None]]:
+    """Yield what ``_read_here`` returns for each file, in order, read and parsed by ``jobs`` forked workers."""
+    global _PARSE_CACHE
+    _PARSE_CACHE = cache
+    windows = [files[start:start + PARSE_WINDOW] for start in range(0, len(files), PARSE_WINDOW)]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            pending = pool.map_async(_read_pickled, windows[0], chunksize=8)
+            for number in range(len(windows)):
+                results = pending.get()
+                if number + 1 < len(windows):
+                    pending = pool.map_async(_read_pickled, windows[number + 1], chunksize=8)
+                for source, data in results:
+                    yield source, (pickle.loads(data) if data is not None else None), data
+    finally:
+        _PARSE_CACHE = None
+
+
+_PARSE_CACHE: Cache | None = None
+"""The cache parsing workers reuse sources from; set before they are forked."""
+
+
+def _read_pickled(item: tuple[str, str]) -> tuple[Source, bytes | None]:
+    """Parsing worker: return a source without its document, and the document's pickle."""
+    source, data = reuse_or_read(*item, _PARSE_CACHE)
+    if data is None and source.document is not None:
+        data = pickle.dumps(source.document, protocol=pickle.HIGHEST_PROTOCOL)
+        source = replace(source, document=None)
+    return source, data
 
 
 def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source, bytes | None]:
@@ -253,13 +297,14 @@ def search_enabled(config: Config, documents: int) -> bool:
 
 def load_site(config: Config, content: Path, env: Environment, files: list[tuple[str, str]],
               progress: Progress, cache: Cache | None = None,
-              store: DocumentStore | None = None) -> tuple[list[Source], Site]:
+              store: DocumentStore | None = None, jobs: int = 1) -> tuple[list[Source], Site]:
     """Parse the source files (reusing unchanged ones from ``cache``) and return them with the Site they make.
 
-    The parsed documents are kept in ``store`` (default: one in the system's temporary folder).
+    The parsed documents are kept in ``store`` (default: one in the system's temporary folder);
+    ``jobs`` processes parse them.
     """
     corpus = Corpus(store=store)
-    sources = parse_into(corpus, files, progress, cache)
+    sources = parse_into(corpus, files, progress, cache, jobs if threading.active_count() == 1 else 1)
     return sources, site_of(sources, corpus, config, content, env)
 
 
@@ -562,7 +607,7 @@ def _build_whole(config: Config, content: Path, output: Path, env: Environment, 
                  previous: Manifest | None, report: Callable[[list[Diagnostic]], None],
                  progress: Progress, jobs: int) -> Outcome:
     """Render the whole site into a staging folder and swap it in; unchanged sources are not parsed again."""
-    sources, site = load_site(config, content, env, files, progress, cache, DocumentStore.beside(output))
+    sources, site = load_site(config, content, env, files, progress, cache, DocumentStore.beside(output), jobs)
     warnings = source_warnings(sources, skipped, site)
     report(warnings)
     freeze_heap()

@@ -84,8 +84,8 @@ def _add_site_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--config", type=Path, metavar="FILE",
                          help="configuration file (default: sitegen.toml when it exists)")
     command.add_argument("-j", "--jobs", type=int, metavar="N", default=0,
-                         help="processes that render pages: this one and N-1 forked workers"
-                              " (default: one per CPU core)")
+                         help="processes working at once: N forked workers parse, then this one and N-1"
+                              " workers render (default: one per CPU core; 1: no workers)")
 
 
 def _print_warning(warning: Diagnostic, content: Path) -> None:

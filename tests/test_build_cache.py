@@ -30,8 +30,9 @@ def make(content: Path, output: Path, jobs: int = 1, **settings):
 @pytest.fixture
 def forking(monkeypatch) -> None:
     """Let builds fork their workers even when an earlier test left a thread running (a build in a
-    threaded server renders in one process)."""
+    threaded server renders in one process), and parse in workers however few the sources are."""
     monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(build_module, "PARSE_WINDOW", 4)
 
 
 @pytest.mark.parametrize("jobs", [2, 3])
