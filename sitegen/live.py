@@ -223,8 +223,11 @@ class LiveSite:
         if set(hashes) != set(self.template_hashes):
             return self.build()
         changed = {name for name, digest in hashes.items() if digest != self.template_hashes[name]}
-        if not changed:
-            return None
+        if not changed:  # as the pages were rendered: perhaps a broken template put back as it was
+            if not self.template_error:
+                return None
+            self.template_error = ""
+            return Report(seconds=time.perf_counter() - started)
         stale = [family for family in self.written if family_template(self.site, family) in changed]
         try:
             for name in sorted(changed):

@@ -254,6 +254,10 @@ def test_template_edits_rerender_the_pages_that_use_them_and_match_a_clean_build
     lima = live.content / "sample" / "09LIMA1669.txt"  # an edit meanwhile uses the last good templates
     edit(lima, "warmly welcomes", "welcomes")
     assert not live.update({lima}).error and live.template_error
+    report, queued = step(theme / "group.html", "{% if %}", "")  # put back as it was: nothing to render
+    assert report is not None and not report.error and not report.changed and not live.template_error
+    report, queued = step(theme / "group.html", "{% block main %}", "{% block main %}{% if %}")
+    assert report.error and live.template_error
     report, queued = step(theme / "group.html", "{% if %}", "<p>fixed</p>")
     assert not report.error and not live.template_error and "group" in queued
     same_as_clean()
