@@ -7,8 +7,10 @@ document store; once a corpus is larger than the memory the system can
 spare to cache files, those reads go to the disk and the whole build waits
 on them. So before a whole site is rendered, ``EntitySnippets.build`` reads
 the store once, in the order it was written, makes every snippet, and sorts
-them by entity through a few spill buckets into a file of their own: each
-entity's snippets lie together, document by document in store order.
+them by entity through spill buckets into files of their own: each entity's
+snippets lie together, document by document in store order. Forked workers
+share that work. A document added after that (in the live preview) has its
+snippets made from the store when a page asks for them (see Corpus.snippets).
 """
 from __future__ import annotations
 
