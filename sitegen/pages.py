@@ -256,21 +256,22 @@ class Site:
 
 
 def pager(path_of: Any, path: str, page: int, pages: int) -> Pager:
-    """Return the links between the pages of a list."""
-    links = tuple(Link(relative_url(path, path_of(n)), str(n), n == page) for n in range(1, pages + 1))
+    """Return the links between the pages of a list: all of them, or for a long list the first, the last
+    and those near this page (only those are made, so each page of a long list costs the same)."""
     return Pager(
         page=page,
         pages=pages,
-        links=links if pages <= 30 else _window(links, page),
+        links=tuple(Link(relative_url(path, path_of(n)), str(n), n == page) for n in _window(page, pages)),
         prev=relative_url(path, path_of(page - 1)) if page > 1 else "",
         next=relative_url(path, path_of(page + 1)) if page < pages else "",
     )
 
 
-def _window(links: tuple[Link, ...], page: int) -> tuple[Link, ...]:
-    """Return the first, last and nearby page links of a long pager."""
-    keep = {1, len(links), *range(max(1, page - 3), min(len(links), page + 3) + 1)}
-    return tuple(links[n - 1] for n in sorted(keep))
+def _window(page: int, pages: int) -> list[int]:
+    """Return the page numbers a pager links to."""
+    if pages <= 30:
+        return list(range(1, pages + 1))
+    return sorted({1, pages, *range(max(1, page - 3), min(pages, page + 3) + 1)})
 
 
 def _numbers(total: int, only: set[int] | None) -> list[int]:

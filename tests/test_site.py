@@ -81,3 +81,25 @@ def test_paginated_entity_pages_keep_every_document(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.glob("index*.html")) == [
         "index.2.html", "index.3.html", "index.4.html", "index.html"]
     assert check_site(out).problems == []
+
+
+def test_a_long_pager_links_the_first_last_and_nearby_pages(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for i in range(40):
+        (content / f"d{i:02}.txt").write_text(f"Doc {i} about [LOC Peru  ] .\n", encoding="utf-8")
+    out = tmp_path / "site"
+    build_site(content, out, entity_documents_per_page=1, documents_per_page=1)
+
+    def pager_links(page: Path) -> list[str]:
+        nav = re.search(r'<nav class="pager".*?</nav>', page.read_text(encoding="utf-8"), re.S).group(0)
+        return [(href.rsplit("/", 1)[-1], n)
+                for href, n in re.findall(r'<li>(?:<a href="([^"]+)">|<span aria-current="page">)(\d+)', nav)]
+
+    assert pager_links(out / "entity/loc/peru.20.html") == [
+        ("peru.html", "1"), ("peru.17.html", "17"), ("peru.18.html", "18"), ("peru.19.html", "19"),
+        ("", "20"), ("peru.21.html", "21"), ("peru.22.html", "22"), ("peru.23.html", "23"),
+        ("peru.40.html", "40")]
+    assert [n for _, n in pager_links(out / "index.html")] == ["1", "2", "3", "4", "40"]
+    assert [n for _, n in pager_links(out / "index.40.html")] == ["1", "37", "38", "39", "40"]
+    assert check_site(out).problems == []
