@@ -368,7 +368,8 @@ class Corpus:
         have their snippets made when they are asked for.
         """
         self._snippets = None
-        self._snippets = EntitySnippets.build(self._store, self._entity_numbers.__getitem__,
+        rank = {self._store.position(source): self.position(source) for source in self._numbers}
+        self._snippets = EntitySnippets.build(self._store, self._entity_numbers.__getitem__, rank.__getitem__,
                                               len(self._entity_keys), jobs, progress)
         self._grouped_end = self._store.end
 

@@ -8,7 +8,8 @@ spare to cache files, those reads go to the disk and the whole build waits
 on them. So before a whole site is rendered, ``EntitySnippets.build`` reads
 the store once, in the order it was written, makes every snippet, and sorts
 them by entity through spill buckets into files of their own: each entity's
-snippets lie together, document by document in store order. Forked workers
+snippets lie together, document by document in the order its pages list
+them, so that rendering them reads the file front to back. Forked workers
 share that work. A document added after that (in the live preview) has its
 snippets made from the store when a page asks for them (see Corpus.snippets).
 """
@@ -66,23 +67,25 @@ class EntitySnippets:
     """Every entity's snippets in the documents of a store, in temporary files, by entity number.
 
     Entities are sorted into BUCKETS by number, and the buckets shared out
-    between the files in turn. Per entity its file holds a header, the store
-    positions of its documents and where each document's snippets end, then
-    per document a pickled tuple of (block, snippet html) pairs.
+    between the files in turn. Per entity its file holds a header, then per
+    document, in the order of the entity's pages, a pickled tuple of (block,
+    snippet html) pairs. The header has the store positions of the documents
+    in ascending order, where each of those is among the entity's documents,
+    and where each document's snippets end.
     """
 
     def __init__(self, files: list, buckets: int, offsets: array, counts: array) -> None:
         self._files, self._buckets = files, buckets
         self._offsets, self._counts = offsets, counts
         """By entity number: where its part of its file starts and how many documents it has."""
-        self._current: tuple[int, int, array, array, int] | None = None
-        """The last entity read: its number, its file, its documents' store positions, where each one's
-        snippets end, and where they start."""
+        self._current: tuple[int, int, array, array, array, int] | None = None
+        """The last entity read: its number, its file, the header's three arrays, and where the snippets start."""
 
     @classmethod
-    def build(cls, store: DocumentStore, number: Callable[[Key], int], entities: int, jobs: int = 1,
-              progress: Callable[[int], None] | None = None) -> EntitySnippets:
-        """Make the snippets of every document in ``store``, for ``entities`` entities numbered by ``number``.
+    def build(cls, store: DocumentStore, number: Callable[[Key], int], rank: Callable[[int], int], entities: int,
+              jobs: int = 1, progress: Callable[[int], None] | None = None) -> EntitySnippets:
+        """Make the snippets of every document in ``store``, for ``entities`` entities numbered by ``number``;
+        ``rank`` gives the place in entity pages of the document at a store position.
 
         With ``jobs`` > 1 forked workers do the work, ``jobs`` at a time, so
         that what it allocates does not stay in this process, whose memory
@@ -102,7 +105,7 @@ class EntitySnippets:
             chunks = _each(spill, jobs)
 
             def group(share: int) -> tuple[array, array]:
-                return _group(spills, chunks, range(share, BUCKETS, jobs), files[share], entities)
+                return _group(spills, chunks, range(share, BUCKETS, jobs), rank, files[share], entities)
 
             offsets, counts = array("q", (-1,)) * entities, array("q", (0,)) * entities
             for share_offsets, share_counts in _each(group, jobs):
@@ -126,17 +129,18 @@ class EntitySnippets:
                 return {}
             offset, count = self._offsets[entity], self._counts[entity]
             file = self._files[entity % self._buckets % len(self._files)].fileno()
-            header = os.pread(file, 16 * count, offset)
-            starts, ends = array("q"), array("q")
-            starts.frombytes(header[:8 * count])
-            ends.frombytes(header[8 * count:])
-            current = self._current = (entity, file, starts, ends, offset + 16 * count)
-        _, file, starts, ends, base = current
+            header = os.pread(file, 24 * count, offset)
+            starts, slots, ends = array("q"), array("q"), array("q")
+            for part, numbers in enumerate((starts, slots, ends)):
+                numbers.frombytes(header[8 * count * part:8 * count * (part + 1)])
+            current = self._current = (entity, file, starts, slots, ends, offset + 24 * count)
+        _, file, starts, slots, ends, base = current
         i = bisect_left(starts, start)
         if i == len(starts) or starts[i] != start:
             return {}
-        begin = ends[i - 1] if i else 0
-        return dict(pickle.loads(os.pread(file, ends[i] - begin, base + begin)))
+        slot = slots[i]
+        begin = ends[slot - 1] if slot else 0
+        return dict(pickle.loads(os.pread(file, ends[slot] - begin, base + begin)))
 
 
 T = TypeVar("T")
@@ -216,10 +220,10 @@ def _spill(records: Iterable[tuple[int, dict[str, Block]]], number: Callable[[Ke
     return chunks
 
 
-def _group(spills: list, chunks: list[list[list[tuple[int, int]]]], buckets: Iterable[int], file,
-           entities: int) -> tuple[array, array]:
-    """Write the spilt snippets of some buckets to ``file`` grouped by entity, each entity's documents in store
-    order; return where each entity's part starts (-1 for none) and how many documents it has."""
+def _group(spills: list, chunks: list[list[list[tuple[int, int]]]], buckets: Iterable[int],
+           rank: Callable[[int], int], file, entities: int) -> tuple[array, array]:
+    """Write the spilt snippets of some buckets to ``file`` grouped by entity, each entity's documents in the
+    order of ``rank``; return where each entity's part starts (-1 for none) and how many documents it has."""
     offsets, counts = array("q", (-1,)) * entities, array("q", (0,)) * entities
     end = 0
     for bucket in buckets:
@@ -229,12 +233,15 @@ def _group(spills: list, chunks: list[list[list[tuple[int, int]]]], buckets: Ite
                 for entity, start, pairs in pickle.loads(os.pread(spill.fileno(), size, offset)):
                     grouped.setdefault(entity, []).append((start, pairs))
         for entity, docs in grouped.items():
+            docs.sort(key=lambda doc: rank(doc[0]))
             bodies = [pickle.dumps(pairs, protocol=pickle.HIGHEST_PROTOCOL) for _, pairs in docs]
             ends, total = array("q"), 0
             for body in bodies:
                 total += len(body)
                 ends.append(total)
-            data = b"".join([array("q", (start for start, _ in docs)).tobytes(), ends.tobytes(), *bodies])
+            by_start = sorted(range(len(docs)), key=lambda slot: docs[slot][0])
+            header = array("q", (docs[slot][0] for slot in by_start)) + array("q", by_start) + ends
+            data = b"".join([header.tobytes(), *bodies])
             os.pwrite(file.fileno(), data, end)
             offsets[entity], counts[entity] = end, len(docs)
             end += len(data)
