@@ -69,13 +69,18 @@ def test_hostile_text_is_escaped(tmp_path: Path) -> None:
     assert check_site(out).problems == []
 
 
-def test_paginated_entity_pages_keep_every_document(tmp_path: Path) -> None:
+def build_peru_site(tmp_path: Path, documents: int, **settings) -> Path:
+    """Build ``documents`` small documents that all name Peru; return the site folder."""
     content = tmp_path / "content"
     content.mkdir()
-    for i in range(7):
-        (content / f"d{i}.txt").write_text(f"Doc {i} about [LOC Peru  ] .\n", encoding="utf-8")
-    out = tmp_path / "site"
-    build_site(content, out, entity_documents_per_page=3, documents_per_page=2)
+    for i in range(documents):
+        (content / f"d{i:02}.txt").write_text(f"Doc {i} about [LOC Peru  ] .\n", encoding="utf-8")
+    build_site(content, tmp_path / "site", **settings)
+    return tmp_path / "site"
+
+
+def test_paginated_entity_pages_keep_every_document(tmp_path: Path) -> None:
+    out = build_peru_site(tmp_path, 7, entity_documents_per_page=3, documents_per_page=2)
     pages = sorted(p.name for p in (out / "entity/loc").iterdir())
     assert pages == ["peru.2.html", "peru.3.html", "peru.html"]
     assert sorted(p.name for p in out.glob("index*.html")) == [
@@ -84,12 +89,7 @@ def test_paginated_entity_pages_keep_every_document(tmp_path: Path) -> None:
 
 
 def test_a_long_pager_links_the_first_last_and_nearby_pages(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    content.mkdir()
-    for i in range(40):
-        (content / f"d{i:02}.txt").write_text(f"Doc {i} about [LOC Peru  ] .\n", encoding="utf-8")
-    out = tmp_path / "site"
-    build_site(content, out, entity_documents_per_page=1, documents_per_page=1)
+    out = build_peru_site(tmp_path, 40, entity_documents_per_page=1, documents_per_page=1)
 
     def pager_links(page: Path) -> list[str]:
         nav = re.search(r'<nav class="pager".*?</nav>', page.read_text(encoding="utf-8"), re.S).group(0)
