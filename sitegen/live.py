@@ -228,11 +228,15 @@ class LiveSite:
                 return None
             self.template_error = ""
             return Report(seconds=time.perf_counter() - started)
-        stale = [family for family in self.written if family_template(self.site, family) in changed]
+        stale, sample = [], {}
+        for family in self.written:
+            name = family_template(self.site, family)
+            if name in changed:
+                stale.append(family)
+                sample.setdefault(name, family)
         try:
-            for name in sorted(changed):
-                family = next((f for f in stale if family_template(self.site, f) == name), None)
-                page = next(family_pages(self.site, family, {1}), None) if family is not None else None
+            for name in sorted(sample):
+                page = next(family_pages(self.site, sample[name], {1}), None)
                 if page is not None:
                     render_page(env, page)
         except SitegenError as exc:

@@ -268,3 +268,15 @@ def test_template_edits_rerender_the_pages_that_use_them_and_match_a_clean_build
     (tmp_path / "templates" / "wide.html").write_text('{% extends "page.html" %}', encoding="utf-8")
     assert live.update({tmp_path / "templates" / "wide.html"}).full
     same_as_clean()
+
+
+def test_every_page_uses_the_template_its_family_is_said_to_use(live: LiveSite) -> None:
+    """A template change re-renders the families that family_template names; a page using another would go stale."""
+    from sitegen.families import family_pages, family_template
+
+    seen = set()
+    for family in live.written:
+        for page in family_pages(live.site, family):
+            assert page.template == family_template(live.site, family), family
+            seen.add(family[0])
+    assert {"home", "doc", "entity", "type", "top", "groups", "group", "404", "source", "page"} <= seen
