@@ -42,7 +42,7 @@ from sitegen.model import Document
 from sitegen.output import Staging, check_output, staged_output
 from sitegen.pages import Site
 from sitegen.progress import Progress
-from sitegen.render import find_theme, make_environment, render_page
+from sitegen.render import find_theme, make_environment, render_parts
 from sitegen.search import build_index, pagefind_command
 from sitegen.source import decode
 from sitegen.store import DocumentStore
@@ -421,7 +421,7 @@ def _render_batch_into(site: Site, env: Environment, staging: Staging, batch: li
     for family in batch:
         paths = []
         for page in family_pages(site, family):
-            staging.write(page.path, render_page(env, page))
+            staging.write(page.path, render_parts(env, page))
             paths.append(page.path)
             done += 1
             if progress:

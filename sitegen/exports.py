@@ -11,7 +11,9 @@ import json
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import asdict
+from itertools import islice
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
@@ -35,12 +37,15 @@ def public_url(site: Site, path: str) -> str:
     return absolute_url(site.config.base_url, path) if site.config.base_url else path
 
 
-def _entity_rows(site: Site) -> list[dict]:
-    """Return every entity as a plain record, in display order."""
+#: Entities per part of a data file written in parts.
+PART = 2000
+
+
+def _entity_rows(site: Site) -> Iterator[dict]:
+    """Yield every entity as a plain record, in display order, one at a time."""
     corpus, types = site.corpus, site.config.types
-    rows = []
     for key in corpus.entities:  # counted without materialising every entity
-        rows.append({
+        yield {
             "type": key[0],
             "type_label": types[key[0]].label,
             "name": corpus.name(key),
@@ -49,25 +54,38 @@ def _entity_rows(site: Site) -> list[dict]:
             "documents": corpus.doc_total(key),
             "mentions": corpus.mention_total(key),
             "url": public_url(site, site.entity_path(key)),
-        })
-    return rows
+        }
 
 
-def entities_json(site: Site) -> str:
-    """Return entities.json: every entity with its spellings, counts and page URL."""
-    rows = ",\n".join(json.dumps(row, ensure_ascii=False) for row in _entity_rows(site))
-    return '{"entities": [\n' + rows + "\n]}\n"
+def _parts(rows: Iterator[dict]) -> Iterator[list[dict]]:
+    """Yield the rows PART at a time, so a data file of any size is made a part at a time."""
+    while part := list(islice(rows, PART)):
+        yield part
 
 
-def entities_csv(site: Site) -> str:
-    """Return entities.csv: one row per entity; spellings joined with ' | '."""
+def entities_json(site: Site) -> Iterator[str]:
+    """Yield entities.json in parts: every entity with its spellings, counts and page URL."""
+    yield '{"entities": [\n'
+    separator = ""
+    for part in _parts(_entity_rows(site)):
+        yield separator + ",\n".join(json.dumps(row, ensure_ascii=False) for row in part)
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def entities_csv(site: Site) -> Iterator[str]:
+    """Yield entities.csv in parts: one row per entity; spellings joined with ' | '."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["type", "name", "documents", "mentions", "forms", "url"])
-    for row in _entity_rows(site):
-        writer.writerow([row["type"], row["name"], row["documents"], row["mentions"],
-                         " | ".join(f["form"] for f in row["forms"]), row["url"]])
-    return out.getvalue()
+    for part in _parts(_entity_rows(site)):
+        for row in part:
+            writer.writerow([row["type"], row["name"], row["documents"], row["mentions"],
+                             " | ".join(f["form"] for f in row["forms"]), row["url"]])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
 def document_json(site: Site, doc: Document) -> str:
@@ -175,23 +193,21 @@ def _shards_of(name: str) -> set[str]:
     return shards
 
 
-def finder_scripts(site: Site) -> dict[str, str]:
-    """Return the quick-find data: a script per part, listing [name, type, path, mentions].
+def finder_scripts(site: Site) -> Iterator[tuple[str, str]]:
+    """Yield the quick-find data, part by part: a script per part, listing [name, type, path, mentions].
 
     The data is a script rather than JSON so that it loads from ``file://`` too.
     Entities are listed most-mentioned first; paths are relative to the site root.
+    Only one part's rows are held at a time: which parts each entity is in is
+    kept as one small number per entity.
     """
     corpus = site.corpus
-    rows: dict[str, list] = {shard: [] for shard in FINDER_SHARDS}
     keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
-    for key in keys:
-        name = corpus.name(key)
-        row = [name, key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
-        for shard in _shards_of(name):
-            rows[shard].append(row)
-    scripts = {}
-    for shard, entries in rows.items():
+    bit = {shard: 1 << n for n, shard in enumerate(FINDER_SHARDS)}
+    masks = [sum(bit[shard] for shard in _shards_of(corpus.name(key))) for key in keys]
+    for shard in FINDER_SHARDS:
+        entries = [[corpus.name(key), key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
+                   for key, mask in zip(keys, masks) if mask & bit[shard]]
         data = json.dumps(entries, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-        scripts[shard] = (f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(shard)}] =\n"
-                          f"{data};\n")
-    return scripts
+        yield shard, (f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(shard)}] =\n"
+                      f"{data};\n")

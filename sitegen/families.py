@@ -124,7 +124,7 @@ def family_pages(site: Site, family: Family, only: set[int] | None = None) -> It
         if site.search:
             yield search_page(site)
     elif name == "finder":
-        for shard, script in exports.finder_scripts(site).items():
+        for shard, script in exports.finder_scripts(site):
             yield Page(site.urls.finder(shard), "", {"body": script})
     elif name == "docdata":
         if family[1] in corpus:

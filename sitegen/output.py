@@ -7,7 +7,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from sitegen.errors import OutputError
 
@@ -62,15 +62,19 @@ class Staging:
         self.count = 0
         self._dirs: set[Path] = set()
 
-    def write(self, relative: str, data: str | bytes) -> None:
-        """Write one file of the site."""
+    def write(self, relative: str, data: str | bytes | Iterable[str]) -> None:
+        """Write one file of the site: its text, its bytes, or its text in parts, written as they come."""
         path = safe_path(self.root, relative)
         if path.parent not in self._dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(path.parent)
         if isinstance(data, str):
             data = data.encode("utf-8")
-        path.write_bytes(data)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            with path.open("w", encoding="utf-8", newline="") as file:
+                file.writelines(data)
         self.count += 1
 
     def copy_tree(self, source: Path, relative: str) -> None:

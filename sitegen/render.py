@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -83,9 +84,26 @@ def template_hashes(env: jinja2.Environment) -> dict[str, str]:
 
 
 def render_page(env: jinja2.Environment, page: Page) -> str:
-    """Render one page; raise TemplateError naming the template file and line."""
+    """Render one page whole; raise TemplateError naming the template file and line."""
+    return "".join(render_parts(env, page))
+
+
+def render_parts(env: jinja2.Environment, page: Page) -> Iterator[str]:
+    """Render one page as parts of its text: a data file part by part as it is made, a template page whole.
+
+    A data file (a page without a template) has its text, or an iterator of
+    its parts, in ``context["body"]``; so a file of a million entities is
+    never held whole.
+    """
     if not page.template:
-        return page.context["body"]  # a data file, already complete
+        body = page.context["body"]
+        yield from [body] if isinstance(body, str) else body
+        return
+    yield _render_template(env, page)
+
+
+def _render_template(env: jinja2.Environment, page: Page) -> str:
+    """Render a page from its template; raise TemplateError naming the template file and line."""
     try:
         return env.get_template(page.template).render(page.context)
     except jinja2.TemplateSyntaxError as exc:

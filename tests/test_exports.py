@@ -6,6 +6,9 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
+from sitegen import exports
 from tests.conftest import ROOT, build_site
 from tests.linkcheck import scan_page
 
@@ -26,6 +29,27 @@ def test_entities_json_and_csv_agree_with_the_entity_pages(demo_site: Path) -> N
         rows = list(csv.DictReader(file))
     assert [(r["type"], r["name"], int(r["mentions"]), r["url"]) for r in rows] == \
            [(e["type"], e["name"], e["mentions"], e["url"]) for e in data]
+
+
+def test_whole_site_data_files_are_written_in_parts_that_join_into_the_same_files(
+        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """entities.json and entities.csv are made a few entities at a time, never held whole."""
+    monkeypatch.setattr(exports, "PART", 7)
+    made, whole = [], exports.entities_json
+
+    def counted(site):
+        for part in whole(site):
+            made.append(part)
+            yield part
+
+    monkeypatch.setattr(exports, "entities_json", counted)
+    build_site(ROOT / "content", tmp_path / "site")
+    entities = len(json.loads((demo_site / "entities.json").read_text(encoding="utf-8"))["entities"])
+    assert len(made) == 2 + -(-entities // 7)
+    finder = sorted(p.relative_to(demo_site) for p in (demo_site / "search").glob("entities-*.js"))
+    assert len(finder) == len(exports.FINDER_SHARDS)
+    for name in ["entities.json", "entities.csv", *finder]:
+        assert (tmp_path / "site" / name).read_bytes() == (demo_site / name).read_bytes(), name
 
 
 def test_document_json_matches_its_page(demo_site: Path) -> None:
