@@ -13,6 +13,8 @@ import pickle
 import queue
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -223,12 +225,16 @@ def _read_in_workers(files: list[tuple[str, str]], cache: Cache | None, jobs: in
     _PARSE_CACHE = cache
     windows = [files[start:start + PARSE_WINDOW] for start in range(0, len(files), PARSE_WINDOW)]
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            pending = pool.map_async(_read_pickled, windows[0], chunksize=8)
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            pending = pool.map(_read_pickled, windows[0], chunksize=8)
             for number in range(len(windows)):
-                results = pending.get()
+                try:
+                    results = list(pending)
+                except BrokenProcessPool:
+                    raise SitegenError("a worker process stopped while parsing sources"
+                                       " (out of memory? try fewer processes with -j)") from None
                 if number + 1 < len(windows):
-                    pending = pool.map_async(_read_pickled, windows[number + 1], chunksize=8)
+                    pending = pool.map(_read_pickled, windows[number + 1], chunksize=8)
                 for source, data in results:
                     yield source, (pickle.loads(data) if data is not None else None), data
     finally:

@@ -71,6 +71,24 @@ def test_a_worker_that_dies_stops_the_build_with_a_message(tmp_path: Path, monke
 
 
 @pytest.mark.usefixtures("forking")
+def test_a_parsing_worker_that_dies_stops_the_build_with_a_message(tmp_path: Path, monkeypatch) -> None:
+    make(ROOT / "content", tmp_path / "site", jobs=1, search=False)
+    before = tree(tmp_path / "site")
+    reuse_or_read = build_module.reuse_or_read
+
+    def dies_on_one_file(relative: str, path: str, cache):
+        if relative.endswith("09LIMA1669.txt") and os.getpid() != parent:
+            os._exit(9)  # as a worker killed by the system would
+        return reuse_or_read(relative, path, cache)
+
+    parent = os.getpid()
+    monkeypatch.setattr(build_module, "reuse_or_read", dies_on_one_file)
+    with pytest.raises(SitegenError, match="worker process stopped while parsing"):
+        build(Config(root=ROOT, search=False), ROOT / "content", tmp_path / "site", jobs=2, force=True)
+    assert tree(tmp_path / "site") == before
+
+
+@pytest.mark.usefixtures("forking")
 def test_an_error_in_a_worker_is_raised_in_the_build(tmp_path: Path, monkeypatch) -> None:
     def failing(*args) -> None:
         args[-1].put(("error", TemplateError("templates/entity.html:3: error while rendering x.html")))
