@@ -44,7 +44,7 @@ from sitegen.model import Document
 from sitegen.output import Staging, check_output, staged_output
 from sitegen.pages import Site
 from sitegen.progress import Progress
-from sitegen.render import find_theme, make_environment, render_parts
+from sitegen.render import find_theme, make_environment, render_parts, theme_hashes
 from sitegen.search import build_index, pagefind_command
 from sitegen.source import decode
 from sitegen.store import DocumentStore
@@ -64,6 +64,15 @@ class Update:
     """Pages and data files rendered again."""
     changed: list[str]
     """Output files written or deleted because their content changed."""
+    theme: list[str] = field(default_factory=list)
+    """The templates and static files that changed, as ``templates/NAME`` and ``static/PATH``."""
+
+
+def what_changed(sources: Iterable[str], theme: list[str]) -> str:
+    """Return what an update in place is for: '3 changed sources', 'templates/doc.html', or both."""
+    count = len(list(sources))
+    parts = [f"{count:,} changed source{'s' if count != 1 else ''}"] if count or not theme else []
+    return " and ".join(parts + ([", ".join(theme)] if theme else []))
 
 
 @dataclass
@@ -554,9 +563,9 @@ def build(config: Config, content: Path, output: Path,
 
     When the output folder's manifest shows it was built from exactly this
     input, nothing is rebuilt; its warnings are reported again. When it was
-    built with the same configuration, theme and code, and the cache beside
-    it holds the sources it was built from, only the pages that the changed
-    sources affect are rendered, in place. Otherwise everything is rendered
+    built with the same configuration and code, and the cache beside it
+    holds the sources it was built from, only the pages that the changed
+    sources and templates affect are rendered, in place. Otherwise everything is rendered
     into a staging folder that replaces the output, reusing the cached parse
     of every unchanged source. ``force`` ignores the manifest and the cache.
     """
@@ -569,11 +578,12 @@ def build(config: Config, content: Path, output: Path,
     env = make_environment(theme, config.root / config.templates)
 
     files, skipped = find_sources(content)
-    key = build_key(config, content, [theme, config.root / config.templates], pagefind_command() is not None)
+    key = build_key(config, content, pagefind_command() is not None)
+    looks = theme_hashes(env, theme)
     stats = source_stats(files)
     stats.update({d.path: [0, 0] for d in skipped})
     previous = read_manifest(output)
-    recorded = None if force else up_to_date(previous, output, key, stats)
+    recorded = None if force else up_to_date(previous, output, key, stats, looks)
     if recorded is not None:
         warnings = diagnostics(recorded)
         _report(warnings, on_warning, progress)
@@ -587,14 +597,15 @@ def build(config: Config, content: Path, output: Path,
     outcome = None
     if _describes_site(cache, previous, key, output):
         from sitegen.live import update_in_place  # the live preview is built on this module
-        outcome = update_in_place(config, content, output, env, cache, files, skipped, report, progress)
+        outcome = update_in_place(config, content, output, env, cache, files, skipped, report, progress,
+                                  previous.theme)
     if outcome is None:
         outcome = _build_whole(config, content, output, env, theme, files, skipped, cache, previous,
                                report, progress, jobs)
     corpus = outcome.site.corpus
     counts = {"documents": len(corpus.documents), "entities": len(corpus.entities),
               "pages": sum(p.endswith(".html") for p in outcome.outputs), "files": len(outcome.outputs)}
-    manifest = Manifest(key, stats, outcome.outputs, [list(astuple(w)) for w in outcome.warnings], counts)
+    manifest = Manifest(key, stats, outcome.outputs, [list(astuple(w)) for w in outcome.warnings], counts, looks)
     write_cache(output, build_id(manifest), outcome.sources,
                 lambda relative: corpus.document_data(relative) if relative in corpus else None)
     write_manifest(output, manifest)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.build import build, default_jobs
+from sitegen.build import build, default_jobs, what_changed
 from sitegen.config import load_config
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.live import LiveSite
@@ -47,9 +47,9 @@ def make_parser() -> argparse.ArgumentParser:
         description="Build the site from the content folder into the output folder.\n"
                     "The previous site is replaced only when the build succeeds.\n\n"
                     "When nothing changed since the last build, nothing is done. When only some\n"
-                    "sources changed, the pages they affect are updated in place. The parsed\n"
-                    "sources are cached in a file beside the output folder (.site.sitegen-cache\n"
-                    "for site/).",
+                    "sources, templates or theme files changed, the pages they affect are updated\n"
+                    "in place. The parsed sources are cached in a file beside the output folder\n"
+                    "(.site.sitegen-cache for site/).",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_site_options(build_cmd)
     build_cmd.add_argument("--strict", action="store_true",
@@ -121,13 +121,12 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages, "
               f"nothing changed since the last build ({len(result.warnings):,} warning"
               f"{'s' if len(result.warnings) != 1 else ''}; --force rebuilds)")
-    elif not args.quiet and result.update is not None and not result.update.sources:
+    elif not args.quiet and result.update is not None and not result.update.sources and not result.update.theme:
         print(f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages; "
               f"sources were saved again but their content did not change")
     elif not args.quiet and result.update is not None:
         update = result.update
-        print(f"Updated {_display(output)}/ for {len(update.sources):,} changed source"
-              f"{'s' if len(update.sources) != 1 else ''}: {update.rendered:,} of {result.files:,} files"
+        print(f"Updated {_display(output)}/ for {what_changed(update.sources, update.theme)}: {update.rendered:,} of {result.files:,} files"
               f" rendered again, {len(update.changed):,} changed; {result.documents:,} documents, "
               f"{result.pages:,} pages, {len(result.warnings):,} warning{'s' if len(result.warnings) != 1 else ''}"
               f" in {result.seconds:.2f} s")

@@ -31,6 +31,7 @@ from sitegen.build import (
     search_enabled,
     site_warnings,
     source_warnings,
+    what_changed,
     write_site,
 )
 from sitegen.cache import Cache
@@ -44,7 +45,7 @@ from sitegen.model import Document, normalise
 from sitegen.output import check_output, mark_unfinished, safe_path
 from sitegen.pages import Site
 from sitegen.progress import Progress
-from sitegen.render import find_theme, make_environment, render_page, template_hashes
+from sitegen.render import find_theme, make_environment, render_page, template_hashes, theme_hashes
 from sitegen.search import build_index
 from sitegen.store import DocumentStore
 
@@ -228,17 +229,9 @@ class LiveSite:
                 return None
             self.template_error = ""
             return Report(seconds=time.perf_counter() - started)
-        stale, sample = [], {}
-        for family in self.written:
-            name = family_template(self.site, family)
-            if name in changed:
-                stale.append(family)
-                sample.setdefault(name, family)
+        stale = self.families_using(changed)
         try:
-            for name in sorted(sample):
-                page = next(family_pages(self.site, sample[name], {1}), None)
-                if page is not None:
-                    render_page(env, page)
+            self.try_templates(env, stale)
         except SitegenError as exc:
             self.template_error = str(exc)
             return Report(error=self.template_error, seconds=time.perf_counter() - started)
@@ -256,9 +249,22 @@ class LiveSite:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _update_static(self) -> Report | None:
-        """Copy changed theme files; report whether only stylesheets changed."""
-        started = time.perf_counter()
+    def try_templates(self, env: Environment, stale: list[Family]) -> None:
+        """Render one page with each template that ``stale`` families use; raise the error of one that fails."""
+        sample: dict[str, Family] = {}
+        for family in stale:
+            sample.setdefault(family_template(self.site, family), family)
+        for name in sorted(sample):
+            page = next(family_pages(self.site, sample[name], {1}), None)
+            if page is not None:
+                render_page(env, page)
+
+    def families_using(self, templates: set[str]) -> list[Family]:
+        """Return the families on disk rendered with one of ``templates``, in the order of the site."""
+        return [family for family in self.written if family_template(self.site, family) in templates]
+
+    def copy_static(self) -> list[str]:
+        """Copy the theme's changed static files into ``assets/``; return their output paths."""
         changed = []
         folder = self.theme / "static"
         for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
@@ -266,6 +272,12 @@ class LiveSite:
                 relative = f"assets/{file.relative_to(folder).as_posix()}"
                 if write_if_changed(self.output, relative, file.read_bytes()):
                     changed.append(relative)
+        return changed
+
+    def _update_static(self) -> Report | None:
+        """Copy changed theme files; report whether only stylesheets changed."""
+        started = time.perf_counter()
+        changed = self.copy_static()
         if not changed:
             return None
         self.rebuilds += 1
@@ -527,6 +539,10 @@ class LiveSite:
         """Return the keys of one type in A-Z order (what its index pages show)."""
         return list(self.corpus.type_order(type_))
 
+    def queue(self, family: Family) -> None:
+        """Mark every page of a family as needing a re-render."""
+        self._queue(family, None)
+
     def _queue(self, family: Family, pages: set[int] | None) -> None:
         """Mark pages of a family as needing a re-render."""
         _merge(self.pending, family, pages)
@@ -710,22 +726,34 @@ def delete_page(root: Path, relative: str) -> None:
 
 #: Above this share of changed sources, a whole (parallel) build is quicker than an update in place.
 MAX_CHANGED_SHARE = 0.1
+#: Above this share of the output to render again for changed templates, so is a whole build.
+MAX_RERENDERED_SHARE = 0.3
 
 
 def update_in_place(config: Config, content: Path, output: Path, env: Environment, cache: Cache,
                     files: list[tuple[str, str]], skipped: list[Diagnostic],
-                    report: Callable[[list[Diagnostic]], None], progress: Progress) -> Outcome | None:
+                    report: Callable[[list[Diagnostic]], None], progress: Progress,
+                    rendered_with: dict[str, str]) -> Outcome | None:
     """Bring the site in ``output``, built from the cached sources, up to date with ``files``.
 
-    Only the pages that the changed sources affect are rendered, and only
-    files whose bytes differ are written. Returns what build() reports, or
-    None when the change is better served by a whole build (then nothing on
-    disk has changed).
+    Only the pages that the changed sources affect, and the pages whose
+    template changed since the site was made with ``rendered_with``
+    (``render.theme_hashes``), are rendered; changed static files are copied.
+    Only files whose bytes differ are written. Returns what build() reports,
+    or None when the change is better served by a whole build (then nothing
+    on disk has changed).
     """
     progress.message("reading the cache of the last build…")
     live = LiveSite(None, content, output, config=config, keep_last_good=False)
     before, site = cached_site(cache, config, content, env, DocumentStore.beside(output))
     live.resume(env, site, before)
+    looks = theme_hashes(env, live.theme)
+    if set(looks) != set(rendered_with):
+        return None  # a template added or removed may change which one a page uses
+    theme = sorted(name for name, digest in looks.items() if digest != rendered_with[name])
+    stale = live.families_using({name.removeprefix("templates/") for name in theme if name.startswith("templates/")})
+    if sum(len(live.written[f]) for f in stale) > MAX_RERENDERED_SHARE * sum(len(p) for p in live.written.values()):
+        return None
     changed = live.changed_sources(set(), (files, skipped))
     if len(changed) > MAX_CHANGED_SHARE * max(len(files), 1):
         return None
@@ -736,8 +764,12 @@ def update_in_place(config: Config, content: Path, output: Path, env: Environmen
     sources = [live.sources[relative] for relative, _ in files if relative in live.sources]
     warnings = source_warnings(sources, skipped, site)
     report(warnings)
+    live.try_templates(env, stale)  # a template that fails stops the build before the site is touched
     mark_unfinished(output)
-    progress.message(f"updating the pages of {len(changed):,} changed source{'s' if len(changed) != 1 else ''}…")
+    for family in stale:
+        live.queue(family)
+    copied = live.copy_static() if any(name.startswith("static/") for name in theme) else []
+    progress.message(f"updating the pages of {what_changed(changed, theme)}…")
     written, rendered = live.drain()
     late: list[Diagnostic] = []
     if site.search and written:
@@ -748,4 +780,4 @@ def update_in_place(config: Config, content: Path, output: Path, env: Environmen
     progress.clear()
     report(late)
     outputs = [path for family in families(site) for path in live.written.get(family, ())]
-    return Outcome(sources, site, outputs, warnings + late, Update(sorted(changed), rendered, written))
+    return Outcome(sources, site, outputs, warnings + late, Update(sorted(changed), rendered, copied + written, theme))

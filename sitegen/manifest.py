@@ -3,7 +3,9 @@
 It is kept in the output folder's ``.sitegen`` marker file. When the sources'
 sizes and modification times, the configuration, the theme, the templates
 and the sitegen version are all as recorded, and every recorded output file
-is still there, ``sitegen build`` has nothing to do. A manifest that cannot be
+is still there, ``sitegen build`` has nothing to do. The templates and the
+theme's static files are recorded one by one, so that a change to one of
+them updates only the pages that use it. A manifest that cannot be
 read, fails its checksum, or comes from another sitegen version is ignored:
 the site is rebuilt in full.
 """
@@ -22,7 +24,7 @@ from sitegen.config import Config
 from sitegen.errors import Diagnostic
 from sitegen.output import MARKER
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -30,7 +32,7 @@ class Manifest:
     """What one build read and wrote."""
 
     key: str
-    """Hash of the sitegen version, configuration, theme, templates and content folder."""
+    """Hash of the sitegen version, configuration and content folder."""
     sources: dict[str, list[int]]
     """Modification time (ns) and size of every source file, by relative path."""
     outputs: list[str] = field(default_factory=list)
@@ -39,6 +41,8 @@ class Manifest:
     """The build's warnings, as [path, line, col, message, excerpt]."""
     counts: dict[str, int] = field(default_factory=dict)
     """documents, entities, pages and files."""
+    theme: dict[str, str] = field(default_factory=dict)
+    """The templates and static files the pages were made with, as ``render.theme_hashes`` gives them."""
 
 
 def code_fingerprint() -> str:
@@ -55,17 +59,10 @@ def code_fingerprint() -> str:
 _FINGERPRINT: str | None = None
 
 
-def build_key(config: Config, content: Path, folders: list[Path], search_available: bool) -> str:
-    """Return the hash of everything besides the sources that decides the output."""
+def build_key(config: Config, content: Path, search_available: bool) -> str:
+    """Return the hash of everything besides the sources and the theme's files that decides the output."""
     digest = hashlib.sha256()
     digest.update(f"{FORMAT}\0{code_fingerprint()}\0{config!r}\0{content.resolve()}\0{search_available}\0".encode())
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -147,9 +144,10 @@ def read_manifest(output: Path) -> Manifest | None:
         return None
 
 
-def up_to_date(manifest: Manifest | None, output: Path, key: str, stats: dict[str, list[int]]) -> Manifest | None:
+def up_to_date(manifest: Manifest | None, output: Path, key: str, stats: dict[str, list[int]],
+               theme: dict[str, str]) -> Manifest | None:
     """Return the manifest of the site in ``output`` when that site was built from exactly this input."""
-    if manifest is None or manifest.key != key or manifest.sources != stats:
+    if manifest is None or manifest.key != key or manifest.sources != stats or manifest.theme != theme:
         return None
     if not outputs_present(output, manifest.outputs):
         return None

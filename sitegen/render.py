@@ -83,6 +83,20 @@ def template_hashes(env: jinja2.Environment) -> dict[str, str]:
     return hashes
 
 
+def theme_hashes(env: jinja2.Environment, theme: Path) -> dict[str, str]:
+    """Return what the look of the pages depends on, besides the configuration, as hashes by name.
+
+    ``templates/NAME`` is each template's hash with every template it uses;
+    ``static/PATH`` is each of the theme's static files, copied into ``assets/``.
+    """
+    hashes = {f"templates/{name}": digest for name, digest in template_hashes(env).items()}
+    static = theme / "static"
+    for file in sorted(static.rglob("*")) if static.is_dir() else ():
+        if file.is_file() and not file.name.startswith("."):
+            hashes[f"static/{file.relative_to(static).as_posix()}"] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return hashes
+
+
 def render_page(env: jinja2.Environment, page: Page) -> str:
     """Render one page whole; raise TemplateError naming the template file and line."""
     return "".join(render_parts(env, page))

@@ -258,6 +258,82 @@ def test_an_update_in_place_writes_only_what_changed(project: Path) -> None:
     assert len(touched) < 10 and result.update.rendered < 100  # of 1,697 files
 
 
+def test_a_template_or_theme_file_change_updates_only_what_uses_it(project: Path) -> None:
+    """Each change below is made in place, or by a whole build where that is quicker, and equals a clean build."""
+    shutil.copytree(ROOT / "themes" / "default", project / "themes" / "mine")
+    theme, content, site = project / "themes" / "mine", project / "content", project / "site"
+    config = Config(root=project, theme="mine", search=False)
+    build(config, content, site)
+    documents = {f"doc/{p.relative_to(content).with_suffix('.html').as_posix().lower()}"
+                 for p in content.rglob("*.txt")}
+
+    def rebuild():
+        before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+        result = build(config, content, site)
+        clean = project / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        build(config, content, clean, force=True)
+        assert tree(site) == tree(clean)
+        touched = {p.relative_to(site).as_posix() for p, mtime in before.items()
+                   if not p.exists() or p.stat().st_mtime_ns != mtime} - {MARKER}
+        return result, touched
+
+    document = theme / "templates" / "document.html"
+    document.write_text(document.read_text(encoding="utf-8").replace("</article>", "<p>Edited.</p></article>"),
+                        encoding="utf-8")
+    result, touched = rebuild()
+    assert result.update is not None and result.update.theme == ["templates/document.html"]
+    assert not result.update.sources and touched == set(result.update.changed) == documents
+    assert result.update.rendered == len(documents)
+
+    style = theme / "static" / "style.css"
+    style.write_text(style.read_text(encoding="utf-8") + "\nmain { color: black; }\n", encoding="utf-8")
+    result, touched = rebuild()
+    assert result.update is not None and result.update.theme == ["static/style.css"]
+    assert touched == {"assets/style.css"} and result.update.rendered == 0
+
+    (project / "templates").mkdir()  # the project's own document.html, over the theme's
+    (project / "templates" / "document.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
+    result, touched = rebuild()
+    assert result.update is not None and result.update.theme == ["templates/document.html"]
+    assert touched == documents
+    (project / "templates" / "document.html").unlink()
+    result, touched = rebuild()
+    assert result.update is not None and touched == documents
+
+    entity = theme / "templates" / "entity.html"  # most pages are entity pages: a whole build is quicker
+    entity.write_text(entity.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result, touched = rebuild()
+    assert result.update is None and not result.up_to_date
+
+    base = theme / "templates" / "base.html"  # every page uses it: a whole build is quicker
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
+    result, touched = rebuild()
+    assert result.update is None and not result.up_to_date and "index.html" in touched
+
+    (theme / "templates" / "extra.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
+    result, _ = rebuild()  # a new template may change which one a page uses
+    assert result.update is None and not result.up_to_date
+    assert build(config, content, site).up_to_date
+
+
+def test_a_template_that_fails_leaves_the_site_as_it_was(project: Path) -> None:
+    shutil.copytree(ROOT / "themes" / "default", project / "themes" / "mine")
+    content, site = project / "content", project / "site"
+    config = Config(root=project, theme="mine", search=False)
+    build(config, content, site)
+    before = tree(site)
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "gladly"), encoding="utf-8")
+    document = project / "themes" / "mine" / "templates" / "document.html"
+    document.write_text(document.read_text(encoding="utf-8").replace("</article>", "{{ no_such.thing }}</article>"),
+                        encoding="utf-8")
+    marker = (site / MARKER).read_bytes()
+    with pytest.raises(TemplateError, match=r"document\.html:\d+: error while rendering"):
+        build(config, content, site)
+    assert tree(site) == before and (site / MARKER).read_bytes() == marker
+
+
 def test_unchanged_sources_are_not_parsed_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     content = project / "content"
     make(content, project / "site", search=False)
