@@ -595,10 +595,11 @@ def build(config: Config, content: Path, output: Path,
         _report(warnings, on_warning, progress)
 
     outcome = None
-    if _describes_site(cache, previous, key, output):
+    theme_changes = changed_names(previous.theme, looks) if previous is not None else None
+    if theme_changes is not None and _describes_site(cache, previous, key, output):
         from sitegen.live import update_in_place  # the live preview is built on this module
         outcome = update_in_place(config, content, output, env, cache, files, skipped, report, progress,
-                                  previous.theme)
+                                  theme_changes)
     if outcome is None:
         outcome = _build_whole(config, content, output, env, theme, files, skipped, cache, previous,
                                report, progress, jobs)
@@ -611,6 +612,16 @@ def build(config: Config, content: Path, output: Path,
     write_manifest(output, manifest)
     return BuildResult(seconds=time.perf_counter() - started, warnings=outcome.warnings,
                        update=outcome.update, **counts)
+
+
+def changed_names(before: dict[str, str], now: dict[str, str]) -> list[str] | None:
+    """Return the names whose hash changed; None when a name was added or removed.
+
+    For templates, that may change the template a page uses, which only a whole build finds out.
+    """
+    if set(before) != set(now):
+        return None
+    return sorted(name for name, digest in now.items() if digest != before[name])
 
 
 def _describes_site(cache: Cache | None, previous: Manifest | None, key: str, output: Path) -> bool:

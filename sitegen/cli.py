@@ -126,8 +126,8 @@ def run_build(args: argparse.Namespace) -> int:
               f"sources were saved again but their content did not change")
     elif not args.quiet and result.update is not None:
         update = result.update
-        print(f"Updated {_display(output)}/ for {what_changed(update.sources, update.theme)}: {update.rendered:,} of {result.files:,} files"
-              f" rendered again, {len(update.changed):,} changed; {result.documents:,} documents, "
+        print(f"Updated {_display(output)}/ for {what_changed(update.sources, update.theme)}: "
+              f"{update.rendered:,} of {result.files:,} files rendered again, {len(update.changed):,} changed; {result.documents:,} documents, "
               f"{result.pages:,} pages, {len(result.warnings):,} warning{'s' if len(result.warnings) != 1 else ''}"
               f" in {result.seconds:.2f} s")
     elif not args.quiet:

@@ -45,7 +45,7 @@ from sitegen.model import Document, normalise
 from sitegen.output import check_output, mark_unfinished, safe_path
 from sitegen.pages import Site
 from sitegen.progress import Progress
-from sitegen.render import find_theme, make_environment, render_page, template_hashes, theme_hashes
+from sitegen.render import find_theme, make_environment, render_page, template_hashes
 from sitegen.search import build_index
 from sitegen.store import DocumentStore
 
@@ -733,24 +733,20 @@ MAX_RERENDERED_SHARE = 0.3
 def update_in_place(config: Config, content: Path, output: Path, env: Environment, cache: Cache,
                     files: list[tuple[str, str]], skipped: list[Diagnostic],
                     report: Callable[[list[Diagnostic]], None], progress: Progress,
-                    rendered_with: dict[str, str]) -> Outcome | None:
+                    theme: list[str]) -> Outcome | None:
     """Bring the site in ``output``, built from the cached sources, up to date with ``files``.
 
-    Only the pages that the changed sources affect, and the pages whose
-    template changed since the site was made with ``rendered_with``
-    (``render.theme_hashes``), are rendered; changed static files are copied.
-    Only files whose bytes differ are written. Returns what build() reports,
-    or None when the change is better served by a whole build (then nothing
-    on disk has changed).
+    Only the pages that the changed sources affect, and the pages rendered
+    with the changed templates in ``theme`` (``templates/NAME``), are
+    rendered; changed static files (``static/PATH``) are copied. Only files
+    whose bytes differ are written. Returns what build() reports, or None
+    when the change is better served by a whole build (then nothing on disk
+    has changed).
     """
     progress.message("reading the cache of the last build…")
     live = LiveSite(None, content, output, config=config, keep_last_good=False)
     before, site = cached_site(cache, config, content, env, DocumentStore.beside(output))
     live.resume(env, site, before)
-    looks = theme_hashes(env, live.theme)
-    if set(looks) != set(rendered_with):
-        return None  # a template added or removed may change which one a page uses
-    theme = sorted(name for name, digest in looks.items() if digest != rendered_with[name])
     stale = live.families_using({name.removeprefix("templates/") for name in theme if name.startswith("templates/")})
     if sum(len(live.written[f]) for f in stale) > MAX_RERENDERED_SHARE * sum(len(p) for p in live.written.values()):
         return None
