@@ -9,9 +9,10 @@ For each size it:
 2. converts them to a Hugo site: one Markdown page per cable, the entities as
    four taxonomies (per, loc, org, misc) plus tags;
 3. times Hugo and sitegen on a clean build, a rebuild with nothing changed, a
-   rebuild after one edited cable (``hugo``, ``sitegen build``) and, in their
-   preview servers (``hugo server``, ``sitegen serve``), the rebuild after one
-   edited cable;
+   rebuild after one edited cable, a rebuild after an edit to the template of
+   the document pages (``hugo``, ``sitegen build``) and, in their preview
+   servers (``hugo server``, ``sitegen serve``), the rebuild after one edited
+   cable (the median of three saves);
 4. prints wall time, CPU time, peak memory (of the largest process, and of the
    whole process tree with shared pages counted once), files written, output
    size and the ratio of sitegen to Hugo.
@@ -28,6 +29,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -82,14 +84,27 @@ def ensure_hugo() -> str | None:
     return shutil.which("hugo")
 
 
-def hugo_site(content: Path, site: Path) -> None:
-    """Write the cables as a Hugo site with the entities as taxonomies."""
-    (site / "content" / "cables").mkdir(parents=True)
-    (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+def write_layouts(site: Path) -> None:
+    """Write the Hugo site's templates as they are before any edit."""
     for name, text in HUGO_LAYOUTS.items():
         path = site / "layouts" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def edit_template(path: Path, source: Path) -> None:
+    """Write ``source`` to ``path`` with a visible change to every page it renders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = source.read_text(encoding="utf-8")
+    marker = "</article>" if "</article>" in text else "{{ end }}"
+    path.write_text(text.replace(marker, "<p>template edit</p>" + marker, 1), encoding="utf-8")
+
+
+def hugo_site(content: Path, site: Path) -> None:
+    """Write the cables as a Hugo site with the entities as taxonomies."""
+    (site / "content" / "cables").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    write_layouts(site)
     files, _ = find_sources(content)
     for relative, path in files:
         doc = read_source(relative, path).document
@@ -154,6 +169,13 @@ def server_edit(command: list[str], cwd: Path, ready: str, done: re.Pattern, edi
     return times
 
 
+def edits_run(seconds: list[float]) -> Run:
+    """Return the median time from save to rebuilt of a server's edits, noting them all."""
+    if not seconds:
+        return Run(wall=float("nan"), note="no edit was reported")
+    return Run(wall=statistics.median(seconds), note="median of " + ", ".join(f"{s:.2f}" for s in seconds) + " s")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cables", type=int, nargs="+", default=[10000])
@@ -187,6 +209,7 @@ def main() -> int:
                 hugo_dir = work / "hugo"
                 if not hugo_dir.exists():
                     hugo_site(content, hugo_dir)
+                write_layouts(hugo_dir)
                 shutil.rmtree(hugo_dir / "public", ignore_errors=True)
                 run, _ = measure([hugo, "--quiet"], hugo_dir)
                 run.files, run.size = count(hugo_dir / "public")
@@ -200,7 +223,12 @@ def main() -> int:
                 edit_one(hugo_dir / "content" / "cables" / (target.stem.lower() + ".md"), "hugobuildedit")
                 run, _ = measure([hugo, "--quiet"], hugo_dir)
                 results[("hugo", "one edit")] = run
+                single = hugo_dir / "layouts" / "_default" / "single.html"
+                edit_template(single, single)
+                run, _ = measure([hugo, "--quiet"], hugo_dir)
+                results[("hugo", "document template")] = run
             shutil.rmtree(work / "site", ignore_errors=True)
+            shutil.rmtree(work / "templates", ignore_errors=True)
             (work / ".site.sitegen-cache").unlink(missing_ok=True)
             env = {**os.environ, "PYTHONPATH": str(ROOT)}
             command = [sys.executable, "-m", "sitegen", "build", "-q", *jobs]
@@ -212,26 +240,28 @@ def main() -> int:
             edit_one(target, "sitegenbuildedit")
             run, _ = measure(command, work, env)
             results[("sitegen", "one edit")] = run
+            edit_template(work / "templates" / "document.html", ROOT / "themes" / "default" / "templates" / "document.html")
+            run, _ = measure(command, work, env)
+            results[("sitegen", "document template")] = run
             if not args.no_serve:
                 port = free_port()
                 seconds = server_edit([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], work,
                                       "Serving", re.compile(r"Rebuilt \d"),
                                       lambda i: edit_one(target, f"sitegenedit{i}"), env)
-                results[("sitegen", "serve: one edit")] = Run(wall=min(seconds) if seconds else float("nan"),
-                                                             note=f"{len(seconds)} edits")
+                results[("sitegen", "serve: one edit")] = edits_run(seconds)
                 if hugo:
                     page = hugo_dir / "content" / "cables" / (target.stem.lower() + ".md")
                     port = free_port()
                     seconds = server_edit([hugo, "server", "--port", str(port), "--bind", "127.0.0.1"], hugo_dir,
                                           "Web Server is available", re.compile(r"Total in \d+ ms"),
                                           lambda i: edit_one(page, f"hugoedit{i}"))
-                    results[("hugo", "serve: one edit")] = Run(wall=min(seconds) if seconds else float("nan"),
-                                                              note=f"{len(seconds)} edits")
+                    results[("hugo", "serve: one edit")] = edits_run(seconds)
             for (tool, what), run in results.items():
                 peer = results.get(("hugo", what))
                 ratio = f"{run.wall / peer.wall:.2f}" if peer and peer.wall and tool == "sitegen" else ""
                 print(f"{cables:>7} {tool:<8} {what:<22} {run.wall:>8.2f} {run.cpu:>8.1f} {run.rss / 2**20:>8.0f} "
-                      f"{run.tree / 2**20:>8.0f} {run.files:>8} {run.size / 2**20:>8.0f} {ratio:>8}", flush=True)
+                      f"{run.tree / 2**20:>8.0f} {run.files:>8} {run.size / 2**20:>8.0f} {ratio:>8}"
+                      + (f"  {run.note}" if run.note else ""), flush=True)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
