@@ -155,9 +155,25 @@ def up_to_date(manifest: Manifest | None, output: Path, key: str, stats: dict[st
 
 
 def outputs_present(output: Path, paths: list[str]) -> bool:
-    """Return True when every output file is still there; plain strings, as a large site has 100,000."""
+    """Return True when every output file is still there.
+
+    Each folder is listed once, rather than each of a large site's 100,000
+    files looked up on its own: that took three quarters of a no-op build.
+    """
+    by_folder: dict[str, list[str]] = {}
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        by_folder.setdefault(folder, []).append(name)
     root = os.fspath(output)
-    return all(os.path.isfile(os.path.join(root, path)) for path in paths)
+    for folder, names in by_folder.items():
+        try:
+            with os.scandir(os.path.join(root, folder)) as entries:
+                files = {entry.name for entry in entries if entry.is_file()}
+        except OSError:
+            return False
+        if not files.issuperset(names):
+            return False
+    return True
 
 
 def build_id(manifest: Manifest) -> str:
