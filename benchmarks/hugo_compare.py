@@ -240,7 +240,8 @@ def main() -> int:
             edit_one(target, "sitegenbuildedit")
             run, _ = measure(command, work, env)
             results[("sitegen", "one edit")] = run
-            edit_template(work / "templates" / "document.html", ROOT / "themes" / "default" / "templates" / "document.html")
+            edit_template(work / "templates" / "document.html",
+                          ROOT / "themes" / "default" / "templates" / "document.html")
             run, _ = measure(command, work, env)
             results[("sitegen", "document template")] = run
             if not args.no_serve:

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
 from jinja2 import Environment
 
@@ -68,9 +68,9 @@ class Update:
     """The templates and static files that changed, as ``templates/NAME`` and ``static/PATH``."""
 
 
-def what_changed(sources: Iterable[str], theme: list[str]) -> str:
+def what_changed(sources: Collection[str], theme: list[str]) -> str:
     """Return what an update in place is for: '3 changed sources', 'templates/doc.html', or both."""
-    count = len(list(sources))
+    count = len(sources)
     parts = [f"{count:,} changed source{'s' if count != 1 else ''}"] if count or not theme else []
     return " and ".join(parts + ([", ".join(theme)] if theme else []))
 

@@ -127,9 +127,9 @@ def run_build(args: argparse.Namespace) -> int:
     elif not args.quiet and result.update is not None:
         update = result.update
         print(f"Updated {_display(output)}/ for {what_changed(update.sources, update.theme)}: "
-              f"{update.rendered:,} of {result.files:,} files rendered again, {len(update.changed):,} changed; {result.documents:,} documents, "
-              f"{result.pages:,} pages, {len(result.warnings):,} warning{'s' if len(result.warnings) != 1 else ''}"
-              f" in {result.seconds:.2f} s")
+              f"{update.rendered:,} of {result.files:,} files rendered again, {len(update.changed):,} changed; "
+              f"{result.documents:,} documents, {result.pages:,} pages, {len(result.warnings):,} warning"
+              f"{'s' if len(result.warnings) != 1 else ''} in {result.seconds:.2f} s")
     elif not args.quiet:
         print(f"Built {result.documents:,} documents, {result.entities:,} entities, "
               f"{result.pages:,} pages ({result.files:,} files) into {_display(output)}/ "

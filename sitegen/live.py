@@ -42,7 +42,7 @@ from sitegen.exports import feed_documents
 from sitegen.families import Family, families, family_pages, family_paths, family_template
 from sitegen.markdown import MarkdownSource
 from sitegen.model import Document, normalise
-from sitegen.output import check_output, mark_unfinished, safe_path
+from sitegen.output import check_output, mark_unfinished, safe_path, static_files
 from sitegen.pages import Site
 from sitegen.progress import Progress
 from sitegen.render import find_theme, make_environment, render_page, template_hashes
@@ -266,12 +266,9 @@ class LiveSite:
     def copy_static(self) -> list[str]:
         """Copy the theme's changed static files into ``assets/``; return their output paths."""
         changed = []
-        folder = self.theme / "static"
-        for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if file.is_file() and not file.name.startswith("."):
-                relative = f"assets/{file.relative_to(folder).as_posix()}"
-                if write_if_changed(self.output, relative, file.read_bytes()):
-                    changed.append(relative)
+        for name, file in static_files(self.theme / "static"):
+            if write_if_changed(self.output, f"assets/{name}", file.read_bytes()):
+                changed.append(f"assets/{name}")
         return changed
 
     def _update_static(self) -> Report | None:

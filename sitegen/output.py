@@ -79,10 +79,19 @@ class Staging:
 
     def copy_tree(self, source: Path, relative: str) -> None:
         """Copy a folder of static files into the site."""
-        if source.is_dir():
-            for file in sorted(source.rglob("*")):
-                if file.is_file() and not file.name.startswith("."):
-                    self.write(f"{relative}/{file.relative_to(source).as_posix()}", file.read_bytes())
+        for name, file in static_files(source):
+            self.write(f"{relative}/{name}", file.read_bytes())
+
+
+def static_files(folder: Path) -> list[tuple[str, Path]]:
+    """Return the files of a folder that a build copies, by path relative to it: all but hidden ones, sorted.
+
+    Builds, updates in place and the manifest's record of the theme all list them here, so they agree.
+    """
+    if not folder.is_dir():
+        return []
+    return [(file.relative_to(folder).as_posix(), file) for file in sorted(folder.rglob("*"))
+            if file.is_file() and not file.name.startswith(".")]
 
 
 def remove_tree(path: Path, background: bool = False) -> None:

@@ -9,6 +9,7 @@ import jinja2
 import jinja2.meta
 
 from sitegen.errors import ConfigError, SitegenError
+from sitegen.output import static_files
 from sitegen.pages import Page
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -90,10 +91,8 @@ def theme_hashes(env: jinja2.Environment, theme: Path) -> dict[str, str]:
     ``static/PATH`` is each of the theme's static files, copied into ``assets/``.
     """
     hashes = {f"templates/{name}": digest for name, digest in template_hashes(env).items()}
-    static = theme / "static"
-    for file in sorted(static.rglob("*")) if static.is_dir() else ():
-        if file.is_file() and not file.name.startswith("."):
-            hashes[f"static/{file.relative_to(static).as_posix()}"] = hashlib.sha256(file.read_bytes()).hexdigest()
+    for name, file in static_files(theme / "static"):
+        hashes[f"static/{name}"] = hashlib.sha256(file.read_bytes()).hexdigest()
     return hashes
 
 
