@@ -5,7 +5,7 @@
     python benchmarks/hugo_compare.py --cables 1000 10000 50000 --no-hugo   # sitegen's scaling curve
 
 For each size it:
-1. writes N synthetic cables with ../shared/bench/make_corpus.py;
+1. writes N synthetic cables with benchmarks/corpus.py;
 2. converts them to a Hugo site: one Markdown page per cable, the entities as
    four taxonomies (per, loc, org, misc) plus tags;
 3. times Hugo and sitegen on a clean build, a rebuild with nothing changed, a
@@ -21,6 +21,7 @@ Hugo is installed with ``apt-get install hugo`` when missing; if that fails
 the Hugo columns are skipped with a message. sitegen is run without its
 full-text search index (Hugo builds none); see benchmarks/search_index.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,9 +39,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+MAKE_CORPUS = ROOT / "benchmarks" / "corpus.py"
 
 from measure import Run, count, measure  # noqa: E402
+
 from sitegen.build import find_sources, read_source  # noqa: E402
 from sitegen.model import ENTITY_TYPES  # noqa: E402
 
@@ -56,16 +58,16 @@ disableKinds = ["RSS"]
 """
 HUGO_LAYOUTS = {
     "_default/baseof.html": '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
-                            '</head><body><main>{{ block "main" . }}{{ end }}</main></body></html>\n',
+    '</head><body><main>{{ block "main" . }}{{ end }}</main></body></html>\n',
     "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}'
-                            '{{ range $t, $_ := .Site.Taxonomies }}<ul>{{ range ($.GetTerms $t) }}'
-                            '<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}'
-                            '{{ end }}\n',
+    "{{ range $t, $_ := .Site.Taxonomies }}<ul>{{ range ($.GetTerms $t) }}"
+    '<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}'
+    "{{ end }}\n",
     "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
-                          '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
     "_default/terms.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.ByCount }}'
-                           '<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>'
-                           '{{ end }}</ul>{{ end }}\n',
+    '<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>'
+    "{{ end }}</ul>{{ end }}\n",
 }
 
 
@@ -76,8 +78,13 @@ def ensure_hugo() -> str | None:
         return found
     print("installing Hugo: apt-get install hugo", flush=True)
     try:
-        subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=True, capture_output=True, timeout=600,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "hugo"],
+            check=True,
+            capture_output=True,
+            timeout=600,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         print(f"Hugo is not available ({exc}); its columns are skipped", flush=True)
         return None
@@ -141,11 +148,13 @@ def edit_one(path: Path, marker: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def server_edit(command: list[str], cwd: Path, ready: str, done: re.Pattern, edit, env=None,
-                edits: int = 3) -> list[float]:
+def server_edit(
+    command: list[str], cwd: Path, ready: str, done: re.Pattern, edit, env=None, edits: int = 3
+) -> list[float]:
     """Start a preview server, edit a source ``edits`` times; return seconds from save to its report."""
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env=env, start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True
+    )
     times = []
     try:
         for line in process.stdout:
@@ -191,8 +200,10 @@ def main() -> int:
         version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[:2]
         print(f"Hugo: {' '.join(version)}")
     print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB")
-    header = (f"{'cables':>7} {'tool':<8} {'what':<22} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'tree MB':>8}"
-              f" {'files':>8} {'MB out':>8} {'vs Hugo':>8}")
+    header = (
+        f"{'cables':>7} {'tool':<8} {'what':<22} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'tree MB':>8}"
+        f" {'files':>8} {'MB out':>8} {'vs Hugo':>8}"
+    )
     print(header, flush=True)
     jobs = ["-j", str(args.jobs)] if args.jobs else []
     for cables in args.cables:
@@ -201,8 +212,9 @@ def main() -> int:
         try:
             content = work / "content"
             if not content.exists():
-                subprocess.run([sys.executable, str(MAKE_CORPUS), str(cables), str(content)], check=True,
-                               stdout=subprocess.DEVNULL)
+                subprocess.run(
+                    [sys.executable, str(MAKE_CORPUS), str(cables), str(content)], check=True, stdout=subprocess.DEVNULL
+                )
             (work / "sitegen.toml").write_text("[search]\nenabled = false\n", encoding="utf-8")
             results: dict[tuple[str, str], Run] = {}
             if hugo:
@@ -240,29 +252,42 @@ def main() -> int:
             edit_one(target, "sitegenbuildedit")
             run, _ = measure(command, work, env)
             results[("sitegen", "one edit")] = run
-            edit_template(work / "templates" / "document.html",
-                          ROOT / "themes" / "default" / "templates" / "document.html")
+            edit_template(
+                work / "templates" / "document.html", ROOT / "themes" / "default" / "templates" / "document.html"
+            )
             run, _ = measure(command, work, env)
             results[("sitegen", "document template")] = run
             if not args.no_serve:
                 port = free_port()
-                seconds = server_edit([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], work,
-                                      "Serving", re.compile(r"Rebuilt \d"),
-                                      lambda i: edit_one(target, f"sitegenedit{i}"), env)
+                seconds = server_edit(
+                    [sys.executable, "-m", "sitegen", "serve", "--port", str(port)],
+                    work,
+                    "Serving",
+                    re.compile(r"Rebuilt \d"),
+                    lambda i, target=target: edit_one(target, f"sitegenedit{i}"),
+                    env,
+                )
                 results[("sitegen", "serve: one edit")] = edits_run(seconds)
                 if hugo:
                     page = hugo_dir / "content" / "cables" / (target.stem.lower() + ".md")
                     port = free_port()
-                    seconds = server_edit([hugo, "server", "--port", str(port), "--bind", "127.0.0.1"], hugo_dir,
-                                          "Web Server is available", re.compile(r"Total in \d+ ms"),
-                                          lambda i: edit_one(page, f"hugoedit{i}"))
+                    seconds = server_edit(
+                        [hugo, "server", "--port", str(port), "--bind", "127.0.0.1"],
+                        hugo_dir,
+                        "Web Server is available",
+                        re.compile(r"Total in \d+ ms"),
+                        lambda i, page=page: edit_one(page, f"hugoedit{i}"),
+                    )
                     results[("hugo", "serve: one edit")] = edits_run(seconds)
             for (tool, what), run in results.items():
                 peer = results.get(("hugo", what))
                 ratio = f"{run.wall / peer.wall:.2f}" if peer and peer.wall and tool == "sitegen" else ""
-                print(f"{cables:>7} {tool:<8} {what:<22} {run.wall:>8.2f} {run.cpu:>8.1f} {run.rss / 2**20:>8.0f} "
-                      f"{run.tree / 2**20:>8.0f} {run.files:>8} {run.size / 2**20:>8.0f} {ratio:>8}"
-                      + (f"  {run.note}" if run.note else ""), flush=True)
+                print(
+                    f"{cables:>7} {tool:<8} {what:<22} {run.wall:>8.2f} {run.cpu:>8.1f} {run.rss / 2**20:>8.0f} "
+                    f"{run.tree / 2**20:>8.0f} {run.files:>8} {run.size / 2**20:>8.0f} {ratio:>8}"
+                    + (f"  {run.note}" if run.note else ""),
+                    flush=True,
+                )
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)

@@ -1,4 +1,5 @@
 """What the benchmark scripts share: timing a command and sizing its output."""
+
 from __future__ import annotations
 
 import subprocess
@@ -29,15 +30,23 @@ def measure(command: list[str], cwd: Path | None = None, env: dict | None = None
 
     Exits with the command's output when it fails.
     """
-    code = ("import resource, subprocess, sys\n"
-            "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-            "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-            "sys.stdout.write(r.stdout[-3000:] + r.stderr[-3000:])\n"
-            "print('\\nRUSAGE', u.ru_utime + u.ru_stime, u.ru_maxrss)\n"
-            "sys.exit(r.returncode)")
+    code = (
+        "import resource, subprocess, sys\n"
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "sys.stdout.write(r.stdout[-3000:] + r.stderr[-3000:])\n"
+        "print('\\nRUSAGE', u.ru_utime + u.ru_stime, u.ru_maxrss)\n"
+        "sys.exit(r.returncode)"
+    )
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", code, *command], cwd=cwd, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, *command],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     peak = [0]
     sampler = threading.Thread(target=_sample_tree, args=(process, peak), daemon=True)
     sampler.start()

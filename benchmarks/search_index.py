@@ -4,7 +4,7 @@
     python benchmarks/search_index.py --cables 1000 10000
     python benchmarks/search_index.py --cables 1000 --all-pages   # also index every page, for comparison
 
-For each size it writes N synthetic cables (../shared/bench/make_corpus.py),
+For each size it writes N synthetic cables (benchmarks/corpus.py),
 builds the site without search, then runs Pagefind the way ``sitegen build``
 does: only document and Markdown pages (``--glob``), without tooltips and
 permalinks. With ``--all-pages`` it also lets Pagefind read every HTML file of
@@ -12,6 +12,7 @@ the site (its default, still keeping only pages marked ``data-pagefind-body``)
 as the peer in the same run. Prints pages indexed,
 wall time, CPU time, peak memory of the indexer and the size of the bundle.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,9 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+MAKE_CORPUS = ROOT / "benchmarks" / "corpus.py"
 
 from measure import count, measure  # noqa: E402
+
 from sitegen.search import INDEXED, NOT_INDEXED, pagefind_command  # noqa: E402
 
 
@@ -50,11 +52,18 @@ def main() -> int:
     for cables in args.cables:
         work = Path(tempfile.mkdtemp(prefix="sitegen-search-"))
         try:
-            subprocess.run([sys.executable, str(MAKE_CORPUS), str(cables), str(work / "content")],
-                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, str(MAKE_CORPUS), str(cables), str(work / "content")],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             (work / "sitegen.toml").write_text("[search]\nenabled = false\n", encoding="utf-8")
-            subprocess.run([sys.executable, "-m", "sitegen", "build", "-q", "--config", str(work / "sitegen.toml")],
-                           cwd=work, check=True, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-m", "sitegen", "build", "-q", "--config", str(work / "sitegen.toml")],
+                cwd=work,
+                check=True,
+                stderr=subprocess.DEVNULL,
+            )
             site = work / "site"
             runs = [("documents (sitegen)", ["--glob", INDEXED, "--exclude-selectors", NOT_INDEXED])]
             if args.all_pages:
@@ -63,8 +72,11 @@ def main() -> int:
                 bundle = work / "bundle"
                 shutil.rmtree(bundle, ignore_errors=True)
                 run, out = measure([*command, "--site", str(site), *options, "--output-path", str(bundle)])
-                print(f"{cables:>7} {label:<22} {pages_indexed(out):>7} {run.wall:>8.1f} {run.cpu:>7.1f} "
-                      f"{run.rss / 2**20:>8.0f} {count(bundle)[1] / 2**20:>9.1f}", flush=True)
+                print(
+                    f"{cables:>7} {label:<22} {pages_indexed(out):>7} {run.wall:>8.1f} {run.cpu:>7.1f} "
+                    f"{run.rss / 2**20:>8.0f} {count(bundle)[1] / 2**20:>9.1f}",
+                    flush=True,
+                )
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return 0

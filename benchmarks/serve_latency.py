@@ -2,7 +2,7 @@
 """Measure the live preview's latency: from saving a cable to the open page showing it.
 
     python benchmarks/serve_latency.py                 # the demo content
-    python benchmarks/serve_latency.py --cables 10000  # synthetic cables (make_corpus.py)
+    python benchmarks/serve_latency.py --cables 10000  # synthetic cables (benchmarks/corpus.py)
 
 Starts ``sitegen serve`` on a free port, opens the edited document in headless
 Chromium (Debian's chromium, driven by Playwright), then repeatedly saves the
@@ -12,6 +12,7 @@ an annotation fix that retypes a mention (its entities' counts change in every
 tooltip that names them). Prints the initial build time and, per kind, the
 median, 90th percentile and worst latency.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+MAKE_CORPUS = ROOT / "benchmarks" / "corpus.py"
 
 
 def free_port() -> int:
@@ -44,8 +45,7 @@ def make_content(folder: Path, cables: int) -> None:
         return
     if not MAKE_CORPUS.exists():
         sys.exit(f"cannot find {MAKE_CORPUS}; pass --cables 0 for the demo content")
-    subprocess.run([sys.executable, str(MAKE_CORPUS), str(cables), str(folder)], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, str(MAKE_CORPUS), str(cables), str(folder)], check=True, stdout=subprocess.DEVNULL)
 
 
 def main() -> int:
@@ -61,13 +61,22 @@ def main() -> int:
         content = work / "content"
         make_content(content, args.cables)
         sources = sorted(content.rglob("*.txt"))
-        target = next(p for p in sources if "[PER " in p.read_text(encoding="utf-8") and
-                      "<a id='par" in p.read_text(encoding="utf-8"))
+        target = next(
+            p
+            for p in sources
+            if "[PER " in p.read_text(encoding="utf-8") and "<a id='par" in p.read_text(encoding="utf-8")
+        )
         port = free_port()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--port", str(port)],
-                                cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", "serve", "--port", str(port)],
+            cwd=work,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         lines: list[str] = []
         ready = threading.Event()
 
@@ -81,34 +90,38 @@ def main() -> int:
         if not ready.wait(3600):
             sys.exit("serve did not start:\n" + "\n".join(lines))
         startup = time.perf_counter() - started
-        build_line = next((l for l in lines if l.startswith("Built ")), "")
+        build_line = next((line for line in lines if line.startswith("Built ")), "")
         relative = target.relative_to(content).as_posix()
         page_path = "doc/" + relative[:-4].lower().replace("_", "_") + ".html"
         results: dict[str, list[float]] = {"text edit": [], "annotation fix": []}
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=args.chromium, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            browser = p.chromium.launch(
+                executable_path=args.chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            )
             page = browser.new_page()
             url = f"http://127.0.0.1:{port}/"
             page.goto(url)
-            link = page.evaluate("""(name) => { const a = [...document.querySelectorAll('table.docs a')]
-                .find(a => a.href.includes(name)); return a ? a.href : null }""", Path(relative).stem.lower())
+            link = page.evaluate(
+                """(name) => { const a = [...document.querySelectorAll('table.docs a')]
+                .find(a => a.href.includes(name)); return a ? a.href : null }""",
+                Path(relative).stem.lower(),
+            )
             page.goto(link or url + page_path)
             page.wait_for_timeout(500)
             for i in range(args.edits):
-                for kind in results:
+                for kind, seconds in results.items():
                     text = target.read_text(encoding="utf-8")
                     marker = f"LATENCY{kind[0].upper()}{i}X"
                     text = re.sub(r"LATENCY[A-Z]\d+X ", "", text)
                     if kind == "annotation fix":
                         spot = text.index("[PER ") if i % 2 == 0 else text.index("[ORG ")
-                        text = text[:spot + 1] + ("ORG" if i % 2 == 0 else "PER") + text[text.index(" ", spot):]
+                        text = text[: spot + 1] + ("ORG" if i % 2 == 0 else "PER") + text[text.index(" ", spot) :]
                     first_break = text.index("\n") + 1
                     text = text[:first_break] + marker + " " + text[first_break:]
                     start = time.perf_counter()
                     target.write_text(text, encoding="utf-8")
                     page.wait_for_function("m => document.body.innerText.includes(m)", arg=marker, timeout=120000)
-                    results[kind].append(time.perf_counter() - start)
+                    seconds.append(time.perf_counter() - start)
                     page.wait_for_timeout(300)
             browser.close()
         name = "demo content" if args.cables == 0 else f"{args.cables:,} synthetic cables"
@@ -117,8 +130,10 @@ def main() -> int:
         for kind, values in results.items():
             values.sort()
             p90 = values[max(0, int(len(values) * 0.9) - 1)]
-            print(f"  {kind:<15} save -> page shows it: median {statistics.median(values) * 1000:.0f} ms,"
-                  f" p90 {p90 * 1000:.0f} ms, worst {values[-1] * 1000:.0f} ms ({len(values)} edits)")
+            print(
+                f"  {kind:<15} save -> page shows it: median {statistics.median(values) * 1000:.0f} ms,"
+                f" p90 {p90 * 1000:.0f} ms, worst {values[-1] * 1000:.0f} ms ({len(values)} edits)"
+            )
         proc.send_signal(2)
         try:
             proc.wait(timeout=60)

@@ -1,4 +1,5 @@
 """Allow ``python -m sitegen``."""
+
 from __future__ import annotations
 
 import sys

@@ -3,6 +3,7 @@
 Only ``read_sources`` and the writing at the end touch the disk; the stages in
 between are the pure functions of cable.py, corpus.py and pages.py.
 """
+
 from __future__ import annotations
 
 import gc
@@ -13,11 +14,12 @@ import pickle
 import queue
 import threading
 import time
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Iterator
+from typing import Any
 
 from jinja2 import Environment
 
@@ -26,7 +28,7 @@ from sitegen.cache import Cache, read_cache, write_cache
 from sitegen.config import Config
 from sitegen.corpus import Corpus
 from sitegen.errors import ConfigError, Diagnostic, SitegenError, SourceError
-from sitegen.families import Family, families, family_pages
+from sitegen.kinds import Family, families, family_pages, kind_of
 from sitegen.lexer import pygments_css
 from sitegen.manifest import (
     Manifest,
@@ -80,10 +82,15 @@ class BuildResult:
     """What one build did."""
 
     documents: int = 0
+    """Documents in the site."""
     entities: int = 0
+    """Entities in the site."""
     pages: int = 0
+    """HTML pages in the site."""
     files: int = 0
+    """Files in the site, pages included."""
     seconds: float = 0.0
+    """How long the build took."""
     warnings: list[Diagnostic] = field(default_factory=list)
     up_to_date: bool = False
     """True when the output was already built from this input and nothing was done."""
@@ -93,8 +100,7 @@ class BuildResult:
 
 def is_ignored(name: str) -> bool:
     """Return True for hidden files and editors' swap, backup and lock files."""
-    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp"))
-            or name == "4913")
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp")) or name == "4913"
 
 
 def find_sources(content: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
@@ -189,13 +195,15 @@ def read_source(relative: str, path: str | Path) -> Source:
     except SourceError as exc:
         return Source(relative, None, [exc.diagnostic], digest, stat)
     except RecursionError:
-        return Source(relative, None, [Diagnostic(relative, 0, 0, "file is too deeply nested to parse; skipped")],
-                      digest, stat)
+        return Source(
+            relative, None, [Diagnostic(relative, 0, 0, "file is too deeply nested to parse; skipped")], digest, stat
+        )
     return Source(relative, doc, list(doc.diagnostics), digest, stat)
 
 
-def parse_into(corpus: Corpus, files: list[tuple[str, str]], progress: Progress,
-               cache: Cache | None = None, jobs: int = 1) -> list[Source]:
+def parse_into(
+    corpus: Corpus, files: list[tuple[str, str]], progress: Progress, cache: Cache | None = None, jobs: int = 1
+) -> list[Source]:
     """Parse every source file independently, in source order, indexing each document into ``corpus``.
 
     The corpus keeps the documents, so the sources are returned without
@@ -205,8 +213,11 @@ def parse_into(corpus: Corpus, files: list[tuple[str, str]], progress: Progress,
     send back, in the same order.
     """
     parsed = []
-    read = _read_in_workers(files, cache, jobs) if jobs > 1 and len(files) > PARSE_WINDOW else \
-        (_read_here(relative, path, cache) for relative, path in files)
+    read = (
+        _read_in_workers(files, cache, jobs)
+        if jobs > 1 and len(files) > PARSE_WINDOW
+        else (_read_here(relative, path, cache) for relative, path in files)
+    )
     for done, (source, doc, data) in enumerate(read, 1):
         if doc is not None:
             corpus.add(doc, data)
@@ -227,12 +238,13 @@ def _read_here(relative: str, path: str, cache: Cache | None) -> tuple[Source, D
     return replace(source, document=None), source.document, None
 
 
-def _read_in_workers(files: list[tuple[str, str]], cache: Cache | None, jobs: int
-                     ) -> Iterator[tuple[Source, Document | None, bytes | None]]:
+def _read_in_workers(
+    files: list[tuple[str, str]], cache: Cache | None, jobs: int
+) -> Iterator[tuple[Source, Document | None, bytes | None]]:
     """Yield what ``_read_here`` returns for each file, in order, read and parsed by ``jobs`` forked workers."""
     global _PARSE_CACHE
     _PARSE_CACHE = cache
-    windows = [files[start:start + PARSE_WINDOW] for start in range(0, len(files), PARSE_WINDOW)]
+    windows = [files[start : start + PARSE_WINDOW] for start in range(0, len(files), PARSE_WINDOW)]
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             pending = pool.map(_read_pickled, windows[0], chunksize=8)
@@ -240,8 +252,9 @@ def _read_in_workers(files: list[tuple[str, str]], cache: Cache | None, jobs: in
                 try:
                     results = list(pending)
                 except BrokenProcessPool:
-                    raise SitegenError("a worker process stopped while parsing sources"
-                                       " (out of memory? try fewer processes with -j)") from None
+                    raise SitegenError(
+                        "a worker process stopped while parsing sources (out of memory? try fewer processes with -j)"
+                    ) from None
                 if number + 1 < len(windows):
                     pending = pool.map(_read_pickled, windows[number + 1], chunksize=8)
                 for source, data in results:
@@ -275,10 +288,10 @@ def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source
             info = os.stat(path)
         except OSError:
             info = None
-        if info is not None and cached.stat == (info.st_mtime_ns, info.st_size):
+        if info is not None and cache is not None and cached.stat == (info.st_mtime_ns, info.st_size):
             return _reused(cached, cached.stat, cache)
     source = read_source(relative, path)
-    if cached is not None and cached.digest and cached.digest == source.digest:
+    if cached is not None and cache is not None and cached.digest and cached.digest == source.digest:
         return _reused(cached, source.stat, cache)
     return source, None
 
@@ -290,19 +303,28 @@ def _reused(cached: Source, stat: tuple[int, int], cache: Cache) -> tuple[Source
 
 def source_reader(content: Path) -> Callable[[str], str | None]:
     """Return a function that reads a document's source text as its page shows it."""
+
     def read(relative: str) -> str | None:
         try:
             return decode((content / relative).read_bytes(), relative)[0]
         except (OSError, SourceError):
             return None
+
     return read
 
 
-def make_site(corpus: Corpus, config: Config, markdown: dict[str, MarkdownSource],
-              content: Path, env: Environment) -> Site:
+def make_site(
+    corpus: Corpus, config: Config, markdown: dict[str, MarkdownSource], content: Path, env: Environment
+) -> Site:
     """Return the Site of a corpus and its Markdown files."""
-    return Site(corpus, config, markdown, source_reader(content), frozenset(env.list_templates()),
-                search_enabled(config, len(corpus.documents)))
+    return Site(
+        corpus,
+        config,
+        markdown,
+        source_reader(content),
+        frozenset(env.list_templates()),
+        search_enabled(config, len(corpus.documents)),
+    )
 
 
 def search_enabled(config: Config, documents: int) -> bool:
@@ -310,9 +332,16 @@ def search_enabled(config: Config, documents: int) -> bool:
     return config.search and documents <= config.search_max_documents
 
 
-def load_site(config: Config, content: Path, env: Environment, files: list[tuple[str, str]],
-              progress: Progress, cache: Cache | None = None,
-              store: DocumentStore | None = None, jobs: int = 1) -> tuple[list[Source], Site]:
+def load_site(
+    config: Config,
+    content: Path,
+    env: Environment,
+    files: list[tuple[str, str]],
+    progress: Progress,
+    cache: Cache | None = None,
+    store: DocumentStore | None = None,
+    jobs: int = 1,
+) -> tuple[list[Source], Site]:
     """Parse the source files (reusing unchanged ones from ``cache``) and return them with the Site they make.
 
     The parsed documents are kept in ``store`` (default: one in the system's temporary folder);
@@ -323,8 +352,9 @@ def load_site(config: Config, content: Path, env: Environment, files: list[tuple
     return sources, site_of(sources, corpus, config, content, env)
 
 
-def cached_site(cache: Cache, config: Config, content: Path, env: Environment,
-                store: DocumentStore | None = None) -> tuple[list[Source], Site]:
+def cached_site(
+    cache: Cache, config: Config, content: Path, env: Environment, store: DocumentStore | None = None
+) -> tuple[list[Source], Site]:
     """Return the sources in a cache and the Site they make, parsing nothing; documents go to ``store``."""
     corpus = Corpus(store=store)
     sources = list(cache.sources.values())
@@ -351,18 +381,32 @@ def site_warnings(site: Site) -> list[Diagnostic]:
     warnings: list[Diagnostic] = []
     config = site.config
     if config.search and not site.search:
-        warnings.append(Diagnostic("", 0, 0, f"full-text search is off: {len(site.corpus.documents):,} documents"
-                                   f" is more than [search] max_documents = {config.search_max_documents:,}"
-                                   " (Pagefind needs about 0.3 GB of memory per 1,000 documents)"))
+        warnings.append(
+            Diagnostic(
+                "",
+                0,
+                0,
+                f"full-text search is off: {len(site.corpus.documents):,} documents"
+                f" is more than [search] max_documents = {config.search_max_documents:,}"
+                " (Pagefind needs about 0.3 GB of memory per 1,000 documents)",
+            )
+        )
     shown = {page.source for key, page in site.notes().items() if key in site.corpus.entities}
     for page in sorted(site.markdown.values(), key=lambda m: m.source):
         warnings += unknown_mentions(page, site.corpus.entities)
         if page.kind == "note" and page.source not in shown:
-            warnings.append(Diagnostic(page.source, 0, 0, f"no document mentions the {page.entity[0]}"
-                                       f" '{page.entity[1]}'; this note is not shown"))
+            warnings.append(
+                Diagnostic(
+                    page.source,
+                    0,
+                    0,
+                    f"no document mentions the {page.entity[0]} '{page.entity[1]}'; this note is not shown",
+                )
+            )
         if page.template and page.template not in site.templates:
-            warnings.append(Diagnostic(page.source, 1, 1, f"template '{page.template}' does not exist;"
-                                       " using page.html"))
+            warnings.append(
+                Diagnostic(page.source, 1, 1, f"template '{page.template}' does not exist; using page.html")
+            )
     return warnings
 
 
@@ -374,10 +418,16 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def write_site(site: Site, env: Environment, theme: Path, output: Path,
-               progress: Progress | None = None,
-               warnings: list[Diagnostic] | None = None, jobs: int = 1,
-               previous_files: int = 0) -> dict[Family, list[str]]:
+def write_site(
+    site: Site,
+    env: Environment,
+    theme: Path,
+    output: Path,
+    progress: Progress | None = None,
+    warnings: list[Diagnostic] | None = None,
+    jobs: int = 1,
+    previous_files: int = 0,
+) -> dict[Family, list[str]]:
     """Render every page into a staging folder and swap it into ``output``.
 
     With ``jobs`` > 1 the page families are rendered by that many processes,
@@ -416,8 +466,7 @@ def render_order(work: list[Family]) -> list[Family]:
     All three read the same document from the corpus's store, which then
     has it at hand; the order of the output does not change.
     """
-    per_document = {"doc", "source", "docdata"}
-    return sorted(work, key=lambda f: (0, f[1], f[0]) if f[0] in per_document else (1, "", ""))
+    return sorted(work, key=lambda f: (0, f[1], f[0]) if kind_of(f).per_document else (1, "", ""))
 
 
 #: A previous site with more files than this is deleted in the background after the swap.
@@ -428,8 +477,9 @@ _WORK: tuple | None = None
 """What forked workers render: (site, env, staging folder, families); set before the fork."""
 
 
-def _render_batch_into(site: Site, env: Environment, staging: Staging, batch: list[Family],
-                       progress: Progress | None = None) -> list[list[str]]:
+def _render_batch_into(
+    site: Site, env: Environment, staging: Staging, batch: list[Family], progress: Progress | None = None
+) -> list[list[str]]:
     """Render and write the pages of some families; return each family's output paths."""
     written, done = [], 0
     expected = _page_estimate(site) if progress else 0
@@ -445,8 +495,9 @@ def _render_batch_into(site: Site, env: Environment, staging: Staging, batch: li
     return written
 
 
-def _render_parallel(site: Site, env: Environment, staging: Staging, work: list[Family], jobs: int,
-                     progress: Progress) -> list[list[str]]:
+def _render_parallel(
+    site: Site, env: Environment, staging: Staging, work: list[Family], jobs: int, progress: Progress
+) -> list[list[str]]:
     """Render families here and in ``jobs - 1`` forked worker processes; return each family's output paths.
 
     Every process takes the next batch of families in turn. This process
@@ -461,13 +512,12 @@ def _render_parallel(site: Site, env: Environment, staging: Staging, work: list[
     results: list[list[str]] = [[] for _ in work]
     context = multiprocessing.get_context("fork")
     turn, finished = context.Value("i", 0), context.Queue()
-    workers = [context.Process(target=_worker, args=(batches, turn, finished), daemon=True)
-               for _ in range(jobs - 1)]
+    workers = [context.Process(target=_worker, args=(batches, turn, finished), daemon=True) for _ in range(jobs - 1)]
     expected, done, running = _page_estimate(site), 0, len(workers)
 
     def receive(start: int, paths: list[list[str]]) -> None:
         nonlocal done
-        results[start:start + len(paths)] = paths
+        results[start : start + len(paths)] = paths
         done += sum(len(p) for p in paths)
         progress.update("writing", done, max(expected, done))
 
@@ -475,7 +525,7 @@ def _render_parallel(site: Site, env: Environment, staging: Staging, work: list[
         for worker in workers:
             worker.start()
         while (batch := _next_batch(batches, turn)) is not None:
-            receive(batch[0], _render_batch_into(site, env, staging, work[batch[0]:batch[1]]))
+            receive(batch[0], _render_batch_into(site, env, staging, work[batch[0] : batch[1]]))
             while running and not finished.empty():
                 running -= _received(finished.get(), receive)
         while running:
@@ -484,8 +534,10 @@ def _render_parallel(site: Site, env: Environment, staging: Staging, work: list[
             except queue.Empty:
                 stopped = [w.exitcode for w in workers if w.exitcode]
                 if stopped:
-                    raise SitegenError(f"a worker process stopped while rendering pages (exit code {stopped[0]};"
-                                       " out of memory? try fewer processes with -j)") from None
+                    raise SitegenError(
+                        f"a worker process stopped while rendering pages (exit code {stopped[0]};"
+                        " out of memory? try fewer processes with -j)"
+                    ) from None
                 continue
             running -= _received(message, receive)
     finally:
@@ -524,12 +576,12 @@ def _worker(batches: list[tuple[int, int]], turn, finished) -> None:
     staging = Staging(root)
     try:
         while (batch := _next_batch(batches, turn)) is not None:
-            finished.put(("paths", (batch[0], _render_batch_into(site, env, staging, work[batch[0]:batch[1]]))))
+            finished.put(("paths", (batch[0], _render_batch_into(site, env, staging, work[batch[0] : batch[1]]))))
         finished.put(("done", None))
-    except BaseException as exc:  # noqa: BLE001 - passed on to the main process, which raises it
+    except BaseException as exc:
         try:
             pickle.dumps(exc)
-        except Exception:  # noqa: BLE001 - an exception that cannot be pickled is sent as text
+        except Exception:
             exc = RuntimeError(f"{type(exc).__name__}: {exc}")
         finished.put(("error", exc))
 
@@ -541,8 +593,12 @@ PYGMENTS_CSS = "pygments.css"
 def code_css(site: Site) -> str:
     """Return the stylesheet of highlighted code in the site's Pygments styles and entity colours."""
     types = site.config.types
-    return pygments_css(site.config.code_style, site.config.code_style_dark,
-                        {t: v.color for t, v in types.items()}, {t: v.dark_color for t, v in types.items()})
+    return pygments_css(
+        site.config.code_style,
+        site.config.code_style_dark,
+        {t: v.color for t, v in types.items()},
+        {t: v.dark_color for t, v in types.items()},
+    )
 
 
 def freeze_heap() -> None:
@@ -555,10 +611,15 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
-def build(config: Config, content: Path, output: Path,
-          progress: Progress | None = None,
-          on_warning: Callable[[Diagnostic], None] | None = None, jobs: int = 1,
-          force: bool = False) -> BuildResult:
+def build(
+    config: Config,
+    content: Path,
+    output: Path,
+    progress: Progress | None = None,
+    on_warning: Callable[[Diagnostic], None] | None = None,
+    jobs: int = 1,
+    force: bool = False,
+) -> BuildResult:
     """Build the site from ``content`` into ``output`` and return what was done.
 
     When the output folder's manifest shows it was built from exactly this
@@ -587,8 +648,9 @@ def build(config: Config, content: Path, output: Path,
     if recorded is not None:
         warnings = diagnostics(recorded)
         _report(warnings, on_warning, progress)
-        return BuildResult(seconds=time.perf_counter() - started, warnings=warnings, up_to_date=True,
-                           **recorded.counts)
+        return BuildResult(
+            seconds=time.perf_counter() - started, warnings=warnings, up_to_date=True, **_counts(recorded.counts)
+        )
     cache = None if force else read_cache(output)
 
     def report(warnings: list[Diagnostic]) -> None:
@@ -596,22 +658,37 @@ def build(config: Config, content: Path, output: Path,
 
     outcome = None
     theme_changes = changed_names(previous.theme, looks) if previous is not None else None
-    if theme_changes is not None and _describes_site(cache, previous, key, output):
+    if theme_changes is not None and cache is not None and _describes_site(cache, previous, key, output):
         from sitegen.live import update_in_place  # the live preview is built on this module
-        outcome = update_in_place(config, content, output, env, cache, files, skipped, report, progress,
-                                  theme_changes)
+
+        outcome = update_in_place(config, content, output, env, cache, files, skipped, report, progress, theme_changes)
     if outcome is None:
-        outcome = _build_whole(config, content, output, env, theme, files, skipped, cache, previous,
-                               report, progress, jobs)
+        outcome = _build_whole(
+            config, content, output, env, theme, files, skipped, cache, previous, report, progress, jobs
+        )
     corpus = outcome.site.corpus
-    counts = {"documents": len(corpus.documents), "entities": len(corpus.entities),
-              "pages": sum(p.endswith(".html") for p in outcome.outputs), "files": len(outcome.outputs)}
+    counts = {
+        "documents": len(corpus.documents),
+        "entities": len(corpus.entities),
+        "pages": sum(p.endswith(".html") for p in outcome.outputs),
+        "files": len(outcome.outputs),
+    }
     manifest = Manifest(key, stats, outcome.outputs, [list(astuple(w)) for w in outcome.warnings], counts, looks)
-    write_cache(output, build_id(manifest), outcome.sources,
-                lambda relative: corpus.document_data(relative) if relative in corpus else None)
+    write_cache(
+        output,
+        build_id(manifest),
+        outcome.sources,
+        lambda relative: corpus.document_data(relative) if relative in corpus else None,
+    )
     write_manifest(output, manifest)
-    return BuildResult(seconds=time.perf_counter() - started, warnings=outcome.warnings,
-                       update=outcome.update, **counts)
+    return BuildResult(
+        seconds=time.perf_counter() - started, warnings=outcome.warnings, update=outcome.update, **_counts(counts)
+    )
+
+
+def _counts(counts: dict[str, int]) -> dict[str, Any]:
+    """Return the figures of a build as BuildResult fields (documents, entities, pages, files)."""
+    return {name: counts.get(name, 0) for name in ("documents", "entities", "pages", "files")}
 
 
 def changed_names(before: dict[str, str], now: dict[str, str]) -> list[str] | None:
@@ -626,29 +703,44 @@ def changed_names(before: dict[str, str], now: dict[str, str]) -> list[str] | No
 
 def _describes_site(cache: Cache | None, previous: Manifest | None, key: str, output: Path) -> bool:
     """Return True when the cache holds the sources of the site in ``output``, built as ``key`` would build it."""
-    return (cache is not None and previous is not None and previous.key == key
-            and cache.key == build_id(previous) and outputs_present(output, previous.outputs))
+    return (
+        cache is not None
+        and previous is not None
+        and previous.key == key
+        and cache.key == build_id(previous)
+        and outputs_present(output, previous.outputs)
+    )
 
 
-def _build_whole(config: Config, content: Path, output: Path, env: Environment, theme: Path,
-                 files: list[tuple[str, str]], skipped: list[Diagnostic], cache: Cache | None,
-                 previous: Manifest | None, report: Callable[[list[Diagnostic]], None],
-                 progress: Progress, jobs: int) -> Outcome:
+def _build_whole(
+    config: Config,
+    content: Path,
+    output: Path,
+    env: Environment,
+    theme: Path,
+    files: list[tuple[str, str]],
+    skipped: list[Diagnostic],
+    cache: Cache | None,
+    previous: Manifest | None,
+    report: Callable[[list[Diagnostic]], None],
+    progress: Progress,
+    jobs: int,
+) -> Outcome:
     """Render the whole site into a staging folder and swap it in; unchanged sources are not parsed again."""
     sources, site = load_site(config, content, env, files, progress, cache, DocumentStore.beside(output), jobs)
     warnings = source_warnings(sources, skipped, site)
     report(warnings)
     freeze_heap()
     late: list[Diagnostic] = []
-    written = write_site(site, env, theme, output, progress, late, jobs,
-                         previous.counts.get("files", 0) if previous else 0)
+    written = write_site(
+        site, env, theme, output, progress, late, jobs, previous.counts.get("files", 0) if previous else 0
+    )
     progress.clear()
     report(late)
     return Outcome(sources, site, [p for paths in written.values() for p in paths], warnings + late)
 
 
-def _report(warnings: list[Diagnostic], on_warning: Callable[[Diagnostic], None] | None,
-            progress: Progress) -> None:
+def _report(warnings: list[Diagnostic], on_warning: Callable[[Diagnostic], None] | None, progress: Progress) -> None:
     """Show warnings, clearing the progress line first."""
     if on_warning and warnings:
         progress.clear()

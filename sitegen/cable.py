@@ -4,6 +4,7 @@ Stages: decode (source.py) -> scan each line (inline.py) -> split off the
 header, paragraphs and signature (here) -> read the header fields (header.py).
 No I/O happens here, so documents parse independently of each other.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,7 @@ def parse_document(source: str, data: bytes) -> Document:
 def parse_text(source: str, text: str, warnings: list[Diagnostic] | None = None) -> Document:
     """Parse decoded text into a Document, collecting warnings."""
     warnings = list(warnings or ())
-    lines: list[Line] = [(i, scan_line(raw, source, i, warnings))
-                         for i, raw in enumerate(text.split("\n"), 1)]
+    lines: list[Line] = [(i, scan_line(raw, source, i, warnings)) for i, raw in enumerate(text.split("\n"), 1)]
     header, header_items, body = _split_header(lines)
     _check_wrapper(text, source, warnings, is_cable=header is not None)
     paragraphs = _paragraphs(body, has_header=header is not None)
@@ -69,8 +69,7 @@ def _check_wrapper(text: str, source: str, warnings: list[Diagnostic], is_cable:
     opened = head.startswith("<code><pre>")
     closed = "</pre></code>" in text[-200:].lower()
     if is_cable and not opened and not closed:
-        warnings.append(Diagnostic(source, 1, 1, "cable has no '<code><pre>' … '</pre></code>' wrapper;"
-                                   " read as it is"))
+        warnings.append(Diagnostic(source, 1, 1, "cable has no '<code><pre>' … '</pre></code>' wrapper; read as it is"))
     elif opened and not closed:
         warnings.append(Diagnostic(source, 1, 1, "'<code><pre>' is never closed with '</pre></code>'"))
     elif closed and not opened:
@@ -88,7 +87,7 @@ def _split_header(lines: list[Line]) -> tuple[Header | None, list, list[Line]]:
         if not is_cable_header(flat):
             return None, [], lines
         tags = tuple(item.name for item in items[:cut] if isinstance(item, TagRef))
-        rest = [(number, items[cut:])] + lines[index + 1:]
+        rest = [(number, items[cut:])] + lines[index + 1 :]
         return parse_header(flat, tags), items[:cut], rest
     return None, [], lines
 
@@ -145,11 +144,13 @@ def _implied_paragraphs(body: list[Line], has_header: bool) -> list[dict]:
     content = [(n, items) for n, items in body if plain_text(items).strip()]
     if not content:
         return []
-    has_blank = any(not plain_text(items).strip() for n, items in body
-                    if content[0][0] < n < content[-1][0])
+    has_blank = any(not plain_text(items).strip() for n, items in body if content[0][0] < n < content[-1][0])
     if has_blank:
-        starts = {n for i, (n, items) in enumerate(body)
-                  if plain_text(items).strip() and (i == 0 or not plain_text(body[i - 1][1]).strip())}
+        starts = {
+            n
+            for i, (n, items) in enumerate(body)
+            if plain_text(items).strip() and (i == 0 or not plain_text(body[i - 1][1]).strip())
+        }
     else:
         starts = {n for n, items in content if has_header and _MARKING.match(plain_text(items))}
         if len(starts) < 2:
@@ -192,15 +193,24 @@ def _finish(pars: list[dict], source: str, warnings: list[Diagnostic]) -> list[P
             number = anchor.number
             value = int(number)
             if f"par{number}" in used:
-                warnings.append(Diagnostic(
-                    source, anchor.line, anchor.col,
-                    f"paragraph number {number} repeats (first on line {first_line[number]});"
-                    " given a unique id"))
+                warnings.append(
+                    Diagnostic(
+                        source,
+                        anchor.line,
+                        anchor.col,
+                        f"paragraph number {number} repeats (first on line {first_line[number]}); given a unique id",
+                    )
+                )
             elif value < previous and not disordered:
                 disordered = True
-                warnings.append(Diagnostic(
-                    source, anchor.line, anchor.col,
-                    f"paragraph {number} comes after paragraph {previous}; numbers are out of order"))
+                warnings.append(
+                    Diagnostic(
+                        source,
+                        anchor.line,
+                        anchor.col,
+                        f"paragraph {number} comes after paragraph {previous}; numbers are out of order",
+                    )
+                )
             previous = max(previous, value)
             first_line.setdefault(number, anchor.line)
         ident = f"par{number}"
@@ -214,20 +224,25 @@ def _finish(pars: list[dict], source: str, warnings: list[Diagnostic]) -> list[P
             if i:
                 text.append("\n")
             text += items
-        result.append(Paragraph(
-            anchor=ident,
-            number=number,
-            text=tuple(_merge(_tag_mentions(text, ident))),
-            line=par["line"],
-            heading=tuple(_merge(_tag_mentions(par["heading"], ident))),
-        ))
+        result.append(
+            Paragraph(
+                anchor=ident,
+                number=number,
+                text=tuple(_merge(_tag_mentions(text, ident))),
+                line=par["line"],
+                heading=tuple(_merge(_tag_mentions(par["heading"], ident))),
+            )
+        )
     return result
 
 
 def _tag_mentions(items: list, block: str) -> list:
     """Record the block (paragraph anchor) on each mention."""
-    return [replace(item, paragraph=block) if isinstance(item, Mention) else item
-            for item in items if not isinstance(item, Anchor)]
+    return [
+        replace(item, paragraph=block) if isinstance(item, Mention) else item
+        for item in items
+        if not isinstance(item, Anchor)
+    ]
 
 
 def _merge(items: list) -> list:

@@ -16,15 +16,17 @@ parsed document, which is only read when the build reuses it. A cache that
 is missing, truncated, damaged or written by other code is ignored, never
 trusted: the build then parses everything again.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import pickle
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO
 
 from sitegen.manifest import code_fingerprint
 
@@ -92,8 +94,7 @@ def read_cache(output: Path) -> Cache | None:
                 file.seek(size, os.SEEK_CUR)
             cache.sources[source.relative] = source
         return cache
-    except (OSError, ValueError, EOFError, AttributeError, ImportError, IndexError, TypeError,
-            pickle.UnpicklingError):
+    except (OSError, ValueError, EOFError, AttributeError, ImportError, IndexError, TypeError, pickle.UnpicklingError):
         if file is not None:
             file.close()
         return None

@@ -1,4 +1,5 @@
 """The command line: parse arguments, call one library function, return an exit code."""
+
 from __future__ import annotations
 
 import argparse
@@ -38,38 +39,44 @@ examples:
 def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``sitegen`` command."""
     parser = argparse.ArgumentParser(
-        prog="sitegen", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="sitegen", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_cmd = commands.add_parser(
-        "build", help="build the site once",
+        "build",
+        help="build the site once",
         description="Build the site from the content folder into the output folder.\n"
-                    "The previous site is replaced only when the build succeeds.\n\n"
-                    "When nothing changed since the last build, nothing is done. When only some\n"
-                    "sources, templates or theme files changed, the pages they affect are updated\n"
-                    "in place. The parsed sources are cached in a file beside the output folder\n"
-                    "(.site.sitegen-cache for site/).",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "The previous site is replaced only when the build succeeds.\n\n"
+        "When nothing changed since the last build, nothing is done. When only some\n"
+        "sources, templates or theme files changed, the pages they affect are updated\n"
+        "in place. The parsed sources are cached in a file beside the output folder\n"
+        "(.site.sitegen-cache for site/).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_site_options(build_cmd)
-    build_cmd.add_argument("--strict", action="store_true",
-                           help="exit with status 1 when there is any warning")
-    build_cmd.add_argument("-q", "--quiet", action="store_true",
-                           help="print only warnings and errors, not the summary")
-    build_cmd.add_argument("--force", action="store_true",
-                           help="rebuild everything from scratch, ignoring the last build's manifest "
-                                "and cache")
+    build_cmd.add_argument("--strict", action="store_true", help="exit with status 1 when there is any warning")
+    build_cmd.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors, not the summary")
+    build_cmd.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild everything from scratch, ignoring the last build's manifest and cache",
+    )
     serve_cmd = commands.add_parser(
-        "serve", help="build, serve and rebuild on every change (live preview)",
+        "serve",
+        help="build, serve and rebuild on every change (live preview)",
         description="Build the site, serve it over HTTP and watch the content folder, "
-                    "templates/, the theme and sitegen.toml. Each change rebuilds only the "
-                    "pages it affects and updates open browser pages; problems appear in an "
-                    "overlay on the page. The preview script is never written to the output.",
+        "templates/, the theme and sitegen.toml. Each change rebuilds only the "
+        "pages it affects and updates open browser pages; problems appear in an "
+        "overlay on the page. The preview script is never written to the output.",
         epilog="examples:\n  sitegen serve\n  sitegen serve --port 8080 --open\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _add_site_options(serve_cmd)
-    serve_cmd.add_argument("--host", default="127.0.0.1",
-                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
     return parser
@@ -77,15 +84,24 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _add_site_options(command: argparse.ArgumentParser) -> None:
     """Add the options every command shares: content, output and configuration."""
-    command.add_argument("--content", type=Path, metavar="DIR",
-                         help="folder of source documents (default: content/, or [site] content)")
-    command.add_argument("--output", type=Path, metavar="DIR",
-                         help="folder to write the site to (default: site/, or [site] output)")
-    command.add_argument("--config", type=Path, metavar="FILE",
-                         help="configuration file (default: sitegen.toml when it exists)")
-    command.add_argument("-j", "--jobs", type=int, metavar="N", default=0,
-                         help="processes working at once: N forked workers parse, then this one and N-1"
-                              " workers render (default: one per CPU core; 1: no workers)")
+    command.add_argument(
+        "--content", type=Path, metavar="DIR", help="folder of source documents (default: content/, or [site] content)"
+    )
+    command.add_argument(
+        "--output", type=Path, metavar="DIR", help="folder to write the site to (default: site/, or [site] output)"
+    )
+    command.add_argument(
+        "--config", type=Path, metavar="FILE", help="configuration file (default: sitegen.toml when it exists)"
+    )
+    command.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        default=0,
+        help="processes working at once: N forked workers parse, then this one and N-1"
+        " workers render (default: one per CPU core; 1: no workers)",
+    )
 
 
 def _print_warning(warning: Diagnostic, content: Path) -> None:
@@ -93,8 +109,7 @@ def _print_warning(warning: Diagnostic, content: Path) -> None:
     if not warning.path:
         print(warning, file=sys.stderr)
         return
-    shown = Diagnostic(_display(content / warning.path), warning.line, warning.col,
-                       warning.message, warning.excerpt)
+    shown = Diagnostic(_display(content / warning.path), warning.line, warning.col, warning.message, warning.excerpt)
     text = str(shown)
     if shown.excerpt:
         text += f"\n    {shown.excerpt}"
@@ -115,26 +130,41 @@ def run_build(args: argparse.Namespace) -> int:
     config = load_config(config_path, required=args.config is not None)
     content = args.content if args.content is not None else config.root / config.content
     output = args.output if args.output is not None else config.root / config.output
-    result = build(config, content, output, Progress(),
-                   on_warning=lambda w: _print_warning(w, content), jobs=_jobs(args), force=args.force)
+    result = build(
+        config,
+        content,
+        output,
+        Progress(),
+        on_warning=lambda w: _print_warning(w, content),
+        jobs=_jobs(args),
+        force=args.force,
+    )
     if not args.quiet and result.up_to_date:
-        print(f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages, "
-              f"nothing changed since the last build ({len(result.warnings):,} warning"
-              f"{'s' if len(result.warnings) != 1 else ''}; --force rebuilds)")
+        print(
+            f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages, "
+            f"nothing changed since the last build ({len(result.warnings):,} warning"
+            f"{'s' if len(result.warnings) != 1 else ''}; --force rebuilds)"
+        )
     elif not args.quiet and result.update is not None and not result.update.sources and not result.update.theme:
-        print(f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages; "
-              f"sources were saved again but their content did not change")
+        print(
+            f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages; "
+            f"sources were saved again but their content did not change"
+        )
     elif not args.quiet and result.update is not None:
         update = result.update
-        print(f"Updated {_display(output)}/ for {what_changed(update.sources, update.theme)}: "
-              f"{update.rendered:,} of {result.files:,} files rendered again, {len(update.changed):,} changed; "
-              f"{result.documents:,} documents, {result.pages:,} pages, {len(result.warnings):,} warning"
-              f"{'s' if len(result.warnings) != 1 else ''} in {result.seconds:.2f} s")
+        print(
+            f"Updated {_display(output)}/ for {what_changed(update.sources, update.theme)}: "
+            f"{update.rendered:,} of {result.files:,} files rendered again, {len(update.changed):,} changed; "
+            f"{result.documents:,} documents, {result.pages:,} pages, {len(result.warnings):,} warning"
+            f"{'s' if len(result.warnings) != 1 else ''} in {result.seconds:.2f} s"
+        )
     elif not args.quiet:
-        print(f"Built {result.documents:,} documents, {result.entities:,} entities, "
-              f"{result.pages:,} pages ({result.files:,} files) into {_display(output)}/ "
-              f"with {len(result.warnings):,} warning{'s' if len(result.warnings) != 1 else ''} "
-              f"in {result.seconds:.2f} s")
+        print(
+            f"Built {result.documents:,} documents, {result.entities:,} entities, "
+            f"{result.pages:,} pages ({result.files:,} files) into {_display(output)}/ "
+            f"with {len(result.warnings):,} warning{'s' if len(result.warnings) != 1 else ''} "
+            f"in {result.seconds:.2f} s"
+        )
     if args.strict and result.warnings:
         print(f"error: {len(result.warnings)} warning(s) and --strict was given", file=sys.stderr)
         return EXIT_WARNINGS
@@ -153,10 +183,8 @@ def run_serve(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, not {args.port}")
     config_path = args.config if args.config is not None else Path("sitegen.toml")
-    live = LiveSite(config_path, args.content, args.output, config_required=args.config is not None,
-                    jobs=_jobs(args))
-    return serve(live, host=args.host, port=args.port, open_browser=args.open,
-                 say=lambda line: print(line, flush=True))
+    live = LiveSite(config_path, args.content, args.output, config_required=args.config is not None, jobs=_jobs(args))
+    return serve(live, host=args.host, port=args.port, open_browser=args.open, say=lambda line: print(line, flush=True))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
 """sitegen.toml -> Config: a frozen dataclass with defaults and clear errors."""
+
 from __future__ import annotations
 
 import re
@@ -71,10 +72,13 @@ class Config:
     """Folder relative paths are resolved against (the config file's folder)."""
 
 
-_SITE_KEYS = {"title": str, "base_url": str, "content": str, "output": str, "theme": str,
-              "templates": str}
-_PAGE_KEYS = {"documents": "documents_per_page", "entity_documents": "entity_documents_per_page",
-              "entities": "entities_per_page", "top_entities": "top_entities"}
+_SITE_KEYS = {"title": str, "base_url": str, "content": str, "output": str, "theme": str, "templates": str}
+_PAGE_KEYS = {
+    "documents": "documents_per_page",
+    "entity_documents": "entity_documents_per_page",
+    "entities": "entities_per_page",
+    "top_entities": "top_entities",
+}
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl|oklch)a?\([0-9.,%/ a-z-]{1,60}\))$")
 
 
@@ -108,8 +112,9 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
     known = {"site", "pages", "types", "search", "highlight"}
     for key in data:
         if key not in known:
-            raise ConfigError(f"{name}: unknown section or key '{key}'"
-                              " (expected [site], [pages], [types], [search], [highlight])")
+            raise ConfigError(
+                f"{name}: unknown section or key '{key}' (expected [site], [pages], [types], [search], [highlight])"
+            )
     values: dict[str, Any] = {"root": root}
     site = _expect(f"{name}: [site]", data.get("site", {}), dict)
     for key, value in site.items():
@@ -134,7 +139,9 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
         current = types[type_]
         for key, value in settings.items():
             if key not in ("label", "color", "dark_color"):
-                raise ConfigError(f"{name}: unknown key '{key}' in [types.{type_}]; known keys: label, color, dark_color")
+                raise ConfigError(
+                    f"{name}: unknown key '{key}' in [types.{type_}]; known keys: label, color, dark_color"
+                )
             value = _expect(f"{name}: [types.{type_}] {key}", value, str)
             if key != "label" and not _COLOR.match(value):
                 raise ConfigError(f"{name}: [types.{type_}] {key} is not a CSS colour: {value!r}")
@@ -156,10 +163,10 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
             raise ConfigError(f"{name}: unknown key '{key}' in [highlight]; known keys: style, dark_style")
         value = _expect(f"{name}: [highlight] {key}", value, str)
         if value not in styles:
-            raise ConfigError(f"{name}: [highlight] {key}: unknown Pygments style {value!r};"
-                              f" available: {', '.join(styles)}")
+            raise ConfigError(
+                f"{name}: [highlight] {key}: unknown Pygments style {value!r}; available: {', '.join(styles)}"
+            )
         values["code_style" if key == "style" else "code_style_dark"] = value
     if "base_url" in values and values["base_url"] and not re.match(r"^https?://", values["base_url"]):
         raise ConfigError(f"{name}: [site] base_url must start with http:// or https://")
     return Config(**values)
-

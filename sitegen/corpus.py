@@ -8,6 +8,7 @@ DocumentStore on disk; the index between them is arrays of document and
 entity numbers (see Corpus). Every view it gives is a function of the set of
 documents alone, never of the order in which they were added.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -70,8 +71,8 @@ def _drop(places: array, number: int) -> None:
     for other, start, stop in _entries(places):
         if other == number:
             places[0] -= 1
-            places[1] -= sum(places[start + 1:stop:2])
-            del places[start - 2:stop]
+            places[1] -= sum(places[start + 1 : stop : 2])
+            del places[start - 2 : stop]
             return
 
 
@@ -88,7 +89,7 @@ def _add_forms(forms: str | Counter[str] | None, total: int, spellings: dict[str
     return forms
 
 
-def display_name(forms: Counter[str]) -> str:
+def display_name(forms: Mapping[str, int]) -> str:
     """Return the most frequent form; on a tie prefer mixed case, then the first in order."""
     return min(forms, key=lambda f: (-forms[f], f.isupper(), f))
 
@@ -239,15 +240,17 @@ class Corpus:
         if reorder:
             self._entity_order = None
 
-    def _add_places(self, doc: Document, number: int, local: dict[Key, dict[str, int]],
-                    spellings: dict[Key, dict[str, int]]) -> None:
+    def _add_places(
+        self, doc: Document, number: int, local: dict[Key, dict[str, int]], spellings: dict[Key, dict[str, int]]
+    ) -> None:
         """Record where document ``number`` mentions each entity, their spellings, and which it names together."""
         anchors = _shared(tuple({mention.paragraph: None for mention in doc.mentions}))
         self._anchors[number] = anchors
         place = {anchor: i for i, anchor in enumerate(anchors)}
         for key, blocks in local.items():
-            entry = array("I", (number, len(blocks), *(n for block, count in blocks.items()
-                                                      for n in (place[block], count))))
+            entry = array(
+                "I", (number, len(blocks), *(n for block, count in blocks.items() for n in (place[block], count)))
+            )
             mentions = sum(blocks.values())
             places = self._places.get(key)
             if places is None:
@@ -265,8 +268,7 @@ class Corpus:
         if together:
             self._co[number] = together
 
-    def _drop_places(self, number: int, local: dict[Key, dict[str, int]],
-                     spellings: dict[Key, dict[str, int]]) -> None:
+    def _drop_places(self, number: int, local: dict[Key, dict[str, int]], spellings: dict[Key, dict[str, int]]) -> None:
         """Forget what ``_add_places`` recorded of document ``number``."""
         self._co.pop(number, None)
         for key in local:
@@ -369,8 +371,9 @@ class Corpus:
         """
         self._snippets = None
         rank = {self._store.position(source): self.position(source) for source in self._numbers}
-        self._snippets = EntitySnippets.build(self._store, self._entity_numbers.__getitem__, rank.__getitem__,
-                                              len(self._entity_keys), jobs, progress)
+        self._snippets = EntitySnippets.build(
+            self._store, self._entity_numbers.__getitem__, rank.__getitem__, len(self._entity_keys), jobs, progress
+        )
         self._grouped_end = self._store.end
 
     def snippets(self, key: Key, source: str, blocks: Iterable[str]) -> list[Markup]:
@@ -413,9 +416,12 @@ class Corpus:
         occurrences = []
         for number, start, stop in sorted(self._occurrences(key), key=lambda entry: rank[entry[0]]):
             blocks = anchors[number]
-            occurrences.append(Occurrence(
-                summaries[number].source,  # type: ignore[union-attr]
-                tuple(_shared((blocks[places[j]], places[j + 1])) for j in range(start, stop, 2))))
+            occurrences.append(
+                Occurrence(
+                    summaries[number].source,  # type: ignore[union-attr]
+                    tuple(_shared((blocks[places[j]], places[j + 1])) for j in range(start, stop, 2)),
+                )
+            )
         related = self._related(key)
         entity = Entity(
             key=key,
@@ -452,7 +458,7 @@ class Corpus:
             while j < end:
                 size = together[j + 1]
                 if together[j] in wanted:
-                    counts.update(together[j + 2:j + 2 + size])
+                    counts.update(together[j + 2 : j + 2 + size])
                 j += 2 + size
         keys = self._entity_keys
         related = Counter({keys[number]: n for number, n in counts.items()})
@@ -496,8 +502,9 @@ class Corpus:
         """Return entity keys in display order: type, then name, then key."""
         if self._entity_order is None:
             names = self._names
-            self._entity_order = sorted(self._forms, key=lambda k: (
-                _TYPE_RANK.get(k[0], len(_TYPE_RANK)), names[k].casefold(), k[1]))
+            self._entity_order = sorted(
+                self._forms, key=lambda k: (_TYPE_RANK.get(k[0], len(_TYPE_RANK)), names[k].casefold(), k[1])
+            )
         return self._entity_order
 
     def type_order(self, type_: str) -> list[Key]:
@@ -522,9 +529,15 @@ class Corpus:
         """Materialise every group of one kind."""
         self.documents  # noqa: B018 - refresh the ranks
         rank, numbers = self._rank, self._numbers
-        made = [Group(kind, key, display_name(self._group_forms[kind][key]),
-                      tuple(sorted(members, key=lambda source: rank[numbers[source]])))
-                for key, members in self._groups[kind].items()]
+        made = [
+            Group(
+                kind,
+                key,
+                display_name(self._group_forms[kind][key]),
+                tuple(sorted(members, key=lambda source: rank[numbers[source]])),
+            )
+            for key, members in self._groups[kind].items()
+        ]
         made.sort(key=lambda g: (g.name.casefold(), g.key), reverse=kind == "year")
         return {g.key: g for g in made}
 

@@ -1,4 +1,5 @@
 """The exception tree and the diagnostics that carry ``file:line:col``."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 Each function returns the text of one file; no timestamps are invented, so
 the files are as reproducible as the pages.
 """
+
 from __future__ import annotations
 
 import csv
@@ -80,8 +81,16 @@ def entities_csv(site: Site) -> Iterator[str]:
     writer.writerow(["type", "name", "documents", "mentions", "forms", "url"])
     for part in _parts(_entity_rows(site)):
         for row in part:
-            writer.writerow([row["type"], row["name"], row["documents"], row["mentions"],
-                             " | ".join(f["form"] for f in row["forms"]), row["url"]])
+            writer.writerow(
+                [
+                    row["type"],
+                    row["name"],
+                    row["documents"],
+                    row["mentions"],
+                    " | ".join(f["form"] for f in row["forms"]),
+                    row["url"],
+                ]
+            )
         yield out.getvalue()
         out.seek(0)
         out.truncate()
@@ -98,13 +107,28 @@ def document_json(site: Site, doc: Document) -> str:
         "date": doc.date,
         "year": doc.year,
         "header": {k: list(v) if isinstance(v, tuple) else v for k, v in header.items()} if header else None,
-        "paragraphs": [{"id": p.anchor, "number": p.number, "line": p.line,
-                        "heading": plain_text(p.heading), "text": plain_text(p.text)}
-                       for p in doc.paragraphs],
+        "paragraphs": [
+            {
+                "id": p.anchor,
+                "number": p.number,
+                "line": p.line,
+                "heading": plain_text(p.heading),
+                "text": plain_text(p.text),
+            }
+            for p in doc.paragraphs
+        ],
         "signature": plain_text(doc.signature).strip(),
-        "mentions": [{"type": m.type, "text": m.text, "paragraph": m.paragraph, "line": m.line,
-                      "column": m.col, "entity_url": public_url(site, site.entity_path(m.key))}
-                     for m in doc.mentions],
+        "mentions": [
+            {
+                "type": m.type,
+                "text": m.text,
+                "paragraph": m.paragraph,
+                "line": m.line,
+                "column": m.col,
+                "entity_url": public_url(site, site.entity_path(m.key)),
+            }
+            for m in doc.mentions
+        ],
     }
     return json.dumps(data, ensure_ascii=False) + "\n"  # compact: the C encoder, several times faster
 
@@ -131,25 +155,29 @@ def atom_feed(site: Site) -> str:
     docs = feed_documents(site.corpus.documents)
     base = site.config.base_url
     feed_id = public_url(site, FEED) if base else _urn(f"feed:{site.config.title}")
-    lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<feed xmlns="http://www.w3.org/2005/Atom">',
-             f"  <title>{escape(site.config.title)}</title>",
-             f"  <id>{escape(feed_id)}</id>",
-             f"  <updated>{_timestamp(docs[0].date) if docs else '1970-01-01T00:00:00Z'}</updated>",
-             f"  <link rel=\"self\" href={quoteattr(public_url(site, FEED))}/>",
-             f"  <link href={quoteattr(public_url(site, site.urls.home()))}/>",
-             "  <author><name>" + escape(site.config.title) + "</name></author>"]
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{escape(site.config.title)}</title>",
+        f"  <id>{escape(feed_id)}</id>",
+        f"  <updated>{_timestamp(docs[0].date) if docs else '1970-01-01T00:00:00Z'}</updated>",
+        f'  <link rel="self" href={quoteattr(public_url(site, FEED))}/>',
+        f"  <link href={quoteattr(public_url(site, site.urls.home()))}/>",
+        "  <author><name>" + escape(site.config.title) + "</name></author>",
+    ]
     for listed in docs:
         doc = site.corpus.document(listed.source)
         url = public_url(site, site.urls.document(doc.source))
         summary = " ".join(plain_text(doc.paragraphs[0].text).split())[:400] if doc.paragraphs else ""
-        lines += ["  <entry>",
-                  f"    <title>{escape(doc.title)}</title>",
-                  f"    <id>{escape(url if base else _urn('doc:' + doc.source))}</id>",
-                  f"    <link href={quoteattr(url)}/>",
-                  f"    <updated>{_timestamp(doc.date)}</updated>",
-                  f"    <summary>{escape(summary)}</summary>",
-                  "  </entry>"]
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(doc.title)}</title>",
+            f"    <id>{escape(url if base else _urn('doc:' + doc.source))}</id>",
+            f"    <link href={quoteattr(url)}/>",
+            f"    <updated>{_timestamp(doc.date)}</updated>",
+            f"    <summary>{escape(summary)}</summary>",
+            "  </entry>",
+        ]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
 
@@ -164,10 +192,12 @@ def robots_txt(site: Site) -> str:
 
 def sitemap_xml(site: Site, paths: list[str]) -> str:
     """Return sitemap.xml listing every HTML page (only written with a base URL)."""
-    lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(public_url(site, path))}</loc></url>"
-              for path in sorted(paths) if path.endswith(".html") and path != "404.html"]
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [
+        f"  <url><loc>{escape(public_url(site, path))}</loc></url>"
+        for path in sorted(paths)
+        if path.endswith(".html") and path != "404.html"
+    ]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 
@@ -206,8 +236,10 @@ def finder_scripts(site: Site) -> Iterator[tuple[str, str]]:
     bit = {shard: 1 << n for n, shard in enumerate(FINDER_SHARDS)}
     masks = [sum(bit[shard] for shard in _shards_of(corpus.name(key))) for key in keys]
     for shard in FINDER_SHARDS:
-        entries = [[corpus.name(key), key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
-                   for key, mask in zip(keys, masks) if mask & bit[shard]]
+        entries = [
+            [corpus.name(key), key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
+            for key, mask in zip(keys, masks)
+            if mask & bit[shard]
+        ]
         data = json.dumps(entries, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-        yield shard, (f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(shard)}] =\n"
-                      f"{data};\n")
+        yield shard, (f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(shard)}] =\n{data};\n")

@@ -1,4 +1,5 @@
 """The cable header line (as plain text) -> Header fields, date and year."""
+
 from __future__ import annotations
 
 import re
@@ -12,12 +13,21 @@ def _spaced(word: str) -> str:
     return r"\s?".join(re.escape(c) for c in word)
 
 
-_CLASSES = ("CONFIDENTIAL", "SECRET", "UNCLASSIFIED", "UNCLAS", "LIMITED OFFICIAL USE",
-            "SENSITIVE BUT UNCLASSIFIED", "FOR OFFICIAL USE ONLY", "TOP SECRET")
+_CLASSES = (
+    "CONFIDENTIAL",
+    "SECRET",
+    "UNCLASSIFIED",
+    "UNCLAS",
+    "LIMITED OFFICIAL USE",
+    "SENSITIVE BUT UNCLASSIFIED",
+    "FOR OFFICIAL USE ONLY",
+    "TOP SECRET",
+)
 _CLASSIFICATION = re.compile(
-    r"(?<![A-Za-z])(" + "|".join(
-        _spaced(c) if " " not in c else re.escape(c)
-        for c in sorted(_CLASSES, key=len, reverse=True)) + r")(?![A-Za-z])")
+    r"(?<![A-Za-z])("
+    + "|".join(_spaced(c) if " " not in c else re.escape(c) for c in sorted(_CLASSES, key=len, reverse=True))
+    + r")(?![A-Za-z])"
+)
 _SECTION = re.compile(r"\s*SECTION\s+\d+\s+OF\s+\d+", re.IGNORECASE)
 _ORIGIN = re.compile(r"\s*([A-Z][A-Z.'\-]*(?:\s[A-Z][A-Z.'\-]*){0,3})\s+(\d{3,7})(?![\d/])")
 _FIELDS = re.compile(
@@ -32,10 +42,27 @@ _FIELDS = re.compile(
 _CLASSIFIED_BY = re.compile(r"\bCLASSIFIED\s+BY\b\s*:?", re.IGNORECASE)
 _DATE = re.compile(r"\d{1,4}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{1,4}")
 _TAG_WORD = re.compile(r"^[A-Z][A-Z0-9_]{1,9}$")
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_DATE_LINE = re.compile(
-    r"^\s*(?:[A-Za-z]+\s*,\s*)?(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})\b")
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
+_DATE_LINE = re.compile(r"^\s*(?:[A-Za-z]+\s*,\s*)?(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})\b")
 _REF_ID = re.compile(r"^(\d{2})[A-Z]")
 
 _SIGNALS = re.compile(r"\bE\s?\.?\s?O\s?\.?\s*12958|\bTAGS\b|\bSUBJECT\s*:|\bDECL\s*:", re.IGNORECASE)
@@ -54,12 +81,15 @@ def _clean(text: str) -> str:
 def parse_header(flat: str, link_tags: tuple[str, ...]) -> Header:
     """Read the header fields out of the header line's plain text."""
     fields: dict[str, str] = {}
-    marks = [(m.start(), m.end(), m.lastgroup) for m in _FIELDS.finditer(flat)]
-    marks += [(m.start(), m.end(), "classified_by") for m in _CLASSIFIED_BY.finditer(flat)
-              if not any(s == m.start() for s, _, _ in marks)]
+    marks = [(m.start(), m.end(), m.lastgroup or "") for m in _FIELDS.finditer(flat)]
+    marks += [
+        (m.start(), m.end(), "classified_by")
+        for m in _CLASSIFIED_BY.finditer(flat)
+        if not any(s == m.start() for s, _, _ in marks)
+    ]
     marks.sort()
     first_field = marks[0][0] if marks else len(flat)
-    for i, (start, end, name) in enumerate(marks):
+    for i, (_start, end, name) in enumerate(marks):
         stop = marks[i + 1][0] if i + 1 < len(marks) else len(flat)
         if name not in fields:
             fields[name] = _clean(flat[end:stop])
@@ -84,8 +114,7 @@ def parse_header(flat: str, link_tags: tuple[str, ...]) -> Header:
     decl = fields.get("decl", "")
     date = _DATE.search(decl) if decl else None
     decl = _clean(date.group()) if date else decl[:40]
-    tags = link_tags or tuple(
-        word for word in re.split(r"[\s,]+", fields.get("tags", "")) if _TAG_WORD.match(word))
+    tags = link_tags or tuple(word for word in re.split(r"[\s,]+", fields.get("tags", "")) if _TAG_WORD.match(word))
     return Header(
         classification=classification,
         origin=origin,
@@ -131,7 +160,7 @@ def document_date(flat: str, header: Header | None, source: str) -> tuple[str, s
         year += 2000 if year < 50 else 1900
         return str(year), str(year)
     if header and header.decl:
-        year = _year_of(header.decl)
-        if year:
-            return str(year - 10), str(year - 10)
+        decl_year = _year_of(header.decl)
+        if decl_year:
+            return str(decl_year - 10), str(decl_year - 10)
     return "", ""

@@ -4,10 +4,11 @@ These fragments repeat hundreds of thousands of times in a large site, so they
 are built here in Python rather than in template macros. Their markup is the
 HTML contract documented in the README.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -28,9 +29,11 @@ class EntityInfo:
     def make(cls, path: str, label: str, name: str, docs: int, mentions: int) -> EntityInfo:
         """Return the info of one entity, with its tooltip markup built once."""
         counts = f"{plural(docs, 'document')} · {plural(mentions, 'mention')}"
-        tip = (f'<span class="tip-type">{escape(label)}</span> '
-               f'<span class="tip-name">{escape(name)}</span> '
-               f'<span class="tip-counts">{counts}</span>')
+        tip = (
+            f'<span class="tip-type">{escape(label)}</span> '
+            f'<span class="tip-name">{escape(name)}</span> '
+            f'<span class="tip-counts">{counts}</span>'
+        )
         return cls(quote(path, safe="/"), tip)
 
 
@@ -42,8 +45,9 @@ def plural(count: int, word: str) -> str:
 class FragmentRenderer:
     """Render running text for one page; tooltip ids are unique within the page."""
 
-    def __init__(self, root: str, entity: Callable[[tuple[str, str]], EntityInfo | None],
-                 tag_path: Callable[[str], str]) -> None:
+    def __init__(
+        self, root: str, entity: Callable[[tuple[str, str]], EntityInfo | None], tag_path: Callable[[str], str]
+    ) -> None:
         """Take the way up to the site root (``../../``), entity info and tag page paths."""
         self._root = root
         self._entity = entity
@@ -70,11 +74,11 @@ class FragmentRenderer:
 
     def text(self, segments: Segments) -> Markup:
         """Return running text as HTML: escaped strings, mentions and tag links."""
-        out = []
+        out: list[str] = []
         for seg in segments:
-            if seg.__class__ is str:
+            if isinstance(seg, str):
                 out.append(escape(seg))
-            elif seg.__class__ is Mention:
+            elif isinstance(seg, Mention):
                 out.append(self.mention(seg))
             else:
                 out.append(self.tag(seg))
@@ -87,12 +91,16 @@ def snippet(segments: Segments, key: tuple[str, str], width: int = 90, index: in
     ``segments`` may also be the words of running text as plain strings, with ``index`` given.
     """
     if index is None:
-        index = next((i for i, seg in enumerate(segments) if seg.__class__ is Mention and seg.key == key), -1)
+        index = next((i for i, seg in enumerate(segments) if isinstance(seg, Mention) and seg.key == key), -1)
     if index < 0:
-        return Markup(escape(" ".join(plain_text(segments[:200]).split())[:2 * width]))
+        return Markup(escape(" ".join(plain_text(segments[:200]).split())[: 2 * width]))
     found = segments[index]
-    return keyword_in_context(_context(segments, index, -1, width), found if found.__class__ is str else found.text,
-                              _context(segments, index, 1, width), width)
+    return keyword_in_context(
+        _context(segments, index, -1, width),
+        found if isinstance(found, str) else found.text,  # type: ignore[union-attr]  # index is a mention's
+        _context(segments, index, 1, width),
+        width,
+    )
 
 
 def keyword_in_context(left: str, found: str, right: str, width: int) -> Markup:
@@ -120,7 +128,7 @@ def _context(segments: Segments, index: int, step: int, width: int) -> str:
     limit = snippet_reach(width)
     while 0 <= j < end and size < limit:
         seg = segments[j]
-        text = seg if seg.__class__ is str else (seg.text if seg.__class__ is Mention else seg.name)
+        text = seg if isinstance(seg, str) else (seg.text if isinstance(seg, Mention) else seg.name)
         parts.append(text)
         size += len(text)
         j += step

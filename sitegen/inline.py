@@ -1,9 +1,10 @@
 """One source line -> segments: text, mentions, tag links and paragraph anchors.
 
-This is the lenient tokenizer shared by the cable parser and the Markdown
-plugin. It never raises: anything it cannot read stays plain text and is
+This is the lenient tokenizer of the cable parser; mentions are read by the
+grammar in mention.py, which the Markdown plugin and the lexer share. It never raises: anything it cannot read stays plain text and is
 reported as a Diagnostic with its line and column.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,8 @@ import sys
 from dataclasses import dataclass
 
 from sitegen.errors import Diagnostic
-from sitegen.model import ENTITY_TYPES, Mention, TagRef
+from sitegen.mention import MENTION, OPENING, entity_type, problem, words
+from sitegen.model import Mention, TagRef
 
 _HTML = re.compile(
     r"(?P<wrap></?(?:code|pre)\s*>)"
@@ -21,8 +23,6 @@ _HTML = re.compile(
     r"|(?P<stray><a\b[^>]*>?|</a\s*>)",
     re.IGNORECASE,
 )
-_OPEN = re.compile(r"\[([A-Za-z]+) ")
-_KNOWN = {t.casefold(): t for t in ENTITY_TYPES}
 _TAG_HREF = re.compile(r"/tag/([^/?#]+?)(?:_\d+)?\.html?$")
 _PAR_ID = re.compile(r"par([0-9]{1,6})$", re.IGNORECASE)
 #: Anchors numbered above this are years the source site mistook for paragraph
@@ -51,70 +51,53 @@ def _tag_name(text: str, href: str) -> str:
     return name
 
 
-def scan_mentions(text: str, path: str, line: int, col0: int,
-                  out: list, warnings: list[Diagnostic]) -> None:
+def scan_mentions(text: str, path: str, line: int, col0: int, out: list, warnings: list[Diagnostic]) -> None:
     """Split plain ``text`` (starting at column ``col0``) into strings and Mentions."""
     pos = 0
-    n = len(text)
-    buf_start = 0
-    while pos < n:
-        found = _OPEN.search(text, pos)
-        if not found:
-            break
-        start, body = found.start(), found.end()
-        raw_type = found.group(1)
-        col = col0 + start
-        type_ = _KNOWN.get(raw_type.casefold())
-        close = text.find("]", body)
-        if type_ is None:
-            if close != -1 and text.endswith("  ", body, close) and "[" not in text[body:close]:
-                warnings.append(Diagnostic(
-                    path, line, col,
-                    f"unknown entity type '{raw_type}' (expected PER, LOC, ORG or MISC);"
-                    " kept as plain text", text[start:close + 1][:120]))
-            pos = body
-            continue
-        inner = _OPEN.search(text, body)
-        if inner and (close == -1 or inner.start() < close) and inner.group(1).casefold() in _KNOWN:
-            warnings.append(Diagnostic(
-                path, line, col,
-                f"mention '[{raw_type} ' contains another mention (nested brackets);"
-                " the outer one is kept as plain text", text[start:start + 120]))
-            pos = body
-            continue
-        if close == -1:
-            warnings.append(Diagnostic(
-                path, line, col,
-                f"mention '[{raw_type} ' is not closed with ']' on this line;"
-                " kept as plain text", text[start:start + 120]))
-            pos = body
-            continue
-        surface = " ".join(text[body:close].split())
-        if not surface:
-            warnings.append(Diagnostic(
-                path, line, col, f"empty mention '[{raw_type} ]'; kept as plain text"))
-            pos = close + 1
-            continue
-        if raw_type != type_:
-            warnings.append(Diagnostic(
-                path, line, col,
-                f"entity type '{raw_type}' should be upper case; read as {type_}"))
-        if start > buf_start:
-            out.append(text[buf_start:start])
-        out.append(Mention(type_, sys.intern(surface), line, col))
-        pos = buf_start = close + 1
-    if buf_start < n:
-        out.append(text[buf_start:])
+    for found in MENTION.finditer(text):
+        start = found.start()
+        _not_mentions(text, pos, start, path, line, col0, warnings)
+        if start > pos:
+            out.append(text[pos:start])
+        written = found.group("type")
+        type_ = entity_type(written)
+        assert type_ is not None  # MENTION only matches the known types
+        if written != type_:
+            warnings.append(
+                Diagnostic(path, line, col0 + start, f"entity type '{written}' should be upper case; read as {type_}")
+            )
+        out.append(Mention(type_, sys.intern(words(found)), line, col0 + start))
+        pos = found.end()
+    _not_mentions(text, pos, len(text), path, line, col0, warnings)
+    if pos < len(text):
+        out.append(text[pos:])
 
 
-def scan_line(text: str, path: str, line: int,
-              warnings: list[Diagnostic]) -> list:
+def _not_mentions(text: str, pos: int, end: int, path: str, line: int, col0: int, warnings: list[Diagnostic]) -> None:
+    """Warn about each opening ``[TYPE `` between ``pos`` and ``end`` that is not a mention (all of them there)."""
+    for opening in OPENING.finditer(text, pos, end):
+        found = problem(text, opening)
+        if found is None:
+            continue
+        what, stop = found
+        start, written = opening.start(), opening.group(1)
+        message = {
+            "unknown": f"unknown entity type '{written}' (expected PER, LOC, ORG or MISC); kept as plain text",
+            "nested": f"mention '[{written} ' contains another mention (nested brackets); the outer one is kept as plain text",
+            "unclosed": f"mention '[{written} ' is not closed with ']' on this line; kept as plain text",
+            "empty": f"empty mention '[{written} ]'; kept as plain text",
+        }[what]
+        excerpt = "" if what == "empty" else text[start:stop][:120]
+        warnings.append(Diagnostic(path, line, col0 + start, message, excerpt))
+
+
+def scan_line(text: str, path: str, line: int, warnings: list[Diagnostic]) -> list:
     """Split one source line into str, Mention, TagRef and Anchor items."""
     items: list = []
     pos = 0
     for found in _HTML.finditer(text):
         if found.start() > pos:
-            scan_mentions(text[pos:found.start()], path, line, pos + 1, items, warnings)
+            scan_mentions(text[pos : found.start()], path, line, pos + 1, items, warnings)
         pos = found.end()
         col = found.start() + 1
         if found.group("anchor"):
@@ -130,9 +113,15 @@ def scan_line(text: str, path: str, line: int,
             else:
                 warnings.append(Diagnostic(path, line, col, "tag link without a tag name; dropped"))
         elif found.group("stray"):
-            warnings.append(Diagnostic(
-                path, line, col,
-                "unrecognised or unterminated <a> tag; shown as plain text", text[found.start():found.start() + 80]))
+            warnings.append(
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    "unrecognised or unterminated <a> tag; shown as plain text",
+                    text[found.start() : found.start() + 80],
+                )
+            )
             scan_mentions(found.group(), path, line, col, items, warnings)
     if pos < len(text):
         scan_mentions(text[pos:], path, line, pos + 1, items, warnings)

@@ -14,15 +14,17 @@ Token types:
 - ``Name.Label``: paragraph anchors (``<a id='par2' href='#par2'>¶</a>2 .``);
 - ``Comment.Preproc``: the ``<code><pre>`` wrapper.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
+from typing import ClassVar
 
 from markupsafe import escape
 from pygments.formatters import HtmlFormatter
-from pygments.lexer import RegexLexer
+from pygments.lexer import Lexer, RegexLexer
 from pygments.style import Style
 from pygments.styles import get_style_by_name
 from pygments.token import (
@@ -35,28 +37,32 @@ from pygments.token import (
     _TokenType,
 )
 
+from sitegen.mention import MENTION as MENTION_RE
 from sitegen.model import ENTITY_TYPES
 
 MENTION = {t: getattr(Name.Entity, t) for t in ENTITY_TYPES}
 BRACKET = {t: getattr(Punctuation.Entity, t) for t in ENTITY_TYPES}
 
 
-def _mention(lexer: RegexLexer, match) -> Iterator[tuple[int, _TokenType, str]]:
+def _mention(lexer: RegexLexer, match: re.Match[str]) -> Iterator[tuple[int, _TokenType, str]]:
     """Yield the tokens of one mention, typed by its (case-insensitive) entity type."""
-    type_ = match.group(2).upper()
-    start = match.start()
-    yield start, BRACKET[type_], match.group(1) + match.group(2) + match.group(3)
-    if match.group(4):
-        yield match.start(4), MENTION[type_], match.group(4)
-    yield match.start(5), BRACKET[type_], match.group(5)
+    type_ = match.group("type").upper()
+    written = match.group("words")
+    shown = written.rstrip()
+    start = match.start("words")
+    yield match.start(), BRACKET[type_], match.group(0)[: start - match.start()]
+    yield start, MENTION[type_], shown
+    yield start + len(shown), BRACKET[type_], written[len(shown) :] + "]"
 
 
-_TYPES = "|".join(ENTITY_TYPES)
 _COMMON = [
-    (r"(\[)((?i:" + _TYPES + r"))( )([^\[\]\n]*?[^\s\[\]]|)(\s*\])", _mention),
+    (MENTION_RE.pattern, _mention),
     (r"<a\s+href\s*=\s*['\"][^'\"<>\n]*/tag/[^'\"<>\n]*['\"]\s*>[^<\n]*</a>", Name.Tag),
-    (r"<a\s+id\s*=\s*['\"][^'\"<>\n]*['\"]\s+href\s*=\s*['\"]#[^'\"<>\n]*['\"]\s*>[^<\n]*</a>"
-     r"(?:[ \t]*[0-9]{1,6}[ \t]*\.(?=[ \t]|$))?", Name.Label),
+    (
+        r"<a\s+id\s*=\s*['\"][^'\"<>\n]*['\"]\s+href\s*=\s*['\"]#[^'\"<>\n]*['\"]\s*>[^<\n]*</a>"
+        r"(?:[ \t]*[0-9]{1,6}[ \t]*\.(?=[ \t]|$))?",
+        Name.Label,
+    ),
     (r"</?(?:code|pre)\s*>", Comment.Preproc),
 ]
 
@@ -66,7 +72,7 @@ class CableLexer(RegexLexer):
 
     name = "Tagged cable"
     aliases = ["tagged-cable", "cable"]
-    filenames: list[str] = []
+    filenames: ClassVar[list[str]] = []
     mimetypes = ["text/x-tagged-cable"]
     url = "https://github.com/sitegen/sitegen"
 
@@ -75,10 +81,16 @@ class CableLexer(RegexLexer):
         "root": [
             (r"\n", Whitespace, "body"),
             *_COMMON,
-            (r"(E\s?\.?\s?O\s?\.?\s*12958\s*:?|\bDECL\b\s*:?|\bTAGS\b\s*:?|\b(?:SUBJECT|Subject|SUBJ)\s*:"
-             r"|\bREF(?:S|TEL)?\s*:|\b(?i:CLASSIFIED\s+BY)\b\s*:?|\bREASONS?\b\s*:?)", Name.Attribute),
-            (r"(?<![A-Za-z])(C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T|UNCLASSIFIED|UNCLAS"
-             r"|LIMITED OFFICIAL USE)(?![A-Za-z])", Keyword.Constant),
+            (
+                r"(E\s?\.?\s?O\s?\.?\s*12958\s*:?|\bDECL\b\s*:?|\bTAGS\b\s*:?|\b(?:SUBJECT|Subject|SUBJ)\s*:"
+                r"|\bREF(?:S|TEL)?\s*:|\b(?i:CLASSIFIED\s+BY)\b\s*:?|\bREASONS?\b\s*:?)",
+                Name.Attribute,
+            ),
+            (
+                r"(?<![A-Za-z])(C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T|UNCLASSIFIED|UNCLAS"
+                r"|LIMITED OFFICIAL USE)(?![A-Za-z])",
+                Keyword.Constant,
+            ),
             (r"[A-Za-z0-9]+|[^\[<\nA-Za-z0-9]", Text),
             (r"[\[<]", Text),
         ],
@@ -93,13 +105,19 @@ class CableLexer(RegexLexer):
 
 # -- styles: a Pygments style per colour scheme, with the site's entity colours ------------------
 
+
 def make_style(base: str, colors: dict[str, str]) -> type[Style]:
     """Return a Pygments style: ``base`` plus the entity colours of one colour scheme."""
     parent = get_style_by_name(base)
     styles = dict(parent.styles)
-    styles.update({Name.Attribute: "bold " + _color(parent.styles.get(Name.Attribute, "")),
-                   Name.Label: "bold", Name.Tag: _color(parent.styles.get(Name.Tag, "")) or "underline",
-                   Comment.Preproc: _color(parent.styles.get(Comment, "")) or "italic"})
+    styles.update(
+        {
+            Name.Attribute: "bold " + _color(parent.styles.get(Name.Attribute, "")),
+            Name.Label: "bold",
+            Name.Tag: _color(parent.styles.get(Name.Tag, "")) or "underline",
+            Comment.Preproc: _color(parent.styles.get(Comment, "")) or "italic",
+        }
+    )
     for type_, color in colors.items():
         usable = color if re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", color) else ""
         styles[MENTION[type_]] = f"{usable} underline".strip()
@@ -117,15 +135,17 @@ def pygments_css(light: str, dark: str, light_colors: dict[str, str], dark_color
     light_css = HtmlFormatter(style=make_style(light, light_colors)).get_style_defs(".highlight")
     dark_css = HtmlFormatter(style=make_style(dark, dark_colors)).get_style_defs(".highlight")
     dark_css = "\n".join("  " + line for line in dark_css.splitlines())
-    return (f"/* Pygments styles '{light}' (light) and '{dark}' (dark), generated by sitegen. */\n"
-            f"{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n")
+    return (
+        f"/* Pygments styles '{light}' (light) and '{dark}' (dark), generated by sitegen. */\n"
+        f"{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"
+    )
 
 
 @lru_cache(maxsize=1)
 def _classes() -> dict:
     """Return the CSS class of each token type, as Pygments' stylesheets name them."""
-    formatter = HtmlFormatter(style=make_style("default", {t: "#000000" for t in ENTITY_TYPES}))
-    return dict(formatter.ttype2class)
+    formatter = HtmlFormatter(style=make_style("default", dict.fromkeys(ENTITY_TYPES, "#000000")))
+    return dict(formatter.ttype2class)  # type: ignore[attr-defined]  # set by HtmlFormatter.__init__
 
 
 def _css_class(ttype: _TokenType) -> str:
@@ -136,7 +156,7 @@ def _css_class(ttype: _TokenType) -> str:
     return classes.get(ttype, "")
 
 
-def highlight_lines(text: str, lexer: RegexLexer) -> list[str]:
+def highlight_lines(text: str, lexer: Lexer) -> list[str]:
     """Return ``text`` as highlighted HTML, one string per line.
 
     The markup is written here rather than by Pygments' HtmlFormatter so that
@@ -170,9 +190,11 @@ def plain_source_html(text: str) -> str:
 
 def _numbered(lines: list[str]) -> str:
     """Return the source view of lines of HTML: each line an element with an ``L<n>`` anchor."""
-    body = "".join(f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{line}</span>\n'
-                   for n, line in enumerate(lines, 1))
+    body = "".join(
+        f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{line}</span>\n'
+        for n, line in enumerate(lines, 1)
+    )
     return f'<div class="source-view"><pre class="highlight source-lines"><code>{body}</code></pre></div>'
 
 
-__all__ = ["CableLexer", "make_style", "pygments_css", "source_html", "plain_source_html"]
+__all__ = ["CableLexer", "make_style", "plain_source_html", "pygments_css", "source_html"]

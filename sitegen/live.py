@@ -7,14 +7,15 @@ something different, renders those and writes the files whose bytes changed.
 A changed template re-renders the pages whose template uses it; a change to
 the configuration, or a template added or removed, rebuilds everything.
 """
+
 from __future__ import annotations
 
 import os
 import time
-from collections import Counter
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 from jinja2 import Environment
 
@@ -35,13 +36,23 @@ from sitegen.build import (
     write_site,
 )
 from sitegen.cache import Cache
+from sitegen.change import NeedsRebuild, apply_change
 from sitegen.config import Config, load_config
-from sitegen.corpus import Corpus, Key, co_mention_blocks, document_groups
+from sitegen.corpus import Corpus
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
-from sitegen.exports import feed_documents
-from sitegen.families import Family, families, family_pages, family_paths, family_template
+from sitegen.kinds import (
+    KINDS,
+    Family,
+    affected,
+    families,
+    family_pages,
+    family_paths,
+    family_template,
+    kind_of,
+    merge,
+)
 from sitegen.markdown import MarkdownSource
-from sitegen.model import Document, normalise
+from sitegen.model import Document
 from sitegen.output import check_output, mark_unfinished, safe_path, static_files
 from sitegen.pages import Site
 from sitegen.progress import Progress
@@ -74,9 +85,16 @@ class Report:
 class LiveSite:
     """A site on disk plus everything needed to update it incrementally."""
 
-    def __init__(self, config_path: Path | None, content: Path | None, output: Path | None,
-                 config_required: bool = False, jobs: int = 1, config: Config | None = None,
-                 keep_last_good: bool = True) -> None:
+    def __init__(
+        self,
+        config_path: Path | None,
+        content: Path | None,
+        output: Path | None,
+        config_required: bool = False,
+        jobs: int = 1,
+        config: Config | None = None,
+        keep_last_good: bool = True,
+    ) -> None:
         """Remember where things are; nothing is read until ``build`` or ``resume``.
 
         ``config`` is used instead of reading ``config_path``. With
@@ -134,8 +152,12 @@ class LiveSite:
         path = path.absolute()
         if self.config_path is not None and path == self.config_path.absolute():
             return "config"
-        for kind, folder in (("content", self.content), ("template", self.templates),
-                             ("template", self.theme / "templates"), ("static", self.theme / "static")):
+        for kind, folder in (
+            ("content", self.content),
+            ("template", self.templates),
+            ("template", self.theme / "templates"),
+            ("static", self.theme / "static"),
+        ):
             if path.is_relative_to(folder.absolute()):
                 return kind
         return "other"
@@ -151,11 +173,13 @@ class LiveSite:
             check_output(self.output, self.content)
             env = make_environment(self.theme, self.templates)
             files, skipped = find_sources(self.content)
-            sources, site = load_site(self.config, self.content, env, files, Progress(enabled=False),
-                                      store=DocumentStore.beside(self.output))
+            sources, site = load_site(
+                self.config, self.content, env, files, Progress(enabled=False), store=DocumentStore.beside(self.output)
+            )
             late: list[Diagnostic] = []
-            written = write_site(site, env, self.theme, self.output, warnings=late, jobs=self.jobs,
-                                 previous_files=len(self.owner))
+            written = write_site(
+                site, env, self.theme, self.output, warnings=late, jobs=self.jobs, previous_files=len(self.owner)
+            )
             report.pages = sum(len(paths) for paths in written.values())
         except SitegenError as exc:
             self.error = report.error = str(exc)
@@ -188,7 +212,7 @@ class LiveSite:
         for family, paths in written.items():
             self._record(family, paths)
 
-    def update(self, paths: set[Path], priority: set[str] = frozenset()) -> Report | None:
+    def update(self, paths: set[Path], priority: AbstractSet[str] = frozenset()) -> Report | None:
         """Take in the changes to ``paths``; None when nothing changed.
 
         The pages of changed documents and the output paths in ``priority``
@@ -278,8 +302,9 @@ class LiveSite:
         if not changed:
             return None
         self.rebuilds += 1
-        return Report(changed=changed, css_only=all(p.endswith(".css") for p in changed),
-                      seconds=time.perf_counter() - started)
+        return Report(
+            changed=changed, css_only=all(p.endswith(".css") for p in changed), seconds=time.perf_counter() - started
+        )
 
     def _update_content(self, paths: set[Path], priority: set[str]) -> Report | None:
         """Re-parse changed sources, update the corpus and render the most wanted pages."""
@@ -305,24 +330,25 @@ class LiveSite:
 
         Returns False when the change needs everything rebuilt (then nothing is queued).
         """
-        changed_docs = {s: d for s, d in changed.items() if not s.endswith(MARKDOWN_SUFFIXES)}
-        changed_pages = {s: d for s, d in changed.items() if s.endswith(MARKDOWN_SUFFIXES)}
-        affected = self._apply_markdown(changed_pages)
-        if affected is None:
+        documents = {s: d for s, d in changed.items() if not s.endswith(MARKDOWN_SUFFIXES)}
+        markdown = {s: d for s, d in changed.items() if s.endswith(MARKDOWN_SUFFIXES)}
+        try:
+            change = apply_change(self.site, documents, markdown)  # type: ignore[arg-type]
+        except NeedsRebuild:
             return False
-        more = self._apply(changed_docs) if changed_docs else {}
-        if more is None:
-            return False
-        for family, pages in more.items():
-            _merge(affected, family, pages)
-        for family, pages in affected.items():
+        for source, page in markdown.items():
+            self.problems[source] = list(page.diagnostics) if page is not None else []
+        for diagnostic in site_warnings(self.site):
+            if diagnostic.path in markdown:
+                self.problems[diagnostic.path].append(diagnostic)
+        for family, pages in affected(self.site, change).items():
             self._queue(family, pages)
         self.search_stale = self.site.search
         return True
 
-    def changed_sources(self, paths: set[Path],
-                        found: tuple[list[tuple[str, str]], list[Diagnostic]] | None = None
-                        ) -> dict[str, Document | MarkdownSource | None]:
+    def changed_sources(
+        self, paths: set[Path], found: tuple[list[tuple[str, str]], list[Diagnostic]] | None = None
+    ) -> dict[str, Document | MarkdownSource | None]:
         """Return the sources whose content changed: new documents or pages, or None when deleted.
 
         Sources whose size and modification time are as last read are not
@@ -343,15 +369,15 @@ class LiveSite:
             self.problems[relative] = []
             if relative in self.corpus or relative in self.site.markdown:
                 changed[relative] = None
-        for relative, path in sources:
+        for relative, file in sources:
             try:
-                stat = os.stat(path)
+                stat = os.stat(file)
             except OSError:
                 continue
             before = self.sources.get(relative)
             if before is not None and before.stat == (stat.st_mtime_ns, stat.st_size) and relative not in hinted:
                 continue
-            source = read_source(relative, path)
+            source = read_source(relative, file)
             self.sources[relative] = replace(source, document=None)  # the corpus keeps the document
             if before is not None and before.digest == source.digest:
                 continue
@@ -365,198 +391,27 @@ class LiveSite:
             self.problems[diagnostic.path] = [diagnostic]
         return changed
 
-    def _apply_markdown(self, changed: dict[str, MarkdownSource | None]) -> dict[Family, set[int] | None] | None:
-        """Take in changed Markdown files; return the pages that may differ (None: rebuild all).
-
-        A change to the navigation (a page added, removed, renamed or moved in
-        the menu) shows on every page, so it rebuilds everything.
-        """
-        affected: dict[Family, set[int] | None] = {}
-        if not changed:
-            return affected
-        site = self.site
-        notes_before = {k: p.source for k, p in site.notes().items()}
-        markdown = dict(site.markdown)
-        for source, page in changed.items():
-            if page is None:
-                markdown.pop(source, None)
-            else:
-                markdown[source] = page
-        nav_before = [(p.source, p.title, p.menu) for p in site.nav_pages()]
-        pages_before = set(site.urls.pages)
-        site.set_markdown(markdown)
-        if [(p.source, p.title, p.menu) for p in site.nav_pages()] != nav_before or \
-                set(site.urls.pages) != pages_before:
-            return None
-        notes_after = {k: p.source for k, p in site.notes().items()}
-        for source in changed:
-            if source in site.urls.pages:
-                _merge(affected, ("page", source), None)
-            elif source == "index.md":
-                _merge(affected, ("home",), {1})
-        for key in set(notes_before) | set(notes_after):
-            if notes_before.get(key) in changed or notes_after.get(key) in changed:
-                _merge(affected, ("entity", key), {1})
-        for source, page in changed.items():
-            self.problems[source] = list(page.diagnostics) if page is not None else []
-        for diagnostic in site_warnings(site):
-            if diagnostic.path in changed:
-                self.problems[diagnostic.path].append(diagnostic)
-        return affected
-
-    def _apply(self, changed: dict[str, Document | None]) -> dict[Family, set[int] | None] | None:
-        """Update the corpus with changed documents; return the pages that may differ.
-
-        Pages are given per family as a set of page numbers, or None for all of
-        them. Returns None when the change moved other documents' paths, which
-        needs a full rebuild.
-        """
-        corpus, site, config = self.corpus, self.site, self.config
-        old = {source: corpus.document(source) if source in corpus else None for source in changed}
-        old_keys = {s: {m.key for m in d.mentions} if d else set() for s, d in old.items()}
-        new_keys = {s: {m.key for m in d.mentions} if d else set() for s, d in changed.items()}
-        keys: set[Key] = set().union(*old_keys.values(), *new_keys.values())
-        old_groups = {s: _groups(d) for s, d in old.items()}
-        new_groups = {s: _groups(d) for s, d in changed.items()}
-        groups = set().union(*old_groups.values(), *new_groups.values())
-        before_order = [d.source for d in corpus.documents]
-        feed_before = {d.source for d in feed_documents(corpus.documents)}
-        tips_before = {k: _tip(corpus, k) for k in keys}
-        local_before = _local_view(old.values())
-        type_order_before = {t: self._type_order(t) for t in {k[0] for k in keys}}
-        for source, doc in changed.items():
-            if doc is None:
-                corpus.remove(source)
-            else:
-                corpus.add(doc)
-        after_order = [d.source for d in corpus.documents]
-        tips_after = {k: _tip(corpus, k) for k in keys}
-        changed_tips = {k for k in keys if tips_before[k] != tips_after[k]}
-        same_set = set(before_order) == set(after_order)
-        if not same_set:
-            paths_before = dict(site.urls.documents)
-            site.forget(changed_tips)
-            if any(site.urls.documents.get(s, p) != p for s, p in paths_before.items() if s not in changed):
-                return None  # another document's path moved (a case-only name clash): rebuild all
-        else:
-            site.forget_entities(changed_tips)
-        same_order = before_order == after_order
-        rows = {s for s in changed if _row(old[s]) != _row(changed[s])}
-
-        affected: dict[Family, set[int] | None] = {}
-
-        def add(family: Family, pages: set[int] | None = None) -> None:
-            _merge(affected, family, pages)
-
-        def page_of(index: int, size: int) -> int:
-            return index // size + 1
-
-        for source in changed:
-            add(("doc", source))
-            add(("source", source))
-            add(("docdata", source))
-        # Entities named in the changed documents: their lists, snippets and counts.
-        # Every page of an entity shows its counts, spellings and related entities;
-        # those change only through the changed documents' own mentions.
-        local_after = _local_view(changed.values())
-        size = config.entity_documents_per_page
-        for key in keys:
-            if key not in corpus.entities:
-                add(("entity", key))
-                continue
-            members = {s for s in changed if key in old_keys[s]} == {s for s in changed if key in new_keys[s]}
-            same_everywhere = key not in changed_tips and local_before.get(key) == local_after.get(key)
-            if not (same_everywhere and members and same_order):
-                add(("entity", key))
-            else:
-                add(("entity", key), {page_of(corpus.occurrence_index(key, s), size)
-                                      for s in changed if key in new_keys[s]})
-        # Tags, origins, classifications, years of the changed documents.
-        size = config.documents_per_page
-        for kind, key in groups:
-            members = {s for s in changed if (kind, key) in old_groups[s]} == \
-                      {s for s in changed if (kind, key) in new_groups[s]}
-            if not members:
-                add(("groups", kind))
-            group = corpus.groups[kind].get(key)
-            if group is None or not members or not same_order:
-                add(("group", kind, key))
-            else:
-                pages = {page_of(group.docs.index(s), size) for s in changed if (kind, key) in new_groups[s]}
-                if any(s in rows for s in changed if (kind, key) in new_groups[s]):
-                    add(("group", kind, key), pages)
-        # The home page list and the neighbours' previous/next links.
-        if not same_order:
-            add(("home",))
-        elif rows:
-            add(("home",), {page_of(corpus.position(s), size) for s in rows})
-        if rows or not same_order:
-            for order in (before_order, after_order):
-                position = {s: i for i, s in enumerate(order)}
-                for source in changed:
-                    if source in position:
-                        i = position[source]
-                        for j in (i - 1, i + 1):
-                            if 0 <= j < len(order):
-                                add(("doc", order[j]))
-        if changed_tips or local_before != local_after:
-            add(("data",))
-        in_feed = {d.source for d in feed_documents(corpus.documents)} | feed_before
-        if rows or not same_order or any(s in in_feed for s in changed):
-            add(("feed",))
-        # Counts and names that show on many pages, Markdown pages and notes included.
-        if changed_tips:
-            add(("home",), {1})
-            add(("entities",))
-            add(("finder",))
-            for source in site.urls.pages:
-                add(("page", source))
-            for key in site.notes():
-                if key in corpus.entities:
-                    add(("entity", key), {1})
-        for key in changed_tips:
-            type_ = key[0]
-            add(("top", type_))
-            before, after = type_order_before[type_], self._type_order(type_)
-            if before == after:
-                add(("type", type_), {page_of(after.index(key), config.entities_per_page)})
-            else:
-                add(("type", type_))
-            if key in corpus.entities:
-                for source in corpus.sources_of(key):
-                    add(("doc", source))
-            if not (tips_before[key] and tips_after[key]) or tips_before[key][0] != tips_after[key][0]:
-                # Its name appears in the related lists of every entity mentioned with it.
-                # Those it was mentioned with before the change are the ones now, plus those in the old versions.
-                for other in set(corpus.co_mentioned(key)) | set(local_before.get(key, ((), ()))[1]):
-                    add(("entity", other))
-        return affected
-
-    def _type_order(self, type_: str) -> list[Key]:
-        """Return the keys of one type in A-Z order (what its index pages show)."""
-        return list(self.corpus.type_order(type_))
-
     def queue(self, family: Family) -> None:
         """Mark every page of a family as needing a re-render."""
         self._queue(family, None)
 
     def _queue(self, family: Family, pages: set[int] | None) -> None:
         """Mark pages of a family as needing a re-render."""
-        _merge(self.pending, family, pages)
+        merge(self.pending, family, pages)
 
     def pending_pages(self) -> int:
         """Return roughly how many pages still wait for a re-render."""
         return sum(len(p) if p is not None else max(1, len(self.written.get(f, ()))) for f, p in self.pending.items())
 
-    def drain(self, families: set[Family] | None = None,
-              seconds: float | None = None) -> tuple[list[str], int]:
+    def drain(self, families: set[Family] | None = None, seconds: float | None = None) -> tuple[list[str], int]:
         """Render pending pages (only those of ``families``, or for about ``seconds``).
 
         Returns the output paths that changed and the number of pages rendered;
         pages left when the time is up stay pending.
         """
         deadline = None if seconds is None else time.perf_counter() + seconds
-        changed, count = [], 0
+        changed: list[str] = []
+        count = 0
         while True:
             chosen = sorted((f for f in self.pending if families is None or f in families), key=_drain_order)
             if not chosen or (deadline is not None and time.perf_counter() >= deadline):
@@ -583,7 +438,7 @@ class LiveSite:
 
     def only_whole_site_pending(self) -> bool:
         """Return True when only the whole-site files (data, feed, sitemap) wait."""
-        return bool(self.pending) and all(f[0] in WHOLE_SITE for f in self.pending)
+        return bool(self.pending) and all(kind_of(f).whole_site for f in self.pending)
 
     def _render_family(self, family: Family, deadline: float | None, changed: list[str]) -> int:
         """Render the pending pages of one family (until the deadline); return how many."""
@@ -607,8 +462,11 @@ class LiveSite:
             delete_page(self.output, stale)
             self.owner.pop(stale, None)
             changed.append(stale)
-        if before != set(current) and family != ("sitemap",):
-            self._queue(("sitemap",), None)  # the set of pages changed
+        if before != set(current) and not kind_of(family).lists_pages:
+            for kind in KINDS:  # the set of pages changed
+                if kind.lists_pages:
+                    for listing in kind.families(self.site):
+                        self._queue(listing, None)
         self._record(family, current)
         return len(done)
 
@@ -626,21 +484,9 @@ class LiveSite:
         return [d for source in sorted(self.problems) for d in self.problems[source]]
 
 
-def _tip(corpus: Corpus, key: Key) -> tuple[str, int, int] | None:
-    """Return what a tooltip shows of an entity: name, documents, mentions."""
-    if key not in corpus.entities:
-        return None
-    return corpus.name(key), corpus.doc_total(key), corpus.mention_total(key)
-
-
-#: Families built from the whole corpus: slow on large sites and wanted by
-#: nobody looking at a page, so they are rendered after everything else.
-WHOLE_SITE = frozenset({"data", "finder", "feed", "sitemap"})
-
-
 def _drain_order(family: Family) -> tuple[bool, str]:
     """Order pending families: pages first, whole-site data files last."""
-    return family[0] in WHOLE_SITE, repr(family)
+    return kind_of(family).whole_site, repr(family)
 
 
 def _combined(reports: list[Report]) -> Report | None:
@@ -657,43 +503,6 @@ def _combined(reports: list[Report]) -> Report | None:
         last.seconds += report.seconds
         last.error = last.error or report.error
     return last
-
-
-def _merge(pages: dict[Family, set[int] | None], family: Family, more: set[int] | None) -> None:
-    """Add page numbers (None: all pages) of a family to a to-do map."""
-    if more is None or (family in pages and pages[family] is None):
-        pages[family] = None
-    else:
-        pages[family] = pages.get(family, set()) | more
-
-
-def _groups(doc: Document | None) -> set[tuple[str, str]]:
-    """Return the (kind, key) of every group a document belongs to."""
-    if doc is None:
-        return set()
-    return {(kind, normalise(name)) for kind, names in document_groups(doc).items() for name in names}
-
-
-def _local_view(docs) -> dict[Key, tuple[Counter, Counter]]:
-    """Return, per entity, its spellings and co-mentions within some documents."""
-    view: dict[Key, tuple[Counter, Counter]] = {}
-    for doc in docs:
-        if doc is None:
-            continue
-        for mention in doc.mentions:
-            view.setdefault(mention.key, (Counter(), Counter()))[0][mention.text] += 1
-        for keys in co_mention_blocks(doc).values():
-            for key in keys:
-                view[key][1].update(other for other in keys if other != key)
-    return view
-
-
-def _row(doc: Document | None) -> tuple | None:
-    """Return what lists of documents show of one document."""
-    if doc is None:
-        return None
-    header = doc.header
-    return doc.title, doc.date, header.origin if header else "", header.classification if header else ""
 
 
 def write_if_changed(root: Path, relative: str, data: bytes) -> bool:
@@ -727,10 +536,18 @@ MAX_CHANGED_SHARE = 0.1
 MAX_RERENDERED_SHARE = 0.3
 
 
-def update_in_place(config: Config, content: Path, output: Path, env: Environment, cache: Cache,
-                    files: list[tuple[str, str]], skipped: list[Diagnostic],
-                    report: Callable[[list[Diagnostic]], None], progress: Progress,
-                    theme: list[str]) -> Outcome | None:
+def update_in_place(
+    config: Config,
+    content: Path,
+    output: Path,
+    env: Environment,
+    cache: Cache,
+    files: list[tuple[str, str]],
+    skipped: list[Diagnostic],
+    report: Callable[[list[Diagnostic]], None],
+    progress: Progress,
+    theme: list[str],
+) -> Outcome | None:
     """Bring the site in ``output``, built from the cached sources, up to date with ``files``.
 
     Only the pages that the changed sources affect, and the pages rendered

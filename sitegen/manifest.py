@@ -9,6 +9,7 @@ them updates only the pages that use it. A manifest that cannot be
 read, fails its checksum, or comes from another sitegen version is ignored:
 the site is rebuilt in full.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -115,7 +116,7 @@ def _json_parts(manifest: Manifest) -> Iterator[str]:
             yield _dumps(value)
             continue
         is_dict = isinstance(value, dict)
-        entries = iter(value.items() if is_dict else value)
+        entries = iter(value.items()) if isinstance(value, dict) else iter(value)
         yield "{" if is_dict else "["
         first = True
         while chunk := list(islice(entries, _PART)):
@@ -144,8 +145,9 @@ def read_manifest(output: Path) -> Manifest | None:
         return None
 
 
-def up_to_date(manifest: Manifest | None, output: Path, key: str, stats: dict[str, list[int]],
-               theme: dict[str, str]) -> Manifest | None:
+def up_to_date(
+    manifest: Manifest | None, output: Path, key: str, stats: dict[str, list[int]], theme: dict[str, str]
+) -> Manifest | None:
     """Return the manifest of the site in ``output`` when that site was built from exactly this input."""
     if manifest is None or manifest.key != key or manifest.sources != stats or manifest.theme != theme:
         return None

@@ -11,13 +11,15 @@ Where a Markdown file sits decides what it is:
 - ``entities/<type>/<name>.md``: an editor's note on one entity's page;
 - any other ``.md``: a page of its own, listed in the site navigation.
 """
+
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -29,18 +31,32 @@ from pygments.util import ClassNotFound
 from sitegen.errors import Diagnostic, SourceError
 from sitegen.html import FragmentRenderer
 from sitegen.lexer import highlight_lines
+from sitegen.mention import MENTION
+from sitegen.mention import words as mention_words
 from sitegen.model import ENTITY_TYPES, Mention, entity_key
 from sitegen.source import decode
 from sitegen.urls import is_relative_link
 
 #: Front matter keys and the type of their values.
-FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "menu": int, "nav": bool,
-                                      "template": str}
-_OPEN = re.compile(r"\[(PER|LOC|ORG|MISC) ")
+FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "menu": int, "nav": bool, "template": str}
 #: Element ids the theme's pages use; headings never take them.
-RESERVED_IDS = frozenset({"main", "header", "signature", "search", "finder-input", "finder-list",
-                          "note-title", "related-title", "docs-title", "figures-title", "panel-title",
-                          "doc-title", "section"})
+RESERVED_IDS = frozenset(
+    {
+        "main",
+        "header",
+        "signature",
+        "search",
+        "finder-input",
+        "finder-list",
+        "note-title",
+        "related-title",
+        "docs-title",
+        "figures-title",
+        "panel-title",
+        "doc-title",
+        "section",
+    }
+)
 _GENERATED_ID = re.compile(r"t[0-9]+|par[0-9].*|L[0-9]+|letter-.*|finder-option-.*")
 _FIELD = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s*(.*?)\s*$")
 
@@ -79,7 +95,7 @@ def markdown_kind(relative: str) -> tuple[str, tuple[str, str]]:
         return "intro", ("", "")
     parts = relative.split("/")
     if len(parts) == 3 and parts[0] == "entities" and parts[1].upper() in ENTITY_TYPES:
-        return "note", (parts[1].upper(), parts[2][:-len(".md")])
+        return "note", (parts[1].upper(), parts[2][: -len(".md")])
     return "page", ("", "")
 
 
@@ -93,13 +109,29 @@ def parse_markdown(relative: str, data: bytes) -> MarkdownSource:
     title = front.get("title") or _first_heading(body) or entity[1] or _file_title(relative)
     template = front.get("template", "")
     if template and not re.fullmatch(r"[A-Za-z0-9_-]+\.html", template):
-        warnings.append(Diagnostic(relative, 1, 1, f"front matter template '{template}' is not a"
-                                   " template file name such as page.html; using the default"))
+        warnings.append(
+            Diagnostic(
+                relative,
+                1,
+                1,
+                f"front matter template '{template}' is not a template file name such as page.html; using the default",
+            )
+        )
         template = ""
     return MarkdownSource(
-        source=relative, kind=kind, body=body, body_line=body_line, title=title,
-        description=front.get("description", ""), menu=front.get("menu", 0), nav=front.get("nav", True),
-        template=template, entity=entity, mentions=tuple(mentions), diagnostics=tuple(warnings))
+        source=relative,
+        kind=kind,
+        body=body,
+        body_line=body_line,
+        title=title,
+        description=front.get("description", ""),
+        menu=front.get("menu", 0),
+        nav=front.get("nav", True),
+        template=template,
+        entity=entity,
+        mentions=tuple(mentions),
+        diagnostics=tuple(warnings),
+    )
 
 
 def read_markdown(relative: str, data: bytes) -> tuple[MarkdownSource | None, list[Diagnostic]]:
@@ -113,7 +145,7 @@ def read_markdown(relative: str, data: bytes) -> tuple[MarkdownSource | None, li
 
 def _file_title(relative: str) -> str:
     """Return a title made from a file name: ``about-us.md`` -> ``About us``."""
-    stem = relative.rsplit("/", 1)[-1][:-len(".md")]
+    stem = relative.rsplit("/", 1)[-1][: -len(".md")]
     words = " ".join(re.split(r"[-_\s]+", stem)).strip()
     return words[:1].upper() + words[1:] if words else relative
 
@@ -123,11 +155,10 @@ def _first_heading(body: str) -> str:
     found = re.search(r"^#\s+(.+?)\s*#*\s*$", body, re.MULTILINE)
     if not found:
         return ""
-    return " ".join(_OPEN.sub("", found.group(1)).replace("  ]", "").split())
+    return " ".join(MENTION.sub(mention_words, found.group(1)).split())
 
 
-def _front_matter(relative: str, text: str,
-                  warnings: list[Diagnostic]) -> tuple[dict[str, Any], int, list[Diagnostic]]:
+def _front_matter(relative: str, text: str, warnings: list[Diagnostic]) -> tuple[dict[str, Any], int, list[Diagnostic]]:
     """Read a ``---`` (key: value) or ``+++`` (TOML) block; return values and the body's line offset."""
     lines = text.split("\n")
     if not lines or lines[0].strip() not in ("---", "+++"):
@@ -135,8 +166,9 @@ def _front_matter(relative: str, text: str,
     fence = lines[0].strip()
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == fence), None)
     if end is None:
-        warnings.append(Diagnostic(relative, 1, 1, f"front matter opened with '{fence}' is never"
-                                   " closed; read as Markdown"))
+        warnings.append(
+            Diagnostic(relative, 1, 1, f"front matter opened with '{fence}' is never closed; read as Markdown")
+        )
         return {}, 0, warnings
     raw: dict[str, tuple[Any, int]] = {}
     if fence == "+++":
@@ -152,24 +184,41 @@ def _front_matter(relative: str, text: str,
                 continue
             found = _FIELD.match(line)
             if not found:
-                warnings.append(Diagnostic(relative, number + 1, 1,
-                                           "front matter line is not 'key: value'; ignored", line))
+                warnings.append(
+                    Diagnostic(relative, number + 1, 1, "front matter line is not 'key: value'; ignored", line)
+                )
                 continue
             raw[found.group(1)] = (_scalar(found.group(2)), number + 1)
     values: dict[str, Any] = {}
-    for key, (value, line) in raw.items():
+    for key, (value, line_number) in raw.items():
         kind = FRONT_MATTER_KEYS.get(key)
         if kind is None:
-            warnings.append(Diagnostic(relative, line, 1, f"unknown front matter key '{key}' (known keys:"
-                                       f" {', '.join(FRONT_MATTER_KEYS)}); ignored"))
+            warnings.append(
+                Diagnostic(
+                    relative,
+                    line_number,
+                    1,
+                    f"unknown front matter key '{key}' (known keys: {', '.join(FRONT_MATTER_KEYS)}); ignored",
+                )
+            )
         elif kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            warnings.append(Diagnostic(relative, line, 1, f"front matter '{key}' must be a whole number,"
-                                       f" not {value!r}; ignored"))
+            warnings.append(
+                Diagnostic(
+                    relative, line_number, 1, f"front matter '{key}' must be a whole number, not {value!r}; ignored"
+                )
+            )
         elif not isinstance(value, kind):
-            warnings.append(Diagnostic(relative, line, 1, f"front matter '{key}' must be"
-                                       f" {'true or false' if kind is bool else 'text'}, not {value!r}; ignored"))
+            warnings.append(
+                Diagnostic(
+                    relative,
+                    line_number,
+                    1,
+                    f"front matter '{key}' must be"
+                    f" {'true or false' if kind is bool else 'text'}, not {value!r}; ignored",
+                )
+            )
         else:
-            values[key] = " ".join(value.split()) if kind is str else value
+            values[key] = " ".join(str(value).split()) if kind is str else value
     return values, end + 1, warnings
 
 
@@ -186,26 +235,25 @@ def _scalar(value: str) -> Any:
 
 # -- the mention plugin ---------------------------------------------------------------------------
 
+
 def _mention_rule(state: StateInline, silent: bool) -> bool:
-    """Read ``[PER Alan Garcia  ]`` as a mention (not a link, which is followed by ``(`` or ``[``)."""
+    """Read ``[PER Alan Garcia  ]`` as a mention (not a link, which is followed by ``(`` or ``[``).
+
+    Mentions are read by the documents' grammar (mention.py); in Markdown the
+    type must be written in upper case, so that ``[per capita  ]`` stays text.
+    """
     src, pos = state.src, state.pos
     if src[pos] != "[":
         return False
-    found = _OPEN.match(src, pos)
-    if not found:
+    found = MENTION.match(src, pos)
+    if not found or found.group("type") not in ENTITY_TYPES:
         return False
-    close = src.find("]", found.end())
-    if close == -1:
-        return False
-    inner = src[found.end():close]
-    if "\n" in inner or "[" in inner or not inner.strip():
-        return False
-    if src[close + 1:close + 2] in ("(", "["):
+    if src[found.end() : found.end() + 1] in ("(", "["):
         return False
     if not silent:
         token = state.push("entity_mention", "", 0)
-        token.meta = {"type": found.group(1), "text": " ".join(inner.split()), "raw": src[pos:close + 1]}
-    state.pos = close + 1
+        token.meta = {"type": found.group("type"), "text": mention_words(found), "raw": found.group(0)}
+    state.pos = found.end()
     return True
 
 
@@ -218,8 +266,10 @@ def mention_plugin(md: MarkdownIt) -> None:
         fragments: FragmentRenderer | None = env.get("fragments")
         mention = Mention(meta["type"], meta["text"], 0, 0)
         if fragments is None:
-            return (f'<span class="m m-{meta["type"].lower()}" data-entity-type="{meta["type"]}">'
-                    f'{escape(meta["text"])}</span>')
+            return (
+                f'<span class="m m-{meta["type"].lower()}" data-entity-type="{meta["type"]}">'
+                f"{escape(meta['text'])}</span>"
+            )
         return fragments.mention(mention)
 
     md.add_render_rule("entity_mention", render)
@@ -239,7 +289,7 @@ def mention_plugin(md: MarkdownIt) -> None:
 
     def heading_open(self: Any, tokens: list, idx: int, options: Any, env: dict) -> str:
         inline = tokens[idx + 1]
-        words = re.sub(r"[^\w\s-]", "", _OPEN.sub("", inline.content).replace("  ]", "").casefold())
+        words = re.sub(r"[^\w\s-]", "", MENTION.sub(mention_words, inline.content).casefold())
         base = "-".join(words.split()) or "section"
         taken = env.setdefault("heading_ids", set(RESERVED_IDS))
         anchor, n = base, 1
@@ -297,8 +347,9 @@ def _find_mentions(body: str, line_offset: int) -> list[Mention]:
     return mentions
 
 
-def render_markdown(body: str, fragments: FragmentRenderer | None,
-                    resolve: Callable[[str], str | None] | None = None) -> Markup:
+def render_markdown(
+    body: str, fragments: FragmentRenderer | None, resolve: Callable[[str], str | None] | None = None
+) -> Markup:
     """Return a Markdown body as HTML; mentions link through ``fragments``.
 
     ``resolve`` may rewrite link targets, such as ``other.md`` to that page's URL.
@@ -327,9 +378,11 @@ def markdown_link(href: str, source: str) -> tuple[str, str] | None:
 
 def unknown_mentions(page: MarkdownSource, known: Any) -> list[Diagnostic]:
     """Return a warning for each mention of an entity that ``known`` does not contain."""
-    return [Diagnostic(page.source, m.line, m.col,
-                       f"no document mentions the {m.type} '{m.text}'; shown without a link")
-            for m in page.mentions if m.key not in known]
+    return [
+        Diagnostic(page.source, m.line, m.col, f"no document mentions the {m.type} '{m.text}'; shown without a link")
+        for m in page.mentions
+        if m.key not in known
+    ]
 
 
 def note_key(page: MarkdownSource) -> tuple[str, str]:

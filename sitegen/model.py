@@ -4,6 +4,7 @@ Everything here is plain data (frozen dataclasses and tuples), so documents can
 be parsed in separate processes and cached, and the corpus can be rebuilt from
 any set of documents.
 """
+
 from __future__ import annotations
 
 import sys
@@ -65,8 +66,7 @@ class Mention:
 
 def _mention(type_: str, text: str, line: int, col: int, paragraph: str) -> Mention:
     """Unpickle a mention, sharing its strings and key with the other documents'."""
-    return Mention(sys.intern(type_), sys.intern(text), line, col, sys.intern(paragraph),
-                   entity_key(type_, text))
+    return Mention(sys.intern(type_), sys.intern(text), line, col, sys.intern(paragraph), entity_key(type_, text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +140,17 @@ class Header:
 
     def __reduce__(self):
         """Pickle as the constructor's arguments."""
-        return Header, (self.classification, self.origin, self.number, self.caveats, self.decl, self.tags,
-                        self.subject, self.classified_by, self.reason)
+        return Header, (
+            self.classification,
+            self.origin,
+            self.number,
+            self.caveats,
+            self.decl,
+            self.tags,
+            self.subject,
+            self.classified_by,
+            self.reason,
+        )
 
 
 @dataclass(frozen=True)
@@ -256,7 +265,7 @@ class Group:
 GROUP_KINDS: tuple[str, ...] = ("tag", "origin", "classification", "year")
 
 
-def plain_text(segments: "Segments | list") -> str:
+def plain_text(segments: Segments | list) -> str:
     """Return running text with its markup removed: mentions and tags as their words."""
     parts = []
     for seg in segments:

@@ -1,13 +1,14 @@
 """Writing the site: a staging folder swapped into place, so a failed build changes nothing."""
+
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 
 from sitegen.errors import OutputError
 
@@ -30,7 +31,8 @@ def check_output(output: Path, content: Path) -> None:
         if any(out.iterdir()) and not (out / MARKER).exists():
             raise OutputError(
                 f"output folder {output} is not empty and was not written by sitegen;"
-                " empty it or choose another --output")
+                " empty it or choose another --output"
+            )
 
 
 def mark_unfinished(output: Path) -> None:
@@ -90,17 +92,24 @@ def static_files(folder: Path) -> list[tuple[str, Path]]:
     """
     if not folder.is_dir():
         return []
-    return [(file.relative_to(folder).as_posix(), file) for file in sorted(folder.rglob("*"))
-            if file.is_file() and not file.name.startswith(".")]
+    return [
+        (file.relative_to(folder).as_posix(), file)
+        for file in sorted(folder.rglob("*"))
+        if file.is_file() and not file.name.startswith(".")
+    ]
 
 
 def remove_tree(path: Path, background: bool = False) -> None:
     """Delete a folder; a large one in a separate process, so the build need not wait for the disk."""
     if background:
         try:
-            subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)",
-                              str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
+            subprocess.Popen(
+                [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], True)", str(path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             return
         except OSError:
             pass

@@ -1,4 +1,5 @@
 """A one-line progress display on a terminal, silent elsewhere."""
+
 from __future__ import annotations
 
 import sys
@@ -9,8 +10,7 @@ from typing import TextIO
 class Progress:
     """Show ``stage done/total`` on one line once work takes more than a moment."""
 
-    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None,
-                 delay: float = 0.5) -> None:
+    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None, delay: float = 0.5) -> None:
         """Write to ``stream`` (stderr); enabled by default only on a terminal."""
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled

@@ -1,4 +1,5 @@
 """Pages -> HTML: the Jinja2 environment, theme lookup and template errors."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,9 +26,11 @@ def find_theme(theme: str, root: Path) -> Path:
     if "/" in theme or "\\" in theme or theme.startswith("."):
         candidates.append(root / theme)
     else:
-        candidates += [root / "themes" / theme,
-                       _PACKAGE / "themes" / theme,          # installed from a wheel
-                       _PACKAGE.parent / "themes" / theme]  # running from a checkout
+        candidates += [
+            root / "themes" / theme,
+            _PACKAGE / "themes" / theme,  # installed from a wheel
+            _PACKAGE.parent / "themes" / theme,
+        ]  # running from a checkout
     for folder in candidates:
         if (folder / "templates").is_dir():
             return folder
@@ -123,7 +126,7 @@ def _render_template(env: jinja2.Environment, page: Page) -> str:
         raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template not found: {exc.name} (needed for {page.path})") from None
-    except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's
+    except Exception as exc:
         where = _template_frame(exc)
         raise TemplateError(f"{where}error while rendering {page.path}: {exc}") from None
 

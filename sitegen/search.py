@@ -5,6 +5,7 @@ written and adds its search bundle under ``pagefind/``. Only document pages and
 Markdown pages are indexed (``INDEXED``); inside them, only the element marked
 ``data-pagefind-body``.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -45,8 +46,10 @@ def build_index(site_folder: Path) -> SearchIndex:
     """Index the pages under ``site_folder`` into ``site_folder/pagefind``; never raises."""
     command = pagefind_command()
     if command is None:
-        return SearchIndex(error="full-text search needs Pagefind: pip install 'pagefind[bin]'"
-                                 " (or set [search] enabled = false in sitegen.toml)")
+        return SearchIndex(
+            error="full-text search needs Pagefind: pip install 'pagefind[bin]'"
+            " (or set [search] enabled = false in sitegen.toml)"
+        )
     started = time.perf_counter()
     site_folder = site_folder.absolute()
     fresh, old = site_folder / f".{BUNDLE}.sitegen-tmp", site_folder / f".{BUNDLE}.sitegen-old"
@@ -54,9 +57,23 @@ def build_index(site_folder: Path) -> SearchIndex:
         shutil.rmtree(leftover, ignore_errors=True)
     try:
         done = subprocess.run(
-            [*command, "--site", str(site_folder), "--glob", INDEXED,
-             "--exclude-selectors", NOT_INDEXED, "--output-path", str(fresh)],
-            capture_output=True, text=True, errors="replace", timeout=3600, check=False)
+            [
+                *command,
+                "--site",
+                str(site_folder),
+                "--glob",
+                INDEXED,
+                "--exclude-selectors",
+                NOT_INDEXED,
+                "--output-path",
+                str(fresh),
+            ],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=3600,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         return SearchIndex(error=f"Pagefind could not run: {exc}")

@@ -1,4 +1,5 @@
 """``sitegen serve``: build, serve on loopback, watch the sources and reload open pages."""
+
 from __future__ import annotations
 
 import errno
@@ -6,14 +7,13 @@ import signal
 import threading
 import time
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.live import LiveSite, Report
 from sitegen.server import Broadcaster, Gate, PreviewServer, make_handler
 from sitegen.watch import watch
-
 
 #: Seconds without edits before the whole-site data files are regenerated.
 IDLE_BEFORE_DATA = 1.0
@@ -35,8 +35,14 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
-          say: Callable[[str], None] = print, stop: threading.Event | None = None) -> int:
+def serve(
+    live: LiveSite,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    say: Callable[[str], None] = print,
+    stop: threading.Event | None = None,
+) -> int:
     """Build and serve the site until Ctrl-C (or ``stop``); return an exit status."""
     report = live.build()
     for problems in live.initial_problems.values():
@@ -45,15 +51,16 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
     if report.error:
         say(f"error: {report.error}")
     else:
-        say(f"Built {len(live.corpus.documents):,} documents, {report.pages:,} pages "
-            f"in {report.seconds:.2f} s")
+        say(f"Built {len(live.corpus.documents):,} documents, {report.pages:,} pages in {report.seconds:.2f} s")
     gate, events = Gate(), Broadcaster()
     try:
         server = PreviewServer((host, port), make_handler(live.output, gate, events))
     except OSError as exc:
         if exc.errno in (errno.EADDRINUSE, errno.EACCES):
-            raise ConfigError(f"port {port} on {host} is already in use or not allowed;"
-                              f" choose another with --port, for example --port {port + 1}") from None
+            raise ConfigError(
+                f"port {port} on {host} is already in use or not allowed;"
+                f" choose another with --port, for example --port {port + 1}"
+            ) from None
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     url = _url(host, server.server_address[1])
     events.send(_state(live, report))
@@ -62,7 +69,7 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
         try:
             with gate.writing():
                 result = live.update(paths, priority=events.open_pages())
-        except Exception as exc:  # noqa: BLE001 - keep serving whatever happens
+        except Exception as exc:
             result = Report(error=f"internal error while rebuilding: {exc!r}")
         if result is not None:
             for source in result.sources:
@@ -72,11 +79,15 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
                 say(f"error: {result.error}")
             else:
                 what = ", ".join(result.sources[:3]) + (" …" if len(result.sources) > 3 else "")
-                say(f"Rebuilt {result.pages:,} pages ({len(result.changed):,} files changed) in "
-                    f"{result.seconds * 1000:.0f} ms" + (f": {what}" if what else "")
-                    + (f"; updating {result.remaining:,} more pages" if result.remaining else ""))
-            events.send({**_state(live, result), "type": "build", "changed": result.changed,
-                         "css_only": result.css_only})
+                say(
+                    f"Rebuilt {result.pages:,} pages ({len(result.changed):,} files changed) in "
+                    f"{result.seconds * 1000:.0f} ms"
+                    + (f": {what}" if what else "")
+                    + (f"; updating {result.remaining:,} more pages" if result.remaining else "")
+                )
+            events.send(
+                {**_state(live, result), "type": "build", "changed": result.changed, "css_only": result.css_only}
+            )
         watcher.ensure(live.watched())  # a templates/ folder created since the start
         finish_pending()
 
@@ -94,14 +105,20 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
                 live.error = str(exc)
                 live.pending.clear()
                 return
-            except Exception as exc:  # noqa: BLE001 - keep serving whatever happens
+            except Exception as exc:
                 say(f"error: internal error while updating pages: {exc!r}")
                 live.pending.clear()
                 return
             total += count
             if changed:
-                events.send({"type": "build", "changed": changed, "css_only": False,
-                             **{k: v for k, v in _state(live, Report()).items() if k != "type"}})
+                events.send(
+                    {
+                        "type": "build",
+                        "changed": changed,
+                        "css_only": False,
+                        **{k: v for k, v in _state(live, Report()).items() if k != "type"},
+                    }
+                )
         if total and not live.pending:
             say(f"Updated {total:,} more pages in {time.perf_counter() - started:.2f} s")
         if live.search_stale and not live.pending and not watcher.debouncer.busy(wait=IDLE_BEFORE_DATA):
@@ -139,6 +156,8 @@ def serve(live: LiveSite, host: str = "127.0.0.1", port: int = 8000, open_browse
 
 def _state(live: LiveSite, report: Report) -> dict:
     """Return the overlay state: blocking error and the sources' current problems."""
-    return {"type": "state",
-            "problems": [_show(d, live.content) for d in live.current_problems()],
-            "error": report.error or live.error or live.template_error}
+    return {
+        "type": "state",
+        "problems": [_show(d, live.content) for d in live.current_problems()],
+        "error": report.error or live.error or live.template_error,
+    }

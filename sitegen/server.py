@@ -4,6 +4,7 @@ Only the preview server injects the live-reload script; built files never
 contain it. Requests wait while a rebuild writes files, so a page is never
 served half-updated.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,10 +22,16 @@ from urllib.parse import parse_qs, unquote, urlsplit
 LIVE_PREFIX = "/__sitegen/"
 _SCRIPT = (Path(__file__).parent / "livereload.js").read_bytes()
 _INJECT = b'<script src="/__sitegen/live.js"></script>'
-_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-          ".js": "text/javascript; charset=utf-8", ".json": "application/json",
-          ".xml": "application/xml", ".txt": "text/plain; charset=utf-8",
-          ".svg": "image/svg+xml", ".csv": "text/csv; charset=utf-8"}
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".csv": "text/csv; charset=utf-8",
+}
 
 
 class Gate:
@@ -151,16 +158,16 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
         protocol_version = "HTTP/1.1"
 
         def setup(self) -> None:
-            self.timeout = timeout  # slow clients are cut off
+            self.timeout = timeout  # type: ignore[misc]  # per server: slow clients are cut off
             super().setup()
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet by default
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
-        def do_HEAD(self) -> None:  # noqa: N802
+        def do_HEAD(self) -> None:
             self._serve(head=True)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             self._serve(head=False)
 
         def _serve(self, head: bool) -> None:
@@ -190,8 +197,9 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
                 if found is None:
                     status, found = HTTPStatus.NOT_FOUND, root / "404.html"
                     if not found.is_file():
-                        self._send(status, b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>",
-                                   _TYPES[".html"], head)
+                        self._send(
+                            status, b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>", _TYPES[".html"], head
+                        )
                         return
                 body = found.read_bytes()
             kind = _TYPES.get(found.suffix) or mimetypes.guess_type(found.name)[0] or "application/octet-stream"
@@ -232,7 +240,7 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
                     if event is None:
                         break
                     data = json.dumps(event, ensure_ascii=False)
-                    self.wfile.write(f"event: {event['type']}\ndata: {data}\n\n".encode("utf-8"))
+                    self.wfile.write(f"event: {event['type']}\ndata: {data}\n\n".encode())
                     self.wfile.flush()
             except (OSError, ValueError):
                 pass

@@ -13,6 +13,7 @@ them, so that rendering them reads the file front to back. Forked workers
 share that work. A document added after that (in the live preview) has its
 snippets made from the store when a page asks for them (see Corpus.snippets).
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -58,8 +59,8 @@ def entity_snippet(block: Block | None, key: Key, width: int = SNIPPET_WIDTH) ->
     start, end = ends[index - 1] if index else 0, ends[index]
     before = min(bisect_right(ends, start - reach), index)  # the first word on the left that is taken
     after = max(bisect_left(ends, end + reach), index)  # the last word on the right that is taken
-    left = text[ends[before - 1] if before else 0:start]
-    right = text[end:ends[min(after, len(ends) - 1)]]
+    left = text[ends[before - 1] if before else 0 : start]
+    right = text[end : ends[min(after, len(ends) - 1)]]
     return keyword_in_context(left, text[start:end], right, width)
 
 
@@ -82,8 +83,15 @@ class EntitySnippets:
         """The last entity read: its number, its file, the header's three arrays, and where the snippets start."""
 
     @classmethod
-    def build(cls, store: DocumentStore, number: Callable[[Key], int], rank: Callable[[int], int], entities: int,
-              jobs: int = 1, progress: Callable[[int], None] | None = None) -> EntitySnippets:
+    def build(
+        cls,
+        store: DocumentStore,
+        number: Callable[[Key], int],
+        rank: Callable[[int], int],
+        entities: int,
+        jobs: int = 1,
+        progress: Callable[[int], None] | None = None,
+    ) -> EntitySnippets:
         """Make the snippets of every document in ``store``, for ``entities`` entities numbered by ``number``;
         ``rank`` gives the place in entity pages of the document at a store position.
 
@@ -92,12 +100,14 @@ class EntitySnippets:
         the page-rendering workers share. ``progress`` hears roughly how
         many documents are done.
         """
+
         def folder_file(prefix: str):
             return tempfile.TemporaryFile(dir=store.folder, prefix=prefix)
 
         spills = [folder_file("sitegen-spill-") for _ in range(jobs)]
         files = [folder_file("sitegen-snippets-") for _ in range(jobs)]
         try:
+
             def spill(share: int) -> list[list[tuple[int, int]]]:
                 report = (lambda done: progress(done * jobs)) if progress and share == 0 else None
                 return _spill(store.records(share, jobs), number, spills[share], report)
@@ -132,7 +142,7 @@ class EntitySnippets:
             header = os.pread(file, 24 * count, offset)
             starts, slots, ends = array("q"), array("q"), array("q")
             for part, numbers in enumerate((starts, slots, ends)):
-                numbers.frombytes(header[8 * count * part:8 * count * (part + 1)])
+                numbers.frombytes(header[8 * count * part : 8 * count * (part + 1)])
             current = self._current = (entity, file, starts, slots, ends, offset + 24 * count)
         _, file, starts, slots, ends, base = current
         i = bisect_left(starts, start)
@@ -164,8 +174,10 @@ def _each(task: Callable[[int], T], jobs: int) -> list[T]:
                     break
                 except queue.Empty:
                     if any(w.exitcode for w in workers):
-                        raise SitegenError("a worker process stopped while preparing entity snippets"
-                                           " (out of memory? try fewer processes with -j)") from None
+                        raise SitegenError(
+                            "a worker process stopped while preparing entity snippets"
+                            " (out of memory? try fewer processes with -j)"
+                        ) from None
             if isinstance(value, BaseException):
                 raise value
             done[share] = value
@@ -181,12 +193,16 @@ def _worker(task: Callable[[int], T], share: int, results) -> None:
     """Worker process: do one share of a task and send back its result."""
     try:
         results.put((share, task(share)))
-    except BaseException as exc:  # noqa: BLE001 - passed on to the main process, which raises it
+    except BaseException as exc:
         results.put((share, SitegenError(f"while preparing entity snippets: {type(exc).__name__}: {exc}")))
 
 
-def _spill(records: Iterable[tuple[int, dict[str, Block]]], number: Callable[[Key], int], spill,
-           progress: Callable[[int], None] | None) -> list[list[tuple[int, int]]]:
+def _spill(
+    records: Iterable[tuple[int, dict[str, Block]]],
+    number: Callable[[Key], int],
+    spill,
+    progress: Callable[[int], None] | None,
+) -> list[list[tuple[int, int]]]:
     """Write documents' snippets to ``spill``, sorted into buckets by entity; return each bucket's parts."""
     buckets: list[list] = [[] for _ in range(BUCKETS)]
     sizes = [0] * BUCKETS
@@ -220,8 +236,14 @@ def _spill(records: Iterable[tuple[int, dict[str, Block]]], number: Callable[[Ke
     return chunks
 
 
-def _group(spills: list, chunks: list[list[list[tuple[int, int]]]], buckets: Iterable[int],
-           rank: Callable[[int], int], file, entities: int) -> tuple[array, array]:
+def _group(
+    spills: list,
+    chunks: list[list[list[tuple[int, int]]]],
+    buckets: Iterable[int],
+    rank: Callable[[int], int],
+    file,
+    entities: int,
+) -> tuple[array, array]:
     """Write the spilt snippets of some buckets to ``file`` grouped by entity, each entity's documents in the
     order of ``rank``; return where each entity's part starts (-1 for none) and how many documents it has."""
     offsets, counts = array("q", (-1,)) * entities, array("q", (0,)) * entities

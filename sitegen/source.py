@@ -1,4 +1,5 @@
 """Bytes -> text: decoding a source file without losing or hiding anything."""
+
 from __future__ import annotations
 
 import re
@@ -66,19 +67,26 @@ def decode(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
     bad = list(_SURROGATE.finditer(text))
     if bad:
         line, col = line_col(text, bad[0].start())
-        warnings.append(Diagnostic(
-            path, line, col,
-            f"{len(bad)} byte(s) are not valid UTF-8; read as Windows-1252",
-            _excerpt(text, bad[0].start()).encode("utf-8", "replace").decode("utf-8"),
-        ))
+        warnings.append(
+            Diagnostic(
+                path,
+                line,
+                col,
+                f"{len(bad)} byte(s) are not valid UTF-8; read as Windows-1252",
+                _excerpt(text, bad[0].start()).encode("utf-8", "replace").decode("utf-8"),
+            )
+        )
         text = _SURROGATE.sub(_unescape_byte, text)
     controls = list(_BAD_CONTROLS.finditer(text))
     if controls:
         line, col = line_col(text, controls[0].start())
-        warnings.append(Diagnostic(
-            path, line, col,
-            f"{len(controls)} control character(s) such as NUL cannot appear in a page;"
-            " shown as \ufffd",
-        ))
+        warnings.append(
+            Diagnostic(
+                path,
+                line,
+                col,
+                f"{len(controls)} control character(s) such as NUL cannot appear in a page; shown as \ufffd",
+            )
+        )
         text = _BAD_CONTROLS.sub("\ufffd", text)
     return text, warnings

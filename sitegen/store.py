@@ -12,6 +12,7 @@ Reads use ``os.pread``, so the worker processes that a parallel build forks
 can share one store without sharing a file position. Each process keeps the
 documents and blocks it read last in a small cache.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,6 +22,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from sitegen.model import Document, Mention, TagRef
 
@@ -51,12 +53,12 @@ def document_blocks(doc: Document) -> dict[str, Block]:
         first: dict[Key, int] = {}
         words, ends, end = [], array("I"), 0
         for i, seg in enumerate(segments):
-            if seg.__class__ is Mention:
+            if isinstance(seg, Mention):
                 word = seg.text
                 if seg.key not in first:
                     first[seg.key] = i
             else:
-                word = seg.name if seg.__class__ is TagRef else seg
+                word = seg.name if isinstance(seg, TagRef) else seg
             words.append(word)
             end += len(word)
             ends.append(end)
@@ -83,7 +85,7 @@ def block_words(block: Block, index: int = -1, reach: int = 0) -> tuple[tuple[st
             size += ends[j] - ends[j - 1]
             j += 1
         last = j - 1
-    words = tuple(text[ends[i - 1] if i else 0:ends[i]] for i in range(first, last + 1))
+    words = tuple(text[ends[i - 1] if i else 0 : ends[i]] for i in range(first, last + 1))
     return words, index - first if index >= 0 else index
 
 
@@ -93,7 +95,7 @@ class DocumentStore:
     def __init__(self, folder: Path | None = None) -> None:
         """Open an empty store; its file is made in ``folder`` (default: the system's temporary folder)."""
         self._folder = folder
-        self._file = None
+        self._file: IO[bytes] | None = None
         self._end = 0
         self._where: dict[str, tuple[int, int, int]] = {}
         """Per source: where its record starts, the size of the document and of its blocks."""
@@ -186,7 +188,7 @@ class DocumentStore:
         (or only those of the ``share``-th of ``shares`` equal runs)."""
         where = sorted(self._where.values())
         size = -(-len(where) // shares)
-        for start, size_, length in where[share * size:(share + 1) * size]:
+        for start, size_, length in where[share * size : (share + 1) * size]:
             yield start, pickle.loads(self._read(start + size_, length))
 
     @property

@@ -6,6 +6,7 @@ Slugs are safe on every file system: lower-case ASCII letters, digits and
 hyphens, never a reserved Windows name, and distinct keys never share a slug
 (a name that cannot be spelled that way gets a hash of its key).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,7 @@ from sitegen.model import normalise
 _PURE = re.compile(r"[a-z0-9_]+(?: [a-z0-9_]+)*")
 _URL_SAFE = re.compile(r"[A-Za-z0-9_./-]*")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_RESERVED = {"con", "prn", "aux", "nul", "index",
-             *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_RESERVED = {"con", "prn", "aux", "nul", "index", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _MAX_SLUG = 64
 _GROUP_DIRS = {"tag": "tag", "origin": "origin", "classification": "classification", "year": "year"}
 _GROUP_INDEXES = {"tag": "tags", "origin": "origins", "classification": "classifications", "year": "years"}
@@ -36,7 +36,7 @@ def slugify(name: str) -> str:
     if _PURE.fullmatch(key) and len(key) <= _MAX_SLUG and key not in _RESERVED:
         return key.replace(" ", "-")
     ascii_ = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
-    readable = _NOT_SLUG.sub("-", ascii_).strip("-")[:_MAX_SLUG - 16].strip("-")
+    readable = _NOT_SLUG.sub("-", ascii_).strip("-")[: _MAX_SLUG - 16].strip("-")
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return f"{readable or 'x'}--{digest}"
 
@@ -101,7 +101,7 @@ class Urls:
 
     def document_source(self, source: str) -> str:
         """Return the path of a document's source view."""
-        return "source/" + self.documents[source][len("doc/"):]
+        return "source/" + self.documents[source][len("doc/") :]
 
     def page(self, source: str) -> str:
         """Return the path of a Markdown page."""
@@ -119,7 +119,7 @@ class Urls:
 
     def document_data(self, source: str) -> str:
         """Return the path of a document's JSON export, beside its page."""
-        return self.documents[source][:-len(".html")] + ".json"
+        return self.documents[source][: -len(".html")] + ".json"
 
     @staticmethod
     def entity(key: tuple[str, str], page: int = 1) -> str:
@@ -181,7 +181,7 @@ def leaves_site(page: str, href: str) -> bool:
         return False
     target = href.split("#", 1)[0].split("?", 1)[0]
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(target) or "."))
-    return joined == ".." or joined.startswith("../") or joined.startswith("/")
+    return joined == ".." or joined.startswith(("../", "/"))
 
 
 def absolute_url(base_url: str, path: str) -> str:

@@ -1,10 +1,11 @@
 """Watching sources with watchdog: ignore editor droppings, debounce bursts into one rebuild."""
+
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -21,14 +22,14 @@ def is_noise(path: str) -> bool:
     """Return True for paths no rebuild should wait for: swap, backup and hidden files."""
     parts = Path(path).parts
     return any(is_ignored(part) for part in parts[-1:]) or any(
-        part.startswith(".") and part not in (".", "..") for part in parts[:-1])
+        part.startswith(".") and part not in (".", "..") for part in parts[:-1]
+    )
 
 
 class Debouncer:
     """Collect changed paths and call ``action`` once they stop arriving."""
 
-    def __init__(self, action: Callable[[set[Path]], None], quiet: float = QUIET,
-                 max_delay: float = MAX_DELAY) -> None:
+    def __init__(self, action: Callable[[set[Path]], None], quiet: float = QUIET, max_delay: float = MAX_DELAY) -> None:
         self._action = action
         self._quiet, self._max_delay = quiet, max_delay
         self._pending: set[Path] = set()
@@ -143,8 +144,7 @@ class Watcher:
         self.observer.join(timeout=5)
 
 
-def watch(paths: list[Path], action: Callable[[set[Path]], None],
-          accept: Callable[[Path], bool]) -> Watcher:
+def watch(paths: list[Path], action: Callable[[set[Path]], None], accept: Callable[[Path], bool]) -> Watcher:
     """Start watching ``paths``; call ``action`` with each debounced batch of changes."""
     watcher = Watcher(action, accept)
     watcher.ensure(paths)

@@ -1,4 +1,5 @@
 """Shared fixtures: the --update-goldens flag, built sites and a browser."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,11 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add --update-goldens, which rewrites expected files from the current output."""
-    parser.addoption("--update-goldens", action="store_true",
-                     help="rewrite golden files (parser fixtures, golden site) from current output")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="rewrite golden files (parser fixtures, golden site) from current output",
+    )
 
 
 @pytest.fixture
@@ -53,7 +57,7 @@ def serve_folder(folder: Path) -> tuple[str, ThreadingHTTPServer]:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # noqa: D401 - silence request logs
+    def log_message(self, *args) -> None:
         pass
 
 
@@ -75,9 +79,17 @@ def browser():
             pytest.fail("chromium is not installed")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield browser
         browser.close()
 

@@ -1,14 +1,14 @@
 """Readable dumps of parse results, for golden fixtures."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from sitegen.model import Document, Mention, TagRef
-
 
 #: Pagefind's search bundle: written by Pagefind, whose filter index is not byte-stable.
 SEARCH_BUNDLE = "pagefind/"
@@ -64,6 +64,7 @@ def dump(doc: Document) -> str:
 
 
 # -- fixture files of cases: title, ".", input, ".", expected, "." (the markdown-it-py style) -------
+
 
 def read_cases(path: Path) -> list[tuple[str, str, str]]:
     """Return (title, input, expected) for every case in a fixture file."""

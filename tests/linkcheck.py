@@ -2,6 +2,7 @@
 
 Usable from tests and by hand: ``python -m tests.linkcheck SITE_DIR``.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -110,7 +111,7 @@ def check_site(root: Path) -> SiteCheck:
     for page, scan in pages.items():
         for ident in scan.duplicate_ids:
             result.problems.append(f"{page}: duplicate id {ident!r}")
-        for tag, url in scan.links:
+        for _tag, url in scan.links:
             target = resolve(page, url)
             if target is None:
                 result.problems.append(f"{page}: external or unsafe link {url!r}")
@@ -129,14 +130,12 @@ def check_site(root: Path) -> SiteCheck:
             if not href or target is None or not target[0].startswith(f"entity/{type_.lower()}/"):
                 result.problems.append(f"{page}: mention in {block or '?'} does not link to an entity page: {href!r}")
                 continue
-            if page.startswith("doc/") and not any(
-                    (page, block) in back_links[p] for p in family.get(target[0], ())):
+            if page.startswith("doc/") and not any((page, block) in back_links[p] for p in family.get(target[0], ())):
                 result.problems.append(f"{page}: {target[0]} does not link back to #{block}")
         if page.startswith("doc/"):
             for href in scan.tags:
                 target = resolve(page, href)
-                if target is None or not any(
-                        t == page for p in family.get(target[0], ()) for t, _ in back_links[p]):
+                if target is None or not any(t == page for p in family.get(target[0], ()) for t, _ in back_links[p]):
                     result.problems.append(f"{page}: tag link {href!r} does not resolve to a page listing it")
     return result
 
@@ -156,8 +155,7 @@ def main(argv: list[str]) -> int:
     result = check_site(Path(argv[0]))
     for problem in result.problems[:200]:
         print(problem)
-    print(f"{result.pages} pages, {result.links} links, {result.mentions} mentions, "
-          f"{len(result.problems)} problems")
+    print(f"{result.pages} pages, {result.links} links, {result.mentions} mentions, {len(result.problems)} problems")
     return 1 if result.problems else 0
 
 

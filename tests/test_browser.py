@@ -1,4 +1,5 @@
 """The demo site in headless Chromium: tooltips, keyboard focus, permalinks, sub-paths."""
+
 from __future__ import annotations
 
 import shutil
@@ -41,7 +42,7 @@ def test_hovering_a_mention_shows_its_tooltip(page, served: str) -> None:
     mention.hover()
     tip.wait_for(state="visible")
     text = " ".join(tip.inner_text().split())
-    assert text.startswith("PERSON Alan Garcia") or text.startswith("Person Alan Garcia")
+    assert text.startswith(("PERSON Alan Garcia", "Person Alan Garcia"))
     assert "document" in text and "mention" in text
 
 

@@ -1,4 +1,5 @@
 """Parallel builds and the build manifest: same bytes as a serial build, and no work when nothing changed."""
+
 from __future__ import annotations
 
 import os
@@ -54,7 +55,8 @@ def test_hostile_input_builds_the_same_in_parallel(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("forking")
 def test_the_parsed_documents_are_kept_beside_the_output_not_in_the_system_temporary_folder(
-        tmp_path: Path, monkeypatch) -> None:
+    tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such folder"))
     result = make(ROOT / "content", tmp_path / "site", jobs=2, search=False)
     assert result.documents > 0 and (tmp_path / "site" / "index.html").is_file()
@@ -65,7 +67,7 @@ def test_a_worker_that_dies_stops_the_build_with_a_message(tmp_path: Path, monke
     make(ROOT / "content", tmp_path / "site", jobs=1, search=False)
     before = tree(tmp_path / "site")
     monkeypatch.setattr(build_module, "_worker", lambda *args: os._exit(3))
-    with pytest.raises(SitegenError, match="worker process stopped .*exit code 3"):
+    with pytest.raises(SitegenError, match=r"worker process stopped .*exit code 3"):
         build(Config(root=ROOT, search=False), ROOT / "content", tmp_path / "site", jobs=2, force=True)
     assert tree(tmp_path / "site") == before
 
@@ -94,7 +96,7 @@ def test_an_error_in_a_worker_is_raised_in_the_build(tmp_path: Path, monkeypatch
         args[-1].put(("error", TemplateError("templates/entity.html:3: error while rendering x.html")))
 
     monkeypatch.setattr(build_module, "_worker", failing)
-    with pytest.raises(TemplateError, match="entity.html:3"):
+    with pytest.raises(TemplateError, match=r"entity\.html:3"):
         make(ROOT / "content", tmp_path / "site", jobs=2, search=False)
 
 
@@ -115,8 +117,10 @@ def test_nothing_changed_means_nothing_is_rebuilt(project: Path) -> None:
     assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
 
 
-@pytest.mark.parametrize("change", ["edit a source", "add a source", "delete a source", "configuration",
-                                    "template", "deleted output file", "force"])
+@pytest.mark.parametrize(
+    "change",
+    ["edit a source", "add a source", "delete a source", "configuration", "template", "deleted output file", "force"],
+)
 def test_any_change_rebuilds(project: Path, change: str) -> None:
     make(project / "content", project / "site")
     settings: dict = {}
@@ -147,8 +151,12 @@ def test_a_manifest_of_a_large_site_reads_back_as_written(tmp_path: Path) -> Non
     """A manifest with more files than one part of its JSON holds is written in parts and read back whole."""
     count = 3 * manifest_module._PART + 7
     manifest = manifest_module.Manifest(
-        "k" * 64, {f"cables/{i}-é.txt": [i, 2 * i] for i in range(count)},
-        [f'doc/{i}-"q".html' for i in range(count)], [["a.txt", 1, 2, "message", ""]], {"files": count})
+        "k" * 64,
+        {f"cables/{i}-é.txt": [i, 2 * i] for i in range(count)},
+        [f'doc/{i}-"q".html' for i in range(count)],
+        [["a.txt", 1, 2, "message", ""]],
+        {"files": count},
+    )
     manifest_module.write_manifest(tmp_path, manifest)
     assert manifest_module.read_manifest(tmp_path) == manifest
     marker = tmp_path / MARKER
@@ -185,15 +193,28 @@ def _change(content: Path, rng: random.Random, step: int) -> str:
     files = sorted(content.rglob("*.txt"))
     target = rng.choice(files)
     text = target.read_text(encoding="utf-8", errors="replace")
-    action = rng.choice(["edit", "new entity", "add", "rename", "delete", "retype", "rename entity",
-                         "touch", "redate", "break", "markdown", "note"])
+    action = rng.choice(
+        [
+            "edit",
+            "new entity",
+            "add",
+            "rename",
+            "delete",
+            "retype",
+            "rename entity",
+            "touch",
+            "redate",
+            "break",
+            "markdown",
+            "note",
+        ]
+    )
     if action == "edit":
         target.write_text(text.replace(" the ", " that ", 1), encoding="utf-8")
     elif action == "new entity":
         target.write_text(text + f" edit {step} [PER New Person {step}  ] with [LOC Peru  ] .\n", encoding="utf-8")
     elif action == "add":
-        (content / f"added-{step}.txt").write_text(f"Added [LOC Peru  ] and [ORG Group {step}  ] .\n",
-                                                   encoding="utf-8")
+        (content / f"added-{step}.txt").write_text(f"Added [LOC Peru  ] and [ORG Group {step}  ] .\n", encoding="utf-8")
     elif action == "rename":
         target.rename(target.with_name(f"renamed-{step}-{target.name}"))
     elif action == "delete" and len(files) > 5:
@@ -202,8 +223,9 @@ def _change(content: Path, rng: random.Random, step: int) -> str:
         target.write_text(text.replace("[LOC ", "[ORG ", 1), encoding="utf-8")
     elif action == "rename entity":
         # Makes another spelling the most frequent one: the name changes on every page that shows it.
-        target.write_text(text + " [PER Alan García  ] [PER Alan García  ] [PER Alan García  ] .\n" * 20,
-                          encoding="utf-8")
+        target.write_text(
+            text + " [PER Alan García  ] [PER Alan García  ] [PER Alan García  ] .\n" * 20, encoding="utf-8"
+        )
     elif action == "touch":
         target.write_text(text, encoding="utf-8")
     elif action == "redate":
@@ -212,8 +234,9 @@ def _change(content: Path, rng: random.Random, step: int) -> str:
         target.write_bytes(b"\x00\xff binary \x00" * 10)
     elif action == "markdown":
         about = content / "about.md"
-        about.write_text(about.read_text(encoding="utf-8") + f"\nStep {step}: [LOC Peru  ] [PER Nobody {step}  ]\n",
-                         encoding="utf-8")
+        about.write_text(
+            about.read_text(encoding="utf-8") + f"\nStep {step}: [LOC Peru  ] [PER Nobody {step}  ]\n", encoding="utf-8"
+        )
     elif action == "note":
         note = content / "entities" / "loc" / "Peru.md"
         note.parent.mkdir(parents=True, exist_ok=True)
@@ -235,8 +258,12 @@ def test_many_changes_update_the_site_in_place_and_equal_a_clean_build(project: 
         expected = build(Config(root=ROOT, search=False), content, clean, force=True)
         assert tree(project / "site") == tree(clean), (step, action)
         assert [str(w) for w in result.warnings] == [str(w) for w in expected.warnings], (step, action)
-        assert (result.documents, result.entities, result.pages, result.files) == \
-               (expected.documents, expected.entities, expected.pages, expected.files)
+        assert (result.documents, result.entities, result.pages, result.files) == (
+            expected.documents,
+            expected.entities,
+            expected.pages,
+            expected.files,
+        )
         if result.update is not None:
             updates += 1
             assert result.update.rendered < result.files
@@ -264,8 +291,9 @@ def test_a_template_or_theme_file_change_updates_only_what_uses_it(project: Path
     theme, content, site = project / "themes" / "mine", project / "content", project / "site"
     config = Config(root=project, theme="mine", search=False)
     build(config, content, site)
-    documents = {f"doc/{p.relative_to(content).with_suffix('.html').as_posix().lower()}"
-                 for p in content.rglob("*.txt")}
+    documents = {
+        f"doc/{p.relative_to(content).with_suffix('.html').as_posix().lower()}" for p in content.rglob("*.txt")
+    }
 
     def rebuild():
         before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
@@ -274,13 +302,17 @@ def test_a_template_or_theme_file_change_updates_only_what_uses_it(project: Path
         shutil.rmtree(clean, ignore_errors=True)
         build(config, content, clean, force=True)
         assert tree(site) == tree(clean)
-        touched = {p.relative_to(site).as_posix() for p, mtime in before.items()
-                   if not p.exists() or p.stat().st_mtime_ns != mtime} - {MARKER}
+        touched = {
+            p.relative_to(site).as_posix()
+            for p, mtime in before.items()
+            if not p.exists() or p.stat().st_mtime_ns != mtime
+        } - {MARKER}
         return result, touched
 
     document = theme / "templates" / "document.html"
-    document.write_text(document.read_text(encoding="utf-8").replace("</article>", "<p>Edited.</p></article>"),
-                        encoding="utf-8")
+    document.write_text(
+        document.read_text(encoding="utf-8").replace("</article>", "<p>Edited.</p></article>"), encoding="utf-8"
+    )
     result, touched = rebuild()
     assert result.update is not None and result.update.theme == ["templates/document.html"]
     assert not result.update.sources and touched == set(result.update.changed) == documents
@@ -326,8 +358,9 @@ def test_a_template_that_fails_leaves_the_site_as_it_was(project: Path) -> None:
     lima = content / "sample" / "09LIMA1669.txt"
     lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "gladly"), encoding="utf-8")
     document = project / "themes" / "mine" / "templates" / "document.html"
-    document.write_text(document.read_text(encoding="utf-8").replace("</article>", "{{ no_such.thing }}</article>"),
-                        encoding="utf-8")
+    document.write_text(
+        document.read_text(encoding="utf-8").replace("</article>", "{{ no_such.thing }}</article>"), encoding="utf-8"
+    )
     marker = (site / MARKER).read_bytes()
     with pytest.raises(TemplateError, match=r"document\.html:\d+: error while rendering"):
         build(config, content, site)
@@ -349,8 +382,9 @@ def test_unchanged_sources_are_not_parsed_again(project: Path, monkeypatch: pyte
     assert parsed == ["sample/09LIMA1669.txt"]
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "bad checksum", "flipped byte", "other code", "empty",
-                                    "stale", "missing"])
+@pytest.mark.parametrize(
+    "damage", ["garbage", "truncated", "bad checksum", "flipped byte", "other code", "empty", "stale", "missing"]
+)
 def test_a_damaged_or_stale_cache_is_ignored(project: Path, damage: str) -> None:
     content, site = project / "content", project / "site"
     make(content, site, search=False)
@@ -365,7 +399,7 @@ def test_a_damaged_or_stale_cache_is_ignored(project: Path, damage: str) -> None
         cache.write_bytes(head + b"\n" + body[:-1] + bytes([body[-1] ^ 1]))
     elif damage == "flipped byte":
         middle = len(body) // 2
-        cache.write_bytes(head + b"\n" + body[:middle] + bytes([body[middle] ^ 1]) + body[middle + 1:])
+        cache.write_bytes(head + b"\n" + body[:middle] + bytes([body[middle] ^ 1]) + body[middle + 1 :])
     elif damage == "other code":
         cache.write_bytes(head.replace(b'"code": "', b'"code": "0') + b"\n" + body)
     elif damage == "empty":
@@ -398,6 +432,7 @@ def test_an_interrupted_update_is_not_trusted(project: Path, monkeypatch: pytest
     def crash(self, *args, **kwargs):
         self._render_family(next(iter(self.pending)), None, [])
         raise KeyboardInterrupt
+
     monkeypatch.setattr(LiveSite, "drain", crash)
     with pytest.raises(KeyboardInterrupt):
         make(content, site, search=False)

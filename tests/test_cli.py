@@ -1,4 +1,5 @@
 """The command line as a user runs it: messages, exit codes, output handling."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,9 @@ SEED = ROOT / "seeds" / "000_1c6c8d2b3d4bc68e.txt"
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run ``python -m sitegen`` in ``cwd`` and capture its output."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sitegen", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture
@@ -28,7 +30,6 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "content").mkdir()
     shutil.copy(SEED, tmp_path / "content" / "09LIMA1669.txt")
     return tmp_path
-
 
 
 def test_version_and_help() -> None:
@@ -68,13 +69,16 @@ def test_bad_files_warn_with_location_and_the_rest_builds(project: Path) -> None
     assert strict.returncode == 1 and "--strict" in strict.stderr
 
 
-@pytest.mark.parametrize("toml,message", [
-    ("[site]\ntitle = 3\n", "[site] title must be a str"),
-    ("[site\n", "sitegen.toml"),
-    ("[pages]\ndocuments = 0\n", "between 1 and 100000"),
-    ("[colours]\n", "unknown section or key 'colours'"),
-    ("[types.PER]\ncolor = \"red;}</style>\"\n", "is not a CSS colour"),
-])
+@pytest.mark.parametrize(
+    "toml,message",
+    [
+        ("[site]\ntitle = 3\n", "[site] title must be a str"),
+        ("[site\n", "sitegen.toml"),
+        ("[pages]\ndocuments = 0\n", "between 1 and 100000"),
+        ("[colours]\n", "unknown section or key 'colours'"),
+        ('[types.PER]\ncolor = "red;}</style>"\n', "is not a CSS colour"),
+    ],
+)
 def test_configuration_errors_exit_2_with_a_message(project: Path, toml: str, message: str) -> None:
     (project / "sitegen.toml").write_text(toml, encoding="utf-8")
     result = run("build", cwd=project)
@@ -91,7 +95,9 @@ def test_argument_errors_exit_2(project: Path) -> None:
 def test_configuration_sets_title_labels_and_page_sizes(project: Path) -> None:
     (project / "sitegen.toml").write_text(
         '[site]\ntitle = "Lima cables"\noutput = "public"\nbase_url = "https://example.org/lima/"\n'
-        '[types.PER]\nlabel = "Human"\ncolor = "#123456"\n[pages]\ndocuments = 5\n', encoding="utf-8")
+        '[types.PER]\nlabel = "Human"\ncolor = "#123456"\n[pages]\ndocuments = 5\n',
+        encoding="utf-8",
+    )
     assert run("build", cwd=project).returncode == 0
     html = (project / "public" / "doc" / "09lima1669.html").read_text(encoding="utf-8")
     assert "Lima cables</title>" in html and "--per: #123456" in html
@@ -113,7 +119,9 @@ def test_failed_build_keeps_the_previous_site(project: Path) -> None:
     before = tree(project / "site")
     (project / "templates").mkdir()
     (project / "templates" / "document.html").write_text(
-        '{% extends "base.html" %}\n{% block main %}\n{{ doc.title | nosuchfilter }}\n{% endblock %}\n', encoding="utf-8")
+        '{% extends "base.html" %}\n{% block main %}\n{{ doc.title | nosuchfilter }}\n{% endblock %}\n',
+        encoding="utf-8",
+    )
     result = run("build", cwd=project)
     assert result.returncode == 1
     assert "document.html:3" in result.stderr and "Traceback" not in result.stderr
@@ -124,7 +132,8 @@ def test_failed_build_keeps_the_previous_site(project: Path) -> None:
 def test_template_override_replaces_the_theme_file(project: Path) -> None:
     (project / "templates").mkdir()
     (project / "templates" / "group_index.html").write_text(
-        '{% extends "base.html" %}{% block main %}<p id="custom">{{ kind_title }}</p>{% endblock %}', encoding="utf-8")
+        '{% extends "base.html" %}{% block main %}<p id="custom">{{ kind_title }}</p>{% endblock %}', encoding="utf-8"
+    )
     assert run("build", cwd=project).returncode == 0
     assert '<p id="custom">Tags</p>' in (project / "site/browse/tags.html").read_text(encoding="utf-8")
 

@@ -1,4 +1,5 @@
 """The corpus index: entity identity, display names, co-mentions, groups."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -50,9 +51,15 @@ def test_paragraphs_and_co_mentions_are_kept() -> None:
 
 
 def test_documents_are_grouped_by_tag_origin_classification_and_year() -> None:
-    cable = ("<code><pre>S E C R E T LIMA 000001 DECL : 2019/01/01 TAGS : <a href='/tag/PREL_0.html'>PREL</a> "
-             "SUBJECT : X <a id='par1' href='#par1'>¶</a>1 . \nText <a href='/tag/PGOV_0.html'>PGOV</a> .\n</pre></code>")
+    cable = (
+        "<code><pre>S E C R E T LIMA 000001 DECL : 2019/01/01 TAGS : <a href='/tag/PREL_0.html'>PREL</a> "
+        "SUBJECT : X <a id='par1' href='#par1'>¶</a>1 . \nText <a href='/tag/PGOV_0.html'>PGOV</a> .\n</pre></code>"
+    )
     corpus = corpus_of(cable)
     assert {k: list(v) for k, v in corpus.groups.items()} == {
-        "tag": ["pgov", "prel"], "origin": ["lima"], "classification": ["secret"], "year": ["2009"]}
+        "tag": ["pgov", "prel"],
+        "origin": ["lima"],
+        "classification": ["secret"],
+        "year": ["2009"],
+    }
     assert corpus.groups["tag"]["prel"].name == "PREL"

@@ -1,4 +1,5 @@
 """Data and discovery files: they parse, and they agree with the pages."""
+
 from __future__ import annotations
 
 import csv
@@ -17,8 +18,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def test_entities_json_and_csv_agree_with_the_entity_pages(demo_site: Path) -> None:
     data = json.loads((demo_site / "entities.json").read_text(encoding="utf-8"))["entities"]
-    pages = {p.relative_to(demo_site).as_posix() for p in (demo_site / "entity").rglob("*.html")
-             if p.name.count(".") == 1}
+    pages = {
+        p.relative_to(demo_site).as_posix() for p in (demo_site / "entity").rglob("*.html") if p.name.count(".") == 1
+    }
     assert {e["url"] for e in data} == pages
     for entity in data[:50]:
         html = (demo_site / entity["url"]).read_text(encoding="utf-8")
@@ -27,12 +29,14 @@ def test_entities_json_and_csv_agree_with_the_entity_pages(demo_site: Path) -> N
         assert sum(f["count"] for f in entity["forms"]) == entity["mentions"]
     with (demo_site / "entities.csv").open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert [(r["type"], r["name"], int(r["mentions"]), r["url"]) for r in rows] == \
-           [(e["type"], e["name"], e["mentions"], e["url"]) for e in data]
+    assert [(r["type"], r["name"], int(r["mentions"]), r["url"]) for r in rows] == [
+        (e["type"], e["name"], e["mentions"], e["url"]) for e in data
+    ]
 
 
 def test_whole_site_data_files_are_written_in_parts_that_join_into_the_same_files(
-        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """entities.json and entities.csv are made a few entities at a time, never held whole."""
     monkeypatch.setattr(exports, "PART", 7)
     made, whole = [], exports.entities_json
@@ -63,7 +67,7 @@ def test_document_json_matches_its_page(demo_site: Path) -> None:
     source = (ROOT / "content" / data["source"]).read_text(encoding="utf-8").split("\n")
     for mention in data["mentions"]:
         line = source[mention["line"] - 1]
-        assert line[mention["column"] - 1:].startswith(f"[{mention['type']} {mention['text']}")
+        assert line[mention["column"] - 1 :].startswith(f"[{mention['type']} {mention['text']}")
         assert (demo_site / mention["entity_url"]).is_file()
     assert 'href="../../doc/sample/09lima1669.json"' in page.read_text(encoding="utf-8")
 
@@ -79,8 +83,12 @@ def test_feed_robots_and_page_metadata(demo_site: Path) -> None:
     assert (demo_site / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
     assert not (demo_site / "sitemap.xml").exists()
     html = (demo_site / "doc/sample/09lima1669.html").read_text(encoding="utf-8")
-    for needle in ('<meta property="og:title" content="SCENESETTER', '<meta property="og:type" content="article">',
-                   '<meta name="description" content="', 'type="application/atom+xml"'):
+    for needle in (
+        '<meta property="og:title" content="SCENESETTER',
+        '<meta property="og:type" content="article">',
+        '<meta name="description" content="',
+        'type="application/atom+xml"',
+    ):
         assert needle in html
 
 

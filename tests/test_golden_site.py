@@ -3,6 +3,7 @@
 Run ``pytest --update-goldens`` to rewrite tests/golden/site from the current
 output after an intended change, and review the diff.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -14,7 +15,6 @@ from tests.helpers import tree
 GOLDEN = Path(__file__).parent / "golden"
 
 
-
 def test_golden_site(tmp_path: Path, update_goldens: bool) -> None:
     out = tmp_path / "site"
     # Search off: Pagefind's bundle is binary and not byte-stable (tested in test_search).
@@ -22,7 +22,8 @@ def test_golden_site(tmp_path: Path, update_goldens: bool) -> None:
     assert [str(w) for w in result.warnings] == [
         "notes/field notes #1.txt:3:55: warning: unknown entity type 'FOO' (expected PER, LOC, ORG or MISC);"
         " kept as plain text",
-        "about.md:9:18: warning: no document mentions the PER 'Nobody Known'; shown without a link"]
+        "about.md:9:18: warning: no document mentions the PER 'Nobody Known'; shown without a link",
+    ]
     expected_dir = GOLDEN / "site"
     if update_goldens:
         shutil.rmtree(expected_dir, ignore_errors=True)

@@ -5,6 +5,7 @@ nothing is written outside the output folder, no script or handler from the
 content reaches a page, no link is broken, distinct entities get distinct
 pages, and there is no traceback.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,16 +27,22 @@ HOSTILE = Path(__file__).parent / "hostile" / "content"
 
 
 def run_build(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sitegen", "build", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess, set[Path]]:
     work = tmp_path_factory.mktemp("hostile")
-    before = {p for p in work.parent.rglob("*")}
+    before = set(work.parent.rglob("*"))
     done = run_build("--content", str(HOSTILE), "--output", str(work / "site"), cwd=work)
-    after = {p for p in work.parent.rglob("*")}
+    after = set(work.parent.rglob("*"))
     return work / "site", done, after - before
 
 
@@ -52,24 +59,27 @@ def test_strict_turns_the_warnings_into_a_failure(tmp_path: Path) -> None:
     assert "--strict" in done.stderr
 
 
-@pytest.mark.parametrize("where,message", [
-    ("brackets.txt:1:10:", "is not closed with ']'"),
-    ("brackets.txt:2:8:", "nested brackets"),
-    ("brackets.txt:3:7:", "empty mention"),
-    ("brackets.txt:4:12:", "should be upper case"),
-    ("brackets.txt:5:9:", "unknown entity type 'FOO'"),
-    ("latin1.txt:1:25:", "not valid UTF-8"),
-    ("nul-bytes.txt:1:5:", "control character"),
-    ("script-injection.txt:1:79:", "unrecognised or unterminated <a> tag"),
-    ("structure-no-wrapper.txt:1:1:", "cable has no '<code><pre>'"),
-    ("structure-no-wrapper.txt:3:23:", "out of order"),
-    ("structure-no-wrapper.txt:4:10:", "repeats"),
-    ("structure-no-wrapper.txt:5:16:", "unterminated <a> tag"),
-    ("binary.txt:", "binary file"),
-    ("empty.txt:", "empty file"),
-    ("whitespace-only.txt:", "only white space"),
-    ("hostile-page.md:1:1:", "is not a template file name"),
-])
+@pytest.mark.parametrize(
+    "where,message",
+    [
+        ("brackets.txt:1:10:", "is not closed with ']'"),
+        ("brackets.txt:2:8:", "nested brackets"),
+        ("brackets.txt:3:7:", "empty mention"),
+        ("brackets.txt:4:12:", "should be upper case"),
+        ("brackets.txt:5:9:", "unknown entity type 'FOO'"),
+        ("latin1.txt:1:25:", "not valid UTF-8"),
+        ("nul-bytes.txt:1:5:", "control character"),
+        ("script-injection.txt:1:79:", "unrecognised or unterminated <a> tag"),
+        ("structure-no-wrapper.txt:1:1:", "cable has no '<code><pre>'"),
+        ("structure-no-wrapper.txt:3:23:", "out of order"),
+        ("structure-no-wrapper.txt:4:10:", "repeats"),
+        ("structure-no-wrapper.txt:5:16:", "unterminated <a> tag"),
+        ("binary.txt:", "binary file"),
+        ("empty.txt:", "empty file"),
+        ("whitespace-only.txt:", "only white space"),
+        ("hostile-page.md:1:1:", "is not a template file name"),
+    ],
+)
 def test_wrong_input_is_reported_with_its_position(hostile_site, where: str, message: str) -> None:
     _, done, _ = hostile_site
     lines = [line for line in done.stderr.splitlines() if where in line]
@@ -92,8 +102,11 @@ class _Tags(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"event handler {name} on <{tag}>")
-            if name in ("href", "src", "action") and value and value.strip().lower().startswith(
-                    ("javascript:", "data:text", "vbscript:")):
+            if (
+                name in ("href", "src", "action")
+                and value
+                and value.strip().lower().startswith(("javascript:", "data:text", "vbscript:"))
+            ):
                 self.problems.append(f"{name}={value!r} on <{tag}>")
         if tag in ("iframe", "img", "svg", "object", "embed"):
             self.problems.append(f"<{tag}> element")
@@ -135,8 +148,11 @@ def test_distinct_entities_get_distinct_pages(hostile_site) -> None:
 def test_odd_file_names_get_working_pages(hostile_site) -> None:
     site, _, _ = hostile_site
     home = (site / "index.html").read_text(encoding="utf-8")
-    odd = [p.relative_to(site).as_posix() for p in (site / "doc").rglob("*.html")
-           if p.name.startswith(("odd-name-1-50-u--", "nandu-co--"))]
+    odd = [
+        p.relative_to(site).as_posix()
+        for p in (site / "doc").rglob("*.html")
+        if p.name.startswith(("odd-name-1-50-u--", "nandu-co--"))
+    ]
     assert len(odd) == 2 and "doc/folder-with-space/" in odd[0] + odd[1]
     for path in odd:
         assert f'href="{path}"' in home, path  # linked from the home page (check_site resolves every link)
@@ -159,8 +175,10 @@ def test_no_script_runs_in_the_browser(hostile_site, browser) -> None:
             if not (site / target).is_file():
                 continue
             page.goto(base + target)
-            page.evaluate("() => { for (const a of [...document.querySelectorAll('a.m')].slice(0, 2000)) {"
-                          " a.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); } }")
+            page.evaluate(
+                "() => { for (const a of [...document.querySelectorAll('a.m')].slice(0, 2000)) {"
+                " a.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); } }"
+            )
         assert dialogs == []
         assert page.evaluate("() => typeof window.pwned") == "undefined"
     finally:

@@ -1,4 +1,5 @@
 """Incremental updates give byte-identical output to a clean build, edit after edit."""
+
 from __future__ import annotations
 
 import random
@@ -36,11 +37,18 @@ def make_live(tmp_path: Path, small_pages: bool) -> LiveSite:
     shutil.copytree(ROOT / "content", content)
     config = tmp_path / "sitegen.toml"
     settings = SMALL_PAGES if small_pages else {}
-    config.write_text("[pages]\n" + "".join(
-        f"{name}={value}\n" for name, value in (
-            ("documents", settings.get("documents_per_page", 50)),
-            ("entity_documents", settings.get("entity_documents_per_page", 25)),
-            ("entities", settings.get("entities_per_page", 500)))), encoding="utf-8")
+    config.write_text(
+        "[pages]\n"
+        + "".join(
+            f"{name}={value}\n"
+            for name, value in (
+                ("documents", settings.get("documents_per_page", 50)),
+                ("entity_documents", settings.get("entity_documents_per_page", 25)),
+                ("entities", settings.get("entities_per_page", 500)),
+            )
+        ),
+        encoding="utf-8",
+    )
     site = LiveSite(config, content, tmp_path / "site")
     site.test_settings = settings
     assert not site.build().error
@@ -67,8 +75,10 @@ def test_edits_adds_renames_and_deletes_match_a_clean_build(live: LiveSite, tmp_
         # change plain text only
         lambda: edit(lima, "warmly welcomes", "welcomes") or [lima],
         # a new entity that exists nowhere else, and a new document
-        lambda: (content / "new.txt").write_text("About [PER Zed Unique  ] and [LOC Peru  ] .\n", encoding="utf-8")
-                and [content / "new.txt"],
+        lambda: (
+            (content / "new.txt").write_text("About [PER Zed Unique  ] and [LOC Peru  ] .\n", encoding="utf-8")
+            and [content / "new.txt"]
+        ),
         # rename a document
         lambda: [(content / "new.txt").rename(content / "renamed.txt"), content / "new.txt"],
         # change a subject (title) and a tag
@@ -98,15 +108,27 @@ def test_markdown_edits_match_a_clean_build(live: LiveSite, tmp_path: Path) -> N
         lambda: edit(about, "title: About", "title: About the cables") or [about],
         lambda: edit(about, "menu: 1", "menu: 9") or [about],
         # a new page in a folder, linking to another page
-        lambda: (content / "guides").mkdir() or (content / "guides" / "new.md").write_text(
-            "# New\n\nSee [about](../about.md) and [LOC Peru  ].\n", encoding="utf-8") and [content / "guides"],
+        lambda: (
+            (content / "guides").mkdir()
+            or (
+                (content / "guides" / "new.md").write_text(
+                    "# New\n\nSee [about](../about.md) and [LOC Peru  ].\n", encoding="utf-8"
+                )
+                and [content / "guides"]
+            )
+        ),
         # the home introduction mentions an entity that does not exist, then one that does
         lambda: edit(intro, "[ORG Shining Path  ]", "[ORG Nobody Inc  ]") or [intro],
         lambda: edit(intro, "[ORG Nobody Inc  ]", "[ORG Shining Path  ]") or [intro],
         # edit a note; add a note named by the entity's slug; delete a note
         lambda: edit(note, "President", "the President") or [note],
-        lambda: (content / "entities" / "loc" ).mkdir() or (content / "entities" / "loc" / "peru.md").write_text(
-            "A country in South America.\n", encoding="utf-8") and [content / "entities" / "loc" / "peru.md"],
+        lambda: (
+            (content / "entities" / "loc").mkdir()
+            or (
+                (content / "entities" / "loc" / "peru.md").write_text("A country in South America.\n", encoding="utf-8")
+                and [content / "entities" / "loc" / "peru.md"]
+            )
+        ),
         lambda: note.unlink() or [note],
         # a document edit changes counts that Markdown tooltips show
         lambda: edit(lima, "[PER Alan Garcia  ]", "[ORG Alan Garcia  ]") or [lima],
@@ -131,7 +153,7 @@ def test_random_annotation_edits_match_a_clean_build(live: LiveSite, tmp_path: P
             continue
         i = rng.choice(opens)
         new_type = rng.choice(["PER", "LOC", "ORG", "MISC"])
-        text = text[:i + 1] + new_type + text[text.index(" ", i):]
+        text = text[: i + 1] + new_type + text[text.index(" ", i) :]
         path.write_text(text, encoding="utf-8")
         live.update({path})
         assert_same_as_clean_build(live, tmp_path)
@@ -162,7 +184,7 @@ def _random_step(rng: random.Random, content: Path) -> list[Path]:
     opens = [m.start() for m in re.finditer(r"\[(PER|LOC|ORG|MISC) ", text)]
     if action == "retype" and opens:
         i = rng.choice(opens)
-        text = text[:i + 1] + rng.choice(["PER", "LOC", "ORG", "MISC"]) + text[text.index(" ", i):]
+        text = text[: i + 1] + rng.choice(["PER", "LOC", "ORG", "MISC"]) + text[text.index(" ", i) :]
     elif action == "recase" and opens:
         i = rng.choice(opens)
         j = text.index("  ]", i)
@@ -170,7 +192,7 @@ def _random_step(rng: random.Random, content: Path) -> list[Path]:
     elif action == "unwrap" and opens:
         i = rng.choice(opens)
         j = text.index("  ]", i)
-        text = text[:i] + text[text.index(" ", i) + 1:j] + text[j + 3:]
+        text = text[:i] + text[text.index(" ", i) + 1 : j] + text[j + 3 :]
     elif action == "wrap":
         lines = text.split("\n")
         n = rng.randrange(len(lines))
@@ -243,7 +265,8 @@ def test_template_edits_rerender_the_pages_that_use_them_and_match_a_clean_build
     # A project override of one template (a template of the same name, so not a new one).
     (tmp_path / "templates" / "source.html").write_text(
         (theme / "source.html").read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}<p>o</p>"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     live.update({tmp_path / "templates" / "source.html"})
     assert {family[0] for family in live.pending} == {"source"}
     same_as_clean()
@@ -272,7 +295,7 @@ def test_template_edits_rerender_the_pages_that_use_them_and_match_a_clean_build
 
 def test_every_page_uses_the_template_its_family_is_said_to_use(live: LiveSite) -> None:
     """A template change re-renders the families that family_template names; a page using another would go stale."""
-    from sitegen.families import family_pages, family_template
+    from sitegen.kinds import family_pages, family_template
 
     seen = set()
     for family in live.written:

@@ -3,6 +3,7 @@
 tests/fixtures/lexer/*.txt hold cases (title, ``.``, input, ``.``, tokens,
 ``.``); run ``pytest --update-goldens`` to rewrite the token streams.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,9 +25,11 @@ SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 
 def token_stream(text: str) -> str:
     """Return one line per token: its type and text (white-space tokens left out)."""
-    return "\n".join(f"{str(kind).removeprefix('Token.')} {value!r}"
-                     for kind, value in CableLexer(stripnl=False).get_tokens(text)
-                     if kind not in (Whitespace,) and value.strip())
+    return "\n".join(
+        f"{str(kind).removeprefix('Token.')} {value!r}"
+        for kind, value in CableLexer(stripnl=False).get_tokens(text)
+        if kind not in (Whitespace,) and value.strip()
+    )
 
 
 @pytest.mark.parametrize("path,index", fixture_cases(FIXTURES))
@@ -55,8 +58,10 @@ def test_no_error_tokens_and_nothing_lost_on_real_cables() -> None:
 
 
 def test_no_error_tokens_on_broken_input() -> None:
-    nasty = ("[PER unclosed\n[ORG  ]\n[per lower  ]\n<a id='par1' href='#par1'>\n<a href='/tag/\n"
-             "[LOC [PER nested  ]  ]\n\x00\ufeff<code><pre>]]]][[[[<<<<\n" + "[MISC x  ]" * 1000)
+    nasty = (
+        "[PER unclosed\n[ORG  ]\n[per lower  ]\n<a id='par1' href='#par1'>\n<a href='/tag/\n"
+        "[LOC [PER nested  ]  ]\n\x00\ufeff<code><pre>]]]][[[[<<<<\n" + "[MISC x  ]" * 1000
+    )
     tokens = list(CableLexer(stripnl=False).get_tokens_unprocessed(nasty))
     assert not [t for t in tokens if t[1] in Error]
     assert "".join(t[2] for t in tokens) == nasty
@@ -64,9 +69,22 @@ def test_no_error_tokens_on_broken_input() -> None:
 
 def test_registered_with_pygments() -> None:
     assert isinstance(get_lexer_by_name("tagged-cable"), CableLexer)
-    result = subprocess.run([sys.executable, "-m", "pygments", "-l", "tagged-cable", "-f", "html",
-                             str(ROOT / "content" / "sample" / "09LIMA1669.txt")],
-                            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pygments",
+            "-l",
+            "tagged-cable",
+            "-f",
+            "html",
+            str(ROOT / "content" / "sample" / "09LIMA1669.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
     assert '<span class="ni ni-PER">P. Michael McKinley</span>' in result.stdout
 
 

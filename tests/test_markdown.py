@@ -4,6 +4,7 @@ tests/fixtures/markdown/*.txt hold cases in the markdown-it-py fixture style:
 a title, ``.``, the Markdown, ``.``, the expected HTML followed by the
 warnings, ``.``. Run ``pytest --update-goldens`` to rewrite the expected parts.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,9 +18,10 @@ from tests.helpers import check_case, fixture_cases
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 #: The entities the fixtures' corpus knows.
-KNOWN = {entity_key("PER", "Alan Garcia"): EntityInfo.make("entity/per/alan-garcia.html", "Person",
-                                                           "Alan Garcia", 3, 7),
-         entity_key("LOC", "Peru"): EntityInfo.make("entity/loc/peru.html", "Location", "Peru", 9, 20)}
+KNOWN = {
+    entity_key("PER", "Alan Garcia"): EntityInfo.make("entity/per/alan-garcia.html", "Person", "Alan Garcia", 3, 7),
+    entity_key("LOC", "Peru"): EntityInfo.make("entity/loc/peru.html", "Location", "Peru", 9, 20),
+}
 
 
 def render_case(source: str) -> str:
@@ -56,8 +58,10 @@ def test_front_matter_yaml_style_and_toml() -> None:
 
 
 def test_bad_front_matter_warns_with_the_line_and_keeps_the_page() -> None:
-    page = parse_markdown("a.md", b"---\ntitle: Fine\nmenu: first\ncolour: red\njust text\n"
-                                  b"template: ../../etc/passwd\n---\nBody [PER X  ]\n")
+    page = parse_markdown(
+        "a.md",
+        b"---\ntitle: Fine\nmenu: first\ncolour: red\njust text\ntemplate: ../../etc/passwd\n---\nBody [PER X  ]\n",
+    )
     messages = [str(d) for d in page.diagnostics]
     assert "a.md:3:1: warning: front matter 'menu' must be a whole number, not 'first'; ignored" in messages
     assert any(m.startswith("a.md:4:1: warning: unknown front matter key 'colour'") for m in messages)
@@ -67,16 +71,22 @@ def test_bad_front_matter_warns_with_the_line_and_keeps_the_page() -> None:
     assert [(m.line, m.col) for m in page.mentions] == [(8, 6)]
     unclosed = parse_markdown("b.md", b"---\ntitle: x\nBody\n")
     assert [str(d) for d in unclosed.diagnostics] == [
-        "b.md:1:1: warning: front matter opened with '---' is never closed; read as Markdown"]
+        "b.md:1:1: warning: front matter opened with '---' is never closed; read as Markdown"
+    ]
     bad_toml = parse_markdown("c.md", b"+++\ntitle = \n+++\nBody\n")
     assert bad_toml.diagnostics[0].line == 2 and "not valid TOML" in bad_toml.diagnostics[0].message
 
 
 def test_mention_positions_are_file_positions() -> None:
-    source = "---\ntitle: t\n---\nIntro [LOC Peru  ] and\n\n* item [PER Alan Garcia  ], [LOC Peru  ]\n\n`[PER Not One  ]`\n"
+    source = (
+        "---\ntitle: t\n---\nIntro [LOC Peru  ] and\n\n* item [PER Alan Garcia  ], [LOC Peru  ]\n\n`[PER Not One  ]`\n"
+    )
     page = parse_markdown("p.md", source.encode())
     assert [(m.type, m.text, m.line, m.col) for m in page.mentions] == [
-        ("LOC", "Peru", 4, 7), ("PER", "Alan Garcia", 6, 8), ("LOC", "Peru", 6, 29)]
+        ("LOC", "Peru", 4, 7),
+        ("PER", "Alan Garcia", 6, 8),
+        ("LOC", "Peru", 6, 29),
+    ]
 
 
 def test_links_to_markdown_files_resolve_relative_to_the_file() -> None:

@@ -4,6 +4,7 @@ Each fixture file holds cases in the markdown-it-py style: a title line, then
 ``.``, the input, ``.``, the expected dump, ``.``. Trailing spaces in inputs
 are significant. Run ``pytest --update-goldens`` to rewrite the expected parts.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Properties of the parser, slugs and URLs, checked on generated input with Hypothesis."""
+
 from __future__ import annotations
 
 import posixpath
@@ -16,8 +17,9 @@ from sitegen.urls import Urls, document_paths, relative_url, slugify
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Words of plain text: anything but brackets, angle brackets and white space.
-word = st.text(st.characters(blacklist_characters="[]<>", blacklist_categories=("Cs", "Cc", "Z")),
-               min_size=1, max_size=12)
+word = st.text(
+    st.characters(blacklist_characters="[]<>", blacklist_categories=("Cs", "Cc", "Z")), min_size=1, max_size=12
+)
 lower_word = st.text("abcdefghijklmnopqrstuvwxyzéñ", min_size=1, max_size=10)
 mention = st.tuples(st.sampled_from(ENTITY_TYPES), st.lists(word, min_size=1, max_size=4))
 token = st.one_of(lower_word.map(lambda w: ("text", w)), mention.map(lambda m: ("mention", m)))
@@ -67,8 +69,11 @@ def test_text_outside_the_markup_is_kept_in_order(lines, spaces) -> None:
     actual = plain_text(all_segments(doc)).split()
     assert actual == " ".join(expected).split()
     assert [(m.type, m.text) for m in doc.mentions] == [
-        (value[0], " ".join(" ".join(value[1]).split())) for tokens in lines for kind, value in tokens
-        if kind == "mention"]
+        (value[0], " ".join(" ".join(value[1]).split()))
+        for tokens in lines
+        for kind, value in tokens
+        if kind == "mention"
+    ]
 
 
 @SETTINGS
@@ -79,9 +84,9 @@ def test_mention_positions_point_at_their_text(lines, spaces) -> None:
     doc = parse_text("x.txt", source)
     assert len(doc.mentions) == sum(kind == "mention" for tokens in lines for kind, _ in tokens)
     for m in doc.mentions:
-        at = rows[m.line - 1][m.col - 1:]
+        at = rows[m.line - 1][m.col - 1 :]
         assert at.startswith(f"[{m.type} "), (m, at[:40])
-        inside = at[len(m.type) + 2:at.index("]")]
+        inside = at[len(m.type) + 2 : at.index("]")]
         assert " ".join(inside.split()) == m.text
 
 
@@ -111,9 +116,18 @@ def test_distinct_keys_give_distinct_slugs(a: str, b: str) -> None:
 
 
 @SETTINGS
-@given(st.lists(st.lists(st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)),
-                                 min_size=1, max_size=20), min_size=1, max_size=3).map("/".join),
-                min_size=1, max_size=12, unique=True))
+@given(
+    st.lists(
+        st.lists(
+            st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=("Cs",)), min_size=1, max_size=20),
+            min_size=1,
+            max_size=3,
+        ).map("/".join),
+        min_size=1,
+        max_size=12,
+        unique=True,
+    )
+)
 def test_document_paths_are_distinct_and_inside_the_site(sources: list[str]) -> None:
     sources = [s + ".txt" for s in sources]
     assume(len(set(sources)) == len(sources))
@@ -129,8 +143,11 @@ def test_a_mention_key_ignores_case_and_unicode_form() -> None:
 
 
 @SETTINGS
-@given(st.lists(line, min_size=1, max_size=8), st.sampled_from([" ", "  ", "\t", " \u00a0 "]),
-       st.integers(min_value=0, max_value=100))
+@given(
+    st.lists(line, min_size=1, max_size=8),
+    st.sampled_from([" ", "  ", "\t", " \u00a0 "]),
+    st.integers(min_value=0, max_value=100),
+)
 def test_stored_blocks_give_the_snippets_of_the_document(lines, space, width) -> None:
     """Entity pages take snippets from the store's plain-string blocks; they must match the parsed text."""
     from sitegen.html import snippet, snippet_reach
@@ -170,8 +187,10 @@ def corpus_views(corpus) -> dict:
         "documents": [d.source for d in corpus.documents],
         "entities": {key: corpus.entities[key] for key in corpus.entities},
         "order": list(corpus.entities),
-        "totals": {key: (corpus.doc_total(key), corpus.mention_total(key), corpus.name(key),
-                         sorted(corpus.sources_of(key))) for key in corpus.entities},
+        "totals": {
+            key: (corpus.doc_total(key), corpus.mention_total(key), corpus.name(key), sorted(corpus.sources_of(key)))
+            for key in corpus.entities
+        },
         "groups": corpus.groups,
     }
 
@@ -196,8 +215,12 @@ def test_a_corpus_changed_document_by_document_equals_one_built_at_once(edits) -
 
 
 @SETTINGS
-@given(st.lists(small_doc, min_size=1, max_size=6), st.lists(edit, max_size=4), st.integers(1, 3),
-       st.sampled_from([1, 1, 1, 2]))
+@given(
+    st.lists(small_doc, min_size=1, max_size=6),
+    st.lists(edit, max_size=4),
+    st.integers(1, 3),
+    st.sampled_from([1, 1, 1, 2]),
+)
 def test_snippets_grouped_by_entity_are_the_documents_own(docs, edits, buckets, jobs) -> None:
     """Entity pages read snippets grouped by entity; they must be the snippets of the current documents,
     also for documents changed after the grouping."""
@@ -229,3 +252,29 @@ def test_snippets_grouped_by_entity_are_the_documents_own(docs, edits, buckets, 
             if occ.doc in grouped:  # read from the grouped file, not made again
                 with mock.patch("sitegen.corpus.entity_snippet", side_effect=AssertionError):
                     corpus.snippets(key, occ.doc, blocks)
+
+
+# Lines made of the characters that mentions are built from, so near-misses are common.
+bracket_soup = st.lists(
+    st.sampled_from([*"[] PERLOCpermiscMISCORGx\n", "[PER ", "[LOC ", "  ]", "[Foo "]), max_size=30
+).map("".join)
+
+
+@SETTINGS
+@given(bracket_soup)
+def test_the_source_view_highlights_exactly_the_mentions_the_parser_reads(text: str) -> None:
+    from pygments.token import Name
+
+    from sitegen.inline import scan_line
+    from sitegen.lexer import CableLexer
+
+    parsed = []
+    for number, line_text in enumerate(text.split("\n"), 1):
+        items = scan_line(line_text, "x.txt", number, [])
+        parsed += [(m.type, m.text) for m in items if isinstance(m, Mention)]
+    highlighted = [
+        (str(token).rsplit(".", 1)[-1], " ".join(value.split()))
+        for token, value in CableLexer().get_tokens(text)
+        if token in Name.Entity
+    ]
+    assert highlighted == parsed

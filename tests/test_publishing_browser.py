@@ -1,4 +1,5 @@
 """Markdown pages, source views, full-text search and the entity finder in headless Chromium."""
+
 from __future__ import annotations
 
 import shutil

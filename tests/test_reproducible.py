@@ -1,4 +1,5 @@
 """Two builds of the same input give byte-identical trees (Pagefind's search bundle aside)."""
+
 from __future__ import annotations
 
 import os
@@ -18,6 +19,7 @@ from tests.helpers import tree
 
 def test_the_order_files_are_listed_in_does_not_matter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build_site(ROOT / "content", tmp_path / "a")
+
     def shuffled(path):
         entries = list(os.scandir(path))
         random.Random(str(path)).shuffle(entries)
@@ -38,8 +40,13 @@ def test_the_clock_and_source_date_epoch_change_nothing(tmp_path: Path) -> None:
             env["SOURCE_DATE_EPOCH"] = epoch
         env["PYTHONPATH"] = str(ROOT)
         out = tmp_path / f"site-{epoch}"
-        subprocess.run([sys.executable, "-m", "sitegen", "build", "-q", "--content", str(ROOT / "content"),
-                        "--output", str(out)], env=env, check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "-m", "sitegen", "build", "-q", "--content", str(ROOT / "content"), "--output", str(out)],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         trees.append(tree(out))
     assert trees[0] == trees[1] == trees[2]
     feed = trees[0]["feed.xml"].decode()

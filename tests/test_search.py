@@ -1,4 +1,5 @@
 """Full-text search (Pagefind) and the entity finder data, without a browser."""
+
 from __future__ import annotations
 
 import gzip
@@ -18,7 +19,7 @@ def indexed_text(site: Path) -> dict[str, str]:
     """Return the text Pagefind indexed, by page URL."""
     pages = {}
     for fragment in (site / "pagefind" / "fragment").iterdir():
-        data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
+        data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])
         pages[data["url"]] = data["content"]
     return pages
 
@@ -29,8 +30,10 @@ def test_only_documents_and_markdown_pages_are_indexed_without_tooltips(demo_sit
     pages = len(list((demo_site / "pages").rglob("*.html")))
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == documents + pages
     text = indexed_text(demo_site)
-    assert set(text) == {"/" + p.relative_to(demo_site).as_posix()
-                         for p in [*(demo_site / "doc").rglob("*.html"), *(demo_site / "pages").rglob("*.html")]}
+    assert set(text) == {
+        "/" + p.relative_to(demo_site).as_posix()
+        for p in [*(demo_site / "doc").rglob("*.html"), *(demo_site / "pages").rglob("*.html")]
+    }
     sample = text["/doc/sample/09lima1669.html"]
     assert "warmly welcomes" in sample
     assert "documents ·" not in sample and "¶" not in sample  # tooltips and permalinks are not text
@@ -57,8 +60,9 @@ def test_live_preview_reindexes_an_edited_document(tmp_path: Path) -> None:
     live = LiveSite(None, tmp_path / "content", tmp_path / "site")
     assert not live.build().error and not live.search_stale
     lima = tmp_path / "content" / "sample" / "09LIMA1669.txt"
-    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly welcomes", "zanzibarish welcomes"),
-                    encoding="utf-8")
+    lima.write_text(
+        lima.read_text(encoding="utf-8").replace("warmly welcomes", "zanzibarish welcomes"), encoding="utf-8"
+    )
     live.update({lima})
     live.drain()
     assert live.search_stale
@@ -99,6 +103,8 @@ def test_document_pages_carry_search_filters(demo_site: Path) -> None:
 
 def test_search_is_skipped_with_a_warning_above_the_document_limit(tmp_path: Path) -> None:
     result = build_site(ROOT / "content", tmp_path / "site", search_max_documents=10)
-    assert any("full-text search is off: 42 documents is more than [search] max_documents = 10" in str(w)
-               for w in result.warnings)
+    assert any(
+        "full-text search is off: 42 documents is more than [search] max_documents = 10" in str(w)
+        for w in result.warnings
+    )
     assert not (tmp_path / "site" / "search.html").exists()

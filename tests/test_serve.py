@@ -1,4 +1,5 @@
 """``sitegen serve`` against a live server on 127.0.0.1: edits, renames, deletes, save patterns."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,12 @@ class Server:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sitegen", "serve", "--port", str(self.port), *args],
-            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.log: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -123,8 +129,14 @@ def test_serves_pages_with_types_folders_and_404(server: Server) -> None:
     assert server.get("assets/sitegen.js")[1].startswith("text/javascript")
     status, _, body = server.get("no/such/page.html")
     assert status == 404 and "Page not found" in body and '<base href="/">' in body
-    for attack in ("../../etc/passwd", "%2e%2e/%2e%2e/etc/passwd", "..%2f..%2fetc%2fpasswd",
-                   "%252e%252e/etc/passwd", "doc/%00.html", "/etc/passwd"):
+    for attack in (
+        "../../etc/passwd",
+        "%2e%2e/%2e%2e/etc/passwd",
+        "..%2f..%2fetc%2fpasswd",
+        "%252e%252e/etc/passwd",
+        "doc/%00.html",
+        "/etc/passwd",
+    ):
         status, _, body = server.get(attack)
         assert status == 404 and "root:" not in body
 
@@ -169,12 +181,11 @@ def test_atomic_save_rebuilds_exactly_once(server: Server, project: Path) -> Non
     tmp.write_text(target.read_text(encoding="utf-8").replace("warmly", "atomically"), encoding="utf-8")
     os.replace(tmp, target)
     lines = server.quiet_lines(2.0)
-    assert len([l for l in lines if l.startswith("Rebuilt")]) == 1, lines
+    assert len([line for line in lines if line.startswith("Rebuilt")]) == 1, lines
     assert "atomically" in server.get("doc/sample/09lima1669.html")[2]
 
 
-def test_vim_save_sequence_rebuilds_exactly_once_and_swap_files_trigger_nothing(
-        server: Server, project: Path) -> None:
+def test_vim_save_sequence_rebuilds_exactly_once_and_swap_files_trigger_nothing(server: Server, project: Path) -> None:
     target = project / LIMA
     folder = target.parent
     swap = folder / ".09LIMA1669.txt.swp"
@@ -192,7 +203,7 @@ def test_vim_save_sequence_rebuilds_exactly_once_and_swap_files_trigger_nothing(
     (folder / "09LIMA1669.txt~").unlink()
     swap.write_bytes(b"swap2" * 100)
     lines = server.quiet_lines(2.0)
-    assert len([l for l in lines if l.startswith("Rebuilt")]) == 1, lines
+    assert len([line for line in lines if line.startswith("Rebuilt")]) == 1, lines
     assert "vimly" in server.get("doc/sample/09lima1669.html")[2]
     swap.unlink()
     assert server.quiet_lines(1.0) == []
@@ -202,7 +213,7 @@ def test_a_burst_of_saves_is_one_rebuild(server: Server, project: Path) -> None:
     for i in range(100):
         (project / "content" / f"burst{i:03}.txt").write_text(f"Burst {i} with [LOC Peru  ] .\n", encoding="utf-8")
     lines = server.quiet_lines(3.0)
-    assert len([l for l in lines if l.startswith("Rebuilt")]) == 1, lines
+    assert len([line for line in lines if line.startswith("Rebuilt")]) == 1, lines
     server.eventually("doc/burst099.html", lambda status, body: status == 200)
 
 
@@ -220,8 +231,14 @@ def test_port_in_use_gives_a_clear_message(project: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        result = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--port", str(port)],
-                                cwd=project, env=env, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "sitegen", "serve", "--port", str(port)],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 2
     assert f"port {port}" in result.stderr and "--port" in result.stderr
     assert "Traceback" not in result.stderr
@@ -256,14 +273,16 @@ def test_event_clients_can_disconnect_and_reconnect(server: Server, project: Pat
 def test_a_templates_folder_created_while_serving_is_watched(server: Server, project: Path) -> None:
     (project / "templates").mkdir()
     override = project / "templates" / "group_index.html"
-    override.write_text('{% extends "base.html" %}{% block main %}<p id="v1">{{ kind_title }}</p>{% endblock %}',
-                        encoding="utf-8")
+    override.write_text(
+        '{% extends "base.html" %}{% block main %}<p id="v1">{{ kind_title }}</p>{% endblock %}', encoding="utf-8"
+    )
     deadline = time.monotonic() + 30
     while 'id="v1"' not in server.get("browse/tags.html")[2]:
         assert time.monotonic() < deadline, server.log
         time.sleep(0.2)
-    override.write_text('{% extends "base.html" %}{% block main %}<p id="v2">{{ kind_title }}</p>{% endblock %}',
-                        encoding="utf-8")
+    override.write_text(
+        '{% extends "base.html" %}{% block main %}<p id="v2">{{ kind_title }}</p>{% endblock %}', encoding="utf-8"
+    )
     while 'id="v2"' not in server.get("browse/tags.html")[2]:
         assert time.monotonic() < deadline, server.log
         time.sleep(0.2)
@@ -271,8 +290,14 @@ def test_a_templates_folder_created_while_serving_is_watched(server: Server, pro
 
 def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--port", str(free_port())],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "sitegen", "serve", "--port", str(free_port())],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "content folder" in result.stderr
     assert "Traceback" not in result.stderr
 

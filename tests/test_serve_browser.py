@@ -1,4 +1,5 @@
 """Live reload in headless Chromium: edits appear, errors overlay, stylesheets swap."""
+
 from __future__ import annotations
 
 import shutil
@@ -63,8 +64,9 @@ def test_a_page_that_did_not_change_is_not_reloaded(page, server: Server, projec
 def test_a_broken_template_shows_an_overlay_until_fixed(page, server: Server, project: Path) -> None:
     open_live(page, server, DOC)
     override = project / "templates" / "document.html"
-    override.write_text('{% extends "base.html" %}\n{% block main %}\n{{ doc.title }\n{% endblock %}\n',
-                        encoding="utf-8")
+    override.write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{{ doc.title }\n{% endblock %}\n', encoding="utf-8"
+    )
     overlay = page.locator("#sitegen-overlay")
     overlay.wait_for(state="visible", timeout=15000)
     text = overlay.inner_text()
@@ -91,6 +93,7 @@ def test_a_stylesheet_change_is_swapped_without_reloading(page, server: Server, 
     page.evaluate("window.__marker = 1")
     css = project / "themes" / "mine" / "static" / "style.css"
     css.write_text(css.read_text(encoding="utf-8") + "\nh1 { color: rgb(1, 2, 3); }\n", encoding="utf-8")
-    page.wait_for_function("() => getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'",
-                           timeout=10000)
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'", timeout=10000
+    )
     assert page.evaluate("window.__marker") == 1

@@ -1,4 +1,5 @@
 """The preview server's pieces: path resolution and the read/write gate."""
+
 from __future__ import annotations
 
 import threading
@@ -17,14 +18,25 @@ def test_resolve_request_stays_inside_the_root(tmp_path: Path) -> None:
     (root / "link.txt").symlink_to(tmp_path / "secret.txt")
     assert resolve_request(root, "/") == (root / "index.html").resolve()
     assert resolve_request(root, "/doc/a%20b.html?x=1#y") == (root / "doc" / "a b.html").resolve()
-    for bad in ("/../secret.txt", "/%2e%2e/secret.txt", "/doc/..%2f..%2fsecret.txt", "/link.txt",
-                "//etc/passwd", "/doc/%00", "/%ff%fe", "secret.txt", "/doc\\..\\..\\secret.txt", "/doc/"):
+    for bad in (
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/doc/..%2f..%2fsecret.txt",
+        "/link.txt",
+        "//etc/passwd",
+        "/doc/%00",
+        "/%ff%fe",
+        "secret.txt",
+        "/doc\\..\\..\\secret.txt",
+        "/doc/",
+    ):
         assert resolve_request(root, bad) is None, bad
 
 
 def test_inject_adds_the_script_before_the_end_of_body() -> None:
     assert inject(b"<html><body><p>x</p></body></html>").endswith(
-        b'<script src="/__sitegen/live.js"></script></body></html>')
+        b'<script src="/__sitegen/live.js"></script></body></html>'
+    )
 
 
 def test_requests_are_not_starved_by_a_series_of_writes() -> None:

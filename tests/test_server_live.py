@@ -1,4 +1,5 @@
 """The preview server on 127.0.0.1 under attack: traversal, many connections, slow and malformed clients."""
+
 from __future__ import annotations
 
 import socket
@@ -45,7 +46,7 @@ def raw(port: int, request: bytes, timeout: float = 5.0) -> bytes:
                 if not chunk:
                     break
                 chunks.append(chunk)
-        except socket.timeout:
+        except TimeoutError:
             pass
         return b"".join(chunks)
 
@@ -63,11 +64,24 @@ def test_the_preview_binds_to_loopback_by_default() -> None:
     assert args.host == "127.0.0.1"
 
 
-@pytest.mark.parametrize("path", [
-    "/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/%2e%2e/secret.txt", "/doc/..%2f..%2fsecret.txt",
-    "/doc/../../secret.txt", "//secret.txt", "/link.txt", "/linkdir/secret.txt", "/%00", "/doc%5c..%5c..%5csecret.txt",
-    "http://127.0.0.1/../secret.txt", "/..%c0%af../secret.txt", "/%ff/secret.txt",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/secret.txt",
+        "/doc/..%2f..%2fsecret.txt",
+        "/doc/../../secret.txt",
+        "//secret.txt",
+        "/link.txt",
+        "/linkdir/secret.txt",
+        "/%00",
+        "/doc%5c..%5c..%5csecret.txt",
+        "http://127.0.0.1/../secret.txt",
+        "/..%c0%af../secret.txt",
+        "/%ff/secret.txt",
+    ],
+)
 def test_traversal_attempts_are_refused(server: int, path: str) -> None:
     response = get(server, path)
     assert status(response) in (400, 404), response[:200]
@@ -77,6 +91,7 @@ def test_traversal_attempts_are_refused(server: int, path: str) -> None:
 def test_two_hundred_concurrent_connections(server: int) -> None:
     def fetch(i: int) -> int:
         return status(get(server, "/doc/a.html" if i % 2 else "/"))
+
     with ThreadPoolExecutor(max_workers=200) as pool:
         results = list(pool.map(fetch, range(200)))
     assert results == [200] * 200
@@ -99,7 +114,7 @@ def test_slow_clients_are_cut_off_and_do_not_block_others(server: int) -> None:
                 assert sock.recv(1024) == b"", "a slow client was answered instead of cut off"
             except ConnectionResetError:
                 pass
-            except socket.timeout:
+            except TimeoutError:
                 pytest.fail("a slow client was never cut off")
     finally:
         for sock in slow:
@@ -107,19 +122,22 @@ def test_slow_clients_are_cut_off_and_do_not_block_others(server: int) -> None:
     assert status(get(server, "/")) == 200
 
 
-@pytest.mark.parametrize("request_bytes", [
-    b"\x00\x01\x02garbage\r\n\r\n",
-    b"GET\r\n\r\n",
-    b"BREW /pot HTTP/1.1\r\n\r\n",
-    b"GET / HTTP/9.9\r\n\r\n",
-    b"GET / HTTP/1.1\r\nNo colon here\r\n\r\n",
-    b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n",
-    b"GET / HTTP/1.1\r\n" + b"X-Long: " + b"b" * 70_000 + b"\r\n\r\n",
-    b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(200)) + b"\r\n",
-    b"GET /%%%% HTTP/1.1\r\nHost: x\r\n\r\n",
-    b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n",
-    b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
-])
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"\x00\x01\x02garbage\r\n\r\n",
+        b"GET\r\n\r\n",
+        b"BREW /pot HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/9.9\r\n\r\n",
+        b"GET / HTTP/1.1\r\nNo colon here\r\n\r\n",
+        b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\n" + b"X-Long: " + b"b" * 70_000 + b"\r\n\r\n",
+        b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(200)) + b"\r\n",
+        b"GET /%%%% HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+    ],
+)
 def test_malformed_requests_get_an_error_and_the_server_stays_up(server: int, request_bytes: bytes) -> None:
     response = raw(server, request_bytes)
     if b"No colon" in request_bytes:

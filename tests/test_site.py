@@ -1,4 +1,5 @@
 """A built site as a reader meets it: links, mentions, tags, pages and escaping."""
+
 from __future__ import annotations
 
 import re
@@ -59,7 +60,9 @@ def test_hostile_text_is_escaped(tmp_path: Path) -> None:
         "<img src=x onerror=alert(2)></a> SUBJECT : <script>alert(3)</script> "
         "<a id='par1' href='#par1'>¶</a>1 . \n"
         "[PER <script>alert(4)</script>  ] and <img src=x onerror=alert(5)> \" ' "
-        "<a href=\"javascript:alert(6)\">x</a> .\n</pre></code>", encoding="utf-8")
+        '<a href="javascript:alert(6)">x</a> .\n</pre></code>',
+        encoding="utf-8",
+    )
     out = tmp_path / "site"
     build_site(content, out)
     for page in out.rglob("*.html"):
@@ -84,7 +87,11 @@ def test_paginated_entity_pages_keep_every_document(tmp_path: Path) -> None:
     pages = sorted(p.name for p in (out / "entity/loc").iterdir())
     assert pages == ["peru.2.html", "peru.3.html", "peru.html"]
     assert sorted(p.name for p in out.glob("index*.html")) == [
-        "index.2.html", "index.3.html", "index.4.html", "index.html"]
+        "index.2.html",
+        "index.3.html",
+        "index.4.html",
+        "index.html",
+    ]
     assert check_site(out).problems == []
 
 
@@ -93,13 +100,22 @@ def test_a_long_pager_links_the_first_last_and_nearby_pages(tmp_path: Path) -> N
 
     def pager_links(page: Path) -> list[str]:
         nav = re.search(r'<nav class="pager".*?</nav>', page.read_text(encoding="utf-8"), re.S).group(0)
-        return [(href.rsplit("/", 1)[-1], n)
-                for href, n in re.findall(r'<li>(?:<a href="([^"]+)">|<span aria-current="page">)(\d+)', nav)]
+        return [
+            (href.rsplit("/", 1)[-1], n)
+            for href, n in re.findall(r'<li>(?:<a href="([^"]+)">|<span aria-current="page">)(\d+)', nav)
+        ]
 
     assert pager_links(out / "entity/loc/peru.20.html") == [
-        ("peru.html", "1"), ("peru.17.html", "17"), ("peru.18.html", "18"), ("peru.19.html", "19"),
-        ("", "20"), ("peru.21.html", "21"), ("peru.22.html", "22"), ("peru.23.html", "23"),
-        ("peru.40.html", "40")]
+        ("peru.html", "1"),
+        ("peru.17.html", "17"),
+        ("peru.18.html", "18"),
+        ("peru.19.html", "19"),
+        ("", "20"),
+        ("peru.21.html", "21"),
+        ("peru.22.html", "22"),
+        ("peru.23.html", "23"),
+        ("peru.40.html", "40"),
+    ]
     assert [n for _, n in pager_links(out / "index.html")] == ["1", "2", "3", "4", "40"]
     assert [n for _, n in pager_links(out / "index.40.html")] == ["1", "37", "38", "39", "40"]
     assert check_site(out).problems == []

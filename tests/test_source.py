@@ -1,4 +1,5 @@
 """Decoding source bytes: encodings, line ends and unusable files."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,11 +29,14 @@ def test_nul_bytes_become_replacement_characters_with_a_warning() -> None:
     assert (warnings[0].line, warnings[0].col) == (2, 3)
 
 
-@pytest.mark.parametrize("data,message", [
-    (b"", "empty file"),
-    (b"  \n\t\r\n ", "only white space"),
-    (bytes(range(256)) * 8, "binary file"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"", "empty file"),
+        (b"  \n\t\r\n ", "only white space"),
+        (bytes(range(256)) * 8, "binary file"),
+    ],
+)
 def test_unusable_files_raise_source_error(data: bytes, message: str) -> None:
     with pytest.raises(SourceError) as info:
         parse_document("bad.txt", data)

@@ -1,4 +1,5 @@
 """Slugs and URLs: safe on every file system, distinct for distinct keys, relative."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,29 @@ def test_simple_names_keep_readable_slugs() -> None:
 
 
 def test_colliding_names_get_distinct_safe_slugs() -> None:
-    names = ["U.S.", "US", "U S", "U.S", "u-s", "AC/DC", "C/NF", "../../x", "/", ".", "..",
-             "CON", "aux", "nul", "José", "Jose\u0301x", "שלום", "😀", "a\u200bb", "x" * 5000, ""]
+    names = [
+        "U.S.",
+        "US",
+        "U S",
+        "U.S",
+        "u-s",
+        "AC/DC",
+        "C/NF",
+        "../../x",
+        "/",
+        ".",
+        "..",
+        "CON",
+        "aux",
+        "nul",
+        "José",
+        "Jose\u0301x",
+        "שלום",
+        "😀",
+        "a\u200bb",
+        "x" * 5000,
+        "",
+    ]
     slugs = [slugify(n) for n in names]
     assert len(set(slugs)) == len(names)
     assert all(SAFE.match(s) for s in slugs), slugs

@@ -1,0 +1,154 @@
+"""Each page kind's rule: which of its pages an edit affects, named kind by kind.
+
+The incremental tests compare whole sites with clean builds; these say, for
+one edit at a time, exactly which families each kind asks to render again,
+so a wrong dependency fails with the kind's name and the family it missed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.change import NeedsRebuild, apply_change
+from sitegen.config import Config
+from sitegen.kinds import KINDS, Family, Numbers, affected, families, family_pages, family_paths, kind_of
+from sitegen.live import LiveSite
+from sitegen.markdown import MarkdownSource
+from tests.conftest import ROOT
+
+GOLDEN = ROOT / "tests" / "golden" / "content"
+QUITO, LIMA, NOTES = "09QUITO160.txt", "09LIMA1669.txt", "notes/field notes #1.txt"
+SHINING_PATH = ("ORG", "shining path")
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> LiveSite:
+    content = tmp_path / "content"
+    shutil.copytree(GOLDEN, content)
+    site = LiveSite(
+        None, content, tmp_path / "site", config=Config(root=ROOT, documents_per_page=2, entity_documents_per_page=1)
+    )
+    assert not site.build().error
+    return site
+
+
+def edit(live: LiveSite, source: str, old: str, new: str) -> None:
+    path = live.content / source
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def affected_by(live: LiveSite) -> dict[Family, Numbers]:
+    """Take in what changed on disk; return the families each kind says to render again."""
+    changed = live.changed_sources(set())
+    documents = {s: d for s, d in changed.items() if not isinstance(d, MarkdownSource) and not s.endswith(".md")}
+    markdown = {s: d for s, d in changed.items() if s.endswith(".md")}
+    return affected(live.site, apply_change(live.site, documents, markdown))  # type: ignore[arg-type]
+
+
+def by_kind(found: dict[Family, Numbers]) -> dict[str, dict[Family, Numbers]]:
+    out: dict[str, dict[Family, Numbers]] = {}
+    for family, pages in found.items():
+        out.setdefault(family[0], {})[family] = pages
+    return out
+
+
+def test_a_text_edit_touches_the_document_its_entities_snippets_and_the_feed(live: LiveSite) -> None:
+    edit(live, QUITO, " met ;", " talked ;")
+    found = by_kind(affected_by(live))
+    assert set(found) == {"doc", "source", "docdata", "entity", "feed"}
+    assert found["doc"] == {("doc", QUITO): None}
+    assert found["source"] == {("source", QUITO): None}
+    assert found["docdata"] == {("docdata", QUITO): None}
+    # Only the page of each entity that lists this document, not all of them.
+    assert all(pages is not None and len(pages) == 1 for pages in found["entity"].values())
+    assert ("entity", ("LOC", "ecuador")) in found["entity"]
+    assert ("entity", SHINING_PATH) in found["entity"]
+
+
+def test_a_new_entity_shows_on_indexes_counts_and_data(live: LiveSite) -> None:
+    edit(live, QUITO, " met ;", " met [PER Nadia Newname  ] ;")
+    found = by_kind(affected_by(live))
+    new = ("PER", "nadia newname")
+    assert found["entity"][("entity", new)] is None
+    assert found["home"] == {("home",): {1}}
+    assert found["entities"] == {("entities",): None}
+    assert found["finder"] == {("finder",): None}
+    assert found["data"] == {("data",): None}
+    assert found["top"] == {("top", "PER"): None}
+    assert found["type"] == {("type", "PER"): None}  # a new name moves the A-Z order
+    assert set(found["page"]) == {("page", "about.md"), ("page", "guides/reading.md")}
+    assert ("entity", SHINING_PATH) in found["entity"]  # its note's page shows counts
+
+
+def test_a_new_title_changes_the_lists_that_show_the_document(live: LiveSite) -> None:
+    edit(live, QUITO, "SUBJECT: ECUADOR AND PERU TALK BORDERS", "SUBJECT: BORDER TALKS")
+    found = by_kind(affected_by(live))
+    assert found["home"] == {("home",): {live.site.corpus.position(QUITO) // 2 + 1}}
+    assert set(found["group"]) == {
+        ("group", "tag", "prel"),
+        ("group", "tag", "ec"),
+        ("group", "origin", "quito"),
+        ("group", "classification", "unclassified"),
+        ("group", "year", "2009"),
+    }
+    assert "groups" not in found  # no group gained or lost a document
+    neighbours = {("doc", s) for s in live.site.urls.documents} - {("doc", QUITO)}
+    assert neighbours & set(found["doc"])
+    assert ("feed",) in found["feed"]
+
+
+def test_a_deleted_document_moves_every_list(live: LiveSite) -> None:
+    (live.content / QUITO).unlink()
+    found = by_kind(affected_by(live))
+    assert found["home"] == {("home",): None}
+    assert found["groups"] == {
+        ("groups", "tag"): None,
+        ("groups", "origin"): None,
+        ("groups", "classification"): None,
+        ("groups", "year"): None,
+    }
+    assert found["entity"][("entity", ("LOC", "ecuador"))] is None  # gone with it
+    assert found["doc"][("doc", QUITO)] is None
+
+
+@pytest.mark.parametrize(
+    ("source", "old", "new", "expected"),
+    [
+        ("entities/org/shining-path.md", "Maoist", "Marxist", {("entity", SHINING_PATH): {1}}),
+        ("index.md", "a few cables", "some cables", {("home",): {1}}),
+        ("about.md", "", "More. ", {("page", "about.md"): None}),
+    ],
+)
+def test_a_markdown_edit_touches_only_its_own_page(
+    live: LiveSite, source: str, old: str, new: str, expected: dict
+) -> None:
+    if old:
+        edit(live, source, old, new)
+    else:
+        path = live.content / source
+        path.write_text(path.read_text(encoding="utf-8") + "\n" + new + "\n", encoding="utf-8")
+    assert affected_by(live) == expected
+
+
+def test_a_new_menu_page_needs_a_whole_build(live: LiveSite) -> None:
+    (live.content / "contact.md").write_text("# Contact\n\nWrite to us.\n", encoding="utf-8")
+    with pytest.raises(NeedsRebuild):
+        affected_by(live)
+
+
+def test_every_family_has_a_kind_that_renders_exactly_its_paths(live: LiveSite) -> None:
+    names = [kind.name for kind in KINDS]
+    assert len(names) == len(set(names))
+    seen = set()
+    for family in families(live.site):
+        kind = kind_of(family)
+        seen.add(kind.name)
+        pages = list(family_pages(live.site, family))
+        assert [p.path for p in pages] == family_paths(live.site, family), family
+        assert all(p.template == kind.template_of(live.site, family) for p in pages), family
+    assert seen == set(names)
