@@ -24,11 +24,107 @@ SEEDS = ROOT / "seeds"
 TYPES = ("PER", "LOC", "ORG", "MISC")
 _MENTION = re.compile(r"\[(PER|LOC|ORG|MISC) (.+?)\s*\]")
 _ANCHOR = re.compile(r"<a id='par\d+' href='#par\d+'>¶</a>\d+ \.")
-_TAGS = "PREL PGOV PTER MASS MOPS SOCI ECON EFIN ETRD EINV ENRG KDEM PHUM SNAR KCRM MARR PINR KJUS".split()
-_COUNTRIES = "PE CO VE BR BL EC CI AR MX CU US UK FR GM IT SP RS CH JA IR IZ AF PK IN EG".split()
-_POSTS = "LIMA BOGOTA CARACAS BRASILIA LAPAZ QUITO SANTIAGO MEXICO HAVANA LONDON PARIS BERLIN ROME MADRID".split()
+_TAGS = [
+    "PREL",
+    "PGOV",
+    "PTER",
+    "MASS",
+    "MOPS",
+    "SOCI",
+    "ECON",
+    "EFIN",
+    "ETRD",
+    "EINV",
+    "ENRG",
+    "KDEM",
+    "PHUM",
+    "SNAR",
+    "KCRM",
+    "MARR",
+    "PINR",
+    "KJUS",
+]
+_COUNTRIES = [
+    "PE",
+    "CO",
+    "VE",
+    "BR",
+    "BL",
+    "EC",
+    "CI",
+    "AR",
+    "MX",
+    "CU",
+    "US",
+    "UK",
+    "FR",
+    "GM",
+    "IT",
+    "SP",
+    "RS",
+    "CH",
+    "JA",
+    "IR",
+    "IZ",
+    "AF",
+    "PK",
+    "IN",
+    "EG",
+]
+_POSTS = [
+    "LIMA",
+    "BOGOTA",
+    "CARACAS",
+    "BRASILIA",
+    "LAPAZ",
+    "QUITO",
+    "SANTIAGO",
+    "MEXICO",
+    "HAVANA",
+    "LONDON",
+    "PARIS",
+    "BERLIN",
+    "ROME",
+    "MADRID",
+]
 _CLASSIFICATIONS = ("UNCLASSIFIED", "C O N F I D E N T I A L", "S E C R E T", "LIMITED OFFICIAL USE")
-_SYLLABLES = "ba be bo ca co da de di do el en fa ga go ja ka la le li lo ma me mi mo na no pa pe ra re sa so ta to va".split()
+_SYLLABLES = [
+    "ba",
+    "be",
+    "bo",
+    "ca",
+    "co",
+    "da",
+    "de",
+    "di",
+    "do",
+    "el",
+    "en",
+    "fa",
+    "ga",
+    "go",
+    "ja",
+    "ka",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "na",
+    "no",
+    "pa",
+    "pe",
+    "ra",
+    "re",
+    "sa",
+    "so",
+    "ta",
+    "to",
+    "va",
+]
 
 
 def training_sentences() -> tuple[list[list[str]], dict[str, list[str]]]:
@@ -86,7 +182,7 @@ class Names:
 
     @staticmethod
     def _made_up(rng: random.Random, type_: str) -> str:
-        word = lambda: "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()  # noqa: E731
+        word = lambda: "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
         if type_ == "PER":
             return f"{word()} {word()}"
         if type_ == "ORG":
@@ -116,10 +212,14 @@ def cable(number: int, rng: random.Random, chain: Chain, names: Names) -> tuple[
     for par in range(1, rng.randint(3, 9) + 1):
         lines = []
         for _ in range(rng.randint(1, 4)):
-            tokens = [f"[{t[1:]} {names.pick(rng, t[1:])}  ]" if t.startswith("\x00") else t for t in chain.sentence(rng)]
+            tokens = [
+                f"[{t[1:]} {names.pick(rng, t[1:])}  ]" if t.startswith("\x00") else t for t in chain.sentence(rng)
+            ]
             lines.append(" ".join(tokens) + " ")
         paragraphs.append(f"<a id='par{par}' href='#par{par}'>¶</a>{par} . \n" + "\n".join(lines))
-    return f"{reference}.txt", header + "\n".join(paragraphs) + f"\n{names.pick(rng, 'PER').split()[-1].upper()}</pre></code>\n"
+    return f"{reference}.txt", header + "\n".join(
+        paragraphs
+    ) + f"\n{names.pick(rng, 'PER').split()[-1].upper()}</pre></code>\n"
 
 
 def write_corpus(count: int, folder: Path, seed: int = 1) -> list[Path]:

@@ -43,7 +43,7 @@ MAKE_CORPUS = ROOT / "benchmarks" / "corpus.py"
 
 from measure import Run, count, measure  # noqa: E402
 
-from sitegen.build import find_sources, read_source  # noqa: E402
+from sitegen.build.sources import find_sources, read_source  # noqa: E402
 from sitegen.model import ENTITY_TYPES  # noqa: E402
 
 HUGO_CONFIG = """baseURL = "http://example.org/"

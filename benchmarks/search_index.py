@@ -28,7 +28,7 @@ MAKE_CORPUS = ROOT / "benchmarks" / "corpus.py"
 
 from measure import count, measure  # noqa: E402
 
-from sitegen.search import INDEXED, NOT_INDEXED, pagefind_command  # noqa: E402
+from sitegen.build.search import INDEXED, NOT_INDEXED, pagefind_command  # noqa: E402
 
 
 def pages_indexed(stdout: str) -> str:

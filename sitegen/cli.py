@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.build import build, default_jobs, what_changed
-from sitegen.config import load_config
-from sitegen.errors import ConfigError, Diagnostic, SitegenError
-from sitegen.live import LiveSite
-from sitegen.progress import Progress
-from sitegen.serve import serve
+from sitegen.build.context import BuildContext, default_jobs
+from sitegen.build.incremental import what_changed
+from sitegen.build.pipeline import build
+from sitegen.errors import ConfigError, SitegenError
+from sitegen.report import Reporter, bug_report, verbose_logging
+from sitegen.serve.preview import serve
+from sitegen.serve.session import PreviewSession
 
-EXIT_OK, EXIT_WARNINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_WARNINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 DESCRIPTION = """\
 Build a static web site from documents whose named entities are tagged
@@ -28,6 +30,7 @@ exit status:
   0  the site was built
   1  the build failed, or --strict was given and there were warnings
   2  the configuration or the command line is wrong
+  3  sitegen itself failed (a bug: the traceback is printed; please report it)
 
 examples:
   sitegen build                          build content/ into site/
@@ -102,18 +105,9 @@ def _add_site_options(command: argparse.ArgumentParser) -> None:
         help="processes working at once: N forked workers parse, then this one and N-1"
         " workers render (default: one per CPU core; 1: no workers)",
     )
-
-
-def _print_warning(warning: Diagnostic, content: Path) -> None:
-    """Print one warning as ``file:line:col: warning: message`` with its excerpt."""
-    if not warning.path:
-        print(warning, file=sys.stderr)
-        return
-    shown = Diagnostic(_display(content / warning.path), warning.line, warning.col, warning.message, warning.excerpt)
-    text = str(shown)
-    if shown.excerpt:
-        text += f"\n    {shown.excerpt}"
-    print(text.encode("utf-8", "replace").decode("utf-8"), file=sys.stderr)
+    command.add_argument(
+        "-v", "--verbose", action="store_true", help="say what each stage does and why (Python logging, to stderr)"
+    )
 
 
 def _display(path: Path) -> str:
@@ -126,19 +120,9 @@ def _display(path: Path) -> str:
 
 def run_build(args: argparse.Namespace) -> int:
     """Run ``sitegen build``."""
-    config_path = args.config if args.config is not None else Path("sitegen.toml")
-    config = load_config(config_path, required=args.config is not None)
-    content = args.content if args.content is not None else config.root / config.content
-    output = args.output if args.output is not None else config.root / config.output
-    result = build(
-        config,
-        content,
-        output,
-        Progress(),
-        on_warning=lambda w: _print_warning(w, content),
-        jobs=_jobs(args),
-        force=args.force,
-    )
+    ctx = _context(args, force=args.force)
+    output = ctx.output
+    result = build(ctx)
     if not args.quiet and result.up_to_date:
         print(
             f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages, "
@@ -178,12 +162,20 @@ def _jobs(args: argparse.Namespace) -> int:
     return args.jobs or default_jobs()
 
 
+def _context(args: argparse.Namespace, force: bool = False) -> BuildContext:
+    """Return the build context the command line asks for: configuration, folders, processes, messages."""
+    config_path = args.config if args.config is not None else Path("sitegen.toml")
+    ctx = BuildContext.load(
+        config_path, args.content, args.output, required=args.config is not None, jobs=_jobs(args), force=force
+    )
+    return replace(ctx, reporter=Reporter.terminal(ctx.content))
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Run ``sitegen serve``."""
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, not {args.port}")
-    config_path = args.config if args.config is not None else Path("sitegen.toml")
-    live = LiveSite(config_path, args.content, args.output, config_required=args.config is not None, jobs=_jobs(args))
+    live = PreviewSession(replace(_context(args), reporter=Reporter()))  # serve shows problems itself
     return serve(live, host=args.host, port=args.port, open_browser=args.open, say=lambda line: print(line, flush=True))
 
 
@@ -194,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    if args.verbose:
+        verbose_logging()
     try:
         return run_serve(args) if args.command == "serve" else run_build(args)
     except ConfigError as exc:
@@ -205,3 +199,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in sitegen itself: show it as one, never as a problem of the files
+        print(bug_report(exc), file=sys.stderr)
+        return EXIT_BUG

@@ -23,7 +23,10 @@ def normalise(name: str) -> str:
     return unicodedata.normalize("NFC", normal)
 
 
-_KEYS: dict[tuple[str, str], tuple[str, str]] = {}
+#: An entity's identity: its type and its normalised name, ("PER", "alan garcia").
+Key = tuple[str, str]
+
+_KEYS: dict[Key, Key] = {}
 
 
 def entity_key(type_: str, name: str) -> tuple[str, str]:

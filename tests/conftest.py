@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build
+from sitegen.build.context import BuildContext
+from sitegen.build.pipeline import BuildResult, build
 from sitegen.config import Config
+from sitegen.serve.session import PreviewSession
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -34,10 +36,19 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
 
 
-def build_site(content: Path, output: Path, **settings) -> object:
+def build_into(config: Config, content: Path, output: Path, **options) -> BuildResult:
+    """Build ``content`` into ``output`` with ``config``; ``options`` are BuildContext's (jobs, force...)."""
+    return build(BuildContext(config, content, output, **options))
+
+
+def preview_session(config: Path | None, content: Path, output: Path) -> PreviewSession:
+    """Return the preview of ``content`` in ``output`` with the configuration file ``config`` (None: defaults)."""
+    return PreviewSession(BuildContext.load(config, content, output))
+
+
+def build_site(content: Path, output: Path, **settings) -> BuildResult:
     """Build ``content`` into ``output`` with the bundled theme and return the result."""
-    config = Config(root=ROOT, **settings)
-    return build(config, content, output)
+    return build_into(Config(root=ROOT, **settings), content, output)
 
 
 @pytest.fixture(scope="session")

@@ -11,29 +11,30 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import build as build_module
-from sitegen import manifest as manifest_module
-from sitegen.build import build
-from sitegen.cache import cache_path
+from sitegen.build import manifest as manifest_module
+from sitegen.build import sources as sources_module
+from sitegen.build import write as write_module
+from sitegen.build.cache import cache_path
+from sitegen.build.output import MARKER
+from sitegen.build.search import pagefind_command
 from sitegen.config import Config
 from sitegen.errors import SitegenError
-from sitegen.output import MARKER
-from sitegen.render import TemplateError
-from sitegen.search import pagefind_command
-from tests.conftest import ROOT, build_site
+from sitegen.render.templates import TemplateError
+from tests.conftest import ROOT, build_into, build_site
 from tests.helpers import tree
+
+#: Each test builds whole sites again and again.
+pytestmark = pytest.mark.slow
 
 
 def make(content: Path, output: Path, jobs: int = 1, **settings):
-    return build(Config(root=ROOT, **settings), content, output, jobs=jobs)
+    return build_into(Config(root=ROOT, **settings), content, output, jobs=jobs)
 
 
 @pytest.fixture
 def forking(monkeypatch) -> None:
-    """Let builds fork their workers even when an earlier test left a thread running (a build in a
-    threaded server renders in one process), and parse in workers however few the sources are."""
-    monkeypatch.setattr(build_module.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(build_module, "PARSE_WINDOW", 4)
+    """Hand the parsing workers a few sources at a time, so that even the demo keeps several busy."""
+    monkeypatch.setattr(sources_module, "PARSE_BATCH", 2)
 
 
 @pytest.mark.parametrize("jobs", [2, 3])
@@ -66,9 +67,16 @@ def test_the_parsed_documents_are_kept_beside_the_output_not_in_the_system_tempo
 def test_a_worker_that_dies_stops_the_build_with_a_message(tmp_path: Path, monkeypatch) -> None:
     make(ROOT / "content", tmp_path / "site", jobs=1, search=False)
     before = tree(tmp_path / "site")
-    monkeypatch.setattr(build_module, "_worker", lambda *args: os._exit(3))
+    render_family, parent = write_module.render_family, os.getpid()
+
+    def dies(*args):
+        if os.getpid() != parent:
+            os._exit(3)  # as a worker killed by the system would
+        return render_family(*args)
+
+    monkeypatch.setattr(write_module, "render_family", dies)
     with pytest.raises(SitegenError, match=r"worker process stopped .*exit code 3"):
-        build(Config(root=ROOT, search=False), ROOT / "content", tmp_path / "site", jobs=2, force=True)
+        build_into(Config(root=ROOT, search=False), ROOT / "content", tmp_path / "site", jobs=2, force=True)
     assert tree(tmp_path / "site") == before
 
 
@@ -76,7 +84,7 @@ def test_a_worker_that_dies_stops_the_build_with_a_message(tmp_path: Path, monke
 def test_a_parsing_worker_that_dies_stops_the_build_with_a_message(tmp_path: Path, monkeypatch) -> None:
     make(ROOT / "content", tmp_path / "site", jobs=1, search=False)
     before = tree(tmp_path / "site")
-    reuse_or_read = build_module.reuse_or_read
+    reuse_or_read = sources_module.reuse_or_read
 
     def dies_on_one_file(relative: str, path: str, cache):
         if relative.endswith("09LIMA1669.txt") and os.getpid() != parent:
@@ -84,18 +92,22 @@ def test_a_parsing_worker_that_dies_stops_the_build_with_a_message(tmp_path: Pat
         return reuse_or_read(relative, path, cache)
 
     parent = os.getpid()
-    monkeypatch.setattr(build_module, "reuse_or_read", dies_on_one_file)
+    monkeypatch.setattr(sources_module, "reuse_or_read", dies_on_one_file)
     with pytest.raises(SitegenError, match="worker process stopped while parsing"):
-        build(Config(root=ROOT, search=False), ROOT / "content", tmp_path / "site", jobs=2, force=True)
+        build_into(Config(root=ROOT, search=False), ROOT / "content", tmp_path / "site", jobs=2, force=True)
     assert tree(tmp_path / "site") == before
 
 
 @pytest.mark.usefixtures("forking")
 def test_an_error_in_a_worker_is_raised_in_the_build(tmp_path: Path, monkeypatch) -> None:
-    def failing(*args) -> None:
-        args[-1].put(("error", TemplateError("templates/entity.html:3: error while rendering x.html")))
+    render_family, parent = write_module.render_family, os.getpid()
 
-    monkeypatch.setattr(build_module, "_worker", failing)
+    def failing(*args):
+        if os.getpid() != parent:
+            raise TemplateError("templates/entity.html:3: error while rendering x.html")
+        return render_family(*args)
+
+    monkeypatch.setattr(write_module, "render_family", failing)
     with pytest.raises(TemplateError, match=r"entity\.html:3"):
         make(ROOT / "content", tmp_path / "site", jobs=2, search=False)
 
@@ -140,10 +152,10 @@ def test_any_change_rebuilds(project: Path, change: str) -> None:
     elif change == "deleted output file":
         (project / "site" / "entities" / "index.html").unlink()
     config = Config(**{"root": ROOT, **settings})
-    result = build(config, project / "content", project / "site", force=change == "force")
+    result = build_into(config, project / "content", project / "site", force=change == "force")
     assert not result.up_to_date
     clean = project / "clean"
-    build(config, project / "content", clean)
+    build_into(config, project / "content", clean)
     assert tree(project / "site") == tree(clean)
 
 
@@ -255,7 +267,7 @@ def test_many_changes_update_the_site_in_place_and_equal_a_clean_build(project: 
         result = make(content, project / "site", search=False)
         clean = project / "clean"
         shutil.rmtree(clean, ignore_errors=True)
-        expected = build(Config(root=ROOT, search=False), content, clean, force=True)
+        expected = build_into(Config(root=ROOT, search=False), content, clean, force=True)
         assert tree(project / "site") == tree(clean), (step, action)
         assert [str(w) for w in result.warnings] == [str(w) for w in expected.warnings], (step, action)
         assert (result.documents, result.entities, result.pages, result.files) == (
@@ -290,17 +302,17 @@ def test_a_template_or_theme_file_change_updates_only_what_uses_it(project: Path
     shutil.copytree(ROOT / "themes" / "default", project / "themes" / "mine")
     theme, content, site = project / "themes" / "mine", project / "content", project / "site"
     config = Config(root=project, theme="mine", search=False)
-    build(config, content, site)
+    build_into(config, content, site)
     documents = {
         f"doc/{p.relative_to(content).with_suffix('.html').as_posix().lower()}" for p in content.rglob("*.txt")
     }
 
     def rebuild():
         before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
-        result = build(config, content, site)
+        result = build_into(config, content, site)
         clean = project / "clean"
         shutil.rmtree(clean, ignore_errors=True)
-        build(config, content, clean, force=True)
+        build_into(config, content, clean, force=True)
         assert tree(site) == tree(clean)
         touched = {
             p.relative_to(site).as_posix()
@@ -346,14 +358,14 @@ def test_a_template_or_theme_file_change_updates_only_what_uses_it(project: Path
     (theme / "templates" / "extra.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
     result, _ = rebuild()  # a new template may change which one a page uses
     assert result.update is None and not result.up_to_date
-    assert build(config, content, site).up_to_date
+    assert build_into(config, content, site).up_to_date
 
 
 def test_a_template_that_fails_leaves_the_site_as_it_was(project: Path) -> None:
     shutil.copytree(ROOT / "themes" / "default", project / "themes" / "mine")
     content, site = project / "content", project / "site"
     config = Config(root=project, theme="mine", search=False)
-    build(config, content, site)
+    build_into(config, content, site)
     before = tree(site)
     lima = content / "sample" / "09LIMA1669.txt"
     lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "gladly"), encoding="utf-8")
@@ -363,7 +375,7 @@ def test_a_template_that_fails_leaves_the_site_as_it_was(project: Path) -> None:
     )
     marker = (site / MARKER).read_bytes()
     with pytest.raises(TemplateError, match=r"document\.html:\d+: error while rendering"):
-        build(config, content, site)
+        build_into(config, content, site)
     assert tree(site) == before and (site / MARKER).read_bytes() == marker
 
 
@@ -371,8 +383,10 @@ def test_unchanged_sources_are_not_parsed_again(project: Path, monkeypatch: pyte
     content = project / "content"
     make(content, project / "site", search=False)
     parsed: list[str] = []
-    original = build_module.parse_document
-    monkeypatch.setattr(build_module, "parse_document", lambda path, data: parsed.append(path) or original(path, data))
+    original = sources_module.parse_document
+    monkeypatch.setattr(
+        sources_module, "parse_document", lambda path, data: parsed.append(path) or original(path, data)
+    )
     # A configuration change renders every page again, but parses nothing.
     result = make(content, project / "site", search=False, title="Another title")
     assert result.update is None and not result.up_to_date and parsed == []
@@ -427,13 +441,13 @@ def test_an_interrupted_update_is_not_trusted(project: Path, monkeypatch: pytest
     make(content, site, search=False)
     lima = content / "sample" / "09LIMA1669.txt"
     lima.write_text(lima.read_text(encoding="utf-8").replace("[LOC Peru  ]", "[LOC Chile  ]"), encoding="utf-8")
-    from sitegen.live import LiveSite
+    from sitegen.build.incremental import SiteState
 
     def crash(self, *args, **kwargs):
-        self._render_family(next(iter(self.pending)), None, [])
+        self.render_family(next(iter(self.pending)), None, [])
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(LiveSite, "drain", crash)
+    monkeypatch.setattr(SiteState, "drain", crash)
     with pytest.raises(KeyboardInterrupt):
         make(content, site, search=False)
     monkeypatch.undo()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from sitegen.cable import parse_text
-from sitegen.corpus import build_corpus
+from sitegen.index.corpus import build_corpus
 from sitegen.model import entity_key
+from sitegen.parse.cable import parse_text
 
 
 def corpus_of(*texts: str):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import exports
+from sitegen.site import exports
 from tests.conftest import ROOT, build_site
 from tests.linkcheck import scan_page
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import find_sources, read_source
-from sitegen.cache import cache_path
-from sitegen.corpus import Corpus
-from sitegen.urls import Urls
+from sitegen.build.cache import cache_path
+from sitegen.build.sources import find_sources, read_source
+from sitegen.index.corpus import Corpus
+from sitegen.site.urls import Urls
 from tests.conftest import ROOT, serve_folder
 from tests.linkcheck import check_site
 

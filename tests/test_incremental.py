@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.live import LiveSite
-from tests.conftest import ROOT, build_site
+from sitegen.serve.session import PreviewSession
+from tests.conftest import ROOT, build_into, build_site, preview_session
 from tests.helpers import tree
+
+#: Each test builds whole sites again and again.
+pytestmark = pytest.mark.slow
 
 SMALL_PAGES = {"documents_per_page": 4, "entity_documents_per_page": 2, "entities_per_page": 40}
 
 
-def assert_same_as_clean_build(live: LiveSite, tmp: Path, slices: bool = False) -> None:
+def assert_same_as_clean_build(live: PreviewSession, tmp: Path, slices: bool = False) -> None:
     if slices:  # the way the preview server works: a few milliseconds at a time
         for _ in range(100_000):
             if not live.pending:
@@ -32,7 +35,7 @@ def assert_same_as_clean_build(live: LiveSite, tmp: Path, slices: bool = False) 
         assert actual[path] == expected[path], path
 
 
-def make_live(tmp_path: Path, small_pages: bool) -> LiveSite:
+def make_live(tmp_path: Path, small_pages: bool) -> PreviewSession:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     config = tmp_path / "sitegen.toml"
@@ -49,14 +52,14 @@ def make_live(tmp_path: Path, small_pages: bool) -> LiveSite:
         ),
         encoding="utf-8",
     )
-    site = LiveSite(config, content, tmp_path / "site")
+    site = preview_session(config, content, tmp_path / "site")
     site.test_settings = settings
     assert not site.build().error
     return site
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> LiveSite:
+def live(tmp_path: Path) -> PreviewSession:
     return make_live(tmp_path, small_pages=False)
 
 
@@ -66,7 +69,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_edits_adds_renames_and_deletes_match_a_clean_build(live: LiveSite, tmp_path: Path) -> None:
+def test_edits_adds_renames_and_deletes_match_a_clean_build(live: PreviewSession, tmp_path: Path) -> None:
     content = live.content
     lima = content / "sample" / "09LIMA1669.txt"
     steps = [
@@ -97,7 +100,7 @@ def test_edits_adds_renames_and_deletes_match_a_clean_build(live: LiveSite, tmp_
         assert_same_as_clean_build(live, tmp_path)
 
 
-def test_markdown_edits_match_a_clean_build(live: LiveSite, tmp_path: Path) -> None:
+def test_markdown_edits_match_a_clean_build(live: PreviewSession, tmp_path: Path) -> None:
     content = live.content
     about, intro = content / "about.md", content / "index.md"
     note = content / "entities" / "per" / "Alan Garcia.md"
@@ -142,7 +145,7 @@ def test_markdown_edits_match_a_clean_build(live: LiveSite, tmp_path: Path) -> N
         assert_same_as_clean_build(live, tmp_path)
 
 
-def test_random_annotation_edits_match_a_clean_build(live: LiveSite, tmp_path: Path) -> None:
+def test_random_annotation_edits_match_a_clean_build(live: PreviewSession, tmp_path: Path) -> None:
     rng = random.Random(7)
     files = sorted(live.content.rglob("*.txt"))
     for _ in range(8):
@@ -159,7 +162,7 @@ def test_random_annotation_edits_match_a_clean_build(live: LiveSite, tmp_path: P
         assert_same_as_clean_build(live, tmp_path)
 
 
-def test_a_broken_source_keeps_its_last_good_page_until_fixed(live: LiveSite, tmp_path: Path) -> None:
+def test_a_broken_source_keeps_its_last_good_page_until_fixed(live: PreviewSession, tmp_path: Path) -> None:
     lima = live.content / "sample" / "09LIMA1669.txt"
     good = lima.read_bytes()
     page = live.output / "doc/sample/09lima1669.html"
@@ -226,7 +229,6 @@ def test_random_edits_with_small_pages_match_a_clean_build(tmp_path: Path, seed:
 
 
 def test_template_edits_rerender_the_pages_that_use_them_and_match_a_clean_build(tmp_path: Path) -> None:
-    from sitegen.build import build
     from sitegen.config import load_config
 
     shutil.copytree(ROOT / "themes" / "default", tmp_path / "theme")
@@ -234,14 +236,14 @@ def test_template_edits_rerender_the_pages_that_use_them_and_match_a_clean_build
     (tmp_path / "templates").mkdir()
     config = tmp_path / "sitegen.toml"
     config.write_text('[site]\ntheme = "./theme"\n', encoding="utf-8")
-    live = LiveSite(config, tmp_path / "content", tmp_path / "site")
+    live = preview_session(config, tmp_path / "content", tmp_path / "site")
     assert not live.build().error
     theme = tmp_path / "theme" / "templates"
 
     def same_as_clean() -> None:
         live.drain()
         clean = tmp_path / f"clean{live.rebuilds}"
-        build(load_config(config), live.content, clean)
+        build_into(load_config(config), live.content, clean)
         assert tree(live.output) == tree(clean)
 
     def step(path: Path, old: str, new: str) -> tuple:
@@ -251,7 +253,7 @@ def test_template_edits_rerender_the_pages_that_use_them_and_match_a_clean_build
         return report, {family[0] for family in live.pending}
 
     # An entity page's own template: only entity pages wait; the open page is rendered at once.
-    open_page = next(p for p in live.owner if p.startswith("entity/"))
+    open_page = next(p for p in live.state.owner if p.startswith("entity/"))
     edit(theme / "entity.html", "{% block main %}", "{% block main %}<p class=edited>")
     report = live.update({theme / "entity.html"}, priority={open_page})
     assert not report.full and not report.error and report.changed == [open_page]
@@ -293,12 +295,12 @@ def test_template_edits_rerender_the_pages_that_use_them_and_match_a_clean_build
     same_as_clean()
 
 
-def test_every_page_uses_the_template_its_family_is_said_to_use(live: LiveSite) -> None:
+def test_every_page_uses_the_template_its_family_is_said_to_use(live: PreviewSession) -> None:
     """A template change re-renders the families that family_template names; a page using another would go stale."""
-    from sitegen.kinds import family_pages, family_template
+    from sitegen.site.kinds import family_pages, family_template
 
     seen = set()
-    for family in live.written:
+    for family in live.state.written:
         for page in family_pages(live.site, family):
             assert page.template == family_template(live.site, family), family
             seen.add(family[0])

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.change import NeedsRebuild, apply_change
+from sitegen.build.context import BuildContext
 from sitegen.config import Config
-from sitegen.kinds import KINDS, Family, Numbers, affected, families, family_pages, family_paths, kind_of
-from sitegen.live import LiveSite
-from sitegen.markdown import MarkdownSource
+from sitegen.parse.markdown import MarkdownSource
+from sitegen.serve.session import PreviewSession
+from sitegen.site.change import NeedsRebuild, apply_change
+from sitegen.site.kinds import KINDS, Family, Numbers, affected, families, family_pages, family_paths, kind_of
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "content"
@@ -25,26 +26,26 @@ SHINING_PATH = ("ORG", "shining path")
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> LiveSite:
+def live(tmp_path: Path) -> PreviewSession:
     content = tmp_path / "content"
     shutil.copytree(GOLDEN, content)
-    site = LiveSite(
-        None, content, tmp_path / "site", config=Config(root=ROOT, documents_per_page=2, entity_documents_per_page=1)
+    site = PreviewSession(
+        BuildContext(Config(root=ROOT, documents_per_page=2, entity_documents_per_page=1), content, tmp_path / "site")
     )
     assert not site.build().error
     return site
 
 
-def edit(live: LiveSite, source: str, old: str, new: str) -> None:
+def edit(live: PreviewSession, source: str, old: str, new: str) -> None:
     path = live.content / source
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def affected_by(live: LiveSite) -> dict[Family, Numbers]:
+def affected_by(live: PreviewSession) -> dict[Family, Numbers]:
     """Take in what changed on disk; return the families each kind says to render again."""
-    changed = live.changed_sources(set())
+    changed, _ = live.state.changed_sources(live.content)
     documents = {s: d for s, d in changed.items() if not isinstance(d, MarkdownSource) and not s.endswith(".md")}
     markdown = {s: d for s, d in changed.items() if s.endswith(".md")}
     return affected(live.site, apply_change(live.site, documents, markdown))  # type: ignore[arg-type]
@@ -57,7 +58,7 @@ def by_kind(found: dict[Family, Numbers]) -> dict[str, dict[Family, Numbers]]:
     return out
 
 
-def test_a_text_edit_touches_the_document_its_entities_snippets_and_the_feed(live: LiveSite) -> None:
+def test_a_text_edit_touches_the_document_its_entities_snippets_and_the_feed(live: PreviewSession) -> None:
     edit(live, QUITO, " met ;", " talked ;")
     found = by_kind(affected_by(live))
     assert set(found) == {"doc", "source", "docdata", "entity", "feed"}
@@ -70,7 +71,7 @@ def test_a_text_edit_touches_the_document_its_entities_snippets_and_the_feed(liv
     assert ("entity", SHINING_PATH) in found["entity"]
 
 
-def test_a_new_entity_shows_on_indexes_counts_and_data(live: LiveSite) -> None:
+def test_a_new_entity_shows_on_indexes_counts_and_data(live: PreviewSession) -> None:
     edit(live, QUITO, " met ;", " met [PER Nadia Newname  ] ;")
     found = by_kind(affected_by(live))
     new = ("PER", "nadia newname")
@@ -85,7 +86,7 @@ def test_a_new_entity_shows_on_indexes_counts_and_data(live: LiveSite) -> None:
     assert ("entity", SHINING_PATH) in found["entity"]  # its note's page shows counts
 
 
-def test_a_new_title_changes_the_lists_that_show_the_document(live: LiveSite) -> None:
+def test_a_new_title_changes_the_lists_that_show_the_document(live: PreviewSession) -> None:
     edit(live, QUITO, "SUBJECT: ECUADOR AND PERU TALK BORDERS", "SUBJECT: BORDER TALKS")
     found = by_kind(affected_by(live))
     assert found["home"] == {("home",): {live.site.corpus.position(QUITO) // 2 + 1}}
@@ -102,7 +103,7 @@ def test_a_new_title_changes_the_lists_that_show_the_document(live: LiveSite) ->
     assert ("feed",) in found["feed"]
 
 
-def test_a_deleted_document_moves_every_list(live: LiveSite) -> None:
+def test_a_deleted_document_moves_every_list(live: PreviewSession) -> None:
     (live.content / QUITO).unlink()
     found = by_kind(affected_by(live))
     assert found["home"] == {("home",): None}
@@ -125,7 +126,7 @@ def test_a_deleted_document_moves_every_list(live: LiveSite) -> None:
     ],
 )
 def test_a_markdown_edit_touches_only_its_own_page(
-    live: LiveSite, source: str, old: str, new: str, expected: dict
+    live: PreviewSession, source: str, old: str, new: str, expected: dict
 ) -> None:
     if old:
         edit(live, source, old, new)
@@ -135,13 +136,13 @@ def test_a_markdown_edit_touches_only_its_own_page(
     assert affected_by(live) == expected
 
 
-def test_a_new_menu_page_needs_a_whole_build(live: LiveSite) -> None:
+def test_a_new_menu_page_needs_a_whole_build(live: PreviewSession) -> None:
     (live.content / "contact.md").write_text("# Contact\n\nWrite to us.\n", encoding="utf-8")
     with pytest.raises(NeedsRebuild):
         affected_by(live)
 
 
-def test_every_family_has_a_kind_that_renders_exactly_its_paths(live: LiveSite) -> None:
+def test_every_family_has_a_kind_that_renders_exactly_its_paths(live: PreviewSession) -> None:
     names = [kind.name for kind in KINDS]
     assert len(names) == len(set(names))
     seen = set()

@@ -15,7 +15,7 @@ import pytest
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Error, Whitespace
 
-from sitegen.lexer import CableLexer, pygments_css, source_html
+from sitegen.render.highlight import CableLexer, pygments_css, source_html
 from tests.helpers import check_case, fixture_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,7 @@ def corpus_files() -> list[Path]:
     return files
 
 
+@pytest.mark.slow
 def test_no_error_tokens_and_nothing_lost_on_real_cables() -> None:
     files = corpus_files()
     assert len(files) >= 40

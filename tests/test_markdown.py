@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.html import EntityInfo, FragmentRenderer
-from sitegen.markdown import markdown_kind, markdown_link, parse_markdown, render_markdown, unknown_mentions
 from sitegen.model import entity_key
+from sitegen.parse.markdown import markdown_kind, markdown_link, parse_markdown, render_markdown, unknown_mentions
+from sitegen.site.html import EntityInfo, FragmentRenderer
 from tests.helpers import check_case, fixture_cases
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cable import parse_text
+from sitegen.parse.cable import parse_text
 from tests.helpers import check_case, dump, fixture_cases
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parser"

@@ -8,11 +8,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sitegen.cable import parse_document, parse_text
+from sitegen.build.output import safe_path
 from sitegen.errors import SitegenError
 from sitegen.model import ENTITY_TYPES, Mention, normalise, plain_text
-from sitegen.output import safe_path
-from sitegen.urls import Urls, document_paths, relative_url, slugify
+from sitegen.parse.cable import parse_document, parse_text
+from sitegen.site.urls import Urls, document_paths, relative_url, slugify
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -150,9 +150,9 @@ def test_a_mention_key_ignores_case_and_unicode_form() -> None:
 )
 def test_stored_blocks_give_the_snippets_of_the_document(lines, space, width) -> None:
     """Entity pages take snippets from the store's plain-string blocks; they must match the parsed text."""
-    from sitegen.html import snippet, snippet_reach
-    from sitegen.snippets import entity_snippet
-    from sitegen.store import DocumentStore, block_words
+    from sitegen.index.snippets import entity_snippet
+    from sitegen.index.store import DocumentStore, block_words
+    from sitegen.site.html import snippet, snippet_reach
 
     doc = parse_text("d.txt", render(lines, [space]))
     store = DocumentStore()
@@ -198,7 +198,7 @@ def corpus_views(corpus) -> dict:
 @SETTINGS
 @given(st.lists(edit, min_size=1, max_size=12))
 def test_a_corpus_changed_document_by_document_equals_one_built_at_once(edits) -> None:
-    from sitegen.corpus import Corpus
+    from sitegen.index.corpus import Corpus
 
     changing, final = Corpus(), {}
     for number, pars in edits:
@@ -214,6 +214,7 @@ def test_a_corpus_changed_document_by_document_equals_one_built_at_once(edits) -
     assert corpus_views(changing) == corpus_views(fresh)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     st.lists(small_doc, min_size=1, max_size=6),
@@ -226,16 +227,16 @@ def test_snippets_grouped_by_entity_are_the_documents_own(docs, edits, buckets, 
     also for documents changed after the grouping."""
     from unittest import mock
 
-    from sitegen.corpus import Corpus
-    from sitegen.snippets import entity_snippet
-    from sitegen.store import DocumentStore
+    from sitegen.index.corpus import Corpus
+    from sitegen.index.snippets import entity_snippet
+    from sitegen.index.store import DocumentStore
 
     store = DocumentStore()
     corpus = Corpus(store=store)
     for number, pars in enumerate(docs):
         corpus.add(parse_text(f"d{number}.txt", small_text(pars)))
     corpus.add(parse_text("d0.txt", small_text(docs[-1])))  # an older version stays in the store's file
-    with mock.patch("sitegen.snippets.BUCKETS", buckets), mock.patch("sitegen.snippets.SPILL", 64):
+    with mock.patch("sitegen.index.snippets.BUCKETS", buckets), mock.patch("sitegen.index.snippets.SPILL", 64):
         corpus.group_snippets(jobs)
     grouped = {f"d{number}.txt" for number in range(len(docs))}
     for number, pars in edits:
@@ -250,7 +251,7 @@ def test_snippets_grouped_by_entity_are_the_documents_own(docs, edits, buckets, 
             texts = store.blocks(occ.doc)
             assert corpus.snippets(key, occ.doc, blocks) == [entity_snippet(texts[b], key) for b in blocks]
             if occ.doc in grouped:  # read from the grouped file, not made again
-                with mock.patch("sitegen.corpus.entity_snippet", side_effect=AssertionError):
+                with mock.patch("sitegen.index.corpus.entity_snippet", side_effect=AssertionError):
                     corpus.snippets(key, occ.doc, blocks)
 
 
@@ -265,8 +266,8 @@ bracket_soup = st.lists(
 def test_the_source_view_highlights_exactly_the_mentions_the_parser_reads(text: str) -> None:
     from pygments.token import Name
 
-    from sitegen.inline import scan_line
-    from sitegen.lexer import CableLexer
+    from sitegen.parse.inline import scan_line
+    from sitegen.render.highlight import CableLexer
 
     parsed = []
     for number, line_text in enumerate(text.split("\n"), 1):

@@ -69,10 +69,12 @@ def nu_errors(site: Path) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_every_demo_page_is_valid_html(demo_site: Path) -> None:
     assert nu_errors(demo_site) == []
 
 
+@pytest.mark.slow
 def test_every_hostile_corpus_page_is_valid_html(hostile_site: Path) -> None:
     assert nu_errors(hostile_site) == []
 

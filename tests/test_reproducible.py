@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import sitegen.build
+import sitegen.build.sources
 from tests.conftest import ROOT, build_site
 from tests.helpers import tree
 
@@ -26,7 +26,7 @@ def test_the_order_files_are_listed_in_does_not_matter(tmp_path: Path, monkeypat
         return entries
 
     # Only the build's own view of the file system is shuffled.
-    monkeypatch.setattr(sitegen.build, "os", types.SimpleNamespace(**{**vars(os), "scandir": shuffled}))
+    monkeypatch.setattr(sitegen.build.sources, "os", types.SimpleNamespace(**{**vars(os), "scandir": shuffled}))
     build_site(ROOT / "content", tmp_path / "b")
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
 

@@ -8,10 +8,9 @@ import re
 import shutil
 from pathlib import Path
 
-from sitegen import search
-from sitegen.exports import FINDER_SHARDS, fold
-from sitegen.live import LiveSite
-from tests.conftest import ROOT, build_site
+from sitegen.build import search
+from sitegen.site.exports import FINDER_SHARDS, fold
+from tests.conftest import ROOT, build_site, preview_session
 from tests.linkcheck import scan_page
 
 
@@ -57,7 +56,7 @@ def test_a_missing_pagefind_is_a_warning_not_a_failure(tmp_path: Path, monkeypat
 
 def test_live_preview_reindexes_an_edited_document(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "content", tmp_path / "content")
-    live = LiveSite(None, tmp_path / "content", tmp_path / "site")
+    live = preview_session(None, tmp_path / "content", tmp_path / "site")
     assert not live.build().error and not live.search_stale
     lima = tmp_path / "content" / "sample" / "09LIMA1669.txt"
     lima.write_text(

@@ -304,7 +304,7 @@ def test_serve_refuses_a_missing_content_folder(tmp_path: Path) -> None:
 
 def test_files_already_in_a_folder_when_it_is_first_watched_count_as_changed(tmp_path: Path) -> None:
     """A file written into a new folder before the folder's watch is added must not be missed."""
-    from sitegen.watch import Watcher
+    from sitegen.serve.watch import Watcher
 
     batches: queue.Queue = queue.Queue()
     watcher = Watcher(batches.put, accept=lambda path: True)

@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from sitegen.server import Gate, inject, resolve_request
+from sitegen.serve.server import Gate, inject, resolve_request
 
 
 def test_resolve_request_stays_inside_the_root(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import make_parser
-from sitegen.server import Broadcaster, Gate, PreviewServer, make_handler
+from sitegen.serve.server import Broadcaster, Gate, PreviewServer, make_handler
 
 SECRET = "top secret outside the site"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sitegen.build import find_sources, read_source
+from sitegen.build.sources import find_sources, read_source
 from tests.conftest import ROOT, build_site
 from tests.linkcheck import check_site, scan_page
 

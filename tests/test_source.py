@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.cable import parse_document
 from sitegen.errors import SourceError
-from sitegen.source import decode
+from sitegen.parse.cable import parse_document
+from sitegen.parse.source import decode
 
 
 def test_crlf_and_bom_are_normalised_without_warning() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sitegen.urls import Urls, document_paths, relative_url, slugify
+from sitegen.site.urls import Urls, document_paths, relative_url, slugify
 
 SAFE = re.compile(r"^[a-z0-9_-]{1,80}$")
 

@@ -1,0 +1,142 @@
+"""The parsed-document cache: every source as it was parsed for the site in an output folder.
+
+It is one file beside the output folder (``site/`` has ``.site.sitegen-cache``)
+and holds, for each source, its parse result, content hash, size and
+modification time. A build reuses the parse of every source whose bytes are
+unchanged, and when the site on disk was built from the cached sources with
+the same configuration, theme and code, it re-renders only the pages the
+changed sources affect.
+
+The file starts with a line of JSON naming the cache format, a fingerprint
+of sitegen's own code and the build key. Each source follows as a
+length-prefixed record, so the cache is written and read one source at a
+time, and a SHA-256 of the records ends the file. A record is the source's
+details (path, content hash, size, time, warnings) and the pickle of its
+parsed document, which is only read when the build reuses it. A cache that
+is missing, truncated, damaged or written by other code is ignored, never
+trusted: the build then parses everything again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from sitegen.build.manifest import code_fingerprint
+from sitegen.report import log
+
+FORMAT = 4
+_LENGTH = 8
+"""Bytes of the length before each part of a record."""
+_DIGEST = 64
+"""Bytes of the checksum (hexadecimal SHA-256) after the last record."""
+_CHUNK = 1 << 20
+
+
+@dataclass
+class Cache:
+    """The sources one build read, and what the site was built with."""
+
+    key: str
+    """The build key (configuration, theme, templates, code) of the site built from these sources."""
+    sources: dict
+    """Each source (a build.Source, without its document) by relative path."""
+    file: BinaryIO | None = None
+    """The open cache file, from which documents are read when asked for."""
+    where: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Per source that parsed into a document: where its pickle is in the file, and its size."""
+
+    def data(self, relative: str) -> bytes | None:
+        """Return the pickle of a source's parsed document, or None when it has none."""
+        place = self.where.get(relative)
+        if place is None or self.file is None:
+            return None
+        data = os.pread(self.file.fileno(), place[1], place[0])
+        return data if len(data) == place[1] else None
+
+
+def cache_path(output: Path) -> Path:
+    """Return where the cache of the site in ``output`` is kept: a hidden file beside it."""
+    output = output.absolute()
+    return output.parent / f".{output.name}.sitegen-cache"
+
+
+def read_cache(output: Path) -> Cache | None:
+    """Return the cache of the site in ``output``, or None when there is none to trust.
+
+    The checksum is verified before anything is unpickled. Documents stay in
+    the file until ``Cache.data`` asks for one.
+    """
+    file = None
+    try:
+        file = open(cache_path(output), "rb")
+        head = json.loads(file.readline())
+        if not isinstance(head, dict) or head.get("format") != FORMAT or head.get("code") != code_fingerprint():
+            file.close()
+            return None
+        start = file.tell()
+        end = os.fstat(file.fileno()).st_size - _DIGEST
+        if end < start or not _verified(file, end):
+            file.close()
+            return None
+        file.seek(start)
+        cache = Cache(str(head.get("key", "")), {}, file)
+        while file.tell() < end:
+            source = pickle.loads(file.read(int.from_bytes(file.read(_LENGTH), "big")))
+            size = int.from_bytes(file.read(_LENGTH), "big")
+            if size:
+                cache.where[source.relative] = (file.tell(), size)
+                file.seek(size, os.SEEK_CUR)
+            cache.sources[source.relative] = source
+        return cache
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
+        # Damaged or unreadable: ignored, never trusted. The checksum and the code fingerprint are
+        # checked before anything is unpickled, so any other error here is a bug and is raised.
+        log.debug("the cache of parsed sources is not used: %s", exc)
+        if file is not None:
+            file.close()
+        return None
+
+
+def _verified(file: BinaryIO, end: int) -> bool:
+    """Return True when the records up to ``end`` match the checksum that follows them."""
+    digest = hashlib.sha256()
+    left = end - file.tell()
+    while left > 0:
+        chunk = file.read(min(_CHUNK, left))
+        if not chunk:
+            return False
+        digest.update(chunk)
+        left -= len(chunk)
+    return file.read(_DIGEST) == digest.hexdigest().encode()
+
+
+def write_cache(output: Path, key: str, sources: Iterable, documents: Callable[[str], bytes | None]) -> None:
+    """Write the cache beside ``output`` atomically, one source at a time; a cache that cannot be written is skipped.
+
+    ``sources`` are build.Source records without their documents;
+    ``documents`` returns the pickle of a source's parsed document, or None.
+    """
+    path = cache_path(output)
+    head = json.dumps({"format": FORMAT, "code": code_fingerprint(), "key": key})
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    digest = hashlib.sha256()
+    try:
+        with open(tmp, "wb") as file:
+            file.write(head.encode() + b"\n")
+            for source in sources:
+                meta = pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL)
+                data = documents(source.relative) or b""
+                for part in (len(meta).to_bytes(_LENGTH, "big"), meta, len(data).to_bytes(_LENGTH, "big"), data):
+                    digest.update(part)
+                    file.write(part)
+            file.write(digest.hexdigest().encode())
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)

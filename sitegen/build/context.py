@@ -1,0 +1,96 @@
+"""BuildContext: what every build, update in place and preview rebuild runs with."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from jinja2 import Environment
+
+from sitegen.build.output import check_output
+from sitegen.config import Config, load_config
+from sitegen.errors import ConfigError
+from sitegen.render.templates import find_theme, make_environment
+from sitegen.report import Reporter
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """The configuration, the folders, the processes to use and where messages go."""
+
+    config: Config
+    """The site's configuration."""
+    content: Path
+    """The folder of sources."""
+    output: Path
+    """The folder the site is written to."""
+    jobs: int = 1
+    """Processes that work at once (1: no worker processes)."""
+    reporter: Reporter = field(default_factory=Reporter)
+    """Where warnings and progress go (silent by default)."""
+    force: bool = False
+    """Ignore the last build's manifest and cache: build everything from scratch."""
+    config_path: Path | None = None
+    """The configuration file it was read from, if any (the preview reads it again when it changes)."""
+    config_required: bool = False
+    """True when the configuration file was named and so must exist."""
+
+    @classmethod
+    def load(
+        cls,
+        config_path: Path | None,
+        content: Path | None = None,
+        output: Path | None = None,
+        *,
+        required: bool = False,
+        jobs: int = 1,
+        reporter: Reporter | None = None,
+        force: bool = False,
+    ) -> BuildContext:
+        """Read the configuration file (it must exist when ``required``); folders not given come from it."""
+        config = load_config(config_path, required=required)
+        return cls(
+            config,
+            content if content is not None else config.root / config.content,
+            output if output is not None else config.root / config.output,
+            jobs,
+            reporter or Reporter(),
+            force,
+            config_path,
+            required,
+        )
+
+    def reload(self) -> BuildContext:
+        """Return the context with the configuration read again from its file."""
+        if self.config_path is None:
+            return self
+        return replace(self, config=load_config(self.config_path, required=self.config_required))
+
+    @property
+    def theme(self) -> Path:
+        """Return the theme's folder; raise ConfigError when it does not exist."""
+        return find_theme(self.config.theme, self.config.root)
+
+    @property
+    def templates(self) -> Path:
+        """Return the project's folder of templates that override the theme's."""
+        return self.config.root / self.config.templates
+
+    def environment(self) -> Environment:
+        """Return the Jinja2 environment of the theme and the project's templates, as they are now."""
+        return make_environment(self.theme, self.templates)
+
+    def check(self) -> None:
+        """Raise ConfigError unless the content folder exists and the output folder may be written."""
+        if not self.content.is_dir():
+            raise ConfigError(f"content folder {self.content} does not exist; pass --content DIR")
+        check_output(self.output, self.content)
+
+
+def default_jobs() -> int:
+    """Return how many processes work at once by default: one per available core."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,328 @@
+"""A site on disk and what it was made from: enough to update it in place.
+
+``SiteState`` knows every source as last read, the Site they make and the
+output paths of every page family. Given changed files it re-reads only
+those (``changed_sources``), puts them into the site and queues the pages
+that each page kind says the change affects (``take_changes``); ``drain``
+renders queued pages, writes the files whose bytes changed and deletes
+pages that are gone. ``sitegen build`` (update in place) and the preview
+(serve/session.py) both run on it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from jinja2 import Environment
+
+from sitegen.build.output import safe_path, static_files
+from sitegen.build.sources import Source, find_sources, read_source
+from sitegen.errors import Diagnostic
+from sitegen.files import MARKDOWN_SUFFIXES
+from sitegen.model import Document
+from sitegen.parse.markdown import MarkdownSource
+from sitegen.render.templates import render_page, template_hashes
+from sitegen.report import log
+from sitegen.site.change import Change, NeedsRebuild, apply_change
+from sitegen.site.kinds import (
+    KINDS,
+    Family,
+    Numbers,
+    affected,
+    families,
+    family_pages,
+    family_paths,
+    family_template,
+    kind_of,
+    merge,
+)
+from sitegen.site.pages import Site
+
+#: A changed source: its new document or Markdown page, or None when it was deleted.
+Changed = dict[str, Document | MarkdownSource | None]
+
+
+@dataclass
+class Update:
+    """What an update of a site did: an update in place, a preview rebuild, or a whole build."""
+
+    sources: list[str] = field(default_factory=list)
+    """The sources whose content changed, were added or were deleted."""
+    theme: list[str] = field(default_factory=list)
+    """The templates and static files that changed, as ``templates/NAME`` and ``static/PATH``."""
+    rendered: int = 0
+    """Pages and data files rendered again."""
+    changed: list[str] = field(default_factory=list)
+    """Output files written or deleted because their content changed."""
+    css_only: bool = False
+    """True when only stylesheets changed: open pages can swap them without reloading."""
+    full: bool = False
+    """True when everything was built again."""
+    error: str = ""
+    """Why it failed; the previous pages stay in place."""
+    remaining: int = 0
+    """Pages still waiting to be rendered again (the preview renders them a slice at a time)."""
+    seconds: float = 0.0
+    """How long it took."""
+
+    def then(self, later: Update) -> Update:
+        """Return one update for this one followed by ``later``; a whole build stands for both."""
+        if later.full:
+            return later
+        return replace(
+            later,
+            sources=self.sources + later.sources,
+            theme=self.theme + later.theme,
+            rendered=self.rendered + later.rendered,
+            changed=self.changed + later.changed,
+            css_only=self.css_only and later.css_only,
+            error=later.error or self.error,
+            seconds=self.seconds + later.seconds,
+        )
+
+
+def what_changed(sources: Iterable[str], theme: list[str]) -> str:
+    """Return what an update is for: '3 changed sources', 'templates/doc.html', or both."""
+    count = len(list(sources))
+    parts = [f"{count:,} changed source{'s' if count != 1 else ''}"] if count or not theme else []
+    return " and ".join(parts + ([", ".join(theme)] if theme else []))
+
+
+class SiteState:
+    """A built site: its sources, its Site, the paths of each page family and the pages waiting to be rendered."""
+
+    def __init__(
+        self, output: Path, env: Environment, site: Site, sources: Iterable[Source], written: dict[Family, list[str]]
+    ) -> None:
+        """Take over the site in ``output``, built with ``env`` from ``sources`` into ``site``."""
+        self.output = output
+        self.env = env
+        self.site = site
+        self.corpus = site.corpus
+        self.template_hashes = template_hashes(env)
+        """Each template's hash with the templates it uses, as the pages on disk were rendered."""
+        self.sources: dict[str, Source] = {source.relative: source for source in sources}
+        """Every source file as last read, by relative path (their documents are in the corpus)."""
+        self.written: dict[Family, tuple[str, ...]] = {}
+        """The output paths of each page family on disk."""
+        self.owner: dict[str, tuple[Family, int]] = {}
+        """The family and page number of each output path."""
+        self.pending: dict[Family, Numbers] = {}
+        """Pages waiting to be rendered again, by family (None: all its pages)."""
+        for family, paths in written.items():
+            self._record(family, paths)
+
+    @classmethod
+    def on_disk(cls, output: Path, env: Environment, site: Site, sources: Iterable[Source]) -> SiteState:
+        """Return the state of a site already on disk, whose paths are those its families have now."""
+        return cls(output, env, site, sources, {family: family_paths(site, family) for family in families(site)})
+
+    def outputs(self) -> list[str]:
+        """Return every output file of the page families, in the order of the site."""
+        return [path for family in families(self.site) for path in self.written.get(family, ())]
+
+    # -- taking in changes ---------------------------------------------------
+    def changed_sources(
+        self,
+        content: Path,
+        paths: Iterable[Path] = (),
+        found: tuple[list[tuple[str, str]], list[Diagnostic]] | None = None,
+        keep_last_good: bool = False,
+    ) -> tuple[Changed, dict[str, list[Diagnostic]]]:
+        """Return the sources whose content changed, and the current problems of every source looked at.
+
+        Sources whose size and modification time are as last read are not
+        read again, unless they are in ``paths``. ``found`` is what
+        find_sources returned for ``content``, when the caller has it. With
+        ``keep_last_good`` a source that cannot be read any more keeps its
+        last good version (the preview); otherwise it is dropped, as a clean
+        build would.
+        """
+        sources, skipped = found if found is not None else find_sources(content)
+        current = dict(sources)
+        hinted = set()
+        for path in paths:
+            try:
+                hinted.add(path.absolute().relative_to(content.absolute()).as_posix())
+            except ValueError:
+                pass
+        changed: Changed = {}
+        problems: dict[str, list[Diagnostic]] = {}
+        for relative in sorted(set(self.sources) - set(current)):
+            del self.sources[relative]
+            problems[relative] = []
+            if relative in self.corpus or relative in self.site.markdown:
+                changed[relative] = None
+        for relative, file in sources:
+            try:
+                stat = os.stat(file)
+            except OSError:
+                continue
+            before = self.sources.get(relative)
+            if before is not None and before.stat == (stat.st_mtime_ns, stat.st_size) and relative not in hinted:
+                continue
+            source = read_source(relative, file)
+            self.sources[relative] = replace(source, document=None)  # the corpus keeps the document
+            if before is not None and before.digest == source.digest:
+                continue
+            problems[relative] = source.diagnostics
+            if source.document is not None or source.markdown is not None:
+                changed[relative] = source.document or source.markdown
+            elif not keep_last_good and (relative in self.corpus or relative in self.site.markdown):
+                changed[relative] = None
+            # Otherwise a file that cannot be read keeps its last good version until it is fixed.
+        for diagnostic in skipped:
+            problems[diagnostic.path] = [diagnostic]
+        return changed, problems
+
+    def take_changes(self, changed: Changed) -> Change:
+        """Put changed sources into the site and queue the pages each kind says may differ.
+
+        Raises NeedsRebuild when the change needs everything built again
+        (then the site must not be used further).
+        """
+        documents = {s: d for s, d in changed.items() if not s.endswith(MARKDOWN_SUFFIXES)}
+        markdown = {s: d for s, d in changed.items() if s.endswith(MARKDOWN_SUFFIXES)}
+        change = apply_change(self.site, documents, markdown)  # type: ignore[arg-type]
+        found = affected(self.site, change)
+        log.debug("%d changed source(s) affect %d page families", len(changed), len(found))
+        for family, pages in found.items():
+            self.queue(family, pages)
+        return change
+
+    def queue(self, family: Family, pages: Numbers = None) -> None:
+        """Mark pages of a family (None: all of them) as waiting to be rendered again."""
+        merge(self.pending, family, pages)
+
+    # -- templates and theme files -------------------------------------------
+    def families_using(self, templates: set[str]) -> list[Family]:
+        """Return the families on disk rendered with one of ``templates``, in the order of the site."""
+        return [family for family in self.written if family_template(self.site, family) in templates]
+
+    def try_templates(self, env: Environment, stale: list[Family]) -> None:
+        """Render one page with each template that ``stale`` families use; raise the error of one that fails."""
+        sample: dict[str, Family] = {}
+        for family in stale:
+            sample.setdefault(family_template(self.site, family), family)
+        for name in sorted(sample):
+            page = next(family_pages(self.site, sample[name], {1}), None)
+            if page is not None:
+                render_page(env, page)
+
+    def use_templates(self, env: Environment, hashes: dict[str, str]) -> None:
+        """Render pages with ``env`` from now on; ``hashes`` are its templates' hashes."""
+        self.env, self.template_hashes = env, hashes
+
+    def copy_static(self, theme: Path) -> list[str]:
+        """Copy the theme's changed static files into ``assets/``; return their output paths."""
+        changed = []
+        for name, file in static_files(theme / "static"):
+            if write_if_changed(self.output, f"assets/{name}", file.read_bytes()):
+                changed.append(f"assets/{name}")
+        return changed
+
+    # -- rendering what waits ----------------------------------------------
+    def pending_pages(self) -> int:
+        """Return roughly how many pages still wait to be rendered again."""
+        return sum(len(p) if p is not None else max(1, len(self.written.get(f, ()))) for f, p in self.pending.items())
+
+    def only_whole_site_pending(self) -> bool:
+        """Return True when only the whole-site files (data, feed, sitemap) wait."""
+        return bool(self.pending) and all(kind_of(f).whole_site for f in self.pending)
+
+    def drain(self, families: set[Family] | None = None, seconds: float | None = None) -> tuple[list[str], int]:
+        """Render pending pages (only those of ``families``, or for about ``seconds``).
+
+        Returns the output paths that changed and the number of pages rendered;
+        pages left when the time is up stay pending.
+        """
+        deadline = None if seconds is None else time.perf_counter() + seconds
+        changed: list[str] = []
+        count = 0
+        while True:
+            chosen = sorted((f for f in self.pending if families is None or f in families), key=_drain_order)
+            if not chosen or (deadline is not None and time.perf_counter() >= deadline):
+                return changed, count
+            for family in chosen:
+                if deadline is not None and time.perf_counter() >= deadline:
+                    break
+                count += self.render_family(family, deadline, changed)
+            if families is not None:
+                return changed, count
+
+    def render_family(self, family: Family, deadline: float | None, changed: list[str]) -> int:
+        """Render the pending pages of one family (until the deadline); return how many."""
+        wanted = self.pending.pop(family)
+        current = family_paths(self.site, family)
+        number = {path: n for n, path in enumerate(current, 1)}
+        done: set[int] = set()
+        for page in family_pages(self.site, family, wanted):
+            if wanted is not None and number[page.path] not in wanted:
+                continue  # a family that always yields all its pages
+            done.add(number[page.path])
+            if write_if_changed(self.output, page.path, render_page(self.env, page).encode("utf-8")):
+                changed.append(page.path)
+            if deadline is not None and time.perf_counter() >= deadline:
+                left = (set(number.values()) if wanted is None else wanted) - done
+                if left:
+                    self.queue(family, left)
+                break
+        before = set(self.written.get(family, ()))
+        for stale in before - set(current):
+            delete_page(self.output, stale)
+            self.owner.pop(stale, None)
+            changed.append(stale)
+        if before != set(current) and not kind_of(family).lists_pages:
+            for kind in KINDS:  # the set of pages changed
+                if kind.lists_pages:
+                    for listing in kind.families(self.site):
+                        self.queue(listing)
+        self._record(family, current)
+        return len(done)
+
+    def _record(self, family: Family, paths: Iterable[str]) -> None:
+        """Remember which output paths a family has."""
+        paths = tuple(paths)
+        if paths:
+            self.written[family] = paths
+            for number, path in enumerate(paths, 1):
+                self.owner[path] = (family, number)
+        else:
+            self.written.pop(family, None)
+
+
+def _drain_order(family: Family) -> tuple[bool, str]:
+    """Order pending families: pages first, whole-site data files last."""
+    return kind_of(family).whole_site, repr(family)
+
+
+def write_if_changed(root: Path, relative: str, data: bytes) -> bool:
+    """Write one output file atomically unless it already holds ``data``."""
+    path = safe_path(root, relative)
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.sitegen-tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def delete_page(root: Path, relative: str) -> None:
+    """Delete one output file and any folders it leaves empty."""
+    path = safe_path(root, relative)
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+__all__ = ["Changed", "NeedsRebuild", "SiteState", "Update", "what_changed"]

@@ -1,0 +1,258 @@
+"""The build pipeline: read -> parse -> gather -> render -> write, whole or in place.
+
+``build(ctx)`` is the one entry point of ``sitegen build``, of its update in
+place and of the preview's whole rebuilds. It decides, from the manifest of
+the last build and the cache of parsed sources beside the output folder:
+
+1. nothing changed: do nothing and report the last build's warnings again;
+2. some sources, templates or theme files changed, and the site on disk was
+   built from the cached sources by this configuration and code: update the
+   affected pages in place (build/incremental.py);
+3. otherwise: build everything into a staging folder and swap it in
+   (build/write.py), parsing again only the sources that changed.
+
+Every path that writes a site ends by writing its manifest and its cache.
+Only build/sources.py and build/write.py (and the writer of an update in
+place) touch the disk; the stages between are the pure functions of
+parse/, index/ and site/.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import astuple, dataclass, field
+
+from jinja2 import Environment
+
+from sitegen.build.cache import Cache, read_cache, write_cache
+from sitegen.build.context import BuildContext
+from sitegen.build.gather import cached_site, load_site, search_enabled, source_warnings
+from sitegen.build.incremental import SiteState, Update, what_changed
+from sitegen.build.manifest import (
+    Manifest,
+    build_id,
+    build_key,
+    diagnostics,
+    outputs_present,
+    read_manifest,
+    source_stats,
+    up_to_date,
+    write_manifest,
+)
+from sitegen.build.output import mark_unfinished
+from sitegen.build.search import build_index, pagefind_command
+from sitegen.build.sources import find_sources
+from sitegen.build.write import freeze_heap, write_site
+from sitegen.errors import Diagnostic
+from sitegen.index.store import DocumentStore
+from sitegen.render.templates import theme_hashes
+from sitegen.report import log
+from sitegen.site.change import NeedsRebuild
+
+#: Above this share of changed sources, a whole (parallel) build is quicker than an update in place.
+MAX_CHANGED_SHARE = 0.1
+#: Above this share of the output to render again for changed templates, so is a whole build.
+MAX_RERENDERED_SHARE = 0.3
+
+
+@dataclass
+class BuildResult:
+    """What one build did."""
+
+    documents: int = 0
+    """Documents in the site."""
+    entities: int = 0
+    """Entities in the site."""
+    pages: int = 0
+    """HTML pages in the site."""
+    files: int = 0
+    """Files in the site, pages included."""
+    seconds: float = 0.0
+    """How long the build took."""
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """Every problem in the sources, in the order they were reported."""
+    up_to_date: bool = False
+    """True when the output was already built from this input and nothing was done."""
+    update: Update | None = None
+    """Set when the site was updated in place: what changed and what was rendered again."""
+    state: SiteState | None = None
+    """The site as built, to update further (None when nothing was done)."""
+
+
+@dataclass
+class _Inputs:
+    """What the last build is compared with: the sources found, the build key, the theme's hashes."""
+
+    files: list[tuple[str, str]]
+    skipped: list[Diagnostic]
+    key: str
+    looks: dict[str, str]
+    stats: dict[str, list[int]]
+
+
+def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
+    """Build the site of ``ctx`` and return what was done.
+
+    With ``whole`` the site is built whole even when an update in place
+    would do (the cached parse of unchanged sources is still used unless
+    ``ctx.force``).
+    """
+    started = time.perf_counter()
+    ctx.check()
+    env = ctx.environment()
+    files, skipped = find_sources(ctx.content)
+    inputs = _Inputs(
+        files,
+        skipped,
+        build_key(ctx.config, ctx.content, pagefind_command() is not None),
+        theme_hashes(env, ctx.theme),
+        source_stats(files) | {d.path: [0, 0] for d in skipped},
+    )
+    previous = read_manifest(ctx.output)
+    recorded = None if ctx.force or whole else up_to_date(previous, ctx.output, inputs.key, inputs.stats, inputs.looks)
+    if recorded is not None:
+        log.debug("%s is up to date: nothing to do", ctx.output)
+        warnings = diagnostics(recorded)
+        ctx.reporter.warnings(warnings)
+        counts = recorded.counts
+        return BuildResult(
+            counts.get("documents", 0),
+            counts.get("entities", 0),
+            counts.get("pages", 0),
+            counts.get("files", 0),
+            seconds=time.perf_counter() - started,
+            warnings=warnings,
+            up_to_date=True,
+        )
+    cache = None if ctx.force else read_cache(ctx.output)
+    log.debug("cache of parsed sources: %s", "none" if cache is None else f"{len(cache.sources):,} sources")
+    done: tuple[SiteState, list[Diagnostic], Update | None] | None = None
+    theme_changes = _changed_names(previous.theme, inputs.looks) if previous is not None else None
+    if (
+        not whole
+        and theme_changes is not None
+        and cache is not None
+        and _describes_site(cache, previous, inputs.key, ctx)
+    ):
+        done = update_in_place(ctx, env, cache, inputs, theme_changes)
+    if done is None:
+        done = build_whole(ctx, env, cache, inputs, previous.counts.get("files", 0) if previous else 0)
+    state, warnings, update = done
+    result = _finish(ctx, state, inputs, warnings)
+    result.update, result.seconds = update, time.perf_counter() - started
+    return result
+
+
+def build_whole(
+    ctx: BuildContext, env: Environment, cache: Cache | None, inputs: _Inputs, previous_files: int
+) -> tuple[SiteState, list[Diagnostic], Update | None]:
+    """Render the whole site into a staging folder and swap it in; unchanged sources are not parsed again."""
+    log.debug("building the whole site: %d sources, %d process(es)", len(inputs.files), ctx.jobs)
+    progress = ctx.reporter.progress
+    sources, site = load_site(
+        ctx.config, ctx.content, env, inputs.files, progress, cache, DocumentStore.beside(ctx.output), ctx.jobs
+    )
+    warnings = source_warnings(sources, inputs.skipped, site)
+    ctx.reporter.warnings(warnings)
+    freeze_heap()
+    written, late = write_site(ctx, site, env, previous_files)
+    progress.clear()
+    ctx.reporter.warnings(late)
+    return SiteState(ctx.output, env, site, sources, written), warnings + late, None
+
+
+def update_in_place(
+    ctx: BuildContext, env: Environment, cache: Cache, inputs: _Inputs, theme: list[str]
+) -> tuple[SiteState, list[Diagnostic], Update] | None:
+    """Bring the site on disk, built from the cached sources, up to date with the sources found.
+
+    Only the pages that the changed sources affect, and the pages rendered
+    with the changed templates in ``theme`` (``templates/NAME``), are
+    rendered; changed static files (``static/PATH``) are copied. Only files
+    whose bytes differ are written. Returns None when the change is better
+    served by a whole build (then nothing on disk has changed).
+    """
+    progress = ctx.reporter.progress
+    progress.message("reading the cache of the last build…")
+    before, site = cached_site(cache, ctx.config, ctx.content, env, DocumentStore.beside(ctx.output))
+    state = SiteState.on_disk(ctx.output, env, site, before)
+    stale = state.families_using({name.removeprefix("templates/") for name in theme if name.startswith("templates/")})
+    rerendered = sum(len(state.written[f]) for f in stale)
+    if rerendered > MAX_RERENDERED_SHARE * sum(len(p) for p in state.written.values()):
+        log.debug("changed templates render %d files, too many to update in place", rerendered)
+        return None
+    changed, _ = state.changed_sources(ctx.content, found=(inputs.files, inputs.skipped))
+    if len(changed) > MAX_CHANGED_SHARE * max(len(inputs.files), 1):
+        log.debug("%d sources changed, too many to update in place", len(changed))
+        return None
+    try:
+        if changed:
+            state.take_changes(changed)
+    except NeedsRebuild:
+        log.debug("the change moves other pages: building the whole site")
+        return None
+    if site.search != search_enabled(ctx.config, len(site.corpus.documents)):
+        return None  # search turned on or off with the number of documents
+    sources = [state.sources[relative] for relative, _ in inputs.files if relative in state.sources]
+    warnings = source_warnings(sources, inputs.skipped, site)
+    ctx.reporter.warnings(warnings)
+    state.try_templates(env, stale)  # a template that fails stops the build before the site is touched
+    mark_unfinished(ctx.output)
+    for family in stale:
+        state.queue(family)
+    copied = state.copy_static(ctx.theme) if any(name.startswith("static/") for name in theme) else []
+    progress.message(f"updating the pages of {what_changed(changed, theme)}…")
+    written, rendered = state.drain()
+    late: list[Diagnostic] = []
+    if site.search and written:
+        progress.message("indexing for search (Pagefind)…")
+        index = build_index(ctx.output)
+        if index.error:
+            late.append(Diagnostic("", 0, 0, index.error))
+    progress.clear()
+    ctx.reporter.warnings(late)
+    return state, warnings + late, Update(sorted(changed), theme, rendered, copied + written)
+
+
+def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list[Diagnostic]) -> BuildResult:
+    """Write the cache of parsed sources and the manifest of the site just written; return its figures."""
+    corpus = state.corpus
+    outputs = state.outputs()
+    counts = {
+        "documents": len(corpus.documents),
+        "entities": len(corpus.entities),
+        "pages": sum(p.endswith(".html") for p in outputs),
+        "files": len(outputs),
+    }
+    manifest = Manifest(inputs.key, inputs.stats, outputs, [list(astuple(w)) for w in warnings], counts, inputs.looks)
+    sources = [state.sources[relative] for relative, _ in inputs.files if relative in state.sources]
+    write_cache(
+        ctx.output,
+        build_id(manifest),
+        sources,
+        lambda relative: corpus.document_data(relative) if relative in corpus else None,
+    )
+    write_manifest(ctx.output, manifest)
+    return BuildResult(
+        counts["documents"], counts["entities"], counts["pages"], counts["files"], warnings=warnings, state=state
+    )
+
+
+def _changed_names(before: dict[str, str], now: dict[str, str]) -> list[str] | None:
+    """Return the names whose hash changed; None when a name was added or removed.
+
+    For templates, that may change the template a page uses, which only a whole build finds out.
+    """
+    if set(before) != set(now):
+        return None
+    return sorted(name for name, digest in now.items() if digest != before[name])
+
+
+def _describes_site(cache: Cache, previous: Manifest | None, key: str, ctx: BuildContext) -> bool:
+    """Return True when the cache holds the sources of the site on disk, built as ``key`` would build it."""
+    return (
+        previous is not None
+        and previous.key == key
+        and cache.key == build_id(previous)
+        and outputs_present(ctx.output, previous.outputs)
+    )

@@ -1,0 +1,200 @@
+"""Read stage: find the source files, read and parse each one, reusing the cache of the last build.
+
+Each source is parsed on its own (in forked workers with ``jobs`` > 1) and
+indexed into the corpus in source order, so the result does not depend on
+the number of processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+
+from sitegen.build.cache import Cache
+from sitegen.build.parallel import fork_map
+from sitegen.errors import Diagnostic, SourceError
+from sitegen.files import DOCUMENT_SUFFIXES, MARKDOWN_SUFFIXES, is_ignored
+from sitegen.index.corpus import Corpus
+from sitegen.model import Document
+from sitegen.parse.cable import parse_document
+from sitegen.parse.markdown import MarkdownSource, read_markdown
+from sitegen.parse.source import decode
+from sitegen.report import Progress
+
+
+def find_sources(content: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """Return every source (document or Markdown) under ``content`` as (relative path, file path), sorted.
+
+    Hidden and editor files are skipped; so are links that lead out of ``content``.
+    """
+    found, skipped = [], []
+    root = content.resolve()
+    folders = [(str(content), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if is_ignored(name):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, f"{prefix}{name}/"))
+            elif name.endswith(DOCUMENT_SUFFIXES + MARKDOWN_SUFFIXES):
+                relative = prefix + name
+                if entry.is_symlink() and not _inside(Path(entry.path), root):
+                    skipped.append(Diagnostic(relative, 0, 0, "link to a file outside the content folder; skipped"))
+                elif entry.is_file():
+                    found.append((relative, entry.path))
+    found.sort()
+    skipped.sort()
+    return found, skipped
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Return True when a (possibly linked) file resolves inside ``root``."""
+    try:
+        path.resolve().relative_to(root)
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
+
+
+@dataclass(slots=True)
+class Source:
+    """One source file as read: its parse result and what identifies its content."""
+
+    relative: str
+    """Path relative to the content folder, with ``/`` separators."""
+    document: Document | None
+    """The parsed document, or None when the file cannot be used or is Markdown.
+
+    Once the document is in the corpus, the corpus keeps it and this is None.
+    """
+    diagnostics: list[Diagnostic]
+    """Warnings, or the reason the file was skipped."""
+    digest: str = ""
+    """SHA-256 of the bytes read."""
+    stat: tuple[int, int] = (0, 0)
+    """Modification time (ns) and size when read."""
+    markdown: MarkdownSource | None = None
+    """The parsed Markdown file, for a ``.md`` source."""
+
+
+def read_source(relative: str, path: str | Path) -> Source:
+    """Read and parse one source file; never raises for bad input."""
+    try:
+        with open(path, "rb") as file:
+            info = os.fstat(file.fileno())
+            data = file.read()
+    except OSError as exc:
+        return Source(relative, None, [Diagnostic(relative, 0, 0, f"cannot read file: {exc.strerror or exc}")])
+    digest, stat = hashlib.sha256(data).hexdigest(), (info.st_mtime_ns, info.st_size)
+    if relative.endswith(MARKDOWN_SUFFIXES):
+        page, diagnostics = read_markdown(relative, data)
+        return Source(relative, None, diagnostics, digest, stat, page)
+    try:
+        doc = parse_document(relative, data)
+    except SourceError as exc:
+        return Source(relative, None, [exc.diagnostic], digest, stat)
+    except RecursionError:
+        return Source(
+            relative, None, [Diagnostic(relative, 0, 0, "file is too deeply nested to parse; skipped")], digest, stat
+        )
+    return Source(relative, doc, list(doc.diagnostics), digest, stat)
+
+
+def parse_into(
+    corpus: Corpus, files: list[tuple[str, str]], progress: Progress, cache: Cache | None = None, jobs: int = 1
+) -> list[Source]:
+    """Parse every source file independently, in source order, indexing each document into ``corpus``.
+
+    The corpus keeps the documents, so the sources are returned without
+    them. A source in ``cache`` with the same size and modification time, or
+    the same content hash, is not parsed again. With ``jobs`` > 1 that many
+    forked workers read and parse, while this process indexes what they
+    send back, in the same order.
+    """
+    parsed = []
+    for done, (source, doc, data) in enumerate(read_sources(files, cache, jobs), 1):
+        if doc is not None:
+            corpus.add(doc, data)
+        parsed.append(source)
+        progress.update("parsing", done, len(files))
+    return parsed
+
+
+#: Source files a parsing worker takes at a time.
+PARSE_BATCH = 8
+#: Batches parsed ahead of the one being indexed, at most (about a thousand documents' pickles).
+PARSE_AHEAD = 128
+
+
+def read_sources(
+    files: list[tuple[str, str]], cache: Cache | None, jobs: int
+) -> Iterator[tuple[Source, Document | None, bytes | None]]:
+    """Yield each file's source (without its document), its document and the document's pickle when
+    known, in order."""
+    if jobs <= 1:
+        for relative, path in files:
+            source, data = reuse_or_read(relative, path, cache)
+            if data is not None:
+                yield source, pickle.loads(data), data
+            else:
+                yield replace(source, document=None), source.document, None
+        return
+    read = partial(_read_pickled, cache=cache)
+    for source, data in fork_map(read, files, jobs, what="parsing sources", batch=PARSE_BATCH, in_flight=PARSE_AHEAD):
+        yield source, (pickle.loads(data) if data is not None else None), data
+
+
+def _read_pickled(item: tuple[str, str], cache: Cache | None) -> tuple[Source, bytes | None]:
+    """Return a source without its document, and the document's pickle (None when it has none)."""
+    source, data = reuse_or_read(*item, cache)
+    if data is None and source.document is not None:
+        data = pickle.dumps(source.document, protocol=pickle.HIGHEST_PROTOCOL)
+    return replace(source, document=None), data
+
+
+def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source, bytes | None]:
+    """Return a source, reusing its cached parse when its content is unchanged; otherwise read and parse it.
+
+    When the parse is reused, the pickle of its document (None if it has
+    none) comes with it.
+    """
+    cached = cache.sources.get(relative) if cache is not None else None
+    if cached is not None and cached.digest:
+        try:
+            info = os.stat(path)
+        except OSError:
+            info = None
+        if info is not None and cache is not None and cached.stat == (info.st_mtime_ns, info.st_size):
+            return _reused(cached, cached.stat, cache)
+    source = read_source(relative, path)
+    if cached is not None and cache is not None and cached.digest and cached.digest == source.digest:
+        return _reused(cached, source.stat, cache)
+    return source, None
+
+
+def _reused(cached: Source, stat: tuple[int, int], cache: Cache) -> tuple[Source, bytes | None]:
+    """Return a cached source, with the given size and time, and its document's pickle."""
+    return replace(cached, stat=stat, document=None), cache.data(cached.relative)
+
+
+def source_reader(content: Path) -> Callable[[str], str | None]:
+    """Return a function that reads a document's source text as its page shows it."""
+
+    def read(relative: str) -> str | None:
+        try:
+            return decode((content / relative).read_bytes(), relative)[0]
+        except (OSError, SourceError):
+            return None
+
+    return read

@@ -1,0 +1,113 @@
+"""Render and write stage of a whole build: every page into a staging folder, swapped in when complete."""
+
+from __future__ import annotations
+
+import gc
+from functools import partial
+
+from jinja2 import Environment
+
+from sitegen.build.context import BuildContext
+from sitegen.build.output import Staging, staged_output
+from sitegen.build.parallel import fork_map
+from sitegen.build.search import build_index
+from sitegen.errors import Diagnostic
+from sitegen.render.highlight import pygments_css
+from sitegen.render.templates import render_parts
+from sitegen.report import log
+from sitegen.site.kinds import Family, families, family_pages, kind_of
+from sitegen.site.pages import Site
+
+#: A previous site with more files than this is deleted in the background after the swap.
+LARGE_SITE = 5000
+#: Page families a rendering process takes at a time.
+BATCH = 64
+#: The stylesheet of highlighted code, written beside the theme's files.
+PYGMENTS_CSS = "pygments.css"
+
+
+def write_site(
+    ctx: BuildContext, site: Site, env: Environment, previous_files: int = 0
+) -> tuple[dict[Family, list[str]], list[Diagnostic]]:
+    """Render every page into a staging folder and swap it into the output folder.
+
+    With ``ctx.jobs`` > 1 the page families are rendered by that many
+    processes, this one and forked workers; each renders whole families from
+    the same read-only site, so the files are the same as a serial build's.
+    Returns the output paths of each page family and the problems of the
+    search index. A failure leaves the previous output as it was; a previous
+    site of more than LARGE_SITE files (``previous_files``) is deleted in
+    the background.
+    """
+    progress = ctx.reporter.progress
+    all_families = list(families(site))
+    work = render_order(all_families)
+    jobs = ctx.jobs if len(work) >= 2 * BATCH else 1
+    count = len(site.corpus)
+    log.debug("making the snippets of %d documents with %d process(es)", count, jobs)
+    site.corpus.group_snippets(jobs, lambda done: progress.update("snippets", done, count))
+    late: list[Diagnostic] = []
+    with staged_output(ctx.output, large=previous_files > LARGE_SITE) as staging:
+        log.debug("rendering %d page families with %d process(es)", len(work), jobs)
+        freeze_heap()  # also keeps the collector from touching (and so copying) the shared objects in each worker
+        expected, done, rendered = page_estimate(site), 0, {}
+        render = partial(render_family, site, env, staging)
+        for family, paths in zip(work, fork_map(render, work, jobs, what="rendering pages", batch=BATCH, here=True)):
+            rendered[family] = paths
+            done += len(paths)
+            progress.update("writing", done, max(expected, done))
+        written = {family: rendered[family] for family in all_families}
+        staging.copy_tree(ctx.theme / "static", "assets")
+        staging.write(site.urls.asset(PYGMENTS_CSS), code_css(site))
+        if site.search:
+            progress.message("indexing for search (Pagefind)…")
+            index = build_index(staging.root)
+            if index.error:
+                late.append(Diagnostic("", 0, 0, index.error))
+    return written, late
+
+
+def render_family(site: Site, env: Environment, staging: Staging, family: Family) -> list[str]:
+    """Render and write the pages of one family; return their output paths."""
+    paths = []
+    for page in family_pages(site, family):
+        staging.write(page.path, render_parts(env, page))
+        paths.append(page.path)
+    return paths
+
+
+def render_order(work: list[Family]) -> list[Family]:
+    """Return page families in the order to render them: each document's page, source view and data together.
+
+    All three read the same document from the corpus's store, which then
+    has it at hand; the order of the output does not change.
+    """
+    return sorted(work, key=lambda f: (0, f[1], f[0]) if kind_of(f).per_document else (1, "", ""))
+
+
+def code_css(site: Site) -> str:
+    """Return the stylesheet of highlighted code in the site's Pygments styles and entity colours."""
+    types = site.config.types
+    return pygments_css(
+        site.config.code_style,
+        site.config.code_style_dark,
+        {t: v.color for t, v in types.items()},
+        {t: v.dark_color for t, v in types.items()},
+    )
+
+
+def freeze_heap() -> None:
+    """Exempt the parsed corpus from cyclic garbage collection.
+
+    Documents and the index are millions of long-lived objects; without this
+    the collector rescans them again and again while pages are rendered.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def page_estimate(site: Site) -> int:
+    """Return roughly how many pages the site has, for the progress display."""
+    corpus = site.corpus
+    groups = sum(len(g) for g in corpus.groups.values())
+    return len(corpus.documents) + len(corpus.entities) + groups + 20

@@ -1,0 +1,1 @@
+"""The corpus: the entity index, the document store and entity snippets."""

@@ -1,0 +1,561 @@
+"""Documents -> Corpus: the entity index, co-mentions and document groups.
+
+The Corpus accumulates counts per document, so a document can be added or
+removed without rescanning the others (the live preview relies on this), and
+it materialises an Entity or a Group only when a page asks for it. It keeps a
+Summary of each document in memory and the parsed documents in a
+DocumentStore on disk; the index between them is arrays of document and
+entity numbers (see Corpus). Every view it gives is a function of the set of
+documents alone, never of the order in which they were added.
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TypeVar
+
+from markupsafe import Markup
+
+from sitegen.index.snippets import EntitySnippets, entity_snippet
+from sitegen.index.store import DocumentStore
+from sitegen.model import (
+    ENTITY_TYPES,
+    GROUP_KINDS,
+    Document,
+    Entity,
+    Group,
+    Key,
+    Occurrence,
+    Summary,
+    TagRef,
+    normalise,
+)
+
+T = TypeVar("T", bound=tuple)
+
+#: Paragraphs naming more distinct entities than this are lists, not prose;
+#: they are left out of co-mention counts, which grow with the square of it.
+MAX_CO_MENTIONS = 60
+#: How many related entities each entity keeps.
+MAX_RELATED = 24
+#: How many materialised entities the corpus keeps; a build asks for most of them once, and
+#: one named in most documents holds an occurrence for each of them.
+ENTITY_CACHE = 64
+_TYPE_RANK = {t: i for i, t in enumerate(ENTITY_TYPES)}
+
+
+_SHARED: dict[tuple, tuple] = {}
+
+
+def _shared(value: T) -> T:
+    """Return one shared copy of a small tuple: most (block, count) pairs are ("par1", 1) and the
+    like, and many documents have the same blocks."""
+    return _SHARED.setdefault(value, value)  # type: ignore[return-value]
+
+
+def _entries(places: array) -> Iterator[tuple[int, int, int]]:
+    """Yield each document's entry in an entity's places (see Corpus._places): the document's number,
+    and where its (block, count) pairs start and stop."""
+    i, end = 2, len(places)
+    while i < end:
+        stop = i + 2 + 2 * places[i + 1]
+        yield places[i], i + 2, stop
+        i = stop
+
+
+def _drop(places: array, number: int) -> None:
+    """Remove one document's entry from an entity's places."""
+    for other, start, stop in _entries(places):
+        if other == number:
+            places[0] -= 1
+            places[1] -= sum(places[start + 1 : stop : 2])
+            del places[start - 2 : stop]
+            return
+
+
+def _add_forms(forms: str | Counter[str] | None, total: int, spellings: dict[str, int]) -> str | Counter[str]:
+    """Return an entity's spellings (see Corpus._forms) with one document's added; ``total`` counts those before."""
+    if forms is None and len(spellings) == 1:
+        return next(iter(spellings))
+    if isinstance(forms, str):
+        if len(spellings) == 1 and forms in spellings:
+            return forms
+        forms = Counter({forms: total})
+    forms = forms if forms is not None else Counter()
+    forms.update(spellings)
+    return forms
+
+
+def display_name(forms: Mapping[str, int]) -> str:
+    """Return the most frequent form; on a tie prefer mixed case, then the first in order."""
+    return min(forms, key=lambda f: (-forms[f], f.isupper(), f))
+
+
+def document_groups(doc: Document) -> dict[str, list[str]]:
+    """Return the group names a document belongs to, by kind."""
+    header = doc.header
+    tags = list(header.tags) if header else []
+    for par in doc.paragraphs:
+        tags += [s.name for s in par.text if isinstance(s, TagRef)]
+    return {
+        "tag": tags,
+        "origin": [header.origin] if header and header.origin else [],
+        "classification": [header.classification] if header and header.classification else [],
+        "year": [doc.year] if doc.year else [],
+    }
+
+
+def _tally(doc: Document) -> tuple[dict[Key, dict[str, int]], dict[Key, dict[str, int]]]:
+    """Return, per entity a document mentions, its mention count per block and per spelling."""
+    local: dict[Key, dict[str, int]] = {}
+    spellings: dict[Key, dict[str, int]] = {}
+    for mention in doc.mentions:
+        blocks = local.setdefault(mention.key, {})
+        blocks[mention.paragraph] = blocks.get(mention.paragraph, 0) + 1
+        texts = spellings.setdefault(mention.key, {})
+        texts[mention.text] = texts.get(mention.text, 0) + 1
+    return local, spellings
+
+
+def co_mention_blocks(doc: Document) -> dict[str, tuple[Key, ...]]:
+    """Return, per block of a document, the entities mentioned together in it (blocks naming one are left out)."""
+    blocks: dict[str, dict[Key, None]] = defaultdict(dict)
+    for mention in doc.mentions:
+        blocks[mention.paragraph][mention.key] = None
+    return {block: tuple(keys) for block, keys in blocks.items() if 1 < len(keys) <= MAX_CO_MENTIONS}
+
+
+class _Entities(Mapping):
+    """Entities by key, in display order (type, then name), built on demand."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+
+    def __getitem__(self, key: Key) -> Entity:
+        return self._corpus.entity(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._corpus._forms
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self._corpus.entity_order())
+
+    def __len__(self) -> int:
+        return len(self._corpus._forms)
+
+
+class Corpus:
+    """The index over all documents that every page is rendered from.
+
+    The index is kept compact, because a quarter of a million documents
+    name over a million entities: documents and entities are numbered, and
+    where an entity is mentioned, and which entities a block names
+    together, are arrays of those numbers rather than dicts and tuples.
+    """
+
+    def __init__(self, documents: Iterable[Document] = (), store: DocumentStore | None = None) -> None:
+        """Index the given documents, keeping them in ``store`` (default: a new one)."""
+        self._store = store if store is not None else DocumentStore()
+        self._numbers: dict[str, int] = {}
+        """Each document's number, by source path."""
+        self._summaries: list[Summary | None] = []
+        """Each document's summary, by number (None once it is removed)."""
+        self._anchors: list[tuple[str, ...]] = []
+        """By document number: the blocks that mention entities, in source order (see _places)."""
+        self._free: list[int] = []
+        """Numbers of removed documents, to give to the next ones."""
+        self._forms: dict[Key, str | Counter[str]] = {}
+        """Per entity: its spellings with their counts, or its only spelling (most entities have one)."""
+        self._places: dict[Key, array] = {}
+        """Per entity: how many documents mention it and how many times, then per document its number,
+        how many of its blocks mention it and, per block, the block's place in _anchors and the count there."""
+        self._entity_numbers: dict[Key, int] = {}
+        """Every entity's number (see _entity_number), by key."""
+        self._entity_keys: list[Key] = []
+        self._co: dict[int, array] = {}
+        """Per document number: per block naming 2 to MAX_CO_MENTIONS entities, the block's place in
+        _anchors, how many entities it names and their numbers (see co_mention_blocks)."""
+        self._groups: dict[str, dict[str, dict[str, None]]] = {k: {} for k in GROUP_KINDS}
+        self._group_forms: dict[str, dict[str, Counter[str]]] = {k: {} for k in GROUP_KINDS}
+        self._order: list[Summary] | None = None
+        self._rank = array("I")
+        """By document number: its index in ``documents``."""
+        self._entity_cache: dict[Key, Entity] = {}
+        self._names: dict[Key, str] = {}
+        self._type_orders: tuple[list[Key], dict[str, list[Key]]] | None = None
+        self._entity_order: list[Key] | None = None
+        self._group_cache: dict[str, dict[str, Group]] = {}
+        self._snippets: EntitySnippets | None = None
+        self._grouped_end = 0
+        """Documents put into the store before this position have their snippets in _snippets."""
+        self.entities: Mapping[Key, Entity] = _Entities(self)
+        for doc in documents:
+            self.add(doc)
+
+    # -- changes ---------------------------------------------------------
+    def add(self, doc: Document, data: bytes | None = None) -> None:
+        """Index one document (replacing any earlier version with the same source).
+
+        ``data`` is the document's pickle, when the caller has it.
+        """
+        if doc.source in self._numbers:
+            self.remove(doc.source)
+        if self._free:
+            number = self._free.pop()
+            self._summaries[number] = Summary.of(doc)
+        else:
+            number = len(self._summaries)
+            self._summaries.append(Summary.of(doc))
+            self._anchors.append(())
+        self._numbers[doc.source] = number
+        self._count(doc, number, +1)
+        self._store.put(doc, data)
+
+    def remove(self, source: str) -> Document | None:
+        """Forget one document; return it, or None when it was not indexed."""
+        number = self._numbers.pop(source, None)
+        if number is None:
+            return None
+        doc = self._store.get(source)
+        self._count(doc, number, -1)
+        self._summaries[number] = None
+        self._anchors[number] = ()
+        self._free.append(number)
+        self._store.discard(source)
+        return doc
+
+    def _count(self, doc: Document, number: int, sign: int) -> None:
+        """Add (+1) or subtract (-1) one document's contribution to every count."""
+        local, spellings = _tally(doc)
+        if sign > 0:
+            self._add_places(doc, number, local, spellings)
+        else:
+            self._drop_places(number, local, spellings)
+        reorder = self._rename(local)
+        self._count_groups(doc, sign)
+        self._order = None
+        if reorder:
+            self._entity_order = None
+
+    def _add_places(
+        self, doc: Document, number: int, local: dict[Key, dict[str, int]], spellings: dict[Key, dict[str, int]]
+    ) -> None:
+        """Record where document ``number`` mentions each entity, their spellings, and which it names together."""
+        anchors = _shared(tuple({mention.paragraph: None for mention in doc.mentions}))
+        self._anchors[number] = anchors
+        place = {anchor: i for i, anchor in enumerate(anchors)}
+        for key, blocks in local.items():
+            entry = array(
+                "I", (number, len(blocks), *(n for block, count in blocks.items() for n in (place[block], count)))
+            )
+            mentions = sum(blocks.values())
+            places = self._places.get(key)
+            if places is None:
+                self._entity_number(key)
+                self._places[key] = array("I", (1, mentions)) + entry
+                self._forms[key] = _add_forms(None, 0, spellings[key])
+            else:
+                self._forms[key] = _add_forms(self._forms[key], places[1], spellings[key])
+                places[0] += 1
+                places[1] += mentions
+                places.extend(entry)
+        together = array("I")
+        for block, keys in co_mention_blocks(doc).items():
+            together += array("I", (place[block], len(keys), *map(self._entity_number, keys)))
+        if together:
+            self._co[number] = together
+
+    def _drop_places(self, number: int, local: dict[Key, dict[str, int]], spellings: dict[Key, dict[str, int]]) -> None:
+        """Forget what ``_add_places`` recorded of document ``number``."""
+        self._co.pop(number, None)
+        for key in local:
+            _drop(self._places[key], number)
+            forms = self._forms[key]
+            if not isinstance(forms, str):
+                forms.subtract(spellings[key])
+                for text in spellings[key]:
+                    if forms[text] <= 0:
+                        del forms[text]
+
+    def _rename(self, keys: Iterable[Key]) -> bool:
+        """Update the display names of entities whose mentions changed, dropping those no longer mentioned.
+
+        Returns True when the order of entities may have changed.
+        """
+        reorder = False
+        for key in keys:
+            if not self._places[key][0]:
+                del self._forms[key]
+                del self._places[key]
+                self._names.pop(key, None)
+                reorder = True
+            else:
+                name = display_name(self._spellings(key))
+                reorder = reorder or self._names.get(key) != name
+                self._names[key] = name
+            self._entity_cache.pop(key, None)
+        return reorder
+
+    def _count_groups(self, doc: Document, sign: int) -> None:
+        """Add (+1) or remove (-1) a document in its tags, origin, classification and year."""
+        source = doc.source
+        for kind, names in document_groups(doc).items():
+            for name in names:
+                key = normalise(name)
+                forms = self._group_forms[kind].setdefault(key, Counter())
+                spelling = " ".join(name.split())
+                forms[spelling] += sign
+                if forms[spelling] == 0:
+                    del forms[spelling]
+                members = self._groups[kind].setdefault(key, {})
+                if sign > 0:
+                    members[source] = None
+                else:
+                    members.pop(source, None)
+                    if not members:
+                        del self._groups[kind][key]
+                        del self._group_forms[kind][key]
+            self._group_cache.pop(kind, None)
+
+    def _entity_number(self, key: Key) -> int:
+        """Return an entity's number, giving it one the first time (numbers are never taken back)."""
+        number = self._entity_numbers.get(key)
+        if number is None:
+            number = self._entity_numbers[key] = len(self._entity_keys)
+            self._entity_keys.append(key)
+        return number
+
+    def _occurrences(self, key: Key) -> Iterator[tuple[int, int, int]]:
+        """Yield the entries of the documents that mention an entity (see _entries)."""
+        places = self._places.get(key)
+        return _entries(places) if places is not None else iter(())
+
+    # -- views -----------------------------------------------------------
+    @property
+    def documents(self) -> list[Summary]:
+        """Return the documents' summaries newest first; undated ones last; ties by source path."""
+        if self._order is None:
+            by_path = sorted((d for d in self._summaries if d is not None), key=lambda d: d.source)
+            self._order = sorted(by_path, key=lambda d: d.date, reverse=True)
+            rank = array("I", (0,)) * len(self._summaries)
+            numbers = self._numbers
+            for i, summary in enumerate(self._order):
+                rank[numbers[summary.source]] = i
+            self._rank = rank
+        return self._order
+
+    def position(self, source: str) -> int:
+        """Return a document's index in ``documents``."""
+        self.documents  # noqa: B018 - refresh the order when stale
+        return self._rank[self._numbers[source]]
+
+    def document(self, source: str) -> Document:
+        """Return the indexed document with this source path (read back from the store)."""
+        return self._store.get(source)
+
+    def summary(self, source: str) -> Summary:
+        """Return what lists show of the document with this source path."""
+        summary = self._summaries[self._numbers[source]]
+        assert summary is not None
+        return summary
+
+    def group_snippets(self, jobs: int = 1, progress: Callable[[int], None] | None = None) -> None:
+        """Sort every document's entity snippets by entity, ready for rendering every entity page.
+
+        ``jobs`` processes share the work (this one and forked workers);
+        ``progress`` hears how many documents are done. Documents added later
+        have their snippets made when they are asked for.
+        """
+        self._snippets = None
+        rank = {self._store.position(source): self.position(source) for source in self._numbers}
+        self._snippets = EntitySnippets.build(
+            self._store, self._entity_numbers.__getitem__, rank.__getitem__, len(self._entity_keys), jobs, progress
+        )
+        self._grouped_end = self._store.end
+
+    def snippets(self, key: Key, source: str, blocks: Iterable[str]) -> list[Markup]:
+        """Return the snippet of an entity's first mention in each of some blocks of a document."""
+        found: dict[str, str] = {}
+        position = self._store.position(source)
+        if self._snippets is not None and position < self._grouped_end:
+            found = self._snippets.get(self._entity_numbers[key], position)
+        texts = None
+        result = []
+        for block in blocks:
+            html = found.get(block)
+            if html is None:
+                if texts is None:
+                    texts = self._store.blocks(source)
+                result.append(entity_snippet(texts.get(block), key))
+            else:
+                result.append(Markup(html))
+        return result
+
+    def document_data(self, source: str) -> bytes:
+        """Return a document's pickle."""
+        return self._store.data(source)
+
+    def __len__(self) -> int:
+        """Return how many documents are indexed."""
+        return len(self._numbers)
+
+    def __contains__(self, source: object) -> bool:
+        return source in self._numbers
+
+    def entity(self, key: Key) -> Entity:
+        """Return one entity with its occurrences in corpus order."""
+        cached = self._entity_cache.get(key)
+        if cached is not None:
+            return cached
+        places = self._places[key]
+        self.documents  # noqa: B018 - refresh the ranks
+        rank, summaries, anchors = self._rank, self._summaries, self._anchors
+        occurrences = []
+        for number, start, stop in sorted(self._occurrences(key), key=lambda entry: rank[entry[0]]):
+            blocks = anchors[number]
+            occurrences.append(
+                Occurrence(
+                    summaries[number].source,  # type: ignore[union-attr]
+                    tuple(_shared((blocks[places[j]], places[j + 1])) for j in range(start, stop, 2)),
+                )
+            )
+        related = self._related(key)
+        entity = Entity(
+            key=key,
+            name=self._names[key],
+            forms=self.forms(key),
+            occurrences=tuple(occurrences),
+            mention_count=places[1],
+            related=tuple(heapq.nsmallest(MAX_RELATED, related.items(), key=lambda kv: (-kv[1], kv[0]))),
+        )
+        if len(self._entity_cache) >= ENTITY_CACHE:
+            del self._entity_cache[next(iter(self._entity_cache))]
+        self._entity_cache[key] = entity
+        return entity
+
+    def co_mentioned(self, key: Key) -> list[Key]:
+        """Return every entity mentioned in a paragraph with this one."""
+        return list(self._related(key))
+
+    def _related(self, key: Key) -> Counter[Key]:
+        """Count the blocks each other entity shares with this one.
+
+        Counted when asked, from the blocks of the documents that mention it,
+        rather than kept for every pair of entities: that would be most of
+        the index's memory and of the time to build it.
+        """
+        counts: Counter[int] = Counter()
+        co, places = self._co, self._places.get(key)
+        for number, start, stop in self._occurrences(key):
+            together = co.get(number)
+            if together is None:
+                continue
+            wanted = set(places[start:stop:2])  # type: ignore[index]
+            j, end = 0, len(together)
+            while j < end:
+                size = together[j + 1]
+                if together[j] in wanted:
+                    counts.update(together[j + 2 : j + 2 + size])
+                j += 2 + size
+        keys = self._entity_keys
+        related = Counter({keys[number]: n for number, n in counts.items()})
+        related.pop(key, None)
+        return related
+
+    def forms(self, key: Key) -> tuple[tuple[str, int], ...]:
+        """Return an entity's spellings with their counts, most frequent first."""
+        return tuple(sorted(self._spellings(key).items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def _spellings(self, key: Key) -> Mapping[str, int]:
+        """Return an entity's spellings with their counts."""
+        forms = self._forms[key]
+        return {forms: self._places[key][1]} if isinstance(forms, str) else forms
+
+    def sources_of(self, key: Key) -> list[str]:
+        """Return the documents that mention an entity, in no particular order."""
+        summaries = self._summaries
+        return [summaries[number].source for number, _, _ in self._occurrences(key)]  # type: ignore[union-attr]
+
+    def occurrence_index(self, key: Key, source: str) -> int:
+        """Return where a document comes in an entity's list of documents."""
+        self.documents  # noqa: B018 - refresh the ranks
+        rank = self._rank
+        mine = rank[self._numbers[source]]
+        return sum(1 for number, _, _ in self._occurrences(key) if rank[number] < mine)
+
+    def doc_total(self, key: Key) -> int:
+        """Return how many documents mention an entity, without materialising it."""
+        return self._places[key][0]
+
+    def mention_total(self, key: Key) -> int:
+        """Return how many times an entity is mentioned, without materialising it."""
+        return self._places[key][1]
+
+    def name(self, key: Key) -> str:
+        """Return an entity's display name, without materialising it."""
+        return self._names[key]
+
+    def entity_order(self) -> list[Key]:
+        """Return entity keys in display order: type, then name, then key."""
+        if self._entity_order is None:
+            names = self._names
+            self._entity_order = sorted(
+                self._forms, key=lambda k: (_TYPE_RANK.get(k[0], len(_TYPE_RANK)), names[k].casefold(), k[1])
+            )
+        return self._entity_order
+
+    def type_order(self, type_: str) -> list[Key]:
+        """Return the keys of one entity type in display order."""
+        order = self.entity_order()
+        if self._type_orders is None or self._type_orders[0] is not order:
+            split: dict[str, list[Key]] = {t: [] for t in ENTITY_TYPES}
+            for key in order:
+                split.setdefault(key[0], []).append(key)
+            self._type_orders = (order, split)
+        return self._type_orders[1].get(type_, [])
+
+    @property
+    def groups(self) -> dict[str, dict[str, Group]]:
+        """Return groups by kind (see GROUP_KINDS), then by key, in display order."""
+        for kind in GROUP_KINDS:
+            if kind not in self._group_cache:
+                self._group_cache[kind] = self._make_groups(kind)
+        return self._group_cache
+
+    def _make_groups(self, kind: str) -> dict[str, Group]:
+        """Materialise every group of one kind."""
+        self.documents  # noqa: B018 - refresh the ranks
+        rank, numbers = self._rank, self._numbers
+        made = [
+            Group(
+                kind,
+                key,
+                display_name(self._group_forms[kind][key]),
+                tuple(sorted(members, key=lambda source: rank[numbers[source]])),
+            )
+            for key, members in self._groups[kind].items()
+        ]
+        made.sort(key=lambda g: (g.name.casefold(), g.key), reverse=kind == "year")
+        return {g.key: g for g in made}
+
+
+def build_corpus(documents: Iterable[Document]) -> Corpus:
+    """Index every mention and group of the documents into one Corpus."""
+    return Corpus(documents)
+
+
+def mention_counts(corpus: Corpus) -> dict[str, int]:
+    """Return the number of entities of each type."""
+    counts = Counter(key[0] for key in corpus.entities)
+    return {t: counts.get(t, 0) for t in ENTITY_TYPES}
+
+
+def top_entities(corpus: Corpus, limit: int, type_: str | None = None) -> list[Entity]:
+    """Return the most-mentioned entities, optionally of one type."""
+    pool = [k for k in corpus.entities if type_ is None or k[0] == type_]
+    totals = {k: corpus.mention_total(k) for k in pool}
+    best = sorted(pool, key=lambda k: (-totals[k], corpus.name(k).casefold(), k))[:limit]
+    return [corpus.entity(k) for k in best]

@@ -1,0 +1,209 @@
+"""Parsed documents kept on disk while a site is built, and read back when a page needs one.
+
+A corpus of a quarter of a million documents does not fit in memory as
+Python objects, so the corpus keeps only what lists show of each document
+(a Summary) and puts the parsed document here: pickled, in an unnamed
+temporary file beside the output folder (see DocumentStore.beside). Beside
+each document it keeps the running text of each
+block in plain strings, which is all an entity page's snippets need and is
+quicker to read back than the whole document.
+
+Reads use ``os.pread``, so the worker processes that a parallel build forks
+can share one store without sharing a file position. Each process keeps the
+documents and blocks it read last in a small cache.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from sitegen.model import Document, Key, Mention, TagRef
+
+#: A block's running text with mentions and tag links as their words, joined
+#: into one string; where each of those words (segments) ends in it; and the
+#: index of each entity's first mention among them. One string and one array
+#: take far less memory than a tuple of short strings.
+Block = tuple[str, array, dict[Key, int]]
+
+#: Documents each process keeps after reading them.
+CACHED_DOCUMENTS = 64
+#: Documents' blocks each process keeps after reading them, in bytes of their
+#: pickles (about twice that in memory). Entity pages read them in no useful
+#: order; reading one back takes a few microseconds.
+CACHED_BLOCKS = 16 << 20
+#: Entity keys each process shares among the blocks it keeps, before it starts afresh.
+SHARED_KEYS = 1 << 16
+
+
+def document_blocks(doc: Document) -> dict[str, Block]:
+    """Return a document's running text by block id (header, signature, paragraphs), as plain strings."""
+    blocks = {"header": doc.header_text, "signature": doc.signature}
+    for par in doc.paragraphs:
+        blocks[par.anchor] = par.heading + ("\n",) + par.text if par.heading else par.text
+    plain = {}
+    for block, segments in blocks.items():
+        first: dict[Key, int] = {}
+        words, ends, end = [], array("I"), 0
+        for i, seg in enumerate(segments):
+            if isinstance(seg, Mention):
+                word = seg.text
+                if seg.key not in first:
+                    first[seg.key] = i
+            else:
+                word = seg.name if isinstance(seg, TagRef) else seg
+            words.append(word)
+            end += len(word)
+            ends.append(end)
+        plain[block] = ("".join(words), ends, first)
+    return plain
+
+
+def block_words(block: Block, index: int = -1, reach: int = 0) -> tuple[tuple[str, ...], int]:
+    """Return a block's words (segments as plain strings) and where word ``index`` is among them.
+
+    With ``reach``, only the words that reach ``reach`` characters either
+    side of word ``index`` are returned, which is all a snippet reads.
+    """
+    text, ends, _ = block
+    first, last = 0, len(ends) - 1
+    if index >= 0 and reach:
+        size, j = 0, index - 1
+        while j >= 0 and size < reach:
+            size += ends[j] - (ends[j - 1] if j else 0)
+            j -= 1
+        first = j + 1
+        size, j = 0, index + 1
+        while j <= last and size < reach:
+            size += ends[j] - ends[j - 1]
+            j += 1
+        last = j - 1
+    words = tuple(text[ends[i - 1] if i else 0 : ends[i]] for i in range(first, last + 1))
+    return words, index - first if index >= 0 else index
+
+
+class DocumentStore:
+    """Parsed documents by source path, in a temporary file that is deleted when the store is."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        """Open an empty store; its file is made in ``folder`` (default: the system's temporary folder)."""
+        self._folder = folder
+        self._file: IO[bytes] | None = None
+        self._end = 0
+        self._where: dict[str, tuple[int, int, int]] = {}
+        """Per source: where its record starts, the size of the document and of its blocks."""
+        self._docs: OrderedDict[str, Document] = OrderedDict()
+        self._blocks: OrderedDict[str, tuple[dict[str, Block], int]] = OrderedDict()
+        self._blocks_size = 0
+        self._keys: dict[Key, Key] = {}
+        """One shared copy of each entity key read back lately, so cached blocks do not each hold their own."""
+
+    @classmethod
+    def beside(cls, output: Path) -> DocumentStore:
+        """Open an empty store for a build of ``output``, with its file beside that folder like the cache,
+        rather than in a system temporary folder that may be held in memory (there only while the folder
+        that would hold the output does not exist yet)."""
+        folder = output.absolute().parent
+        return cls(folder if folder.is_dir() else None)
+
+    def __contains__(self, source: object) -> bool:
+        return source in self._where
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def put(self, doc: Document, data: bytes | None = None) -> None:
+        """Keep a document (replacing an earlier one from the same source); ``data`` is its pickle, if known."""
+        if data is None:
+            data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        blocks = pickle.dumps(document_blocks(doc), protocol=pickle.HIGHEST_PROTOCOL)
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(dir=self._folder, prefix="sitegen-documents-")
+        os.pwrite(self._file.fileno(), data + blocks, self._end)
+        self._where[doc.source] = (self._end, len(data), len(blocks))
+        self._end += len(data) + len(blocks)
+        self._forget(doc.source)
+
+    def discard(self, source: str) -> None:
+        """Forget a document (its bytes stay in the file until the store is closed)."""
+        self._where.pop(source, None)
+        self._forget(source)
+
+    def _forget(self, source: str) -> None:
+        """Drop what this process keeps of a document."""
+        self._docs.pop(source, None)
+        dropped = self._blocks.pop(source, None)
+        if dropped is not None:
+            self._blocks_size -= dropped[1]
+
+    def data(self, source: str) -> bytes:
+        """Return a document's pickle."""
+        start, size, _ = self._where[source]
+        return self._read(start, size)
+
+    def get(self, source: str) -> Document:
+        """Return a document."""
+        doc = self._docs.get(source)
+        if doc is not None:
+            self._docs.move_to_end(source)
+        else:
+            doc = pickle.loads(self.data(source))
+            self._docs[source] = doc
+            if len(self._docs) > CACHED_DOCUMENTS:
+                self._docs.popitem(last=False)
+        return doc
+
+    def blocks(self, source: str) -> dict[str, Block]:
+        """Return a document's running text by block id, as ``document_blocks`` made it."""
+        kept = self._blocks.get(source)
+        if kept is not None:
+            self._blocks.move_to_end(source)
+            return kept[0]
+        start, size, length = self._where[source]
+        blocks = pickle.loads(self._read(start + size, length))
+        shared = self._keys
+        if len(shared) > SHARED_KEYS:
+            shared.clear()
+        for block, (text, ends, first) in blocks.items():
+            blocks[block] = (text, ends, {shared.setdefault(key, key): index for key, index in first.items()})
+        self._blocks[source] = (blocks, length)
+        self._blocks_size += length
+        while self._blocks_size > CACHED_BLOCKS and len(self._blocks) > 1:
+            self._blocks_size -= self._blocks.popitem(last=False)[1][1]
+        return blocks
+
+    def position(self, source: str) -> int:
+        """Return where a document's record starts in the file; a document put later starts further on."""
+        return self._where[source][0]
+
+    def records(self, share: int = 0, shares: int = 1) -> Iterator[tuple[int, dict[str, Block]]]:
+        """Yield every document's position and blocks, in the order they lie in the file
+        (or only those of the ``share``-th of ``shares`` equal runs)."""
+        where = sorted(self._where.values())
+        size = -(-len(where) // shares)
+        for start, size_, length in where[share * size : (share + 1) * size]:
+            yield start, pickle.loads(self._read(start + size_, length))
+
+    @property
+    def end(self) -> int:
+        """Where the next document put will start."""
+        return self._end
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder the store's file is in (None: the system's temporary folder)."""
+        return self._folder
+
+    def _read(self, start: int, size: int) -> bytes:
+        """Read bytes of the file, whichever process asks."""
+        assert self._file is not None
+        data = os.pread(self._file.fileno(), size, start)
+        if len(data) != size:
+            raise OSError(f"the document store {self._file.name} was cut short")
+        return data

@@ -1,0 +1,1 @@
+"""Reading sources: bytes to text, the mention grammar, cables and Markdown."""

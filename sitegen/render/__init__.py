@@ -1,0 +1,1 @@
+"""Turning pages into HTML: Jinja2 templates and Pygments highlighting."""

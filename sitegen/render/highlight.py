@@ -1,0 +1,200 @@
+"""A Pygments lexer for the tagged-cable format, and the source view's HTML.
+
+The lexer is registered as a Pygments plugin (entry point ``pygments.lexers``),
+so ``pygmentize -l tagged-cable file.txt`` works once sitegen is installed.
+It never emits Error tokens: anything it does not recognise is Text.
+
+Token types:
+
+- ``Name.Entity.<TYPE>``: the words of a mention; ``Punctuation.Entity.<TYPE>``:
+  its brackets and type (``[PER `` and ``  ]``);
+- ``Name.Attribute``: header field names (``TAGS:``, ``SUBJECT:``...);
+- ``Keyword.Constant``: the classification on the header line;
+- ``Name.Tag``: tag links (``<a href='/tag/PREL_0.html'>PREL</a>``);
+- ``Name.Label``: paragraph anchors (``<a id='par2' href='#par2'>¶</a>2 .``);
+- ``Comment.Preproc``: the ``<code><pre>`` wrapper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import ClassVar
+
+from markupsafe import escape
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer, RegexLexer
+from pygments.style import Style
+from pygments.styles import get_style_by_name
+from pygments.token import (
+    Comment,
+    Keyword,
+    Name,
+    Punctuation,
+    Text,
+    Whitespace,
+    _TokenType,
+)
+
+from sitegen.model import ENTITY_TYPES
+from sitegen.parse.mention import MENTION as MENTION_RE
+
+MENTION = {t: getattr(Name.Entity, t) for t in ENTITY_TYPES}
+BRACKET = {t: getattr(Punctuation.Entity, t) for t in ENTITY_TYPES}
+
+
+def _mention(lexer: RegexLexer, match: re.Match[str]) -> Iterator[tuple[int, _TokenType, str]]:
+    """Yield the tokens of one mention, typed by its (case-insensitive) entity type."""
+    type_ = match.group("type").upper()
+    written = match.group("words")
+    shown = written.rstrip()
+    start = match.start("words")
+    yield match.start(), BRACKET[type_], match.group(0)[: start - match.start()]
+    yield start, MENTION[type_], shown
+    yield start + len(shown), BRACKET[type_], written[len(shown) :] + "]"
+
+
+_COMMON = [
+    (MENTION_RE.pattern, _mention),
+    (r"<a\s+href\s*=\s*['\"][^'\"<>\n]*/tag/[^'\"<>\n]*['\"]\s*>[^<\n]*</a>", Name.Tag),
+    (
+        r"<a\s+id\s*=\s*['\"][^'\"<>\n]*['\"]\s+href\s*=\s*['\"]#[^'\"<>\n]*['\"]\s*>[^<\n]*</a>"
+        r"(?:[ \t]*[0-9]{1,6}[ \t]*\.(?=[ \t]|$))?",
+        Name.Label,
+    ),
+    (r"</?(?:code|pre)\s*>", Comment.Preproc),
+]
+
+
+class CableLexer(RegexLexer):
+    """Tagged cables: mentions by type, header fields, tag links and paragraph anchors."""
+
+    name = "Tagged cable"
+    aliases = ["tagged-cable", "cable"]
+    filenames: ClassVar[list[str]] = []
+    mimetypes = ["text/x-tagged-cable"]
+    url = "https://github.com/sitegen/sitegen"
+
+    tokens = {
+        # The header is the first line; its field names are highlighted only there.
+        "root": [
+            (r"\n", Whitespace, "body"),
+            *_COMMON,
+            (
+                r"(E\s?\.?\s?O\s?\.?\s*12958\s*:?|\bDECL\b\s*:?|\bTAGS\b\s*:?|\b(?:SUBJECT|Subject|SUBJ)\s*:"
+                r"|\bREF(?:S|TEL)?\s*:|\b(?i:CLASSIFIED\s+BY)\b\s*:?|\bREASONS?\b\s*:?)",
+                Name.Attribute,
+            ),
+            (
+                r"(?<![A-Za-z])(C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T|UNCLASSIFIED|UNCLAS"
+                r"|LIMITED OFFICIAL USE)(?![A-Za-z])",
+                Keyword.Constant,
+            ),
+            (r"[A-Za-z0-9]+|[^\[<\nA-Za-z0-9]", Text),
+            (r"[\[<]", Text),
+        ],
+        "body": [
+            (r"\n", Whitespace),
+            *_COMMON,
+            (r"[^\[<\n]+", Text),
+            (r"[\[<]", Text),
+        ],
+    }
+
+
+# -- styles: a Pygments style per colour scheme, with the site's entity colours ------------------
+
+
+def make_style(base: str, colors: dict[str, str]) -> type[Style]:
+    """Return a Pygments style: ``base`` plus the entity colours of one colour scheme."""
+    parent = get_style_by_name(base)
+    styles = dict(parent.styles)
+    styles.update(
+        {
+            Name.Attribute: "bold " + _color(parent.styles.get(Name.Attribute, "")),
+            Name.Label: "bold",
+            Name.Tag: _color(parent.styles.get(Name.Tag, "")) or "underline",
+            Comment.Preproc: _color(parent.styles.get(Comment, "")) or "italic",
+        }
+    )
+    for type_, color in colors.items():
+        usable = color if re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", color) else ""
+        styles[MENTION[type_]] = f"{usable} underline".strip()
+        styles[BRACKET[type_]] = f"bold {usable}".strip()
+    return type(f"Sitegen{base.title()}Style", (parent,), {"styles": styles})
+
+
+def _color(spec: str) -> str:
+    """Return the ``#rrggbb`` part of a Pygments style string, if any."""
+    return next((part for part in spec.split() if part.startswith("#")), "")
+
+
+def pygments_css(light: str, dark: str, light_colors: dict[str, str], dark_colors: dict[str, str]) -> str:
+    """Return the stylesheet of highlighted code and source pages, for light and dark schemes."""
+    light_css = HtmlFormatter(style=make_style(light, light_colors)).get_style_defs(".highlight")
+    dark_css = HtmlFormatter(style=make_style(dark, dark_colors)).get_style_defs(".highlight")
+    dark_css = "\n".join("  " + line for line in dark_css.splitlines())
+    return (
+        f"/* Pygments styles '{light}' (light) and '{dark}' (dark), generated by sitegen. */\n"
+        f"{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"
+    )
+
+
+@lru_cache(maxsize=1)
+def _classes() -> dict:
+    """Return the CSS class of each token type, as Pygments' stylesheets name them."""
+    formatter = HtmlFormatter(style=make_style("default", dict.fromkeys(ENTITY_TYPES, "#000000")))
+    return dict(formatter.ttype2class)  # type: ignore[attr-defined]  # set by HtmlFormatter.__init__
+
+
+def _css_class(ttype: _TokenType) -> str:
+    """Return the CSS class of a token type (that of its nearest styled parent)."""
+    classes = _classes()
+    while ttype not in classes and ttype.parent is not None:
+        ttype = ttype.parent
+    return classes.get(ttype, "")
+
+
+def highlight_lines(text: str, lexer: Lexer) -> list[str]:
+    """Return ``text`` as highlighted HTML, one string per line.
+
+    The markup is written here rather than by Pygments' HtmlFormatter so that
+    it (and its escaping) does not change with the Pygments version.
+    """
+    lines: list[list[str]] = [[]]
+    for ttype, value in lexer.get_tokens(text):
+        css = _css_class(ttype)
+        for i, part in enumerate(value.split("\n")):
+            if i:
+                lines.append([])
+            if part:
+                lines[-1].append(f'<span class="{css}">{escape(part)}</span>' if css else str(escape(part)))
+    if lines and not lines[-1]:
+        lines.pop()
+    return ["".join(line) for line in lines]
+
+
+def source_html(text: str) -> str:
+    """Return a source text highlighted with the cable lexer, with anchored line numbers."""
+    return _numbered(highlight_lines(text, CableLexer(stripnl=False, ensurenl=True)))
+
+
+def plain_source_html(text: str) -> str:
+    """Return a source text without highlighting (for very large files), with line anchors."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return _numbered([str(escape(line)) for line in lines])
+
+
+def _numbered(lines: list[str]) -> str:
+    """Return the source view of lines of HTML: each line an element with an ``L<n>`` anchor."""
+    body = "".join(
+        f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{line}</span>\n'
+        for n, line in enumerate(lines, 1)
+    )
+    return f'<div class="source-view"><pre class="highlight source-lines"><code>{body}</code></pre></div>'
+
+
+__all__ = ["CableLexer", "make_style", "plain_source_html", "pygments_css", "source_html"]

@@ -1,0 +1,161 @@
+"""Pages -> HTML: the Jinja2 environment, theme lookup and template errors."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+
+from sitegen.build.output import static_files
+from sitegen.errors import ConfigError, SitegenError
+from sitegen.site.pages import Page
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+class TemplateError(SitegenError):
+    """A template cannot be loaded or rendered; names the template file and line."""
+
+
+def find_theme(theme: str, root: Path) -> Path:
+    """Return the folder of a theme: a path, a project theme or a bundled one."""
+    candidates = []
+    if "/" in theme or "\\" in theme or theme.startswith("."):
+        candidates.append(root / theme)
+    else:
+        candidates += [
+            root / "themes" / theme,
+            _PACKAGE / "themes" / theme,  # installed from a wheel
+            _PACKAGE.parent / "themes" / theme,
+        ]  # running from a checkout
+    for folder in candidates:
+        if (folder / "templates").is_dir():
+            return folder
+    looked = ", ".join(str(c) for c in candidates)
+    raise ConfigError(f"theme '{theme}' not found (looked in {looked})")
+
+
+def make_environment(theme_dir: Path, overrides: Path | None) -> jinja2.Environment:
+    """Return a Jinja2 environment where project templates override the theme's."""
+    folders = [str(overrides)] if overrides is not None and overrides.is_dir() else []
+    folders.append(str(theme_dir / "templates"))
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+def template_hashes(env: jinja2.Environment) -> dict[str, str]:
+    """Return a hash of each template together with every template it extends, includes or imports.
+
+    A page needs re-rendering exactly when the hash of its template changed.
+    A template that names another through a variable may use any of them,
+    so its hash covers them all. A template that cannot be read or parsed
+    hashes as its error, which still tells a change.
+    """
+    sources: dict[str, str] = {}
+    references: dict[str, set[str] | None] = {}
+    for name in env.list_templates():
+        try:
+            sources[name] = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+            found = set(jinja2.meta.find_referenced_templates(env.parse(sources[name])))
+            references[name] = None if None in found else found  # type: ignore[assignment]
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
+            sources.setdefault(name, f"error: {exc!r}")
+            references[name] = set()
+    everything = sorted(sources)
+    hashes = {}
+    for name in everything:
+        closure, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in closure:
+                continue
+            closure.add(current)
+            named = references.get(current, set())
+            todo += everything if named is None else sorted(named)
+        digest = hashlib.sha256()
+        for member in sorted(closure):
+            digest.update(f"{member}\0{sources.get(member, '')}\0".encode("utf-8", "surrogatepass"))
+        hashes[name] = digest.hexdigest()
+    return hashes
+
+
+def theme_hashes(env: jinja2.Environment, theme: Path) -> dict[str, str]:
+    """Return what the look of the pages depends on, besides the configuration, as hashes by name.
+
+    ``templates/NAME`` is each template's hash with every template it uses;
+    ``static/PATH`` is each of the theme's static files, copied into ``assets/``.
+    """
+    hashes = {f"templates/{name}": digest for name, digest in template_hashes(env).items()}
+    for name, file in static_files(theme / "static"):
+        hashes[f"static/{name}"] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return hashes
+
+
+def render_page(env: jinja2.Environment, page: Page) -> str:
+    """Render one page whole; raise TemplateError naming the template file and line."""
+    return "".join(render_parts(env, page))
+
+
+def render_parts(env: jinja2.Environment, page: Page) -> Iterator[str]:
+    """Render one page as parts of its text: a data file part by part as it is made, a template page whole.
+
+    A data file (a page without a template) has its text, or an iterator of
+    its parts, in ``context["body"]``; so a file of a million entities is
+    never held whole.
+    """
+    if not page.template:
+        body = page.context["body"]
+        yield from [body] if isinstance(body, str) else body
+        return
+    yield _render_template(env, page)
+
+
+def _render_template(env: jinja2.Environment, page: Page) -> str:
+    """Render a page from its template; raise TemplateError naming the template file and line."""
+    try:
+        return env.get_template(page.template).render(page.context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name} (needed for {page.path})") from None
+    except Exception as exc:
+        if raised_by_sitegen(exc):
+            raise  # a bug in sitegen's own code, called from the template: shown as one, not as a template error
+        where = _template_frame(exc)
+        raise TemplateError(f"{where}error while rendering {page.path}: {exc}") from None
+
+
+def raised_by_sitegen(exc: BaseException) -> bool:
+    """Return True when the innermost frame of an exception that is a template's or sitegen's is sitegen's."""
+    tb, last = exc.__traceback__, ""
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_globals.get("__jinja_template__") is not None or frame.f_code.co_filename.endswith(".html"):
+            last = "template"
+        elif Path(frame.f_code.co_filename).resolve().is_relative_to(_PACKAGE):
+            last = "sitegen" if not frame.f_code.co_filename.endswith("templates.py") else last
+        tb = tb.tb_next
+    return last == "sitegen"
+
+
+def _template_frame(exc: BaseException) -> str:
+    """Return ``file:line: `` of the innermost template frame of an exception."""
+    tb = exc.__traceback__
+    where = ""
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            where = f"{template.filename}:{template.get_corresponding_lineno(tb.tb_lineno)}: "
+        elif code.co_filename.endswith(".html"):
+            where = f"{code.co_filename}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return where

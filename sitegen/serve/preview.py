@@ -1,0 +1,166 @@
+"""``sitegen serve``: build, serve on loopback, watch the sources and reload open pages."""
+
+from __future__ import annotations
+
+import errno
+import signal
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+from sitegen.build.incremental import Update
+from sitegen.errors import ConfigError, Diagnostic, SitegenError
+from sitegen.report import bug_report, log, show
+from sitegen.serve.server import Broadcaster, Gate, PreviewServer, make_handler
+from sitegen.serve.session import PreviewSession
+from sitegen.serve.watch import watch
+
+#: Seconds without edits before the whole-site data files are regenerated.
+IDLE_BEFORE_DATA = 1.0
+
+
+def _show(diagnostic: Diagnostic, content: Path) -> str:
+    """Return a diagnostic as the terminal and the overlay show it: ``file:line:col: warning: message``."""
+    return show(diagnostic, content, excerpt=False)
+
+
+def _url(host: str, port: int) -> str:
+    """Return the address people open in a browser."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def serve(
+    live: PreviewSession,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    say: Callable[[str], None] = print,
+    stop: threading.Event | None = None,
+) -> int:
+    """Build and serve the site until Ctrl-C (or ``stop``); return an exit status."""
+    report = live.build()
+    for problems in live.initial_problems.values():
+        for diagnostic in problems:
+            say(_show(diagnostic, live.content))
+    if report.error:
+        say(f"error: {report.error}")
+    else:
+        documents = len(live.site.corpus.documents)
+        say(
+            f"Built {documents:,} document{'s' if documents != 1 else ''}, {report.rendered:,} files"
+            f" in {report.seconds:.2f} s"
+        )
+    gate, events = Gate(), Broadcaster()
+    try:
+        server = PreviewServer((host, port), make_handler(live.output, gate, events))
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise ConfigError(
+                f"port {port} on {host} is already in use or not allowed;"
+                f" choose another with --port, for example --port {port + 1}"
+            ) from None
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    url = _url(host, server.server_address[1])
+    events.send(_state(live, report))
+
+    def rebuild(paths: set[Path]) -> None:
+        try:
+            with gate.writing():
+                result = live.update(paths, priority=events.open_pages())
+        except Exception as exc:  # a bug in sitegen: say so, and keep serving the last good pages
+            say(bug_report(exc))
+            log.debug("rebuild failed", exc_info=exc)
+            result = Update(error=f"internal error while rebuilding ({type(exc).__name__}: {exc}); see the terminal")
+        if result is not None:
+            for source in result.sources:
+                for diagnostic in live.problems.get(source, ()):
+                    say(_show(diagnostic, live.content))
+            if result.error:
+                say(f"error: {result.error}")
+            else:
+                what = ", ".join(result.sources[:3]) + (" …" if len(result.sources) > 3 else "")
+                say(
+                    f"Rebuilt {result.rendered:,} pages ({len(result.changed):,} files changed) in "
+                    f"{result.seconds * 1000:.0f} ms"
+                    + (f": {what}" if what else "")
+                    + (f"; updating {result.remaining:,} more pages" if result.remaining else "")
+                )
+            events.send(
+                {**_state(live, result), "type": "build", "changed": result.changed, "css_only": result.css_only}
+            )
+        watcher.ensure(live.watched())  # a templates/ folder created since the start
+        finish_pending()
+
+    def finish_pending() -> None:
+        """Render the pages a change left stale, a slice at a time, until a new change arrives."""
+        started, total = time.perf_counter(), 0
+        while live.pending and not watcher.debouncer.busy():
+            if live.only_whole_site_pending() and watcher.debouncer.busy(wait=IDLE_BEFORE_DATA):
+                return  # editing goes on: the data files can wait
+            try:
+                with gate.writing():
+                    changed, count = live.drain(seconds=0.05)
+            except SitegenError as exc:  # a template that fails on some page: the next change rebuilds all
+                say(f"error: {exc}")
+                live.error = str(exc)
+                live.pending.clear()
+                return
+            except Exception as exc:  # a bug in sitegen
+                say(bug_report(exc))
+                live.pending.clear()
+                return
+            total += count
+            if changed:
+                events.send(
+                    {
+                        "type": "build",
+                        "changed": changed,
+                        "css_only": False,
+                        **{k: v for k, v in _state(live, Update()).items() if k != "type"},
+                    }
+                )
+        if total and not live.pending:
+            say(f"Updated {total:,} more pages in {time.perf_counter() - started:.2f} s")
+        if live.search_stale and not live.pending and not watcher.debouncer.busy(wait=IDLE_BEFORE_DATA):
+            seconds = live.reindex_search()  # outside the gate: pages stay served meanwhile
+            say(f"Search index updated in {seconds:.2f} s")
+
+    output = live.output.absolute()
+    watcher = watch(live.watched(), rebuild, accept=lambda p: not p.absolute().is_relative_to(output))
+    thread = threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True)
+    thread.start()
+    stop = stop or threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C must work even when started from a shell that ignores SIGINT in the background.
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        say(f"Serving {live.output} at {url} — watching for changes, press Ctrl-C to stop")
+        if open_browser:
+            webbrowser.open(url)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        say("Stopping")
+        watcher.stop()
+        events.close()
+        server.shutdown()
+        server.server_close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return 0
+
+
+def _state(live: PreviewSession, report: Update) -> dict:
+    """Return the overlay state: blocking error and the sources' current problems."""
+    return {
+        "type": "state",
+        "problems": [_show(d, live.content) for d in live.current_problems()],
+        "error": report.error or live.error or live.template_error,
+    }

@@ -1,0 +1,234 @@
+"""An edit of some sources, taken into a site: what was true before, for the page kinds' rules.
+
+``apply_change`` puts changed documents and Markdown files into the site's
+corpus and returns a ``Change``: the facts from before the edit that the
+kinds' ``affected`` rules compare with the site after it. The rules
+themselves live with each kind (sitegen/kinds/), so deciding what an edit
+affects is a pure function of the change and the site.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sitegen.index.corpus import Corpus, co_mention_blocks, document_groups
+from sitegen.model import Document, Key, normalise
+from sitegen.parse.markdown import MarkdownSource
+from sitegen.site.exports import feed_documents
+from sitegen.site.pages import Site
+
+#: What a tooltip shows of an entity: name, documents, mentions; None when it is gone.
+Tip = tuple[str, int, int] | None
+#: Per entity, its spellings and the entities named with it, within some documents.
+LocalView = dict[Key, tuple[Counter, Counter]]
+#: What lists of documents show of one document; None when it is gone.
+Row = tuple | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed in a site, with the facts from before the edit that pages may show."""
+
+    documents: tuple[str, ...] = ()
+    """The documents changed, added or deleted."""
+    old_keys: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """Per changed document, the entities it named before."""
+    new_keys: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """Per changed document, the entities it names now."""
+    old_groups: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """Per changed document, the (kind, key) of the groups it was in."""
+    new_groups: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """Per changed document, the groups it is in now."""
+    order_before: tuple[str, ...] = ()
+    """Every document in site order, before."""
+    order_after: tuple[str, ...] = ()
+    """Every document in site order, after."""
+    rows: frozenset[str] = frozenset()
+    """Changed documents whose row in a list of documents (title, date...) changed."""
+    feed_before: frozenset[str] = frozenset()
+    """The documents the feed listed before."""
+    tips_before: dict[Key, Tip] = field(default_factory=dict)
+    """Per entity named in a changed document, its tooltip before."""
+    tips_after: dict[Key, Tip] = field(default_factory=dict)
+    """The same, after."""
+    local_before: LocalView = field(default_factory=dict)
+    """Spellings and co-mentions within the changed documents, before."""
+    local_after: LocalView = field(default_factory=dict)
+    """The same, after."""
+    type_order_before: dict[str, tuple[Key, ...]] = field(default_factory=dict)
+    """Per type of an entity named in a changed document, its A-Z order before."""
+    markdown: frozenset[str] = frozenset()
+    """The Markdown files changed, added or deleted."""
+    notes_before: dict[Key, str] = field(default_factory=dict)
+    """The source of each entity's note, before."""
+    notes_after: dict[Key, str] = field(default_factory=dict)
+    """The same, after."""
+
+    @property
+    def keys(self) -> set[Key]:
+        """Return every entity named in a changed document, before or after."""
+        return set().union(*self.old_keys.values(), *self.new_keys.values())
+
+    @property
+    def groups(self) -> set[tuple[str, str]]:
+        """Return every group a changed document was or is in."""
+        return set().union(*self.old_groups.values(), *self.new_groups.values())
+
+    @property
+    def changed_tips(self) -> set[Key]:
+        """Return the entities whose name or counts changed."""
+        return {k for k in self.tips_before if self.tips_before[k] != self.tips_after[k]}
+
+    @property
+    def same_order(self) -> bool:
+        """Return True when the documents are the same and in the same order."""
+        return self.order_before == self.order_after
+
+    def renamed(self, key: Key) -> bool:
+        """Return True when an entity's shown name changed (or it came or went)."""
+        before, after = self.tips_before.get(key), self.tips_after.get(key)
+        return not (before and after) or before[0] != after[0]
+
+    def members_same(self, key: Key) -> bool:
+        """Return True when the changed documents that name an entity are the same before and after."""
+        return {s for s in self.documents if key in self.old_keys[s]} == {
+            s for s in self.documents if key in self.new_keys[s]
+        }
+
+    def group_members_same(self, group: tuple[str, str]) -> bool:
+        """Return True when the changed documents in a group are the same before and after."""
+        return {s for s in self.documents if group in self.old_groups[s]} == {
+            s for s in self.documents if group in self.new_groups[s]
+        }
+
+
+class NeedsRebuild(Exception):
+    """The edit moves pages other than its own (a menu change, a path clash): build everything."""
+
+
+def apply_markdown(site: Site, changed: dict[str, MarkdownSource | None]) -> dict:
+    """Put changed Markdown files into the site; return the Change fields they make.
+
+    A change to the navigation (a page added, removed, renamed or moved in
+    the menu) shows on every page: that raises NeedsRebuild.
+    """
+    if not changed:
+        return {}
+    notes_before = {k: p.source for k, p in site.notes().items()}
+    markdown = dict(site.markdown)
+    for source, page in changed.items():
+        if page is None:
+            markdown.pop(source, None)
+        else:
+            markdown[source] = page
+    nav_before = [(p.source, p.title, p.menu) for p in site.nav_pages()]
+    pages_before = set(site.urls.pages)
+    site.set_markdown(markdown)
+    if [(p.source, p.title, p.menu) for p in site.nav_pages()] != nav_before or set(site.urls.pages) != pages_before:
+        raise NeedsRebuild
+    return {
+        "markdown": frozenset(changed),
+        "notes_before": notes_before,
+        "notes_after": {k: p.source for k, p in site.notes().items()},
+    }
+
+
+def apply_documents(site: Site, changed: dict[str, Document | None]) -> dict:
+    """Put changed documents into the site's corpus; return the Change fields they make.
+
+    Raises NeedsRebuild when the change moved other documents' paths.
+    """
+    if not changed:
+        return {}
+    corpus = site.corpus
+    old = {source: corpus.document(source) if source in corpus else None for source in changed}
+    old_keys = {s: _keys(d) for s, d in old.items()}
+    new_keys = {s: _keys(d) for s, d in changed.items()}
+    keys: set[Key] = set().union(*old_keys.values(), *new_keys.values())
+    order_before = tuple(d.source for d in corpus.documents)
+    fields = {
+        "documents": tuple(changed),
+        "old_keys": old_keys,
+        "new_keys": new_keys,
+        "old_groups": {s: _groups(d) for s, d in old.items()},
+        "new_groups": {s: _groups(d) for s, d in changed.items()},
+        "order_before": order_before,
+        "feed_before": frozenset(d.source for d in feed_documents(corpus.documents)),
+        "tips_before": (tips_before := {k: tip(corpus, k) for k in keys}),
+        "local_before": local_view(old.values()),
+        "local_after": local_view(changed.values()),
+        "type_order_before": {t: tuple(corpus.type_order(t)) for t in {k[0] for k in keys}},
+        "rows": frozenset(s for s in changed if _row(old[s]) != _row(changed[s])),
+    }
+    for source, doc in changed.items():
+        if doc is None:
+            corpus.remove(source)
+        else:
+            corpus.add(doc)
+    fields["order_after"] = order_after = tuple(d.source for d in corpus.documents)
+    fields["tips_after"] = tips_after = {k: tip(corpus, k) for k in keys}
+    changed_tips = {k for k in keys if tips_before[k] != tips_after[k]}
+    if set(order_before) != set(order_after):
+        paths_before = dict(site.urls.documents)
+        site.forget(changed_tips)
+        if any(site.urls.documents.get(s, p) != p for s, p in paths_before.items() if s not in changed):
+            raise NeedsRebuild  # another document's path moved (a case-only name clash)
+    else:
+        site.forget_entities(changed_tips)
+    return fields
+
+
+def apply_change(
+    site: Site, documents: dict[str, Document | None], markdown: dict[str, MarkdownSource | None]
+) -> Change:
+    """Put changed documents and Markdown files into the site; return what changed.
+
+    Markdown goes first, as the notes of the entities that documents name
+    depend on it. Raises NeedsRebuild when the edit needs everything built again.
+    """
+    fields = apply_markdown(site, markdown)
+    fields.update(apply_documents(site, documents))
+    return Change(**fields)
+
+
+def tip(corpus: Corpus, key: Key) -> Tip:
+    """Return what a tooltip shows of an entity: name, documents, mentions."""
+    if key not in corpus.entities:
+        return None
+    return corpus.name(key), corpus.doc_total(key), corpus.mention_total(key)
+
+
+def local_view(docs: Iterable[Document | None]) -> LocalView:
+    """Return, per entity, its spellings and co-mentions within some documents."""
+    view: LocalView = {}
+    for doc in docs:
+        if doc is None:
+            continue
+        for mention in doc.mentions:
+            view.setdefault(mention.key, (Counter(), Counter()))[0][mention.text] += 1
+        for keys in co_mention_blocks(doc).values():
+            for key in keys:
+                view[key][1].update(other for other in keys if other != key)
+    return view
+
+
+def _keys(doc: Document | None) -> frozenset[Key]:
+    """Return the entities a document names."""
+    return frozenset(m.key for m in doc.mentions) if doc else frozenset()
+
+
+def _groups(doc: Document | None) -> frozenset[tuple[str, str]]:
+    """Return the (kind, key) of every group a document belongs to."""
+    if doc is None:
+        return frozenset()
+    return frozenset((kind, normalise(name)) for kind, names in document_groups(doc).items() for name in names)
+
+
+def _row(doc: Document | None) -> Row:
+    """Return what lists of documents show of one document."""
+    if doc is None:
+        return None
+    header = doc.header
+    return doc.title, doc.date, header.origin if header else "", header.classification if header else ""

@@ -1,0 +1,245 @@
+"""Data and discovery files: entity and document exports, Atom feed, robots.txt, sitemap.
+
+Each function returns the text of one file; no timestamps are invented, so
+the files are as reproducible as the pages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict
+from itertools import islice
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape, quoteattr
+
+from sitegen.model import Document, Summary, plain_text
+from sitegen.site.urls import absolute_url
+
+if TYPE_CHECKING:
+    from sitegen.site.pages import Site
+
+#: How many of the newest documents the Atom feed lists.
+FEED_SIZE = 50
+ENTITIES_JSON = "entities.json"
+ENTITIES_CSV = "entities.csv"
+FEED = "feed.xml"
+ROBOTS = "robots.txt"
+SITEMAP = "sitemap.xml"
+
+
+def public_url(site: Site, path: str) -> str:
+    """Return a path as the site's public URL, or as a root-relative path without a base URL."""
+    return absolute_url(site.config.base_url, path) if site.config.base_url else path
+
+
+#: Entities per part of a data file written in parts.
+PART = 2000
+
+
+def _entity_rows(site: Site) -> Iterator[dict]:
+    """Yield every entity as a plain record, in display order, one at a time."""
+    corpus, types = site.corpus, site.config.types
+    for key in corpus.entities:  # counted without materialising every entity
+        yield {
+            "type": key[0],
+            "type_label": types[key[0]].label,
+            "name": corpus.name(key),
+            "key": key[1],
+            "forms": [{"form": form, "count": count} for form, count in corpus.forms(key)],
+            "documents": corpus.doc_total(key),
+            "mentions": corpus.mention_total(key),
+            "url": public_url(site, site.entity_path(key)),
+        }
+
+
+def _parts(rows: Iterator[dict]) -> Iterator[list[dict]]:
+    """Yield the rows PART at a time, so a data file of any size is made a part at a time."""
+    while part := list(islice(rows, PART)):
+        yield part
+
+
+def entities_json(site: Site) -> Iterator[str]:
+    """Yield entities.json in parts: every entity with its spellings, counts and page URL."""
+    yield '{"entities": [\n'
+    separator = ""
+    for part in _parts(_entity_rows(site)):
+        yield separator + ",\n".join(json.dumps(row, ensure_ascii=False) for row in part)
+        separator = ",\n"
+    yield "\n]}\n"
+
+
+def entities_csv(site: Site) -> Iterator[str]:
+    """Yield entities.csv in parts: one row per entity; spellings joined with ' | '."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["type", "name", "documents", "mentions", "forms", "url"])
+    for part in _parts(_entity_rows(site)):
+        for row in part:
+            writer.writerow(
+                [
+                    row["type"],
+                    row["name"],
+                    row["documents"],
+                    row["mentions"],
+                    " | ".join(f["form"] for f in row["forms"]),
+                    row["url"],
+                ]
+            )
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def document_json(site: Site, doc: Document) -> str:
+    """Return one document's data: header fields, paragraphs and mentions with positions."""
+    header = asdict(doc.header) if doc.header else None
+    data = {
+        "source": doc.source,
+        "url": public_url(site, site.urls.document(doc.source)),
+        "title": doc.title,
+        "date": doc.date,
+        "year": doc.year,
+        "header": {k: list(v) if isinstance(v, tuple) else v for k, v in header.items()} if header else None,
+        "paragraphs": [
+            {
+                "id": p.anchor,
+                "number": p.number,
+                "line": p.line,
+                "heading": plain_text(p.heading),
+                "text": plain_text(p.text),
+            }
+            for p in doc.paragraphs
+        ],
+        "signature": plain_text(doc.signature).strip(),
+        "mentions": [
+            {
+                "type": m.type,
+                "text": m.text,
+                "paragraph": m.paragraph,
+                "line": m.line,
+                "column": m.col,
+                "entity_url": public_url(site, site.entity_path(m.key)),
+            }
+            for m in doc.mentions
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False) + "\n"  # compact: the C encoder, several times faster
+
+
+def _timestamp(date: str) -> str:
+    """Return an Atom timestamp for a document date (a year means its first day)."""
+    if len(date) == 4:
+        date += "-01-01"
+    return f"{date}T00:00:00Z"
+
+
+def feed_documents(documents: list[Summary]) -> list[Summary]:
+    """Return the documents the feed lists: the newest dated ones."""
+    return [d for d in documents if d.date][:FEED_SIZE]
+
+
+def _urn(name: str) -> str:
+    """Return a stable URN for a feed or entry id when there is no public address."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sitegen:' + name)}"
+
+
+def atom_feed(site: Site) -> str:
+    """Return an Atom feed of the newest dated documents."""
+    docs = feed_documents(site.corpus.documents)
+    base = site.config.base_url
+    feed_id = public_url(site, FEED) if base else _urn(f"feed:{site.config.title}")
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{escape(site.config.title)}</title>",
+        f"  <id>{escape(feed_id)}</id>",
+        f"  <updated>{_timestamp(docs[0].date) if docs else '1970-01-01T00:00:00Z'}</updated>",
+        f'  <link rel="self" href={quoteattr(public_url(site, FEED))}/>',
+        f"  <link href={quoteattr(public_url(site, site.urls.home()))}/>",
+        "  <author><name>" + escape(site.config.title) + "</name></author>",
+    ]
+    for listed in docs:
+        doc = site.corpus.document(listed.source)
+        url = public_url(site, site.urls.document(doc.source))
+        summary = " ".join(plain_text(doc.paragraphs[0].text).split())[:400] if doc.paragraphs else ""
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(doc.title)}</title>",
+            f"    <id>{escape(url if base else _urn('doc:' + doc.source))}</id>",
+            f"    <link href={quoteattr(url)}/>",
+            f"    <updated>{_timestamp(doc.date)}</updated>",
+            f"    <summary>{escape(summary)}</summary>",
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def robots_txt(site: Site) -> str:
+    """Return robots.txt: everything may be crawled; the sitemap when there is one."""
+    text = "User-agent: *\nAllow: /\n"
+    if site.config.base_url:
+        text += f"Sitemap: {public_url(site, SITEMAP)}\n"
+    return text
+
+
+def sitemap_xml(site: Site, paths: list[str]) -> str:
+    """Return sitemap.xml listing every HTML page (only written with a base URL)."""
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [
+        f"  <url><loc>{escape(public_url(site, path))}</loc></url>"
+        for path in sorted(paths)
+        if path.endswith(".html") and path != "404.html"
+    ]
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+#: Parts of the quick-find data: one per first letter or digit of a word, "_" for the rest.
+FINDER_SHARDS = tuple("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def fold(text: str) -> str:
+    """Return text as quick-find compares it: accents removed, case folded."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _shards_of(name: str) -> set[str]:
+    """Return the quick-find parts an entity is listed in: the first character of each word."""
+    shards = set()
+    for word in re.split(r"[^0-9a-z]+", fold(name)):
+        if word:
+            shards.add(word[0])
+    if not shards or re.search(r"(^|\s)[^\s0-9a-z]", fold(name)):
+        shards.add("_")
+    return shards
+
+
+def finder_scripts(site: Site) -> Iterator[tuple[str, str]]:
+    """Yield the quick-find data, part by part: a script per part, listing [name, type, path, mentions].
+
+    The data is a script rather than JSON so that it loads from ``file://`` too.
+    Entities are listed most-mentioned first; paths are relative to the site root.
+    Only one part's rows are held at a time: which parts each entity is in is
+    kept as one small number per entity.
+    """
+    corpus = site.corpus
+    keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
+    bit = {shard: 1 << n for n, shard in enumerate(FINDER_SHARDS)}
+    masks = [sum(bit[shard] for shard in _shards_of(corpus.name(key))) for key in keys]
+    for shard in FINDER_SHARDS:
+        entries = [
+            [corpus.name(key), key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
+            for key, mask in zip(keys, masks)
+            if mask & bit[shard]
+        ]
+        data = json.dumps(entries, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+        yield shard, (f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(shard)}] =\n{data};\n")

@@ -1,0 +1,161 @@
+"""A document's page: its header, paragraphs with permalinks, mentions and entity panel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sitegen.model import ENTITY_TYPES, Document
+from sitegen.site.change import Change
+from sitegen.site.kinds.base import Affected, Family, PerDocument
+from sitegen.site.pages import Link, Page, Site
+from sitegen.site.urls import relative_url
+
+
+class DocumentPage(PerDocument):
+    """``("doc", source)``: one document's page."""
+
+    name = "doc"
+    template = "document.html"
+
+    def path_of(self, site: Site, source: str) -> str:
+        """Return the page's path."""
+        return site.urls.document(source)
+
+    def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
+        """Yield the document's page when it still exists."""
+        if family[1] in site.corpus:
+            yield document_page(site, site.corpus.position(family[1]))
+
+    def affected(self, site: Site, change: Change) -> Affected:
+        """The changed documents, their neighbours when a row or the order changed, and every
+        document whose tooltips show an entity whose name or counts changed."""
+        yield from super().affected(site, change)
+        if change.rows or not change.same_order:
+            for order in (change.order_before, change.order_after):
+                position = {s: i for i, s in enumerate(order)}
+                for source in change.documents:
+                    if source in position:
+                        i = position[source]
+                        for j in (i - 1, i + 1):
+                            if 0 <= j < len(order):
+                                yield (self.name, order[j]), None
+        for key in change.changed_tips:
+            if key in site.corpus.entities:
+                for source in site.corpus.sources_of(key):
+                    yield (self.name, source), None
+
+
+def document_page(site: Site, index: int) -> Page:
+    """Return one document's page.
+
+    Context: doc, meta (label, Links), header_html, paragraphs (anchor, number,
+    heading_html, html), signature_html, panel (type label, css, Links), prev,
+    next, plus common keys.
+    """
+    corpus = site.corpus
+    doc = corpus.document(corpus.documents[index].source)
+    path = site.urls.document(doc.source)
+    frag = site.fragments(path)
+    context = site.common(path, doc.title, _describe(doc))
+    context["doc"] = doc
+    context["meta"] = _metadata(site, doc, path)
+    context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
+    context["source_href"] = relative_url(path, site.urls.document_source(doc.source))
+    context["filters"] = _search_filters(site, doc) if site.search else []
+    context["header_html"] = frag.text(doc.header_text) if doc.header_text else ""
+    source_path = site.urls.document_source(doc.source)
+    context["paragraphs"] = [
+        {
+            "anchor": p.anchor,
+            "number": p.number,
+            "source_href": relative_url(path, source_path, f"L{p.line}"),
+            "heading_html": frag.text(p.heading) if p.heading else "",
+            "html": frag.text(p.text),
+        }
+        for p in doc.paragraphs
+    ]
+    context["signature_html"] = frag.text(doc.signature) if doc.signature else ""
+    context["panel"] = _entity_panel(site, doc, path)
+    docs = corpus.documents
+    context["prev"] = site.doc_row(path, docs[index - 1].source) if index > 0 else None
+    context["next"] = site.doc_row(path, docs[index + 1].source) if index + 1 < len(docs) else None
+    return Page(path, DocumentPage.template, context)
+
+
+def _search_filters(site: Site, doc: Document) -> list[tuple[str, str]]:
+    """Return the search filters of a document page: entity types, tags, origin, year."""
+    filters = [("type", site.config.types[t].label) for t in ENTITY_TYPES if any(m.type == t for m in doc.mentions)]
+    header = doc.header
+    if header:
+        filters += [("tag", tag) for tag in header.tags]
+        if header.origin:
+            filters.append(("origin", header.origin))
+    if doc.year:
+        filters.append(("year", doc.year))
+    return filters
+
+
+def _describe(doc: Document) -> str:
+    """Return a one-line description of a document for its meta tag."""
+    parts = [doc.title]
+    if doc.header and doc.header.origin:
+        parts.append(f"from {doc.header.origin}")
+    if doc.date:
+        parts.append(doc.date)
+    return ", ".join(parts)
+
+
+def _metadata(site: Site, doc: Document, path: str) -> list[tuple[str, list[Link]]]:
+    """Return the metadata block: each field with its value or its links."""
+    urls, header = site.urls, doc.header
+
+    def group(kind: str, name: str) -> Link:
+        return Link(relative_url(path, urls.group(kind, name)), name)
+
+    rows: list[tuple[str, list[Link]]] = []
+    if header:
+        if header.classification:
+            rows.append(("Classification", [group("classification", header.classification)]))
+        if header.origin:
+            rows.append(("Origin", [group("origin", header.origin)]))
+        if header.number:
+            rows.append(("Number", [Link("", header.number)]))
+    if doc.date:
+        rows.append(("Date", [group("year", doc.year) if doc.year == doc.date else Link("", doc.date)]))
+    if doc.year and doc.year != doc.date:
+        rows.append(("Year", [group("year", doc.year)]))
+    if header:
+        if header.tags:
+            rows.append(("Tags", [group("tag", t) for t in header.tags]))
+        for label, value in (
+            ("Caveats", header.caveats),
+            ("Declassify on", header.decl),
+            ("Subject", header.subject),
+            ("Classified by", header.classified_by),
+            ("Reason", header.reason),
+        ):
+            if value:
+                rows.append((label, [Link("", value)]))
+    rows.append(("Source file", [Link("", doc.source)]))
+    return rows
+
+
+def _entity_panel(site: Site, doc: Document, path: str) -> list[tuple[str, str, list[Link]]]:
+    """Return the side panel: the document's entities by type, with mention counts."""
+    counts: dict[tuple[str, str], int] = {}
+    for mention in doc.mentions:
+        counts[mention.key] = counts.get(mention.key, 0) + 1
+    by_type: dict[str, list[tuple[str, str]]] = {}
+    for key in counts:
+        by_type.setdefault(key[0], []).append(key)
+    names = {key: site.corpus.name(key) for key in counts}
+    panel = []
+    for type_ in ENTITY_TYPES:
+        keys = by_type.get(type_, [])
+        keys.sort(key=lambda k: (-counts[k], names[k].casefold(), k))
+        links = [
+            Link(relative_url(path, site.entity_path(k)), names[k], count=counts[k], kind=type_.lower()) for k in keys
+        ]
+        if links:
+            panel.append((site.config.types[type_].label, type_.lower(), links))
+    return panel

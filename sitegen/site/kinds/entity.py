@@ -1,0 +1,130 @@
+"""An entity's pages: every document that mentions it, with a snippet per paragraph, paginated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sitegen.model import Entity, Occurrence
+from sitegen.parse.markdown import render_markdown
+from sitegen.site.change import Change
+from sitegen.site.html import plural
+from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
+from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
+from sitegen.site.urls import relative_url
+
+
+class EntityPages(PageKind):
+    """``("entity", key)``: every page of one entity."""
+
+    name = "entity"
+    template = "entity.html"
+
+    def families(self, site: Site) -> Iterator[Family]:
+        """Yield one family per entity."""
+        for key in site.corpus.entities:
+            yield (self.name, key)
+
+    def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
+        """Yield the entity's pages when it still exists."""
+        if family[1] in site.corpus.entities:
+            yield from entity_pages(site, site.corpus.entity(family[1]), only)
+
+    def paths(self, site: Site, family: Family) -> list[str]:
+        """Return the paths of the entity's pages."""
+        key = family[1]
+        if key not in site.corpus.entities:
+            return []
+        total = pages_of(site.corpus.doc_total(key), site.config.entity_documents_per_page)
+        return [site.urls.entity(key, n) for n in range(1, total + 1)]
+
+    def affected(self, site: Site, change: Change) -> Affected:
+        """The entities the changed documents name, those mentioned with an entity whose name
+        changed, and the first page of those with a note that changed or shows changed counts.
+
+        Every page of an entity shows its counts, spellings and related
+        entities; those change only through the changed documents' own
+        mentions. When they did not change and the documents kept their
+        order, only the pages listing the changed documents differ.
+        """
+        corpus, size = site.corpus, site.config.entity_documents_per_page
+        changed_tips = change.changed_tips
+        for key in change.keys:
+            if key not in corpus.entities:
+                yield (self.name, key), None
+                continue
+            same_everywhere = key not in changed_tips and change.local_before.get(key) == change.local_after.get(key)
+            if not (same_everywhere and change.members_same(key) and change.same_order):
+                yield (self.name, key), None
+            else:
+                yield (
+                    (self.name, key),
+                    {
+                        page_of(corpus.occurrence_index(key, s), size)
+                        for s in change.documents
+                        if key in change.new_keys[s]
+                    },
+                )
+        if changed_tips:
+            for key in site.notes():
+                if key in corpus.entities:
+                    yield (self.name, key), {1}
+        for key in changed_tips:
+            if change.renamed(key):
+                # Its name appears in the related lists of every entity mentioned with it,
+                # now or in the old versions of the changed documents.
+                for other in set(corpus.co_mentioned(key)) | set(change.local_before.get(key, ((), ()))[1]):
+                    yield (self.name, other), None
+        for key in set(change.notes_before) | set(change.notes_after):
+            if change.notes_before.get(key) in change.markdown or change.notes_after.get(key) in change.markdown:
+                yield (self.name, key), {1}
+
+
+def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> Iterator[Page]:
+    """Yield an entity's pages: its documents with paragraph snippets, paginated.
+
+    Context: entity, type_label, type_css, type_href, forms, related (Links),
+    docs (row, places: list of (href, label, snippet, count)), pager, plus common keys.
+    """
+    size = site.config.entity_documents_per_page
+    total = pages_of(entity.doc_count, size)
+    label = site.config.types[entity.type].label
+    for page in numbers(total, only):
+        path = site.urls.entity(entity.key, page)
+        title = f"{entity.name} ({label})" + (f" — page {page}" if page > 1 else "")
+        context = site.common(
+            path,
+            title,
+            f"{label} {entity.name}: {plural(entity.doc_count, 'document')}, {plural(entity.mention_count, 'mention')}",
+        )
+        context.update(
+            entity=entity,
+            type_label=label,
+            type_css=entity.type.lower(),
+            type_href=relative_url(path, site.urls.entity_type(entity.type)),
+            forms=", ".join(f"{form} ({count})" for form, count in entity.forms[:12]),
+            related=[
+                Link(relative_url(path, site.entity_path(k)), site.corpus.name(k), count=n, kind=k[0].lower())
+                for k, n in entity.related
+            ],
+            docs=[_occurrence(site, path, entity, occ) for occ in entity.occurrences[(page - 1) * size : page * size]],
+            pager=pager(lambda n: site.urls.entity(entity.key, n), path, page, total),
+            note_html="",
+        )
+        note = site.notes().get(entity.key)
+        if note is not None and page == 1:
+            context["note_html"] = render_markdown(
+                note.body, site.fragments(path), site.link_resolver(path, note.source)
+            )
+        yield Page(path, EntityPages.template, context)
+
+
+def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence) -> dict[str, Any]:
+    """Return one document on an entity page, with a snippet per paragraph."""
+    doc_path = site.urls.document(occ.doc)
+    snippets = site.corpus.snippets(entity.key, occ.doc, [block for block, _ in occ.paragraphs])
+    places = []
+    for (block, count), text in zip(occ.paragraphs, snippets):
+        label = {"header": "Header", "signature": "Signature"}.get(block, f"¶ {block[3:]}")
+        places.append((relative_url(path, doc_path, block), label, text, count))
+    return {"row": site.doc_row(path, occ.doc, plural(occ.mentions, "mention")), "places": places}

@@ -1,0 +1,97 @@
+"""The A-Z index of one entity type, paginated, with a letter index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sitegen.index.corpus import mention_counts
+from sitegen.model import ENTITY_TYPES
+from sitegen.site.change import Change
+from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
+from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
+from sitegen.site.urls import relative_url
+
+
+class EntityType(PageKind):
+    """``("type", TYPE)``: every page of one type's A-Z index."""
+
+    name = "type"
+    template = "entity_type.html"
+
+    def families(self, site: Site) -> Iterator[Family]:
+        """Yield one family per entity type."""
+        for type_ in ENTITY_TYPES:
+            yield (self.name, type_)
+
+    def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
+        """Yield the index pages.
+
+        Context: type_label, type_css, count, letters (Links), groups (letter, id, Links),
+        top_href, pager, plus common keys.
+        """
+        type_ = family[1]
+        corpus = site.corpus
+        keys = corpus.type_order(type_)
+        size = site.config.entities_per_page
+        total = pages_of(len(keys), size)
+        label = site.config.types[type_].label
+        first_page: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            first_page.setdefault(letter_of(corpus.name(key)), i // size + 1)
+        for page in numbers(total, only):
+            path = site.urls.entity_type(type_, page)
+            context = site.common(
+                path,
+                f"{label}: A–Z" + (f" — page {page}" if page > 1 else ""),
+                f"Every {label.lower()} in the archive, A to Z",
+            )
+            groups: dict[str, list[Link]] = {}
+            for key in keys[(page - 1) * size : page * size]:
+                name = corpus.name(key)
+                groups.setdefault(letter_of(name), []).append(
+                    Link(
+                        relative_url(path, site.entity_path(key)),
+                        name,
+                        count=corpus.mention_total(key),
+                        kind=key[0].lower(),
+                    )
+                )
+            context.update(
+                type_label=label,
+                type_css=type_.lower(),
+                count=len(keys),
+                letters=[
+                    Link(relative_url(path, site.urls.entity_type(type_, n), f"letter-{letter_id(letter)}"), letter)
+                    for letter, n in first_page.items()
+                ],
+                groups=[(letter, letter_id(letter), links) for letter, links in groups.items()],
+                top_href=relative_url(path, site.urls.entity_type_top(type_)),
+                pager=pager(lambda n: site.urls.entity_type(type_, n), path, page, total),
+            )
+            yield Page(path, self.template, context)
+
+    def paths(self, site: Site, family: Family) -> list[str]:
+        """Return the paths of every index page."""
+        total = pages_of(mention_counts(site.corpus)[family[1]], site.config.entities_per_page)
+        return [site.urls.entity_type(family[1], n) for n in range(1, total + 1)]
+
+    def affected(self, site: Site, change: Change) -> Affected:
+        """The page listing an entity whose name or counts changed; every page when the order moved."""
+        for key in change.changed_tips:
+            type_ = key[0]
+            before, after = change.type_order_before[type_], tuple(site.corpus.type_order(type_))
+            if before == after:
+                yield (self.name, type_), {page_of(after.index(key), site.config.entities_per_page)}
+            else:
+                yield (self.name, type_), None
+
+
+def letter_of(name: str) -> str:
+    """Return the index letter of a name: A-Z, or # for anything else."""
+    first = name[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+def letter_id(letter: str) -> str:
+    """Return the element id part of an index letter."""
+    return letter.lower() if letter != "#" else "other"

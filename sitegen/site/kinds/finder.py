@@ -1,0 +1,31 @@
+"""The entity finder's data: one script per first letter, loaded as the reader types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sitegen.site import exports
+from sitegen.site.change import Change
+from sitegen.site.kinds.base import Affected, Family, PageKind
+from sitegen.site.pages import Page, Site
+
+
+class FinderData(PageKind):
+    """``("finder",)``: search/entities-*.js."""
+
+    name = "finder"
+    whole_site = True
+
+    def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
+        """Yield one script per part."""
+        for shard, script in exports.finder_scripts(site):
+            yield Page(site.urls.finder(shard), "", {"body": script})
+
+    def paths(self, site: Site, family: Family) -> list[str]:
+        """Return the path of every part."""
+        return [site.urls.finder(shard) for shard in exports.FINDER_SHARDS]
+
+    def affected(self, site: Site, change: Change) -> Affected:
+        """Entities' names and counts are in it."""
+        if change.changed_tips:
+            yield (self.name,), None

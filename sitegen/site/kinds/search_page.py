@@ -1,0 +1,38 @@
+"""The full-text search page (Pagefind's interface), when search is on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sitegen.site.kinds.base import Family, PageKind
+from sitegen.site.pages import Page, Site
+from sitegen.site.urls import relative_url
+
+
+class SearchPage(PageKind):
+    """``("search",)``: search.html; no source shows on it."""
+
+    name = "search"
+    template = "search.html"
+
+    def families(self, site: Site) -> Iterator[Family]:
+        """Yield its family when search is on."""
+        if site.search:
+            yield (self.name,)
+
+    def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
+        """Yield the page when search is on.
+
+        Context: pagefind_css, pagefind_js, plus common keys.
+        """
+        if not site.search:
+            return
+        path = site.urls.search()
+        context = site.common(path, "Search", "Search the full text of every document")
+        context["pagefind_css"] = relative_url(path, "pagefind/pagefind-ui.css")
+        context["pagefind_js"] = relative_url(path, "pagefind/pagefind-ui.js")
+        yield Page(path, self.template, context)
+
+    def paths(self, site: Site, family: Family) -> list[str]:
+        """Return its path when search is on."""
+        return [site.urls.search()] if site.search else []

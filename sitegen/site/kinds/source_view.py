@@ -1,0 +1,48 @@
+"""A document's source view: the annotated text, highlighted by the lexer, with a link to every line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from markupsafe import Markup
+
+from sitegen.render.highlight import plain_source_html, source_html
+from sitegen.site.kinds.base import Family, PerDocument
+from sitegen.site.pages import Page, Site
+from sitegen.site.urls import relative_url
+
+#: Source files larger than this are shown without highlighting.
+MAX_HIGHLIGHT = 2_000_000
+
+
+class SourceView(PerDocument):
+    """``("source", source)``: one document's source view."""
+
+    name = "source"
+    template = "source.html"
+
+    def path_of(self, site: Site, source: str) -> str:
+        """Return the source view's path."""
+        return site.urls.document_source(source)
+
+    def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
+        """Yield the source view when the document still exists.
+
+        Context: doc, doc_href, data_href, source_html, line_count, plus common keys.
+        """
+        if family[1] not in site.corpus:
+            return
+        doc = site.corpus.document(family[1])
+        path = site.urls.document_source(doc.source)
+        context = site.common(path, f"Source of {doc.title}", f"The annotated source text of {doc.source}")
+        context["doc"] = doc
+        context["doc_href"] = relative_url(path, site.urls.document(doc.source))
+        context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
+        text = site.read_text(doc.source)
+        if text is None:
+            context["source_html"], context["line_count"] = "", 0
+        else:
+            shown = source_html(text) if len(text) <= MAX_HIGHLIGHT else plain_source_html(text)
+            context["source_html"] = Markup(shown)
+            context["line_count"] = text.count("\n") + (not text.endswith("\n"))
+        yield Page(path, self.template, context)

@@ -1,0 +1,287 @@
+"""The site that pages are made from, and what every page shares.
+
+``Site`` holds the corpus, the Markdown files, the configuration and the
+paths; the page kinds in sitegen/kinds/ turn it into Page objects (output
+path, template name, context). Every link in a context is already relative
+to the page it is on, so the templates only print values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sitegen.config import Config
+from sitegen.index.corpus import Corpus
+from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Entity, Key
+from sitegen.parse.markdown import MarkdownSource, markdown_link, note_key
+from sitegen.site import exports
+from sitegen.site.html import EntityInfo, FragmentRenderer
+from sitegen.site.urls import Urls, absolute_url, document_paths, leaves_site, relative_url, slugify
+
+GROUP_TITLES = {"tag": "Tags", "origin": "Origins", "classification": "Classifications", "year": "Years"}
+GROUP_SINGULAR = {"tag": "Tag", "origin": "Origin", "classification": "Classification", "year": "Year"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output page before rendering."""
+
+    path: str
+    """Output path relative to the site root."""
+    template: str
+    """Template file name."""
+    context: dict[str, Any]
+    """Values the template prints; see each page function for its keys."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link as the templates print it."""
+
+    href: str
+    """Relative link; empty for a value that links nowhere."""
+    text: str
+    """Link text."""
+    current: bool = False
+    """True when the link points at the page it is on."""
+    count: int | None = None
+    """A number shown beside the link, such as a mention count."""
+    kind: str = ""
+    """Entity type in lower case, for styling links to entities."""
+
+
+@dataclass(frozen=True)
+class DocRow:
+    """One document in a list of documents."""
+
+    href: str
+    title: str
+    origin: str
+    date: str
+    classification: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Links between the pages of a paginated list."""
+
+    page: int
+    pages: int
+    links: tuple[Link, ...]
+    prev: str = ""
+    next: str = ""
+
+
+#: How many entities' tooltips and links each process keeps (about 500 bytes each).
+ENTITY_INFO_CACHE = 1 << 16
+
+
+def _no_text(source: str) -> str | None:
+    """Default source reader: no source text is available."""
+    return None
+
+
+@dataclass
+class Site:
+    """Everything pages are computed from: corpus, Markdown, configuration and paths.
+
+    Entity paths and tooltip data are cached per entity; after the corpus
+    changes, ``forget`` drops what the change made stale.
+    """
+
+    corpus: Corpus
+    config: Config
+    markdown: dict[str, MarkdownSource] = field(default_factory=dict)
+    """Parsed Markdown files by source path: pages, the home introduction, entity notes."""
+    read_text: Callable[[str], str | None] = _no_text
+    """Returns a document's decoded source text (for its source view), or None."""
+    templates: frozenset[str] = frozenset()
+    """Template names available; a page asking for another one gets the default."""
+    search: bool = False
+    """True when the full-text search index is built."""
+    urls: Urls = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Assign output paths to the documents and pages."""
+        self._info: dict[Key, EntityInfo] = {}
+        self._notes: dict[Key, MarkdownSource] | None = None
+        self._set_urls()
+
+    def _set_urls(self) -> None:
+        """Compute the output paths of documents and Markdown pages."""
+        pages = [s for s, m in self.markdown.items() if m.kind == "page"]
+        self.urls = Urls(document_paths([d.source for d in self.corpus.documents]), document_paths(pages, "pages"))
+        self._notes = None
+
+    def forget(self, keys: set[Key]) -> None:
+        """Drop what a change of documents made stale: entity data and document paths."""
+        self.forget_entities(keys)
+        self._set_urls()
+
+    def set_markdown(self, markdown: dict[str, MarkdownSource]) -> None:
+        """Replace the Markdown files (after an edit)."""
+        self.markdown = markdown
+        self._set_urls()
+
+    def nav_pages(self) -> list[MarkdownSource]:
+        """Return the Markdown pages listed in the navigation, in menu order."""
+        pages = [m for m in self.markdown.values() if m.kind == "page" and m.nav]
+        return sorted(pages, key=lambda m: (m.menu, m.title.casefold(), m.source))
+
+    @property
+    def intro(self) -> MarkdownSource | None:
+        """Return the home page introduction (content/index.md), if any."""
+        page = self.markdown.get("index.md")
+        return page if page is not None and page.kind == "intro" else None
+
+    def notes(self) -> dict[Key, MarkdownSource]:
+        """Return the editors' notes by entity; a note's file name is the entity's name or its slug."""
+        if self._notes is None:
+            notes: dict[Key, MarkdownSource] = {}
+            by_slug: dict[str, dict[str, Key]] = {}
+            for page in sorted(self.markdown.values(), key=lambda m: m.source):
+                if page.kind != "note":
+                    continue
+                key = note_key(page)
+                if key not in self.corpus.entities:
+                    type_ = key[0]
+                    if type_ not in by_slug:
+                        by_slug[type_] = {slugify(k[1]): k for k in self.corpus.type_order(type_)}
+                    key = by_slug[type_].get(slugify(key[1]), by_slug[type_].get(key[1], key))
+                notes.setdefault(key, page)
+            self._notes = notes
+        return self._notes
+
+    def link_resolver(self, path: str, source: str) -> Callable[[str], str | None]:
+        """Return a function that turns links to other Markdown files into links to their pages."""
+
+        def resolve(href: str) -> str | None:
+            if leaves_site(path, href):
+                return ""
+            found = markdown_link(href, source)
+            if found is None:
+                return None
+            target, fragment = found
+            if target in self.urls.pages:
+                return relative_url(path, self.urls.pages[target], fragment)
+            if target == "index.md":
+                return relative_url(path, self.urls.home(), fragment)
+            return None
+
+        return resolve
+
+    def template(self, name: str, default: str) -> str:
+        """Return ``name`` if that template exists, else ``default``."""
+        return name if name and name in self.templates else default
+
+    def forget_entities(self, keys: set[Key]) -> None:
+        """Drop cached data of entities whose counts or names may have changed."""
+        self._notes = None
+        for key in keys:
+            self._info.pop(key, None)
+
+    def entity_path(self, key: Key) -> str:
+        """Return the output path of an entity's first page."""
+        return self.urls.entity(key)
+
+    def entity_info(self, key: Key) -> EntityInfo | None:
+        """Return what a mention needs to know about an entity (None if unknown)."""
+        info = self._info.get(key)
+        if info is None and key in self.corpus.entities:
+            corpus = self.corpus
+            info = EntityInfo.make(
+                self.entity_path(key),
+                self.config.types[key[0]].label,
+                corpus.name(key),
+                corpus.doc_total(key),
+                corpus.mention_total(key),
+            )
+            if len(self._info) >= ENTITY_INFO_CACHE:
+                self._info.clear()  # the entities that most pages name are back in it after a few pages
+            self._info[key] = info
+        return info
+
+    def fragments(self, path: str) -> FragmentRenderer:
+        """Return a renderer of running text for the page at ``path``."""
+        return FragmentRenderer("../" * path.count("/"), self.entity_info, lambda tag: self.urls.group("tag", tag))
+
+    def common(self, path: str, title: str, description: str = "") -> dict[str, Any]:
+        """Return the context every page has: site title, navigation, assets, types."""
+        link = lambda to: relative_url(path, to)
+        nav = [Link(link(self.urls.home()), "Documents"), Link(link(self.urls.entities()), "Entities")]
+        nav += [Link(link(self.urls.group_index(kind)), GROUP_TITLES[kind]) for kind in GROUP_KINDS]
+        nav += [Link(link(self.urls.page(m.source)), m.title) for m in self.nav_pages()]
+        if self.search:
+            nav.append(Link(link(self.urls.search()), "Search"))
+        nav = [Link(n.href, n.text, n.href == link(path)) for n in nav]
+        return {
+            "site_title": self.config.title,
+            "page_title": title,
+            "description": description or f"{title} — {self.config.title}",
+            "home_href": link(self.urls.home()),
+            "nav": nav,
+            "css_href": link(self.urls.asset("style.css")),
+            "code_css_href": link(self.urls.asset("pygments.css")),
+            "js_href": link(self.urls.asset("sitegen.js")),
+            "types": [(t.lower(), self.config.types[t]) for t in ENTITY_TYPES],
+            "canonical": absolute_url(self.config.base_url, path) if self.config.base_url else "",
+            "feed_href": link(exports.FEED),
+            "og_type": "article" if path.startswith("doc/") else "website",
+            "root": "../" * path.count("/"),
+            "finder_href": link(self.urls.finder("SHARD")),
+            "entities_href": link(self.urls.entities()),
+        }
+
+    def doc_row(self, path: str, source: str, note: str = "") -> DocRow:
+        """Return a document as a row of a list on the page at ``path``."""
+        doc = self.corpus.summary(source)
+        header = doc.header
+        return DocRow(
+            href=relative_url(path, self.urls.document(source)),
+            title=doc.title,
+            origin=header.origin if header else "",
+            date=doc.date,
+            classification=header.classification if header else "",
+            note=note,
+        )
+
+
+def pager(path_of: Any, path: str, page: int, pages: int) -> Pager:
+    """Return the links between the pages of a list: all of them, or for a long list the first, the last
+    and those near this page (only those are made, so each page of a long list costs the same)."""
+    return Pager(
+        page=page,
+        pages=pages,
+        links=tuple(Link(relative_url(path, path_of(n)), str(n), n == page) for n in _window(page, pages)),
+        prev=relative_url(path, path_of(page - 1)) if page > 1 else "",
+        next=relative_url(path, path_of(page + 1)) if page < pages else "",
+    )
+
+
+def _window(page: int, pages: int) -> list[int]:
+    """Return the page numbers a pager links to."""
+    if pages <= 30:
+        return list(range(1, pages + 1))
+    return sorted({1, pages, *range(max(1, page - 3), min(pages, page + 3) + 1)})
+
+
+def numbers(total: int, only: set[int] | None) -> list[int]:
+    """Return the page numbers to render: all of 1..total, or those asked for."""
+    return [n for n in range(1, total + 1) if only is None or n in only]
+
+
+def pages_of(count: int, size: int) -> int:
+    """Return the number of pages a list of ``count`` items needs."""
+    return max(1, math.ceil(count / size))
+
+
+def entity_links(site: Site, path: str, entities: list[Entity]) -> list[Link]:
+    """Return links to entity pages, with mention counts."""
+    return [
+        Link(relative_url(path, site.entity_path(e.key)), e.name, count=e.mention_count, kind=e.type.lower())
+        for e in entities
+    ]

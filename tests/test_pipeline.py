@@ -1,0 +1,68 @@
+"""The one build pipeline: the preview builds as `sitegen build` does, with the same processes."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import write as write_module
+from sitegen.build.context import BuildContext
+from sitegen.build.pipeline import build
+from sitegen.config import Config
+from sitegen.serve.session import PreviewSession
+from tests.conftest import ROOT
+
+GOLDEN = ROOT / "tests" / "golden" / "content"
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> BuildContext:
+    shutil.copytree(GOLDEN, tmp_path / "content")
+    return BuildContext(Config(root=ROOT, search=False), tmp_path / "content", tmp_path / "site", jobs=2)
+
+
+def test_a_preview_build_writes_the_manifest_and_cache_so_build_has_nothing_to_do(ctx: BuildContext) -> None:
+    session = PreviewSession(ctx)
+    assert not session.build().error
+    result = build(ctx)
+    assert result.up_to_date and result.documents == 3
+
+
+def test_the_preview_rebuilds_with_the_processes_it_was_given_while_its_threads_run(
+    ctx: BuildContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    used = []
+    fork_map = write_module.fork_map
+
+    def recording(task, items, jobs, **options):
+        used.append(jobs)
+        return fork_map(task, items, jobs, **options)
+
+    monkeypatch.setattr(write_module, "fork_map", recording)
+    monkeypatch.setattr(write_module, "BATCH", 1)  # so that the small golden site is worth the workers
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait, daemon=True)  # as the preview's server and watcher are
+    server.start()
+    try:
+        session = PreviewSession(ctx)
+        assert not session.build().error
+    finally:
+        stop.set()
+    assert used == [2]
+
+
+def test_an_update_in_place_after_a_preview_edit_equals_a_clean_build(ctx: BuildContext, tmp_path: Path) -> None:
+    from tests.helpers import tree
+
+    session = PreviewSession(ctx)
+    session.build()
+    quito = ctx.content / "09QUITO160.txt"
+    quito.write_text(quito.read_text(encoding="utf-8").replace(" met ;", " talked ;"), encoding="utf-8")
+    assert session.update({quito}) is not None
+    session.drain()
+    clean = build(BuildContext(ctx.config, ctx.content, tmp_path / "clean"))
+    assert not clean.up_to_date
+    assert tree(ctx.output) == tree(tmp_path / "clean")
