@@ -149,6 +149,7 @@ def test_removed_documents_leave_no_stale_pages(project: Path) -> None:
     assert not (project / "site/entity/per/zed-unique.html").exists()
 
 
+@pytest.mark.slow
 def test_output_is_byte_identical_across_builds_folders_and_file_order(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     shutil.copytree(ROOT / "content", first / "content")

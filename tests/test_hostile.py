@@ -122,6 +122,7 @@ def test_no_script_or_handler_from_the_content_reaches_a_page(hostile_site) -> N
         assert scanner.problems == [], page
 
 
+@pytest.mark.slow
 def test_no_link_is_broken(hostile_site) -> None:
     site, _, _ = hostile_site
     result = check_site(site)
@@ -160,6 +161,7 @@ def test_odd_file_names_get_working_pages(hostile_site) -> None:
     assert all(all(c.isascii() and (c.isalnum() or c in "-_./") for c in page) for page in pages), pages
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_no_script_runs_in_the_browser(hostile_site, browser) -> None:
     site, _, _ = hostile_site

@@ -103,6 +103,7 @@ def axe_violations(page) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_kind_of_page_has_no_wcag_violations(browser, served_demo: str, scheme: str) -> None:

@@ -16,6 +16,9 @@ import sitegen.build.sources
 from tests.conftest import ROOT, build_site
 from tests.helpers import tree
 
+#: Each test builds the demo several times.
+pytestmark = pytest.mark.slow
+
 
 def test_the_order_files_are_listed_in_does_not_matter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build_site(ROOT / "content", tmp_path / "a")

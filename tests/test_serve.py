@@ -185,6 +185,7 @@ def test_atomic_save_rebuilds_exactly_once(server: Server, project: Path) -> Non
     assert "atomically" in server.get("doc/sample/09lima1669.html")[2]
 
 
+@pytest.mark.slow
 def test_vim_save_sequence_rebuilds_exactly_once_and_swap_files_trigger_nothing(server: Server, project: Path) -> None:
     target = project / LIMA
     folder = target.parent
@@ -209,6 +210,7 @@ def test_vim_save_sequence_rebuilds_exactly_once_and_swap_files_trigger_nothing(
     assert server.quiet_lines(1.0) == []
 
 
+@pytest.mark.slow
 def test_a_burst_of_saves_is_one_rebuild(server: Server, project: Path) -> None:
     for i in range(100):
         (project / "content" / f"burst{i:03}.txt").write_text(f"Burst {i} with [LOC Peru  ] .\n", encoding="utf-8")
