@@ -68,11 +68,28 @@ class Config:
     """Pygments style of highlighted code and source views in the light colour scheme."""
     code_style_dark: str = "github-dark"
     """Pygments style in the dark colour scheme."""
+    entities: Path = Path("entities.toml")
+    """The authority file: entities' names and aliases, names dropped or withheld (optional)."""
+    clean_possessive: bool = True
+    """An entity's key drops a possessive ending: ``Costa Rica 's`` is Costa Rica."""
+    clean_punctuation: bool = True
+    """An entity's key drops stray punctuation at either end: ``--Egypt`` is Egypt."""
+    clean_article: bool = True
+    """An entity's key drops a leading ``the``: ``the United States`` is United States."""
     root: Path = Path(".")
     """Folder relative paths are resolved against (the config file's folder)."""
 
 
-_SITE_KEYS = {"title": str, "base_url": str, "content": str, "output": str, "theme": str, "templates": str}
+_SITE_KEYS = {
+    "title": str,
+    "base_url": str,
+    "content": str,
+    "output": str,
+    "theme": str,
+    "templates": str,
+    "entities": str,
+}
+_ENTITY_KEYS = {"possessive": "clean_possessive", "punctuation": "clean_punctuation", "article": "clean_article"}
 _PAGE_KEYS = {
     "documents": "documents_per_page",
     "entity_documents": "entity_documents_per_page",
@@ -109,11 +126,12 @@ def _expect(where: str, value: Any, kind: type) -> Any:
 
 def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
     """Check a parsed TOML table and turn it into a Config."""
-    known = {"site", "pages", "types", "search", "highlight"}
+    known = {"site", "pages", "types", "search", "highlight", "entities"}
     for key in data:
         if key not in known:
             raise ConfigError(
-                f"{name}: unknown section or key '{key}' (expected [site], [pages], [types], [search], [highlight])"
+                f"{name}: unknown section or key '{key}'"
+                " (expected [site], [pages], [types], [entities], [search], [highlight])"
             )
     values: dict[str, Any] = {"root": root}
     site = _expect(f"{name}: [site]", data.get("site", {}), dict)
@@ -121,7 +139,7 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
         if key not in _SITE_KEYS:
             raise ConfigError(f"{name}: unknown key '{key}' in [site]; known keys: {', '.join(_SITE_KEYS)}")
         value = _expect(f"{name}: [site] {key}", value, str)
-        values[key] = Path(value) if key in ("content", "output", "templates") else value
+        values[key] = Path(value) if key in ("content", "output", "templates", "entities") else value
     pages = _expect(f"{name}: [pages]", data.get("pages", {}), dict)
     for key, value in pages.items():
         if key not in _PAGE_KEYS:
@@ -148,6 +166,11 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
             current = replace(current, **{key: value})
         types[type_] = current
     values["types"] = types
+    entities = _expect(f"{name}: [entities]", data.get("entities", {}), dict)
+    for key, value in entities.items():
+        if key not in _ENTITY_KEYS:
+            raise ConfigError(f"{name}: unknown key '{key}' in [entities]; known keys: {', '.join(_ENTITY_KEYS)}")
+        values[_ENTITY_KEYS[key]] = _expect(f"{name}: [entities] {key}", value, bool)
     search = _expect(f"{name}: [search]", data.get("search", {}), dict)
     for key, value in search.items():
         if key == "enabled":

@@ -63,13 +63,24 @@ class Mention:
             object.__setattr__(self, "key", entity_key(self.type, self.text))
 
     def __reduce__(self):
-        """Pickle as the constructor's arguments: much faster than a slotted dataclass's state."""
-        return _mention, (self.type, self.text, self.line, self.col, self.paragraph)
+        """Pickle as the constructor's arguments: much faster than a slotted dataclass's state.
+
+        The key goes too only when it is not the one the words make (an alias, a cleaned name).
+        """
+        if self.key is _KEYS.get((self.type, self.text)):
+            return _mention, (self.type, self.text, self.line, self.col, self.paragraph)
+        return _mention, (self.type, self.text, self.line, self.col, self.paragraph, self.key)
 
 
-def _mention(type_: str, text: str, line: int, col: int, paragraph: str) -> Mention:
+def _mention(type_: str, text: str, line: int, col: int, paragraph: str, key: Key | None = None) -> Mention:
     """Unpickle a mention, sharing its strings and key with the other documents'."""
-    return Mention(sys.intern(type_), sys.intern(text), line, col, sys.intern(paragraph), entity_key(type_, text))
+    shared = entity_key(type_, text) if key is None else (_shared(key) if key[1] else (sys.intern(key[0]), ""))
+    return Mention(sys.intern(type_), sys.intern(text), line, col, sys.intern(paragraph), shared)
+
+
+def _shared(key: Key) -> Key:
+    """Return the one shared object of an entity key that is already normalised."""
+    return entity_key(key[0], key[1])
 
 
 @dataclass(frozen=True, slots=True)

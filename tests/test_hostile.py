@@ -19,6 +19,7 @@ import pytest
 from sitegen.build.cache import cache_path
 from sitegen.build.sources import find_sources, read_source
 from sitegen.index.corpus import Corpus
+from sitegen.index.resolve import Resolver
 from sitegen.site.urls import Urls
 from tests.conftest import ROOT, serve_folder
 from tests.linkcheck import check_site
@@ -133,7 +134,8 @@ def test_no_link_is_broken(hostile_site) -> None:
 def test_distinct_entities_get_distinct_pages(hostile_site) -> None:
     site, _, _ = hostile_site
     files, _ = find_sources(HOSTILE)
-    docs = [s.document for s in (read_source(rel, path) for rel, path in files) if s.document is not None]
+    resolve = Resolver()  # names as the site shows them: "../../x" is the entity x
+    docs = [resolve(s.document) for s in (read_source(rel, path) for rel, path in files) if s.document is not None]
     corpus = Corpus(docs)
     paths = {key: Urls.entity(key) for key in corpus.entities}
     assert len(set(paths.values())) == len(paths)

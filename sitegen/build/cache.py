@@ -67,7 +67,7 @@ def cache_path(output: Path) -> Path:
     return output.parent / f".{output.name}.sitegen-cache"
 
 
-def read_cache(output: Path) -> Cache | None:
+def read_cache(output: Path, resolution: str = "") -> Cache | None:
     """Return the cache of the site in ``output``, or None when there is none to trust.
 
     The checksum is verified before anything is unpickled. Documents stay in
@@ -77,7 +77,12 @@ def read_cache(output: Path) -> Cache | None:
     try:
         file = open(cache_path(output), "rb")
         head = json.loads(file.readline())
-        if not isinstance(head, dict) or head.get("format") != FORMAT or head.get("code") != code_fingerprint():
+        if (
+            not isinstance(head, dict)
+            or head.get("format") != FORMAT
+            or head.get("code") != code_fingerprint()
+            or head.get("resolution", "") != resolution
+        ):
             file.close()
             return None
         start = file.tell()
@@ -117,14 +122,18 @@ def _verified(file: BinaryIO, end: int) -> bool:
     return file.read(_DIGEST) == digest.hexdigest().encode()
 
 
-def write_cache(output: Path, key: str, sources: Iterable, documents: Callable[[str], bytes | None]) -> None:
+def write_cache(
+    output: Path, key: str, sources: Iterable, documents: Callable[[str], bytes | None], resolution: str = ""
+) -> None:
     """Write the cache beside ``output`` atomically, one source at a time; a cache that cannot be written is skipped.
 
     ``sources`` are build.Source records without their documents;
     ``documents`` returns the pickle of a source's parsed document, or None.
+    The documents are resolved (see index/resolve.py) as ``resolution`` says:
+    a cache of documents resolved otherwise is not read.
     """
     path = cache_path(output)
-    head = json.dumps({"format": FORMAT, "code": code_fingerprint(), "key": key})
+    head = json.dumps({"format": FORMAT, "code": code_fingerprint(), "key": key, "resolution": resolution})
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     digest = hashlib.sha256()
     try:

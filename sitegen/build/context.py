@@ -11,6 +11,8 @@ from jinja2 import Environment
 from sitegen.build.output import check_output
 from sitegen.config import Config, load_config
 from sitegen.errors import ConfigError
+from sitegen.index.resolve import NameRules, Resolver
+from sitegen.parse.authority import load_authority
 from sitegen.render.templates import find_theme, make_environment
 from sitegen.report import Reporter
 
@@ -80,6 +82,20 @@ class BuildContext:
     def environment(self) -> Environment:
         """Return the Jinja2 environment of the theme and the project's templates, as they are now."""
         return make_environment(self.theme, self.templates)
+
+    @property
+    def authority_file(self) -> Path:
+        """Return the path of the authority file (which may not exist)."""
+        return self.config.root / self.config.entities
+
+    def resolver(self) -> Resolver:
+        """Return the resolver of this site's mentions: its authority file and name rules.
+
+        Raise ConfigError when the authority file has a mistake.
+        """
+        config = self.config
+        rules = NameRules(config.clean_possessive, config.clean_punctuation, config.clean_article)
+        return Resolver(load_authority(self.authority_file), rules)
 
     def check(self) -> None:
         """Raise ConfigError unless the content folder exists and the output folder may be written."""

@@ -4,32 +4,38 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterable
-from pathlib import Path
 
 from jinja2 import Environment
 
 from sitegen.build.cache import Cache
+from sitegen.build.context import BuildContext
 from sitegen.build.sources import Source, parse_into, source_reader
 from sitegen.config import Config
 from sitegen.errors import Diagnostic
 from sitegen.index.corpus import Corpus
+from sitegen.index.resolve import Resolver
 from sitegen.index.store import DocumentStore
-from sitegen.parse.markdown import MarkdownSource, unknown_mentions
-from sitegen.report import Progress
+from sitegen.parse.authority import Authority
+from sitegen.parse.markdown import unknown_mentions
 from sitegen.site.pages import Site
 
 
 def make_site(
-    corpus: Corpus, config: Config, markdown: dict[str, MarkdownSource], content: Path, env: Environment
+    ctx: BuildContext, env: Environment, resolver: Resolver, corpus: Corpus, sources: Iterable[Source]
 ) -> Site:
-    """Return the Site of a corpus and its Markdown files."""
+    """Return the Site of a corpus and the Markdown files among its sources."""
+    markdown = {source.relative: source.markdown for source in sources if source.markdown is not None}
+    read = source_reader(ctx.content)
     return Site(
         corpus,
-        config,
+        ctx.config,
         markdown,
-        source_reader(content),
+        (lambda relative: None if (text := read(relative)) is None else resolver.redact(text))
+        if resolver.authority.withhold
+        else read,
         frozenset(env.list_templates()),
-        search_enabled(config, len(corpus.documents)),
+        search_enabled(ctx.config, len(corpus.documents)),
+        resolver,
     )
 
 
@@ -39,47 +45,72 @@ def search_enabled(config: Config, documents: int) -> bool:
 
 
 def load_site(
-    config: Config,
-    content: Path,
-    env: Environment,
-    files: list[tuple[str, str]],
-    progress: Progress,
-    cache: Cache | None = None,
-    store: DocumentStore | None = None,
-    jobs: int = 1,
+    ctx: BuildContext, env: Environment, resolver: Resolver, files: list[tuple[str, str]], cache: Cache | None
 ) -> tuple[list[Source], Site]:
     """Parse the source files (reusing unchanged ones from ``cache``) and return them with the Site they make.
 
-    The parsed documents are kept in ``store`` (default: one in the system's temporary folder);
-    ``jobs`` processes parse them.
+    The parsed documents are kept in a store beside the output folder; ``ctx.jobs`` processes parse them.
     """
-    corpus = Corpus(store=store)
-    sources = parse_into(corpus, files, progress, cache, jobs)
-    return sources, site_of(sources, corpus, config, content, env)
+    corpus = _corpus(ctx, resolver)
+    sources = parse_into(corpus, files, ctx.reporter.progress, cache, ctx.jobs, resolver)
+    return sources, make_site(ctx, env, resolver, corpus, sources)
 
 
-def cached_site(
-    cache: Cache, config: Config, content: Path, env: Environment, store: DocumentStore | None = None
-) -> tuple[list[Source], Site]:
-    """Return the sources in a cache and the Site they make, parsing nothing; documents go to ``store``."""
-    corpus = Corpus(store=store)
+def cached_site(ctx: BuildContext, env: Environment, resolver: Resolver, cache: Cache) -> tuple[list[Source], Site]:
+    """Return the sources in a cache and the Site they make, parsing nothing (they were resolved as
+    ``resolver`` would)."""
+    corpus = _corpus(ctx, resolver)
     sources = list(cache.sources.values())
     for source in sources:
         data = cache.data(source.relative)
         if data is not None:
             corpus.add(pickle.loads(data), data)
-    return sources, site_of(sources, corpus, config, content, env)
+    return sources, make_site(ctx, env, resolver, corpus, sources)
 
 
-def site_of(sources: Iterable[Source], corpus: Corpus, config: Config, content: Path, env: Environment) -> Site:
-    """Return the Site of a corpus and the Markdown files among its sources."""
-    markdown = {source.relative: source.markdown for source in sources if source.markdown is not None}
-    return make_site(corpus, config, markdown, content, env)
+def _corpus(ctx: BuildContext, resolver: Resolver) -> Corpus:
+    """Return an empty corpus whose documents go to a store beside the output folder."""
+    names = {key: record.name for key, record in resolver.authority.records.items()}
+    return Corpus(store=DocumentStore.beside(ctx.output), names=names)
 
 
 def source_warnings(sources: Iterable[Source], skipped: list[Diagnostic], site: Site) -> list[Diagnostic]:
     """Return a build's warnings in the order they are reported: files skipped, each source's, then the site's."""
-    return skipped + [d for source in sources for d in source.diagnostics] + site_warnings(site)
+    sources = list(sources)
+    return (
+        skipped
+        + [d for source in sources for d in source.diagnostics]
+        + site_warnings(site)
+        + authority_warnings(site.resolver.authority, sources)
+    )
+
+
+def authority_warnings(authority: Authority, sources: Iterable[Source]) -> list[Diagnostic]:
+    """Return a warning for each rule of the authority file that no source used."""
+    used = set().union(*(source.rules for source in sources))
+    for record in authority.records.values():  # an entity is used when any of its names is
+        names = [f"alias:{k[0]}:{k[1]}" for k in (record.key, *record.aliases)]
+        if any(name in used for name in names):
+            used.add(names[0])  # its own name need not be written anywhere: each unused alias is told
+        else:
+            used.update(names[1:])  # nothing of it is mentioned: one warning, about the entity
+    return [
+        Diagnostic(authority.path, line, 1, f"{_describe(rule, authority)} matches no mention; is it still needed?")
+        for rule, line in sorted(authority.lines.items(), key=lambda item: item[1])
+        if rule not in used
+    ]
+
+
+def _describe(rule: str, authority: Authority) -> str:
+    """Return a rule of the authority file as its warning names it."""
+    kind, _, name = rule.partition(":")
+    if kind == "alias":
+        type_, _, name = name.partition(":")
+        record = authority.records.get((type_, name))
+        if record is not None:
+            return f"[[entity]] '{record.name}' ({type_}), under any of its names,"
+        return f"the alias '{name}' ({type_})"
+    return {"drop": "[drop] name", "pattern": "[drop] pattern", "withhold": "[withhold] name"}[kind] + f" '{name}'"
 
 
 def site_warnings(site: Site) -> list[Diagnostic]:
@@ -99,7 +130,7 @@ def site_warnings(site: Site) -> list[Diagnostic]:
         )
     shown = {page.source for key, page in site.notes().items() if key in site.corpus.entities}
     for page in sorted(site.markdown.values(), key=lambda m: m.source):
-        warnings += unknown_mentions(page, site.corpus.entities)
+        warnings += unknown_mentions(page, site.corpus.entities, site.resolver.mention)
         if page.kind == "note" and page.source not in shown:
             warnings.append(
                 Diagnostic(

@@ -20,7 +20,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from sitegen.build.output import safe_path, static_files
-from sitegen.build.sources import Source, find_sources, read_source
+from sitegen.build.sources import Source, find_sources, read_source, resolve_source
 from sitegen.errors import Diagnostic
 from sitegen.files import MARKDOWN_SUFFIXES
 from sitegen.model import Document
@@ -166,6 +166,9 @@ class SiteState:
             if before is not None and before.stat == (stat.st_mtime_ns, stat.st_size) and relative not in hinted:
                 continue
             source = read_source(relative, file)
+            if source.document is not None:
+                document, source = resolve_source(self.site.resolver, source, source.document)
+                source = replace(source, document=document)
             self.sources[relative] = replace(source, document=None)  # the corpus keeps the document
             if before is not None and before.digest == source.digest:
                 continue

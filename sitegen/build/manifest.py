@@ -61,10 +61,15 @@ def code_fingerprint() -> str:
 _FINGERPRINT: str | None = None
 
 
-def build_key(config: Config, content: Path, search_available: bool) -> str:
-    """Return the hash of everything besides the sources and the theme's files that decides the output."""
+def build_key(config: Config, content: Path, search_available: bool, resolution: str = "") -> str:
+    """Return the hash of everything besides the sources and the theme's files that decides the output.
+
+    ``resolution`` identifies how mentions are resolved (the authority file and the name rules).
+    """
     digest = hashlib.sha256()
-    digest.update(f"{FORMAT}\0{code_fingerprint()}\0{config!r}\0{content.resolve()}\0{search_available}\0".encode())
+    digest.update(
+        f"{FORMAT}\0{code_fingerprint()}\0{config!r}\0{content.resolve()}\0{search_available}\0{resolution}\0".encode()
+    )
     return digest.hexdigest()
 
 

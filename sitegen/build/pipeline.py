@@ -44,7 +44,7 @@ from sitegen.build.search import build_index, pagefind_command
 from sitegen.build.sources import find_sources
 from sitegen.build.write import freeze_heap, write_site
 from sitegen.errors import Diagnostic
-from sitegen.index.store import DocumentStore
+from sitegen.index.resolve import Resolver
 from sitegen.render.templates import theme_hashes
 from sitegen.report import log
 from sitegen.site.change import NeedsRebuild
@@ -100,11 +100,12 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
     started = time.perf_counter()
     ctx.check()
     env = ctx.environment()
+    resolver = ctx.resolver()
     files, skipped = find_sources(ctx.content)
     inputs = _Inputs(
         files,
         skipped,
-        build_key(ctx.config, ctx.content, pagefind_command() is not None),
+        build_key(ctx.config, ctx.content, pagefind_command() is not None, resolver.digest),
         theme_hashes(env, ctx.theme),
         source_stats(files) | {d.path: [0, 0] for d in skipped},
     )
@@ -124,7 +125,7 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
             warnings=warnings,
             up_to_date=True,
         )
-    cache = None if ctx.force else read_cache(ctx.output)
+    cache = None if ctx.force else read_cache(ctx.output, resolver.digest)
     log.debug("cache of parsed sources: %s", "none" if cache is None else f"{len(cache.sources):,} sources")
     done: tuple[SiteState, list[Diagnostic], Update | None] | None = None
     theme_changes = _changed_names(previous.theme, inputs.looks) if previous is not None else None
@@ -134,9 +135,9 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
         and cache is not None
         and _describes_site(cache, previous, inputs.key, ctx)
     ):
-        done = update_in_place(ctx, env, cache, inputs, theme_changes)
+        done = update_in_place(ctx, env, resolver, cache, inputs, theme_changes)
     if done is None:
-        done = build_whole(ctx, env, cache, inputs, previous.counts.get("files", 0) if previous else 0)
+        done = build_whole(ctx, env, resolver, cache, inputs, previous.counts.get("files", 0) if previous else 0)
     state, warnings, update = done
     result = _finish(ctx, state, inputs, warnings)
     result.update, result.seconds = update, time.perf_counter() - started
@@ -144,14 +145,12 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
 
 
 def build_whole(
-    ctx: BuildContext, env: Environment, cache: Cache | None, inputs: _Inputs, previous_files: int
+    ctx: BuildContext, env: Environment, resolver: Resolver, cache: Cache | None, inputs: _Inputs, previous_files: int
 ) -> tuple[SiteState, list[Diagnostic], Update | None]:
     """Render the whole site into a staging folder and swap it in; unchanged sources are not parsed again."""
     log.debug("building the whole site: %d sources, %d process(es)", len(inputs.files), ctx.jobs)
     progress = ctx.reporter.progress
-    sources, site = load_site(
-        ctx.config, ctx.content, env, inputs.files, progress, cache, DocumentStore.beside(ctx.output), ctx.jobs
-    )
+    sources, site = load_site(ctx, env, resolver, inputs.files, cache)
     warnings = source_warnings(sources, inputs.skipped, site)
     ctx.reporter.warnings(warnings)
     freeze_heap()
@@ -162,7 +161,7 @@ def build_whole(
 
 
 def update_in_place(
-    ctx: BuildContext, env: Environment, cache: Cache, inputs: _Inputs, theme: list[str]
+    ctx: BuildContext, env: Environment, resolver: Resolver, cache: Cache, inputs: _Inputs, theme: list[str]
 ) -> tuple[SiteState, list[Diagnostic], Update] | None:
     """Bring the site on disk, built from the cached sources, up to date with the sources found.
 
@@ -174,7 +173,7 @@ def update_in_place(
     """
     progress = ctx.reporter.progress
     progress.message("reading the cache of the last build…")
-    before, site = cached_site(cache, ctx.config, ctx.content, env, DocumentStore.beside(ctx.output))
+    before, site = cached_site(ctx, env, resolver, cache)
     state = SiteState.on_disk(ctx.output, env, site, before)
     stale = state.families_using({name.removeprefix("templates/") for name in theme if name.startswith("templates/")})
     rerendered = sum(len(state.written[f]) for f in stale)
@@ -231,6 +230,7 @@ def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list
         build_id(manifest),
         sources,
         lambda relative: corpus.document_data(relative) if relative in corpus else None,
+        state.site.resolver.digest,
     )
     write_manifest(ctx.output, manifest)
     return BuildResult(

@@ -20,6 +20,7 @@ from sitegen.build.parallel import fork_map
 from sitegen.errors import Diagnostic, SourceError
 from sitegen.files import DOCUMENT_SUFFIXES, MARKDOWN_SUFFIXES, is_ignored
 from sitegen.index.corpus import Corpus
+from sitegen.index.resolve import Resolver
 from sitegen.model import Document
 from sitegen.parse.cable import parse_document
 from sitegen.parse.markdown import MarkdownSource, read_markdown
@@ -86,6 +87,8 @@ class Source:
     """Modification time (ns) and size when read."""
     markdown: MarkdownSource | None = None
     """The parsed Markdown file, for a ``.md`` source."""
+    rules: frozenset[str] = frozenset()
+    """The rules of the authority file its document used (see index/resolve.py)."""
 
 
 def read_source(relative: str, path: str | Path) -> Source:
@@ -112,7 +115,12 @@ def read_source(relative: str, path: str | Path) -> Source:
 
 
 def parse_into(
-    corpus: Corpus, files: list[tuple[str, str]], progress: Progress, cache: Cache | None = None, jobs: int = 1
+    corpus: Corpus,
+    files: list[tuple[str, str]],
+    progress: Progress,
+    cache: Cache | None = None,
+    jobs: int = 1,
+    resolver: Resolver | None = None,
 ) -> list[Source]:
     """Parse every source file independently, in source order, indexing each document into ``corpus``.
 
@@ -120,11 +128,17 @@ def parse_into(
     them. A source in ``cache`` with the same size and modification time, or
     the same content hash, is not parsed again. With ``jobs`` > 1 that many
     forked workers read and parse, while this process indexes what they
-    send back, in the same order.
+    send back, in the same order. ``resolver`` decides which entity each
+    mention names (a source reused from the cache was resolved the same way).
     """
     parsed = []
-    for done, (source, doc, data) in enumerate(read_sources(files, cache, jobs), 1):
+    for done, (source, doc, data, reused) in enumerate(read_sources(files, cache, jobs), 1):
         if doc is not None:
+            if resolver is not None and not reused:
+                parsed_doc = doc
+                doc, source = resolve_source(resolver, source, doc)
+                if doc is not parsed_doc:
+                    data = None  # the store pickles the document as resolved
             corpus.add(doc, data)
         parsed.append(source)
         progress.update("parsing", done, len(files))
@@ -139,28 +153,38 @@ PARSE_AHEAD = 128
 
 def read_sources(
     files: list[tuple[str, str]], cache: Cache | None, jobs: int
-) -> Iterator[tuple[Source, Document | None, bytes | None]]:
-    """Yield each file's source (without its document), its document and the document's pickle when
-    known, in order."""
+) -> Iterator[tuple[Source, Document | None, bytes | None, bool]]:
+    """Yield each file's source (without its document), its document, the document's pickle when
+    known, and whether it was reused from the cache (then it is resolved already), in order."""
     if jobs <= 1:
         for relative, path in files:
             source, data = reuse_or_read(relative, path, cache)
             if data is not None:
-                yield source, pickle.loads(data), data
+                yield source, pickle.loads(data), data, True
             else:
-                yield replace(source, document=None), source.document, None
+                yield replace(source, document=None), source.document, None, False
         return
     read = partial(_read_pickled, cache=cache)
-    for source, data in fork_map(read, files, jobs, what="parsing sources", batch=PARSE_BATCH, in_flight=PARSE_AHEAD):
-        yield source, (pickle.loads(data) if data is not None else None), data
+    for source, data, reused in fork_map(
+        read, files, jobs, what="parsing sources", batch=PARSE_BATCH, in_flight=PARSE_AHEAD
+    ):
+        yield source, (pickle.loads(data) if data is not None else None), data, reused
 
 
-def _read_pickled(item: tuple[str, str], cache: Cache | None) -> tuple[Source, bytes | None]:
-    """Return a source without its document, and the document's pickle (None when it has none)."""
+def resolve_source(resolver: Resolver, source: Source, doc: Document) -> tuple[Document, Source]:
+    """Return a freshly parsed document as the site shows it, and its source with the rules it used."""
+    resolved, rules = resolver.resolve(doc)
+    return resolved, replace(source, rules=rules) if rules else source
+
+
+def _read_pickled(item: tuple[str, str], cache: Cache | None) -> tuple[Source, bytes | None, bool]:
+    """Return a source without its document, the document's pickle (None when it has none), and
+    whether it was reused from the cache."""
     source, data = reuse_or_read(*item, cache)
+    reused = data is not None
     if data is None and source.document is not None:
         data = pickle.dumps(source.document, protocol=pickle.HIGHEST_PROTOCOL)
-    return replace(source, document=None), data
+    return replace(source, document=None), data, reused
 
 
 def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source, bytes | None]:

@@ -89,9 +89,13 @@ def _add_forms(forms: str | Counter[str] | None, total: int, spellings: dict[str
     return forms
 
 
-def display_name(forms: Mapping[str, int]) -> str:
-    """Return the most frequent form; on a tie prefer mixed case, then the first in order."""
-    return min(forms, key=lambda f: (-forms[f], f.isupper(), f))
+def display_name(forms: Mapping[str, int], name: str | None = None) -> str:
+    """Return the most frequent form; on a tie prefer mixed case, then the first in order.
+
+    With ``name`` (an entity key's name), forms that are exactly the name come first: an entity whose
+    key dropped a possessive or punctuation is shown under a spelling without them, when there is one.
+    """
+    return min(forms, key=lambda f: (name is not None and normalise(f) != name, -forms[f], f.isupper(), f))
 
 
 def document_groups(doc: Document) -> dict[str, list[str]]:
@@ -156,9 +160,16 @@ class Corpus:
     together, are arrays of those numbers rather than dicts and tuples.
     """
 
-    def __init__(self, documents: Iterable[Document] = (), store: DocumentStore | None = None) -> None:
-        """Index the given documents, keeping them in ``store`` (default: a new one)."""
+    def __init__(
+        self, documents: Iterable[Document] = (), store: DocumentStore | None = None, names: Mapping[Key, str] = {}
+    ) -> None:
+        """Index the given documents, keeping them in ``store`` (default: a new one).
+
+        ``names`` are the names the authority file gives entities; the others are shown under their
+        most frequent spelling.
+        """
         self._store = store if store is not None else DocumentStore()
+        self._given_names = dict(names)
         self._numbers: dict[str, int] = {}
         """Each document's number, by source path."""
         self._summaries: list[Summary | None] = []
@@ -293,7 +304,7 @@ class Corpus:
                 self._names.pop(key, None)
                 reorder = True
             else:
-                name = display_name(self._spellings(key))
+                name = self._given_names.get(key) or display_name(self._spellings(key), key[1])
                 reorder = reorder or self._names.get(key) != name
                 self._names[key] = name
             self._entity_cache.pop(key, None)

@@ -54,7 +54,7 @@ def document_blocks(doc: Document) -> dict[str, Block]:
         for i, seg in enumerate(segments):
             if isinstance(seg, Mention):
                 word = seg.text
-                if seg.key not in first:
+                if seg.key not in first and seg.key[1]:  # a withheld mention names no entity
                     first[seg.key] = i
             else:
                 word = seg.name if isinstance(seg, TagRef) else seg

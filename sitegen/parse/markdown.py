@@ -265,6 +265,8 @@ def mention_plugin(md: MarkdownIt) -> None:
         meta = tokens[idx].meta
         fragments: FragmentRenderer | None = env.get("fragments")
         mention = Mention(meta["type"], meta["text"], 0, 0)
+        if fragments is not None:
+            return fragments.written_mention(mention)
         if fragments is None:
             return (
                 f'<span class="m m-{meta["type"].lower()}" data-entity-type="{meta["type"]}">'
@@ -376,13 +378,22 @@ def markdown_link(href: str, source: str) -> tuple[str, str] | None:
     return "/".join(parts), fragment
 
 
-def unknown_mentions(page: MarkdownSource, known: Any) -> list[Diagnostic]:
-    """Return a warning for each mention of an entity that ``known`` does not contain."""
-    return [
-        Diagnostic(page.source, m.line, m.col, f"no document mentions the {m.type} '{m.text}'; shown without a link")
-        for m in page.mentions
-        if m.key not in known
-    ]
+def unknown_mentions(page: MarkdownSource, known: Any, resolve: Any = None) -> list[Diagnostic]:
+    """Return a warning for each mention of an entity that ``known`` does not contain.
+
+    ``resolve`` gives the mention as the site shows it (see index/resolve.py): a dropped or
+    withheld name is not a mention of an entity, and an alias is a mention of its entity.
+    """
+    warnings = []
+    for m in page.mentions:
+        shown = resolve(m) if resolve is not None else m
+        if isinstance(shown, Mention) and shown.key[1] and shown.key not in known:
+            warnings.append(
+                Diagnostic(
+                    page.source, m.line, m.col, f"no document mentions the {m.type} '{m.text}'; shown without a link"
+                )
+            )
+    return warnings
 
 
 def note_key(page: MarkdownSource) -> tuple[str, str]:

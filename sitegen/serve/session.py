@@ -91,6 +91,7 @@ class PreviewSession:
         paths = [ctx.content, ctx.templates, ctx.theme]
         if ctx.config_path is not None:
             paths.append(ctx.config_path)
+        paths.append(ctx.authority_file)
         # The project folder itself (not its subfolders): sitegen.toml and a new templates/.
         paths.append(ctx.config.root / "sitegen.toml")
         return paths
@@ -100,6 +101,8 @@ class PreviewSession:
         path, ctx = path.absolute(), self.ctx
         if ctx.config_path is not None and path == ctx.config_path.absolute():
             return "config"
+        if path == ctx.authority_file.absolute():
+            return "config"  # which entity each mention names: everything may change
         for kind, folder in (
             ("content", ctx.content),
             ("template", ctx.templates),

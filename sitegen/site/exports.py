@@ -44,9 +44,9 @@ PART = 2000
 
 def _entity_rows(site: Site) -> Iterator[dict]:
     """Yield every entity as a plain record, in display order, one at a time."""
-    corpus, types = site.corpus, site.config.types
+    corpus, types, records = site.corpus, site.config.types, site.resolver.authority.records
     for key in corpus.entities:  # counted without materialising every entity
-        yield {
+        row = {
             "type": key[0],
             "type_label": types[key[0]].label,
             "name": corpus.name(key),
@@ -56,6 +56,14 @@ def _entity_rows(site: Site) -> Iterator[dict]:
             "mentions": corpus.mention_total(key),
             "url": public_url(site, site.entity_path(key)),
         }
+        record = records.get(key)
+        if record is not None:  # what the authority file says of it
+            row["aliases"] = [{"type": alias[0], "key": alias[1]} for alias in record.aliases]
+            if record.wikidata:
+                row["wikidata"] = record.wikidata
+            if record.description:
+                row["description"] = record.description
+        yield row
 
 
 def _parts(rows: Iterator[dict]) -> Iterator[list[dict]]:

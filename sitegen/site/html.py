@@ -46,13 +46,24 @@ class FragmentRenderer:
     """Render running text for one page; tooltip ids are unique within the page."""
 
     def __init__(
-        self, root: str, entity: Callable[[tuple[str, str]], EntityInfo | None], tag_path: Callable[[str], str]
+        self,
+        root: str,
+        entity: Callable[[tuple[str, str]], EntityInfo | None],
+        tag_path: Callable[[str], str],
+        resolve: Callable[[Mention], str | Mention] | None = None,
     ) -> None:
-        """Take the way up to the site root (``../../``), entity info and tag page paths."""
+        """Take the way up to the site root (``../../``), entity info, tag page paths, and how a mention
+        written in Markdown names its entity (documents' mentions are resolved already)."""
         self._root = root
         self._entity = entity
         self._tag_path = tag_path
+        self._resolve = resolve
         self._tips = 0
+
+    def written_mention(self, mention: Mention) -> str:
+        """Return a mention written in Markdown: resolved as documents' are, then as any mention."""
+        shown = self._resolve(mention) if self._resolve is not None else mention
+        return escape(shown) if isinstance(shown, str) else self.mention(shown)
 
     def mention(self, mention: Mention) -> str:
         """Return one mention: a typed link with a CSS tooltip."""

@@ -13,8 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
+
 from sitegen.config import Config
 from sitegen.index.corpus import Corpus
+from sitegen.index.resolve import Resolver
 from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Entity, Key
 from sitegen.parse.markdown import MarkdownSource, markdown_link, note_key
 from sitegen.site import exports
@@ -103,6 +106,8 @@ class Site:
     """Template names available; a page asking for another one gets the default."""
     search: bool = False
     """True when the full-text search index is built."""
+    resolver: Resolver = field(default_factory=Resolver)
+    """Which entity each mention names (the authority file and the name rules)."""
     urls: Urls = field(init=False)
 
     def __post_init__(self) -> None:
@@ -205,16 +210,27 @@ class Site:
             self._info[key] = info
         return info
 
+    def redact(self, text: str) -> str:
+        """Return text with every name the authority file withholds replaced."""
+        return self.resolver.redact(text)
+
+    def redact_html(self, html: Markup) -> Markup:
+        """Return HTML with every withheld name replaced (the replacement holds no markup)."""
+        redacted = self.resolver.redact(str(html))
+        return html if redacted == html else Markup(redacted)
+
     def fragments(self, path: str) -> FragmentRenderer:
         """Return a renderer of running text for the page at ``path``."""
-        return FragmentRenderer("../" * path.count("/"), self.entity_info, lambda tag: self.urls.group("tag", tag))
+        return FragmentRenderer(
+            "../" * path.count("/"), self.entity_info, lambda tag: self.urls.group("tag", tag), self.resolver.mention
+        )
 
     def common(self, path: str, title: str, description: str = "") -> dict[str, Any]:
         """Return the context every page has: site title, navigation, assets, types."""
         link = lambda to: relative_url(path, to)
         nav = [Link(link(self.urls.home()), "Documents"), Link(link(self.urls.entities()), "Entities")]
         nav += [Link(link(self.urls.group_index(kind)), GROUP_TITLES[kind]) for kind in GROUP_KINDS]
-        nav += [Link(link(self.urls.page(m.source)), m.title) for m in self.nav_pages()]
+        nav += [Link(link(self.urls.page(m.source)), self.redact(m.title)) for m in self.nav_pages()]
         if self.search:
             nav.append(Link(link(self.urls.search()), "Search"))
         nav = [Link(n.href, n.text, n.href == link(path)) for n in nav]

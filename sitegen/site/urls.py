@@ -187,3 +187,8 @@ def leaves_site(page: str, href: str) -> bool:
 def absolute_url(base_url: str, path: str) -> str:
     """Return the public address of an output path under the configured base URL."""
     return base_url.rstrip("/") + "/" + quote(path, safe="/")
+
+
+def wikidata_url(item: str) -> str:
+    """Return the address of a Wikidata item (``Q30``), which the authority file has checked."""
+    return f"https://www.wikidata.org/wiki/{quote(item)}"

@@ -11,7 +11,7 @@ from sitegen.site.change import Change
 from sitegen.site.html import plural
 from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
-from sitegen.site.urls import relative_url
+from sitegen.site.urls import relative_url, wikidata_url
 
 
 class EntityPages(PageKind):
@@ -83,12 +83,13 @@ class EntityPages(PageKind):
 def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> Iterator[Page]:
     """Yield an entity's pages: its documents with paragraph snippets, paginated.
 
-    Context: entity, type_label, type_css, type_href, forms, related (Links),
+    Context: entity, type_label, type_css, type_href, forms, description, wikidata (Link or None), related (Links),
     docs (row, places: list of (href, label, snippet, count)), pager, plus common keys.
     """
     size = site.config.entity_documents_per_page
     total = pages_of(entity.doc_count, size)
     label = site.config.types[entity.type].label
+    record = site.resolver.authority.records.get(entity.key)
     for page in numbers(total, only):
         path = site.urls.entity(entity.key, page)
         title = f"{entity.name} ({label})" + (f" — page {page}" if page > 1 else "")
@@ -110,11 +111,13 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             docs=[_occurrence(site, path, entity, occ) for occ in entity.occurrences[(page - 1) * size : page * size]],
             pager=pager(lambda n: site.urls.entity(entity.key, n), path, page, total),
             note_html="",
+            description=record.description if record else "",
+            wikidata=Link(wikidata_url(record.wikidata), record.wikidata) if record and record.wikidata else None,
         )
         note = site.notes().get(entity.key)
         if note is not None and page == 1:
-            context["note_html"] = render_markdown(
-                note.body, site.fragments(path), site.link_resolver(path, note.source)
+            context["note_html"] = site.redact_html(
+                render_markdown(note.body, site.fragments(path), site.link_resolver(path, note.source))
             )
         yield Page(path, EntityPages.template, context)
 

@@ -34,8 +34,8 @@ class Home(PageKind):
             context["intro_html"] = ""
             if page == 1:
                 if site.intro is not None:
-                    context["intro_html"] = render_markdown(
-                        site.intro.body, site.fragments(path), site.link_resolver(path, "index.md")
+                    context["intro_html"] = site.redact_html(
+                        render_markdown(site.intro.body, site.fragments(path), site.link_resolver(path, "index.md"))
                     )
                 per_type = mention_counts(corpus)
                 context["figures"] = [

@@ -31,8 +31,8 @@ class MarkdownPage(PageKind):
             return
         page = site.markdown[source]
         path = site.urls.page(source)
-        context = site.common(path, page.title, page.description)
-        html = render_markdown(page.body, site.fragments(path), site.link_resolver(path, source))
+        context = site.common(path, site.redact(page.title), site.redact(page.description))
+        html = site.redact_html(render_markdown(page.body, site.fragments(path), site.link_resolver(path, source)))
         context["body_html"] = html
         context["show_title"] = not html.lstrip().startswith("<h1")
         yield Page(path, self.template_of(site, family), context)

@@ -1,0 +1,269 @@
+"""entities.toml -> Authority: the editors' decisions about entities.
+
+An authority file names entities (with their aliases, a Wikidata id and a
+description), drops names that are not entities and withholds names that
+must never be published:
+
+    [[entity]]
+    name = "United States"
+    type = "LOC"
+    aliases = ["U.S.", "US", "MISC:U.S."]   # "TYPE:name" takes a mention of another type
+    wikidata = "Q30"
+    description = "…"
+
+    [drop]
+    names = ["SBU", "DECL:"]
+    patterns = ['^X{4,}']
+
+    [withhold]
+    names = ["John Doe"]
+
+Names are compared as entity keys are (NFC, white space, case). Mistakes
+are ConfigErrors naming the file and line; a rule that matches nothing is
+reported by the build as a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import ConfigError
+from sitegen.model import ENTITY_TYPES, Key, normalise
+
+#: What stands in the text for a withheld name.
+WITHHELD = "[withheld]"
+_WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One entity the authority file names."""
+
+    key: Key
+    """Its identity: type and normalised name."""
+    name: str
+    """The name shown on every page."""
+    aliases: tuple[Key, ...] = ()
+    """Other names (and types) whose mentions are this entity."""
+    wikidata: str = ""
+    """Its Wikidata id, ``Q30``; empty when not given."""
+    description: str = ""
+    """One line shown under the name."""
+    line: int = 0
+    """The line of the authority file where it is named."""
+
+
+@dataclass(frozen=True)
+class Authority:
+    """The editors' decisions: entities and their aliases, names dropped, names withheld."""
+
+    records: dict[Key, Record] = field(default_factory=dict)
+    """The entities named, by key."""
+    alias_of: dict[Key, Key] = field(default_factory=dict)
+    """Every alias (and every entity's own key) -> the key of the entity it names."""
+    drop: frozenset[str] = frozenset()
+    """Normalised names that are not entities, of any type."""
+    drop_patterns: tuple[re.Pattern[str], ...] = ()
+    """Regular expressions over a name: a name that matches one is not an entity."""
+    withhold: frozenset[str] = frozenset()
+    """Normalised names never published, of any type."""
+    lines: dict[str, int] = field(default_factory=dict)
+    """The line of each rule, by ``drop:NAME``, ``pattern:REGEX``, ``withhold:NAME`` or ``alias:TYPE:NAME``."""
+    path: str = ""
+    """The file it was read from, as shown in messages; empty when there is none."""
+    digest: str = ""
+    """A hash of the file: a different one means different pages."""
+
+    def __bool__(self) -> bool:
+        return bool(self.records or self.drop or self.drop_patterns or self.withhold)
+
+    def withheld_text(self) -> re.Pattern[str] | None:
+        """Return a pattern of every withheld name as it may be written in running text, or None."""
+        if not self.withhold:
+            return None
+        names = sorted(self.withhold, key=len, reverse=True)
+        words = (r"\s+".join(re.escape(w) for w in name.split()) for name in names)
+        return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE)
+
+
+def load_authority(path: Path, shown: str | None = None) -> Authority:
+    """Read an authority file; a missing file is an empty authority. Raise ConfigError for mistakes."""
+    shown = shown or str(path.absolute())
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Authority()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{shown}: cannot read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{shown}: {exc}") from None
+    authority = parse_authority(data, text, shown)
+    return Authority(
+        authority.records,
+        authority.alias_of,
+        authority.drop,
+        authority.drop_patterns,
+        authority.withhold,
+        authority.lines,
+        shown,
+        hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+class _Lines:
+    """Finds the line where a value is written, for messages: the n-th time it appears quoted."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.seen: dict[str, int] = {}
+
+    def of(self, value: str) -> int:
+        """Return the line of the next occurrence of ``value`` written as a TOML string (0 if not found)."""
+        quoted = [f'"{value}"', f"'{value}'", '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"']
+        start = self.seen.get(value, 0)
+        for number in range(start, len(self.lines)):
+            if any(q in self.lines[number] for q in quoted):
+                self.seen[value] = number + 1
+                return number + 1
+        return 0
+
+
+def parse_authority(data: dict[str, Any], text: str, shown: str) -> Authority:
+    """Check a parsed authority file and turn it into an Authority."""
+    lines = _Lines(text)
+
+    def fail(message: str, line: int = 0) -> ConfigError:
+        return ConfigError(f"{shown}:{line}: {message}" if line else f"{shown}: {message}")
+
+    for section in data:
+        if section not in ("entity", "drop", "withhold"):
+            raise fail(f"unknown section '{section}' (expected [[entity]], [drop] and [withhold])")
+    rule_lines: dict[str, int] = {}
+    records: dict[Key, Record] = {}
+    alias_of: dict[Key, Key] = {}
+    claimed: dict[Key, tuple[str, int]] = {}
+    entities = data.get("entity", [])
+    if not isinstance(entities, list):
+        raise fail("'entity' must be a list of [[entity]] tables")
+    for table in entities:
+        if not isinstance(table, dict):
+            raise fail("each [[entity]] must be a table")
+        for field_name in table:
+            if field_name not in ("name", "type", "aliases", "wikidata", "description"):
+                raise fail(
+                    f"unknown key '{field_name}' in [[entity]]; known keys: name, type, aliases, wikidata, description"
+                )
+        name, type_ = table.get("name"), table.get("type")
+        if not isinstance(name, str) or not name.strip():
+            raise fail("every [[entity]] needs a name (text)")
+        line = lines.of(name)
+        if type_ not in ENTITY_TYPES:
+            raise fail(f"[[entity]] '{name}' needs a type: one of {', '.join(ENTITY_TYPES)}", line)
+        own = (type_, normalise(name))
+        aliases = table.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise fail(f"aliases of '{name}' must be a list of names", line)
+        wikidata = table.get("wikidata", "")
+        if not isinstance(wikidata, str) or (wikidata and not _WIKIDATA.match(wikidata)):
+            raise fail(f"wikidata of '{name}' must be an id like \"Q30\", not {wikidata!r}", line)
+        description = table.get("description", "")
+        if not isinstance(description, str):
+            raise fail(f"description of '{name}' must be text", line)
+        keys: list[Key] = []
+        for alias, alias_line in [(name, line)] + [(a, lines.of(a)) for a in aliases]:
+            found = _alias_key(alias, type_)
+            if found is None:
+                raise fail(
+                    f"alias '{alias}' of '{name}': the type before ':' must be one of {', '.join(ENTITY_TYPES)}",
+                    alias_line,
+                )
+            key = found
+            if key in claimed and alias_of[key] != own:
+                other, other_line = claimed[key]
+                raise fail(
+                    f"'{alias}' is claimed by '{name}' (line {alias_line}) and by '{other}' (line {other_line})",
+                    alias_line,
+                )
+            claimed[key] = (name, alias_line)
+            alias_of[key] = own
+            rule_lines[f"alias:{key[0]}:{key[1]}"] = alias_line
+            if key != own:
+                keys.append(key)
+        records[own] = Record(own, " ".join(name.split()), tuple(keys), wikidata, " ".join(description.split()), line)
+    drop_table = _table(data, "drop", ("names", "patterns"), fail)
+    drop_names = _names(drop_table, "drop", fail)
+    patterns = []
+    for pattern in drop_table.get("patterns", []):
+        if not isinstance(pattern, str):
+            raise fail("[drop] patterns must be a list of regular expressions")
+        line = lines.of(pattern)
+        try:
+            patterns.append(re.compile(pattern))
+        except re.error as exc:
+            raise fail(f"[drop] pattern {pattern!r} is not a regular expression: {exc}", line) from None
+        rule_lines[f"pattern:{pattern}"] = line
+    withhold_names = _names(_table(data, "withhold", ("names",), fail), "withhold", fail)
+    for kind, names in (("drop", drop_names), ("withhold", withhold_names)):
+        for name in names:
+            rule_lines[f"{kind}:{normalise(name)}"] = lines.of(name)
+    for name in drop_names:
+        if normalise(name) in {normalise(n) for n in withhold_names}:
+            raise fail(
+                f"'{name}' is both dropped (line {rule_lines['drop:' + normalise(name)]}) and withheld "
+                f"(line {rule_lines['withhold:' + normalise(name)]})",
+                rule_lines["drop:" + normalise(name)],
+            )
+    for kind, names in (("drop", drop_names), ("withhold", withhold_names)):
+        for name in names:
+            for alias_key, entity in alias_of.items():
+                if alias_key[1] == normalise(name):
+                    line = rule_lines[f"{kind}:{normalise(name)}"]
+                    raise fail(
+                        f"'{name}' is {'dropped' if kind == 'drop' else 'withheld'} (line {line}) but is a name of"
+                        f" the entity '{records[entity].name}' (line {records[entity].line})",
+                        line,
+                    )
+    return Authority(
+        records,
+        alias_of,
+        frozenset(normalise(n) for n in drop_names),
+        tuple(patterns),
+        frozenset(normalise(n) for n in withhold_names),
+        rule_lines,
+    )
+
+
+def _alias_key(alias: str, type_: str) -> Key | None:
+    """Return the key an alias matches: of the entity's type, or of the type written before ``:``."""
+    head, sep, rest = alias.partition(":")
+    if sep and head.isupper() and head.isalpha() and rest.strip():
+        if head not in ENTITY_TYPES:
+            return None
+        return head, normalise(rest)
+    return type_, normalise(alias)
+
+
+def _table(data: dict[str, Any], name: str, keys: tuple[str, ...], fail: Any) -> dict[str, Any]:
+    """Return one of the rule tables, checked."""
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise fail(f"[{name}] must be a table")
+    for key in table:
+        if key not in keys:
+            raise fail(f"unknown key '{key}' in [{name}]; known keys: {', '.join(keys)}")
+    return table
+
+
+def _names(table: dict[str, Any], section: str, fail: Any) -> list[str]:
+    """Return the names of a rule table, checked."""
+    names = table.get("names", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise fail(f"[{section}] names must be a list of names")
+    return names
