@@ -76,6 +76,8 @@ class Config:
     """An entity's key drops stray punctuation at either end: ``--Egypt`` is Egypt."""
     clean_article: bool = True
     """An entity's key drops a leading ``the``: ``the United States`` is United States."""
+    short_forms: bool = True
+    """In one document, ``Garcia`` is the ``Alan Garcia`` that document names (when it names one only)."""
     root: Path = Path(".")
     """Folder relative paths are resolved against (the config file's folder)."""
 
@@ -89,7 +91,12 @@ _SITE_KEYS = {
     "templates": str,
     "entities": str,
 }
-_ENTITY_KEYS = {"possessive": "clean_possessive", "punctuation": "clean_punctuation", "article": "clean_article"}
+_ENTITY_KEYS = {
+    "possessive": "clean_possessive",
+    "punctuation": "clean_punctuation",
+    "article": "clean_article",
+    "short_forms": "short_forms",
+}
 _PAGE_KEYS = {
     "documents": "documents_per_page",
     "entity_documents": "entity_documents_per_page",

@@ -255,3 +255,21 @@ def test_the_preview_rebuilds_when_the_authority_file_changes(tmp_path: Path) ->
     update = session.update({tmp_path / "entities.toml"})
     assert update is not None and update.full and not update.error
     assert not (ctx.output / "entity" / "loc" / "ecuador.html").exists()
+
+
+def test_a_short_form_is_the_one_person_of_its_document_with_that_last_name(tmp_path: Path) -> None:
+    ctx = project(tmp_path, authority="")
+    (ctx.content / "two.txt").write_text(
+        "[PER Ana Garcia  ] and [PER Luis Garcia  ] met ; [PER Garcia  ] spoke .\n", encoding="utf-8"
+    )
+    build(ctx)
+    found = entities(ctx.output)
+    # 09LIMA1669 names one Garcia: Alan Garcia; two.txt names two, so its "Garcia" stays who it was.
+    assert {f["form"] for f in found[("PER", "Alan Garcia")]["forms"]} == {"Alan Garcia", "Garcia"}
+    assert found[("PER", "Garcia")]["documents"] == 1
+
+
+def test_short_forms_can_be_turned_off(tmp_path: Path) -> None:
+    ctx = project(tmp_path, authority="", short_forms=False)
+    build(ctx)
+    assert ("PER", "Garcia") in entities(ctx.output)

@@ -94,7 +94,7 @@ class BuildContext:
         Raise ConfigError when the authority file has a mistake.
         """
         config = self.config
-        rules = NameRules(config.clean_possessive, config.clean_punctuation, config.clean_article)
+        rules = NameRules(config.clean_possessive, config.clean_punctuation, config.clean_article, config.short_forms)
         return Resolver(load_authority(self.authority_file), rules)
 
     def check(self) -> None:

@@ -41,6 +41,8 @@ class NameRules:
     """``--Egypt`` is Egypt; a full stop is kept after an abbreviation (``U.S.``)."""
     article: bool = True
     """``the United States`` is United States."""
+    short_forms: bool = True
+    """In one document, a one-word person name that ends exactly one longer person name there is that person."""
 
 
 def clean_name(text: str, rules: NameRules) -> str:
@@ -82,6 +84,7 @@ class Resolver:
 
     def __post_init__(self) -> None:
         self._withheld = self.authority.withheld_text()
+        self._short: dict[Key, Key] = {}
 
     @property
     def digest(self) -> str:
@@ -100,6 +103,7 @@ class Resolver:
 
     def __call__(self, doc: Document) -> Document:
         """Return the document as the site shows it (the same object when nothing changes)."""
+        self._short = self._short_forms(doc) if self.rules.short_forms else {}
         header_text = self._segments(doc.header_text, "header")
         paragraphs = []
         for p in doc.paragraphs:
@@ -132,6 +136,8 @@ class Resolver:
         out: list[str | Mention | TagRef] | None = None
         for i, item in enumerate(items):
             new: str | Mention | TagRef = self._text(item) if isinstance(item, str) else self._segment(item)
+            if isinstance(new, Mention) and new.key in self._short:
+                new = _rekeyed(new, self._short[new.key])
             if new is not item:
                 if out is None:
                     out = list(items[:i])
@@ -140,6 +146,27 @@ class Resolver:
             if out is not None:
                 out.append(new)
         return items if out is None else tuple(out)
+
+    def _short_forms(self, doc: Document) -> dict[Key, Key]:
+        """Return, for one document, each one-word person name that ends exactly one longer person
+        name of the same document, with the key of that person (names the authority file gives are left alone)."""
+        people = set()
+        for mention in doc.mentions:
+            if mention.type == "PER":
+                shown = self._segment(mention)
+                if isinstance(shown, Mention) and shown.key[1] and shown.key[0] == "PER":
+                    people.add(shown.key)
+        ends: dict[str, list[Key]] = {}
+        for key in people:
+            words = key[1].split()
+            if len(words) > 1:
+                ends.setdefault(words[-1], []).append(key)
+        named = self.authority.records
+        return {
+            key: ends[key[1]][0]
+            for key in people
+            if " " not in key[1] and len(ends.get(key[1], ())) == 1 and key not in named
+        }
 
     def mention(self, item: Mention) -> str | Mention:
         """Return one mention as the site shows it: the same, re-keyed, plain text (dropped) or withheld."""

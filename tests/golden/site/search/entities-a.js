@@ -1,2 +1,2 @@
 (window.sitegenFinder = window.sitegenFinder || {})["a"] =
-[["Alan Garcia","per","entity/per/alan-garcia.html",2]];
+[["Alan Garcia","per","entity/per/alan-garcia.html",3]];
