@@ -8,10 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from sitegen import __version__
+from sitegen.build.check import check, report
 from sitegen.build.context import BuildContext, default_jobs
 from sitegen.build.incremental import what_changed
 from sitegen.build.pipeline import build
 from sitegen.errors import ConfigError, SitegenError
+from sitegen.index.check import suggestions
 from sitegen.report import Reporter, bug_report, verbose_logging
 from sitegen.serve.preview import serve
 from sitegen.serve.session import PreviewSession
@@ -36,6 +38,7 @@ examples:
   sitegen build                          build content/ into site/
   sitegen build --content cables --output public --strict
   sitegen serve                          preview at http://127.0.0.1:8000/
+  sitegen check                          what to fix in the annotations
 """
 
 
@@ -77,6 +80,26 @@ def make_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_site_options(serve_cmd)
+    check_cmd = commands.add_parser(
+        "check",
+        help="report what an editor should look at in the annotations",
+        description="Read every source and the authority file (entities.toml) as a build would, and report,\n"
+        "each with file:line:col and its number of mentions: names tagged under several types,\n"
+        "near-duplicate names, likely tagger noise, alias candidates (surnames, acronyms in\n"
+        "parentheses) and rules of the authority file that match nothing. Nothing is written\n"
+        "but the --suggest file.",
+        epilog="examples:\n  sitegen check\n  sitegen check --format json > findings.json\n"
+        "  sitegen check --suggest suggested-entities.toml\n  sitegen check --strict   # exit 1 on any finding (CI)\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_site_options(check_cmd)
+    check_cmd.add_argument(
+        "--format", choices=("text", "json", "csv"), default="text", help="text for a terminal (default), json or csv"
+    )
+    check_cmd.add_argument(
+        "--suggest", type=Path, metavar="FILE", help="write the suggested aliases and drops as an authority file"
+    )
+    check_cmd.add_argument("--strict", action="store_true", help="exit with status 1 when there is any finding")
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
@@ -179,6 +202,17 @@ def run_serve(args: argparse.Namespace) -> int:
     return serve(live, host=args.host, port=args.port, open_browser=args.open, say=lambda line: print(line, flush=True))
 
 
+def run_check(args: argparse.Namespace) -> int:
+    """Run ``sitegen check``."""
+    ctx = _context(args)
+    findings = check(replace(ctx, reporter=Reporter.terminal(ctx.content)))
+    sys.stdout.write(report(findings, args.format))
+    if args.suggest is not None:
+        args.suggest.write_text(suggestions(findings), encoding="utf-8")
+        print(f"wrote suggestions to {_display(args.suggest)}: review them before using them", file=sys.stderr)
+    return EXIT_WARNINGS if args.strict and findings else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     parser = make_parser()
@@ -189,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         verbose_logging()
     try:
-        return run_serve(args) if args.command == "serve" else run_build(args)
+        run = {"serve": run_serve, "check": run_check}.get(args.command, run_build)
+        return run(args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -78,6 +78,8 @@ class Config:
     """An entity's key drops a leading ``the``: ``the United States`` is United States."""
     short_forms: bool = True
     """In one document, ``Garcia`` is the ``Alan Garcia`` that document names (when it names one only)."""
+    tagger: str = ""
+    """What made the annotations (``[annotations] tagger``), named in the footer and the data files."""
     root: Path = Path(".")
     """Folder relative paths are resolved against (the config file's folder)."""
 
@@ -133,12 +135,12 @@ def _expect(where: str, value: Any, kind: type) -> Any:
 
 def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
     """Check a parsed TOML table and turn it into a Config."""
-    known = {"site", "pages", "types", "search", "highlight", "entities"}
+    known = {"site", "pages", "types", "search", "highlight", "entities", "annotations"}
     for key in data:
         if key not in known:
             raise ConfigError(
                 f"{name}: unknown section or key '{key}'"
-                " (expected [site], [pages], [types], [entities], [search], [highlight])"
+                " (expected [site], [pages], [types], [entities], [annotations], [search], [highlight])"
             )
     values: dict[str, Any] = {"root": root}
     site = _expect(f"{name}: [site]", data.get("site", {}), dict)
@@ -178,6 +180,11 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
         if key not in _ENTITY_KEYS:
             raise ConfigError(f"{name}: unknown key '{key}' in [entities]; known keys: {', '.join(_ENTITY_KEYS)}")
         values[_ENTITY_KEYS[key]] = _expect(f"{name}: [entities] {key}", value, bool)
+    annotations = _expect(f"{name}: [annotations]", data.get("annotations", {}), dict)
+    for key, value in annotations.items():
+        if key != "tagger":
+            raise ConfigError(f"{name}: unknown key '{key}' in [annotations]; known keys: tagger")
+        values["tagger"] = " ".join(_expect(f"{name}: [annotations] tagger", value, str).split())
     search = _expect(f"{name}: [search]", data.get("search", {}), dict)
     for key, value in search.items():
         if key == "enabled":

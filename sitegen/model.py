@@ -40,6 +40,11 @@ def entity_key(type_: str, name: str) -> tuple[str, str]:
     return key
 
 
+def entity_id(key: Key) -> str:
+    """Return an entity's stable identifier in the data files: ``loc:united states``."""
+    return f"{key[0].lower()}:{key[1]}"
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One tagged span such as ``[PER Alan Garcia  ]``."""

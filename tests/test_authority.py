@@ -273,3 +273,20 @@ def test_short_forms_can_be_turned_off(tmp_path: Path) -> None:
     ctx = project(tmp_path, authority="", short_forms=False)
     build(ctx)
     assert ("PER", "Garcia") in entities(ctx.output)
+
+
+def test_data_files_carry_entity_ids_aliases_and_the_tagger(tmp_path: Path) -> None:
+    ctx = project(tmp_path)
+    (tmp_path / "sitegen.toml").write_text('[annotations]\ntagger = "Illinois NER"\n', encoding="utf-8")
+    ctx = BuildContext.load(tmp_path / "sitegen.toml", ctx.content, ctx.output)
+    build(ctx)
+    data = json.loads((ctx.output / "entities.json").read_text(encoding="utf-8"))
+    assert data["tagger"] == "Illinois NER"
+    united = next(row for row in data["entities"] if row["name"] == "United States")
+    assert united["id"] == "loc:united states"
+    assert {"type": "LOC", "key": "us"} in united["aliases"]
+    doc = json.loads((ctx.output / "doc" / "09quito160.json").read_text(encoding="utf-8"))
+    assert {m["text"]: m["entity"] for m in doc["mentions"]}["US"] == "loc:united states"
+    assert "Entities tagged by Illinois NER." in (ctx.output / "index.html").read_text(encoding="utf-8")
+    csv = (ctx.output / "entities.csv").read_text(encoding="utf-8").splitlines()
+    assert csv[0].endswith(",id") and any(line.endswith(",loc:united states") for line in csv)

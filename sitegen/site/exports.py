@@ -18,7 +18,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from sitegen.model import Document, Summary, plain_text
+from sitegen.model import Document, Summary, entity_id, plain_text
 from sitegen.site.urls import absolute_url
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ def _entity_rows(site: Site) -> Iterator[dict]:
     corpus, types, records = site.corpus, site.config.types, site.resolver.authority.records
     for key in corpus.entities:  # counted without materialising every entity
         row = {
+            "id": entity_id(key),
             "type": key[0],
             "type_label": types[key[0]].label,
             "name": corpus.name(key),
@@ -74,7 +75,8 @@ def _parts(rows: Iterator[dict]) -> Iterator[list[dict]]:
 
 def entities_json(site: Site) -> Iterator[str]:
     """Yield entities.json in parts: every entity with its spellings, counts and page URL."""
-    yield '{"entities": [\n'
+    tagger = site.config.tagger
+    yield "{" + (f'"tagger": {json.dumps(tagger, ensure_ascii=False)}, ' if tagger else "") + '"entities": [\n'
     separator = ""
     for part in _parts(_entity_rows(site)):
         yield separator + ",\n".join(json.dumps(row, ensure_ascii=False) for row in part)
@@ -86,7 +88,7 @@ def entities_csv(site: Site) -> Iterator[str]:
     """Yield entities.csv in parts: one row per entity; spellings joined with ' | '."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["type", "name", "documents", "mentions", "forms", "url"])
+    writer.writerow(["type", "name", "documents", "mentions", "forms", "url", "id"])
     for part in _parts(_entity_rows(site)):
         for row in part:
             writer.writerow(
@@ -97,6 +99,7 @@ def entities_csv(site: Site) -> Iterator[str]:
                     row["mentions"],
                     " | ".join(f["form"] for f in row["forms"]),
                     row["url"],
+                    row["id"],
                 ]
             )
         yield out.getvalue()
@@ -133,6 +136,7 @@ def document_json(site: Site, doc: Document) -> str:
                 "paragraph": m.paragraph,
                 "line": m.line,
                 "column": m.col,
+                "entity": entity_id(m.key),
                 "entity_url": public_url(site, site.entity_path(m.key)),
             }
             for m in doc.mentions

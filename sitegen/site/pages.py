@@ -250,6 +250,7 @@ class Site:
             "root": "../" * path.count("/"),
             "finder_href": link(self.urls.finder("SHARD")),
             "entities_href": link(self.urls.entities()),
+            "tagger": self.config.tagger,
         }
 
     def doc_row(self, path: str, source: str, note: str = "") -> DocRow:
