@@ -66,3 +66,30 @@ def test_an_update_in_place_after_a_preview_edit_equals_a_clean_build(ctx: Build
     clean = build(BuildContext(ctx.config, ctx.content, tmp_path / "clean"))
     assert not clean.up_to_date
     assert tree(ctx.output) == tree(tmp_path / "clean")
+
+
+def test_the_parallel_map_gives_results_in_order() -> None:
+    from sitegen.build.parallel import fork_map
+
+    assert list(fork_map(lambda n: n * n, range(50), 3, what="squaring", batch=4)) == [n * n for n in range(50)]
+    assert list(fork_map(lambda n: -n, range(50), 2, what="negating", batch=3, here=True, in_flight=2)) == [
+        -n for n in range(50)
+    ]
+
+
+@pytest.mark.timeout(60)
+def test_a_worker_killed_while_it_sends_a_large_result_stops_the_map_with_a_message() -> None:
+    import os
+
+    from sitegen.build.parallel import fork_map
+    from sitegen.errors import SitegenError
+
+    parent = os.getpid()
+
+    def task(n: int) -> bytes:
+        if os.getpid() != parent and n >= 2:
+            os._exit(9)  # as the system kills a process that runs out of memory, maybe while it sends
+        return b"x" * 20_000_000  # much more than a pipe holds: sending it takes a while
+
+    with pytest.raises(SitegenError, match=r"worker process stopped while testing \(exit code"):
+        list(fork_map(task, range(8), 3, what="testing", batch=1))

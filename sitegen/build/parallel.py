@@ -6,15 +6,17 @@ copy-on-write memory, so the state a task needs is whatever it closes over:
 nothing is pickled on the way out, only results on the way back. Workers
 take the next batch of items from a shared counter, so a slow batch does not
 hold the others back. A worker that dies (out of memory, killed) or raises
-stops the map with a SitegenError that says what was being done.
+stops the map with a SitegenError that says what was being done: each worker
+writes to a pipe of its own, so a death even in the middle of a message is
+seen as the end of that pipe.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import pickle
-import queue
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import wait
 from typing import Any, TypeVar
 
 from sitegen.errors import SitegenError
@@ -53,27 +55,38 @@ def fork_map(
     context = multiprocessing.get_context("fork")
     turn = context.Value("i", 0)
     permits = context.BoundedSemaphore(in_flight) if in_flight else None
-    messages: Any = context.Queue()
+    count = jobs - 1 if here else jobs
+    # One pipe per worker, written without a feeder thread: a worker that dies, even in the middle
+    # of a message, closes its end, and reading from it says so instead of waiting for ever.
+    pipes = [context.Pipe(duplex=False) for _ in range(count)]
 
     def run(number: int) -> list[R]:
         start, end = batches[number]
         return [task(item) for item in items[start:end]]
 
-    def work() -> None:
+    def work(mine: int) -> None:
         """Worker process: take batches until none is left; send each one's results."""
+        for other, (reader, writer) in enumerate(pipes):
+            reader.close()
+            if other != mine:
+                writer.close()
+        send = pipes[mine][1].send
         try:
             while (number := _take(turn, len(batches), permits, block=True)) is not None:
-                messages.put(("batch", number, run(number)))
-            messages.put(("done", None, None))
+                send(("batch", number, run(number)))
+            send(("done", None, None))
         except BaseException as exc:  # sent back and raised there
-            messages.put(("error", None, _sendable(exc, what)))
+            send(("error", None, _sendable(exc, what)))
 
-    workers = [context.Process(target=work, daemon=True) for _ in range(jobs - 1 if here else jobs)]
+    workers = [context.Process(target=work, args=(n,), daemon=True) for n in range(count)]
     ready: dict[int, list[R]] = {}
-    running, following = len(workers), 0
+    following = 0
     try:
         for worker in workers:
             worker.start()
+        for _, writer in pipes:
+            writer.close()
+        listening: dict[Any, Any] = {reader: worker for (reader, _), worker in zip(pipes, workers)}
         while following < len(batches):
             while following in ready:
                 results = ready.pop(following)
@@ -87,28 +100,37 @@ def fork_map(
             if number is not None:
                 ready[number] = run(number)
                 continue
-            try:
-                kind, number, value = messages.get(timeout=_POLL)
-            except queue.Empty:
-                stopped = [w.exitcode for w in workers if w.exitcode]
-                if stopped or (running == 0 and not here):
+            if not listening:
+                raise SitegenError(f"the worker processes stopped while {what} before the work was done")
+            for reader in wait(list(listening), timeout=_POLL):
+                try:
+                    kind, batch_number, value = _message(reader)
+                except (EOFError, OSError):
+                    worker = listening[reader]
+                    worker.join(timeout=5)
                     raise SitegenError(
-                        f"a worker process stopped while {what} (exit code {stopped[0] if stopped else 0};"
+                        f"a worker process stopped while {what} (exit code {worker.exitcode};"
                         " out of memory? try fewer processes with -j)"
                     ) from None
-                continue
-            if kind == "error":
-                raise value
-            if kind == "done":
-                running -= 1
-            else:
-                ready[number] = value
+                if kind == "error":
+                    raise value
+                if kind == "done":
+                    del listening[reader]
+                else:
+                    ready[batch_number] = value
     finally:
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
             worker.join()
-        messages.close()
+        for reader, _ in pipes:
+            reader.close()
+
+
+def _message(reader: Any) -> tuple[str, int, Any]:
+    """Return the next message of a worker: ("batch", number, results), ("done", …) or ("error", …, exception)."""
+    message: tuple[str, int, Any] = reader.recv()
+    return message
 
 
 def _take(turn: Any, total: int, permits: Any, block: bool) -> int | None:
