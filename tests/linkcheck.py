@@ -28,6 +28,10 @@ class PageScan:
     duplicate_ids: list[str] = field(default_factory=list)
 
 
+#: Links that may leave the site: an entity page's link to its Wikidata item.
+AUTHORITY_LINKS = ("https://www.wikidata.org/wiki/Q",)
+
+
 class _Scanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -113,6 +117,8 @@ def check_site(root: Path) -> SiteCheck:
             result.problems.append(f"{page}: duplicate id {ident!r}")
         for _tag, url in scan.links:
             target = resolve(page, url)
+            if target is None and url.startswith(AUTHORITY_LINKS):
+                continue  # an entity's authority record, which the authority file names
             if target is None:
                 result.problems.append(f"{page}: external or unsafe link {url!r}")
                 continue

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -290,3 +291,19 @@ def test_data_files_carry_entity_ids_aliases_and_the_tagger(tmp_path: Path) -> N
     assert "Entities tagged by Illinois NER." in (ctx.output / "index.html").read_text(encoding="utf-8")
     csv = (ctx.output / "entities.csv").read_text(encoding="utf-8").splitlines()
     assert csv[0].endswith(",id") and any(line.endswith(",loc:united states") for line in csv)
+
+
+def test_a_merged_name_keeps_its_old_address_as_a_redirect_out_of_the_sitemap(tmp_path: Path) -> None:
+    from tests.linkcheck import check_site
+
+    ctx = project(tmp_path, base_url="https://example.org/cables/")
+    build(ctx)
+    page = (ctx.output / "entity" / "loc" / "us.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../../entity/loc/united-states.html">' in page
+    assert '<link rel="canonical" href="https://example.org/cables/entity/loc/united-states.html">' in page
+    assert "US is now part of" in page
+    sitemap = (ctx.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "entity/loc/united-states.html" in sitemap and "entity/loc/us.html" not in sitemap
+    local = BuildContext(replace(ctx.config, base_url=""), ctx.content, tmp_path / "local")
+    build(local)
+    assert check_site(local.output).problems == []  # the redirects' and the Wikidata links included

@@ -152,4 +152,4 @@ def test_every_family_has_a_kind_that_renders_exactly_its_paths(live: PreviewSes
         pages = list(family_pages(live.site, family))
         assert [p.path for p in pages] == family_paths(live.site, family), family
         assert all(p.template == kind.template_of(live.site, family) for p in pages), family
-    assert seen == set(names)
+    assert seen == set(names) - {"redirect"}  # the golden site has no authority file, so no merged names

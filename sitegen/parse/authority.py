@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,8 @@ class Authority:
     """Regular expressions over a name: a name that matches one is not an entity."""
     withhold: frozenset[str] = frozenset()
     """Normalised names never published, of any type."""
+    written: dict[Key, str] = field(default_factory=dict)
+    """Each alias as the file writes it (without a ``TYPE:`` prefix), by its key."""
     lines: dict[str, int] = field(default_factory=dict)
     """The line of each rule, by ``drop:NAME``, ``pattern:REGEX``, ``withhold:NAME`` or ``alias:TYPE:NAME``."""
     path: str = ""
@@ -105,16 +107,7 @@ def load_authority(path: Path, shown: str | None = None) -> Authority:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{shown}: {exc}") from None
     authority = parse_authority(data, text, shown)
-    return Authority(
-        authority.records,
-        authority.alias_of,
-        authority.drop,
-        authority.drop_patterns,
-        authority.withhold,
-        authority.lines,
-        shown,
-        hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )
+    return replace(authority, path=shown, digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 class _Lines:
@@ -149,6 +142,7 @@ def parse_authority(data: dict[str, Any], text: str, shown: str) -> Authority:
     records: dict[Key, Record] = {}
     alias_of: dict[Key, Key] = {}
     claimed: dict[Key, tuple[str, int]] = {}
+    written: dict[Key, str] = {}
     entities = data.get("entity", [])
     if not isinstance(entities, list):
         raise fail("'entity' must be a list of [[entity]] tables")
@@ -193,6 +187,8 @@ def parse_authority(data: dict[str, Any], text: str, shown: str) -> Authority:
                 )
             claimed[key] = (name, alias_line)
             alias_of[key] = own
+            head, sep, rest = alias.partition(":")
+            written[key] = " ".join((rest if sep and head in ENTITY_TYPES and rest.strip() else alias).split())
             rule_lines[f"alias:{key[0]}:{key[1]}"] = alias_line
             if key != own:
                 keys.append(key)
@@ -231,12 +227,13 @@ def parse_authority(data: dict[str, Any], text: str, shown: str) -> Authority:
                         line,
                     )
     return Authority(
-        records,
-        alias_of,
-        frozenset(normalise(n) for n in drop_names),
-        tuple(patterns),
-        frozenset(normalise(n) for n in withhold_names),
-        rule_lines,
+        records=records,
+        alias_of=alias_of,
+        drop=frozenset(normalise(n) for n in drop_names),
+        drop_patterns=tuple(patterns),
+        withhold=frozenset(normalise(n) for n in withhold_names),
+        written=written,
+        lines=rule_lines,
     )
 
 

@@ -25,6 +25,7 @@ from sitegen.site.kinds.group_index import GroupIndex
 from sitegen.site.kinds.home import Home
 from sitegen.site.kinds.markdown_page import MarkdownPage
 from sitegen.site.kinds.not_found import NotFound
+from sitegen.site.kinds.redirect import Redirect
 from sitegen.site.kinds.robots import Robots
 from sitegen.site.kinds.search_page import SearchPage
 from sitegen.site.kinds.sitemap import Sitemap
@@ -62,6 +63,7 @@ _PAGES: tuple[PageKind, ...] = (
     FinderData(),
     Feed(),
     Robots(),
+    Redirect(),
 )
 #: Every kind, in the order a build walks them.
 KINDS: tuple[PageKind, ...] = (*_PAGES, Sitemap(_PAGES))

@@ -37,6 +37,8 @@ class PageKind:
     """True when each family is one document's: a build renders those of a document together."""
     lists_pages: ClassVar[bool] = False
     """True when it lists every page of the site: rendered again whenever a page comes or goes."""
+    in_sitemap: ClassVar[bool] = True
+    """False for pages that are not content of their own (redirects): the sitemap leaves them out."""
 
     def families(self, site: Site) -> Iterator[Family]:
         """Yield the kind's families in the site, in a fixed order."""

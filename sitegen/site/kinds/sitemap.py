@@ -23,7 +23,9 @@ class Sitemap(PageKind):
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
         """Yield the sitemap when the site has a base URL."""
         if site.config.base_url:
-            paths = [p for kind in self.listed for f in kind.families(site) for p in kind.paths(site, f)]
+            paths = [
+                p for kind in self.listed if kind.in_sitemap for f in kind.families(site) for p in kind.paths(site, f)
+            ]
             yield Page(exports.SITEMAP, "", {"body": exports.sitemap_xml(site, paths)})
 
     def paths(self, site: Site, family: Family) -> list[str]:
