@@ -11,12 +11,13 @@ from sitegen import __version__
 from sitegen.build.check import check, report
 from sitegen.build.context import BuildContext, default_jobs
 from sitegen.build.incremental import what_changed
-from sitegen.build.pipeline import build
+from sitegen.build.pipeline import BuildResult, build
 from sitegen.errors import ConfigError, SitegenError
 from sitegen.index.check import suggestions
 from sitegen.report import Reporter, bug_report, verbose_logging
 from sitegen.serve.preview import serve
 from sitegen.serve.session import PreviewSession
+from sitegen.site.html import plural
 
 EXIT_OK, EXIT_WARNINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -146,36 +147,34 @@ def run_build(args: argparse.Namespace) -> int:
     ctx = _context(args, force=args.force)
     output = ctx.output
     result = build(ctx)
-    if not args.quiet and result.up_to_date:
-        print(
-            f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages, "
-            f"nothing changed since the last build ({len(result.warnings):,} warning"
-            f"{'s' if len(result.warnings) != 1 else ''}; --force rebuilds)"
-        )
-    elif not args.quiet and result.update is not None and not result.update.sources and not result.update.theme:
-        print(
-            f"{_display(output)}/ is up to date: {result.documents:,} documents, {result.pages:,} pages; "
-            f"sources were saved again but their content did not change"
-        )
-    elif not args.quiet and result.update is not None:
-        update = result.update
-        print(
-            f"Updated {_display(output)}/ for {what_changed(update.sources, update.theme)}: "
-            f"{update.rendered:,} of {result.files:,} files rendered again, {len(update.changed):,} changed; "
-            f"{result.documents:,} documents, {result.pages:,} pages, {len(result.warnings):,} warning"
-            f"{'s' if len(result.warnings) != 1 else ''} in {result.seconds:.2f} s"
-        )
-    elif not args.quiet:
-        print(
-            f"Built {result.documents:,} documents, {result.entities:,} entities, "
-            f"{result.pages:,} pages ({result.files:,} files) into {_display(output)}/ "
-            f"with {len(result.warnings):,} warning{'s' if len(result.warnings) != 1 else ''} "
-            f"in {result.seconds:.2f} s"
-        )
+    if not args.quiet:
+        print(summary(result, _display(output)))
     if args.strict and result.warnings:
         print(f"error: {len(result.warnings)} warning(s) and --strict was given", file=sys.stderr)
         return EXIT_WARNINGS
     return EXIT_OK
+
+
+def summary(result: BuildResult, output: str) -> str:
+    """Return the line that says what a build did."""
+    site = f"{plural(result.documents, 'document')}, {plural(result.pages, 'page')}"
+    warnings = plural(len(result.warnings), "warning")
+    if result.up_to_date:
+        return f"{output}/ is up to date: {site}, nothing changed since the last build ({warnings}; --force rebuilds)"
+    update = result.update
+    if update is not None and not update.sources and not update.theme:
+        return f"{output}/ is up to date: {site}; sources were saved again but their content did not change"
+    if update is not None:
+        return (
+            f"Updated {output}/ for {what_changed(update.sources, update.theme)}: {update.rendered:,} of"
+            f" {result.files:,} files rendered again, {len(update.changed):,} changed; {site}, {warnings}"
+            f" in {result.seconds:.2f} s"
+        )
+    return (
+        f"Built {plural(result.documents, 'document')}, {plural(result.entities, 'entity', 'entities')},"
+        f" {plural(result.pages, 'page')} ({plural(result.files, 'file')}) into {output}/ with {warnings}"
+        f" in {result.seconds:.2f} s"
+    )
 
 
 def _jobs(args: argparse.Namespace) -> int:

@@ -48,7 +48,7 @@ def test_build_with_defaults_writes_site_and_summary(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "index.html").is_file()
     assert (project / "site" / "doc" / "09lima1669.html").is_file()
-    assert result.stdout.startswith("Built 1 documents, 56 entities, ")
+    assert result.stdout.startswith("Built 1 document, 55 entities, ")
     assert "0 warnings in " in result.stdout
 
 

@@ -16,6 +16,7 @@ from sitegen.report import bug_report, log, show
 from sitegen.serve.server import Broadcaster, Gate, PreviewServer, make_handler
 from sitegen.serve.session import PreviewSession
 from sitegen.serve.watch import watch
+from sitegen.site.html import plural
 
 #: Seconds without edits before the whole-site data files are regenerated.
 IDLE_BEFORE_DATA = 1.0
@@ -49,10 +50,7 @@ def serve(
         say(f"error: {report.error}")
     else:
         documents = len(live.site.corpus.documents)
-        say(
-            f"Built {documents:,} document{'s' if documents != 1 else ''}, {report.rendered:,} files"
-            f" in {report.seconds:.2f} s"
-        )
+        say(f"Built {plural(documents, 'document')}, {plural(report.rendered, 'file')} in {report.seconds:.2f} s")
     gate, events = Gate(), Broadcaster()
     try:
         server = PreviewServer((host, port), make_handler(live.output, gate, events))
@@ -83,7 +81,7 @@ def serve(
             else:
                 what = ", ".join(result.sources[:3]) + (" …" if len(result.sources) > 3 else "")
                 say(
-                    f"Rebuilt {result.rendered:,} pages ({len(result.changed):,} files changed) in "
+                    f"Rebuilt {plural(result.rendered, 'page')} ({plural(len(result.changed), 'file')} changed) in "
                     f"{result.seconds * 1000:.0f} ms"
                     + (f": {what}" if what else "")
                     + (f"; updating {result.remaining:,} more pages" if result.remaining else "")

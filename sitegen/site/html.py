@@ -37,9 +37,9 @@ class EntityInfo:
         return cls(quote(path, safe="/"), tip)
 
 
-def plural(count: int, word: str) -> str:
-    """Return ``1 document`` or ``3 documents``."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str, words: str = "") -> str:
+    """Return ``1 document`` or ``3 documents`` (``words`` when the plural is not ``word`` + s)."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
 class FragmentRenderer:
