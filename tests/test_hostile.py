@@ -54,6 +54,7 @@ def test_the_build_finishes_without_a_traceback(hostile_site) -> None:
     assert (site / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_strict_turns_the_warnings_into_a_failure(tmp_path: Path) -> None:
     done = run_build("--content", str(HOSTILE), "--output", str(tmp_path / "site"), "--strict", "-q", cwd=tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
@@ -115,6 +116,7 @@ class _Tags(HTMLParser):
             self.problems.append(f"script {attrs!r}")
 
 
+@pytest.mark.slow
 def test_no_script_or_handler_from_the_content_reaches_a_page(hostile_site) -> None:
     site, _, _ = hostile_site
     for page in site.rglob("*.html"):

@@ -8,6 +8,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from sitegen.build import search
 from sitegen.site.exports import FINDER_SHARDS, fold
 from tests.conftest import ROOT, build_site, preview_session
@@ -54,6 +56,7 @@ def test_a_missing_pagefind_is_a_warning_not_a_failure(tmp_path: Path, monkeypat
     assert (tmp_path / "site" / "doc" / "sample" / "09lima1669.html").exists()
 
 
+@pytest.mark.slow
 def test_live_preview_reindexes_an_edited_document(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "content", tmp_path / "content")
     live = preview_session(None, tmp_path / "content", tmp_path / "site")

@@ -175,6 +175,7 @@ def test_edits_adds_renames_and_deletes_show_up(server: Server, project: Path) -
     assert server.get("doc/moved/09lima1669.html")[0] == 404
 
 
+@pytest.mark.slow
 def test_atomic_save_rebuilds_exactly_once(server: Server, project: Path) -> None:
     target = project / LIMA
     tmp = target.with_name(".09LIMA1669.txt.tmp1234")
@@ -246,6 +247,7 @@ def test_port_in_use_gives_a_clear_message(project: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly(project: Path) -> None:
     running = Server(project)
     assert running.stop() == 0

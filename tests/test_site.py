@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from sitegen.build.sources import find_sources, read_source
 from tests.conftest import ROOT, build_site
 from tests.linkcheck import check_site, scan_page
 
 
+@pytest.mark.slow
 def test_demo_site_has_no_broken_links_and_every_mention_links_both_ways(demo_site: Path) -> None:
     result = check_site(demo_site)
     assert result.problems == []
