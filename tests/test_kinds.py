@@ -30,7 +30,13 @@ def live(tmp_path: Path) -> PreviewSession:
     content = tmp_path / "content"
     shutil.copytree(GOLDEN, content)
     site = PreviewSession(
-        BuildContext(Config(root=ROOT, documents_per_page=2, entity_documents_per_page=1), content, tmp_path / "site")
+        BuildContext(
+            Config(
+                root=ROOT, documents_per_page=2, entity_documents_per_page=1, entities=GOLDEN.parent / "entities.toml"
+            ),
+            content,
+            tmp_path / "site",
+        )
     )
     assert not site.build().error
     return site

@@ -21,7 +21,12 @@ GOLDEN = ROOT / "tests" / "golden" / "content"
 @pytest.fixture
 def ctx(tmp_path: Path) -> BuildContext:
     shutil.copytree(GOLDEN, tmp_path / "content")
-    return BuildContext(Config(root=ROOT, search=False), tmp_path / "content", tmp_path / "site", jobs=2)
+    return BuildContext(
+        Config(root=ROOT, search=False, entities=GOLDEN.parent / "entities.toml"),
+        tmp_path / "content",
+        tmp_path / "site",
+        jobs=2,
+    )
 
 
 def test_a_preview_build_writes_the_manifest_and_cache_so_build_has_nothing_to_do(ctx: BuildContext) -> None:
