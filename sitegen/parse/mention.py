@@ -1,7 +1,7 @@
 """The mention grammar: ``[TYPE words  ]``, the one definition every reader uses.
 
 The cable parser (inline.py), the Markdown plugin (markdown.py) and the
-Pygments lexer (lexer.py) all read mentions with ``MENTION``, so what the
+Pygments lexer (render/highlight.py) all read mentions with ``MENTION``, so what the
 source view highlights is what the pages link. A mention is ``[``, an entity
 type (any case; upper case is the norm), one space, the words, ``]``. The
 words are on one line, hold no ``]``, do not open another mention and are
