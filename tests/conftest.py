@@ -49,10 +49,11 @@ def preview_session(config: Path | None, content: Path, output: Path) -> Preview
 def build_site(content: Path, output: Path, **settings) -> BuildResult:
     """Build ``content`` into ``output`` with the bundled theme and return the result.
 
-    The authority file is the one beside the content folder, if any: the demo's for the demo
-    (``entities.toml`` at the top of the repository), none for the test corpora.
+    The demo and its copies use the demo's authority file (``entities.toml`` at the top of the
+    repository); the test corpora under tests/ use the one beside them, which they do not have.
     """
-    settings.setdefault("entities", content.absolute().parent / "entities.toml")
+    if (ROOT / "tests") in content.absolute().parents:
+        settings.setdefault("entities", content.absolute().parent / "entities.toml")
     return build_into(Config(root=ROOT, **settings), content, output)
 
 
