@@ -28,7 +28,7 @@ def assert_same_as_clean_build(live: PreviewSession, tmp: Path, slices: bool = F
     live.drain()
     assert live.pending == {}
     clean = tmp / f"clean{live.rebuilds}"
-    build_site(live.content, clean, **live.test_settings)
+    build_site(live.content, clean, entities=live.ctx.authority_file, **live.test_settings)
     actual, expected = tree(live.output), tree(clean)
     assert sorted(actual) == sorted(expected)
     for path in expected:
