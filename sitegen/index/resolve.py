@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from sitegen.model import Document, Header, Key, Mention, Segments, TagRef, entity_key, normalise
@@ -85,6 +86,8 @@ class Resolver:
     def __post_init__(self) -> None:
         self._withheld = self.authority.withheld_text()
         self._short: dict[Key, Key] = {}
+        self._decided: dict[tuple[str, str], tuple[str, Key, str]] = {}
+        """What the mentions of one document name, by type and words (each is decided once)."""
 
     @property
     def digest(self) -> str:
@@ -103,6 +106,7 @@ class Resolver:
 
     def __call__(self, doc: Document) -> Document:
         """Return the document as the site shows it (the same object when nothing changes)."""
+        self._decided = {}
         self._short = self._short_forms(doc) if self.rules.short_forms else {}
         header_text = self._segments(doc.header_text, "header")
         paragraphs = []
@@ -178,28 +182,37 @@ class Resolver:
         """Return a mention as it names its entity: the same, re-keyed, plain text, or withheld."""
         if not isinstance(item, Mention):
             return item
-        authority, written = self.authority, normalise(item.text)
-        name = clean_name(item.text, self.rules)
+        decision = self._decided.get((item.type, item.text))
+        if decision is None:
+            decision = self._decided[(item.type, item.text)] = self._decide(item.type, item.text)
+        what, key, rule = decision
+        if rule:
+            self.used.add(rule)
+        if what == "withhold":
+            return Mention(item.type, WITHHELD, item.line, item.col, item.paragraph, (item.type, ""))
+        if what == "drop":
+            return item.text
+        return item if key == item.key else _rekeyed(item, key)
+
+    def _decide(self, type_: str, text: str) -> tuple[str, Key, str]:
+        """Return what a mention of these words names: ("withhold" | "drop" | "entity", its key, the rule used)."""
+        authority, written = self.authority, normalise(text)
+        name = clean_name(text, self.rules)
         cleaned = normalise(name)
         for candidate in dict.fromkeys((written, cleaned)):
             if candidate in authority.withhold:
-                self.used.add(f"withhold:{candidate}")
-                return Mention(item.type, WITHHELD, item.line, item.col, item.paragraph, (item.type, ""))
+                return "withhold", (type_, ""), f"withhold:{candidate}"
         for candidate in dict.fromkeys((written, cleaned)):
             if candidate in authority.drop:
-                self.used.add(f"drop:{candidate}")
-                return item.text
+                return "drop", (type_, ""), f"drop:{candidate}"
         for pattern in authority.drop_patterns:
-            if pattern.search(item.text) or pattern.search(name):
-                self.used.add(f"pattern:{pattern.pattern}")
-                return item.text
+            if pattern.search(text) or pattern.search(name):
+                return "drop", (type_, ""), f"pattern:{pattern.pattern}"
         for candidate in dict.fromkeys((written, cleaned)):
-            target = authority.alias_of.get((item.type, candidate))
+            target = authority.alias_of.get((type_, candidate))
             if target is not None:
-                self.used.add(f"alias:{item.type}:{candidate}")
-                return _rekeyed(item, target)
-        key = entity_key(item.type, name)
-        return item if key == item.key else _rekeyed(item, key)
+                return "entity", target, f"alias:{type_}:{candidate}"
+        return "entity", entity_key(type_, name), ""
 
     def _text(self, text: str) -> str:
         """Return running text with every withheld name replaced."""
@@ -233,11 +246,17 @@ def _rekeyed(item: Mention, key: Key) -> Mention:
     return Mention(key[0], item.text, item.line, item.col, item.paragraph, shared)
 
 
-def _redacted_header(header: Header | None, redact: object) -> Header | None:
+def _redacted_header(header: Header | None, redact: Callable[[str], str]) -> Header | None:
     """Return a header with withheld names replaced in its text fields."""
     if header is None:
         return None
-    fields = {name: redact(getattr(header, name)) for name in ("subject", "classified_by", "reason", "caveats")}  # type: ignore[operator]
+    fields = {name: redact(getattr(header, name)) for name in ("subject", "classified_by", "reason", "caveats")}
     if all(fields[name] == getattr(header, name) for name in fields):
         return header
-    return replace(header, **fields)
+    return replace(
+        header,
+        subject=fields["subject"],
+        classified_by=fields["classified_by"],
+        reason=fields["reason"],
+        caveats=fields["caveats"],
+    )
