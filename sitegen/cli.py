@@ -14,7 +14,7 @@ from sitegen.build.incremental import what_changed
 from sitegen.build.pipeline import BuildResult, build
 from sitegen.errors import ConfigError, SitegenError
 from sitegen.index.check import suggestions
-from sitegen.report import Reporter, bug_report, verbose_logging
+from sitegen.report import Reporter, bug_report, display_path, verbose_logging
 from sitegen.serve.preview import serve
 from sitegen.serve.session import PreviewSession
 from sitegen.site.html import plural
@@ -134,21 +134,13 @@ def _add_site_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _display(path: Path) -> str:
-    """Return a path relative to the current folder when it is below it."""
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def run_build(args: argparse.Namespace) -> int:
     """Run ``sitegen build``."""
     ctx = _context(args, force=args.force)
     output = ctx.output
     result = build(ctx)
     if not args.quiet:
-        print(summary(result, _display(output)))
+        print(summary(result, display_path(output)))
     if args.strict and result.warnings:
         print(f"error: {len(result.warnings)} warning(s) and --strict was given", file=sys.stderr)
         return EXIT_WARNINGS
@@ -208,7 +200,7 @@ def run_check(args: argparse.Namespace) -> int:
     sys.stdout.write(report(findings, args.format))
     if args.suggest is not None:
         args.suggest.write_text(suggestions(findings), encoding="utf-8")
-        print(f"wrote suggestions to {_display(args.suggest)}: review them before using them", file=sys.stderr)
+        print(f"wrote suggestions to {display_path(args.suggest)}: review them before using them", file=sys.stderr)
     return EXIT_WARNINGS if args.strict and findings else EXIT_OK
 
 

@@ -23,6 +23,12 @@ def normalise(name: str) -> str:
     return unicodedata.normalize("NFC", normal)
 
 
+def fold(text: str) -> str:
+    """Return text with accents removed and case folded: how the entity finder compares names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 #: An entity's identity: its type and its normalised name, ("PER", "alan garcia").
 Key = tuple[str, str]
 

@@ -66,17 +66,21 @@ class Progress:
             self._shown = False
 
 
+def display_path(path: Path) -> str:
+    """Return a path as the user would type it: relative to the current folder when it is below it."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def show(diagnostic: Diagnostic, content: Path | None = None, excerpt: bool = True) -> str:
     """Return a diagnostic as ``file:line:col: warning: message`` (and its excerpt), the path as the user
     would type it: below the current folder when it is, else as given."""
     if not diagnostic.path:
         return str(diagnostic)
     path = (content / diagnostic.path) if content is not None else Path(diagnostic.path)
-    try:
-        shown = path.absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        shown = path.as_posix()
-    text = str(Diagnostic(shown, diagnostic.line, diagnostic.col, diagnostic.message))
+    text = str(Diagnostic(display_path(path), diagnostic.line, diagnostic.col, diagnostic.message))
     if excerpt and diagnostic.excerpt:
         text += f"\n    {diagnostic.excerpt}"
     return text.encode("utf-8", "replace").decode("utf-8")

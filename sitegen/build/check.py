@@ -14,6 +14,7 @@ from sitegen.build.gather import authority_warnings
 from sitegen.build.sources import find_sources, read_sources, resolve_source
 from sitegen.index.check import Finding, find_problems
 from sitegen.model import Document
+from sitegen.report import display_path
 
 
 def check(ctx: BuildContext) -> list[Finding]:
@@ -32,19 +33,13 @@ def check(ctx: BuildContext) -> list[Finding]:
                 yield doc
             sources.append(source)
 
-    findings = [replace(f, where=_shown(ctx.content / f.where)) for f in find_problems(documents())]
+    findings = [replace(f, where=display_path(ctx.content / f.where)) for f in find_problems(documents())]
     progress.clear()
     for warning in authority_warnings(resolver.authority, sources):
-        findings.append(Finding("unused rule", warning.message, f"{_shown(Path(warning.path))}:{warning.line}:1", 0))
+        findings.append(
+            Finding("unused rule", warning.message, f"{display_path(Path(warning.path))}:{warning.line}:1", 0)
+        )
     return findings
-
-
-def _shown(path: Path) -> str:
-    """Return a path as the user would type it: below the current folder when it is."""
-    try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 #: How each kind of finding is headed in the text report.

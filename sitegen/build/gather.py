@@ -25,14 +25,11 @@ def make_site(
 ) -> Site:
     """Return the Site of a corpus and the Markdown files among its sources."""
     markdown = {source.relative: source.markdown for source in sources if source.markdown is not None}
-    read = source_reader(ctx.content)
     return Site(
         corpus,
         ctx.config,
         markdown,
-        (lambda relative: None if (text := read(relative)) is None else resolver.redact(text))
-        if resolver.authority.withhold
-        else read,
+        source_reader(ctx.content),
         frozenset(env.list_templates()),
         search_enabled(ctx.config, len(corpus.documents)),
         resolver,

@@ -27,7 +27,7 @@ from sitegen.model import Document
 from sitegen.parse.markdown import MarkdownSource
 from sitegen.render.templates import render_page, template_hashes
 from sitegen.report import log
-from sitegen.site.change import Change, NeedsRebuild, apply_change
+from sitegen.site.change import Change, apply_change
 from sitegen.site.kinds import (
     KINDS,
     Family,
@@ -326,6 +326,3 @@ def delete_page(root: Path, relative: str) -> None:
     while parent != root and parent.is_dir() and not any(parent.iterdir()):
         parent.rmdir()
         parent = parent.parent
-
-
-__all__ = ["Changed", "NeedsRebuild", "SiteState", "Update", "what_changed"]

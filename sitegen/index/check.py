@@ -20,13 +20,12 @@ first occurs and how many mentions it concerns:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sitegen.index.corpus import display_name
-from sitegen.model import Document, Key, Mention, normalise
+from sitegen.model import Document, Key, Mention, fold, normalise
 
 #: Names longer than this many words are likely a tagging error.
 MAX_WORDS = 8
@@ -87,11 +86,9 @@ def _blocks(doc: Document) -> Iterable[tuple]:
     yield doc.signature
 
 
-def fold(name: str) -> str:
+def folded(name: str) -> str:
     """Return what two spellings of one name share: no accents, punctuation, spacing, ``the``, possessive."""
-    text = unicodedata.normalize("NFKD", name.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['’]\s*s\b", "", text)
+    text = re.sub(r"['’]\s*s\b", "", fold(name))
     text = re.sub(r"^the\s+", "", text.strip())
     return re.sub(r"[\W_]+", "", text)
 
@@ -127,9 +124,9 @@ def find_problems(documents: Iterable[Document]) -> list[Finding]:
             )
     by_fold: dict[tuple[str, str], list[Key]] = defaultdict(list)
     for key in tally.spellings:
-        folded = fold(key[1])
-        if folded:
-            by_fold[(key[0], folded)].append(key)
+        folded_key = folded(key[1])
+        if folded_key:
+            by_fold[(key[0], folded_key)].append(key)
     for (type_, _), keys in by_fold.items():
         if len(keys) > 1:
             keys.sort(key=lambda k: -totals[k])

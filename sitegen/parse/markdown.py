@@ -265,14 +265,12 @@ def mention_plugin(md: MarkdownIt) -> None:
         meta = tokens[idx].meta
         fragments: FragmentRenderer | None = env.get("fragments")
         mention = Mention(meta["type"], meta["text"], 0, 0)
-        if fragments is not None:
-            return fragments.written_mention(mention)
         if fragments is None:
             return (
                 f'<span class="m m-{meta["type"].lower()}" data-entity-type="{meta["type"]}">'
                 f"{escape(meta['text'])}</span>"
             )
-        return fragments.mention(mention)
+        return fragments.written_mention(mention)
 
     md.add_render_rule("entity_mention", render)
 

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -18,7 +17,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from sitegen.model import Document, Summary, entity_id, plain_text
+from sitegen.model import Document, Summary, entity_id, fold, plain_text
 from sitegen.site.urls import absolute_url
 
 if TYPE_CHECKING:
@@ -216,12 +215,6 @@ def sitemap_xml(site: Site, paths: list[str]) -> str:
 
 #: Parts of the quick-find data: one per first letter or digit of a word, "_" for the rest.
 FINDER_SHARDS = tuple("abcdefghijklmnopqrstuvwxyz0123456789_")
-
-
-def fold(text: str) -> str:
-    """Return text as quick-find compares it: accents removed, case folded."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _shards_of(name: str) -> set[str]:

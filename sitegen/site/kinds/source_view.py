@@ -39,6 +39,8 @@ class SourceView(PerDocument):
         context["doc_href"] = relative_url(path, site.urls.document(doc.source))
         context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
         text = site.read_text(doc.source)
+        if text is not None:
+            text = site.redact(text)  # withheld names are never shown, tagged or not
         if text is None:
             context["source_html"], context["line_count"] = "", 0
         else:
