@@ -209,23 +209,27 @@ def parse_authority(data: dict[str, Any], text: str, shown: str) -> Authority:
     for kind, names in (("drop", drop_names), ("withhold", withhold_names)):
         for name in names:
             rule_lines[f"{kind}:{normalise(name)}"] = lines.of(name)
+    withheld = {normalise(n) for n in withhold_names}
     for name in drop_names:
-        if normalise(name) in {normalise(n) for n in withhold_names}:
+        if normalise(name) in withheld:
             raise fail(
                 f"'{name}' is both dropped (line {rule_lines['drop:' + normalise(name)]}) and withheld "
                 f"(line {rule_lines['withhold:' + normalise(name)]})",
                 rule_lines["drop:" + normalise(name)],
             )
+    entity_named: dict[str, Key] = {}  # the first entity each name belongs to, under any type
+    for alias_key, entity in alias_of.items():
+        entity_named.setdefault(alias_key[1], entity)
     for kind, names in (("drop", drop_names), ("withhold", withhold_names)):
         for name in names:
-            for alias_key, entity in alias_of.items():
-                if alias_key[1] == normalise(name):
-                    line = rule_lines[f"{kind}:{normalise(name)}"]
-                    raise fail(
-                        f"'{name}' is {'dropped' if kind == 'drop' else 'withheld'} (line {line}) but is a name of"
-                        f" the entity '{records[entity].name}' (line {records[entity].line})",
-                        line,
-                    )
+            entity = entity_named.get(normalise(name))
+            if entity is not None:
+                line = rule_lines[f"{kind}:{normalise(name)}"]
+                raise fail(
+                    f"'{name}' is {'dropped' if kind == 'drop' else 'withheld'} (line {line}) but is a name of"
+                    f" the entity '{records[entity].name}' (line {records[entity].line})",
+                    line,
+                )
     return Authority(
         records=records,
         alias_of=alias_of,
