@@ -222,12 +222,12 @@ def parse_authority(data: dict[str, Any], text: str, shown: str) -> Authority:
         entity_named.setdefault(alias_key[1], entity)
     for kind, names in (("drop", drop_names), ("withhold", withhold_names)):
         for name in names:
-            entity = entity_named.get(normalise(name))
-            if entity is not None:
+            owner = entity_named.get(normalise(name))
+            if owner is not None:
                 line = rule_lines[f"{kind}:{normalise(name)}"]
                 raise fail(
                     f"'{name}' is {'dropped' if kind == 'drop' else 'withheld'} (line {line}) but is a name of"
-                    f" the entity '{records[entity].name}' (line {records[entity].line})",
+                    f" the entity '{records[owner].name}' (line {records[owner].line})",
                     line,
                 )
     return Authority(
