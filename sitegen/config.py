@@ -60,6 +60,8 @@ class Config:
     """Entities per page on the A-Z index of a type."""
     top_entities: int = 20
     """How many entities the home page and the most-mentioned views show."""
+    entity_min_mentions: int = 2
+    """Entities mentioned fewer times have no page of their own: their mentions link to the A-Z list."""
     search: bool = True
     """Build the full-text search index with Pagefind (needs the pagefind package)."""
     search_max_documents: int = 20_000
@@ -104,6 +106,7 @@ _PAGE_KEYS = {
     "entity_documents": "entity_documents_per_page",
     "entities": "entities_per_page",
     "top_entities": "top_entities",
+    "entity_min_mentions": "entity_min_mentions",
 }
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl|oklch)a?\([0-9.,%/ a-z-]{1,60}\))$")
 

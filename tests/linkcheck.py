@@ -6,6 +6,7 @@ Usable from tests and by hand: ``python -m tests.linkcheck SITE_DIR``.
 from __future__ import annotations
 
 import posixpath
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -133,6 +134,14 @@ def check_site(root: Path) -> SiteCheck:
         for type_, href, block in scan.mentions:
             result.mentions += 1
             target = resolve(page, href)
+            if target is not None and re.fullmatch(rf"entities/{type_.lower()}(\.[0-9]+)?\.html", target[0]):
+                # An entity without a page of its own: its entry on the A-Z index lists this document.
+                path, fragment = target
+                if path not in pages or not fragment or fragment not in pages[path].ids:
+                    result.problems.append(f"{page}: mention in {block or '?'} links to no A-Z entry: {href!r}")
+                elif page.startswith("doc/") and not any(t == page for t, _ in back_links[path]):
+                    result.problems.append(f"{page}: the A-Z entry {href!r} does not list this document")
+                continue
             if not href or target is None or not target[0].startswith(f"entity/{type_.lower()}/"):
                 result.problems.append(f"{page}: mention in {block or '?'} does not link to an entity page: {href!r}")
                 continue

@@ -254,8 +254,80 @@ def test_the_preview_rebuilds_when_the_authority_file_changes(tmp_path: Path) ->
     assert tmp_path / "entities.toml" in session.watched()
     (tmp_path / "entities.toml").write_text(AUTHORITY.replace('"Region"', '"Ecuador"'), encoding="utf-8")
     update = session.update({tmp_path / "entities.toml"})
-    assert update is not None and update.full and not update.error
-    assert not (ctx.output / "entity" / "loc" / "ecuador.html").exists()
+    assert update is not None and not update.full and not update.error  # in place
+    session.drain()
+    assert not any(name == "Ecuador" for _, name in entities(ctx.output))
+    assert "Ecuador" not in (ctx.output / "entities" / "loc.html").read_text(encoding="utf-8")
+    build(BuildContext(ctx.config, ctx.content, tmp_path / "clean"))
+    assert tree(ctx.output) == tree(tmp_path / "clean")
+
+
+NOTE = """\
+---
+aliases: ["Region", "LOC:Lima"]
+wikidata: Q2868
+description: The capital of Peru.
+---
+Lima is on the coast.
+"""
+
+
+def test_a_notes_front_matter_gives_its_entity_aliases_a_wikidata_id_and_a_description(tmp_path: Path) -> None:
+    ctx = project(tmp_path, authority="")
+    (ctx.content / "entities" / "loc").mkdir(parents=True)
+    (ctx.content / "entities" / "loc" / "Peru.md").write_text(NOTE, encoding="utf-8")
+    build(ctx)
+    found = entities(ctx.output)
+    assert ("LOC", "Region") not in found and ("LOC", "Lima") not in found
+    peru = found[("LOC", "Peru")]
+    assert peru["wikidata"] == "Q2868" and {a["key"] for a in peru["aliases"]} == {"region", "lima"}
+    page = (ctx.output / "entity" / "loc" / "peru.html").read_text(encoding="utf-8")
+    assert "The capital of Peru." in page and "https://www.wikidata.org/wiki/Q2868" in page
+    assert "Lima is on the coast." in page
+
+
+@pytest.mark.parametrize(
+    ("authority", "aliases", "message"),
+    [
+        (AUTHORITY, '["U.S."]', "Peru.md:2: 'U.S.' is an alias of 'United States' in {file}:4"),
+        (
+            '[[entity]]\nname = "Peru"\ntype = "LOC"\nwikidata = "Q419"\n',
+            "[]",
+            "Peru.md:3: the wikidata of 'Peru' is 'Q2868' here but 'Q419' in {file}:2",
+        ),
+        (
+            '[drop]\nnames = ["Region"]\n',
+            '["Region"]',
+            "Peru.md:2: 'Region' is an alias of 'Peru' but is dropped in {file}",
+        ),
+    ],
+)
+def test_a_note_that_contradicts_the_authority_file_is_an_error_naming_both(
+    tmp_path: Path, authority: str, aliases: str, message: str
+) -> None:
+    ctx = project(tmp_path, authority=authority)
+    (ctx.content / "entities" / "loc").mkdir(parents=True)
+    note = NOTE.replace('["Region", "LOC:Lima"]', aliases)
+    (ctx.content / "entities" / "loc" / "Peru.md").write_text(note, encoding="utf-8")
+    with pytest.raises(ConfigError) as failed:
+        build(ctx)
+    assert f"{ctx.content.as_posix()}/entities/loc/" in str(failed.value)
+    assert message.format(file=tmp_path / "entities.toml") in str(failed.value)
+
+
+def test_the_preview_takes_a_notes_front_matter_in_place(tmp_path: Path) -> None:
+    ctx = project(tmp_path, authority="")
+    session = PreviewSession(ctx)
+    assert not session.build().error
+    note = ctx.content / "entities" / "loc" / "Peru.md"
+    note.parent.mkdir(parents=True)
+    note.write_text(NOTE, encoding="utf-8")
+    update = session.update({note})
+    assert update is not None and not update.full and not update.error
+    session.drain()
+    assert ("LOC", "Region") not in entities(ctx.output)
+    build(BuildContext(ctx.config, ctx.content, tmp_path / "clean"))
+    assert tree(ctx.output) == tree(tmp_path / "clean")
 
 
 def test_a_short_form_is_the_one_person_of_its_document_with_that_last_name(tmp_path: Path) -> None:

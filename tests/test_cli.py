@@ -139,7 +139,8 @@ def test_template_override_replaces_the_theme_file(project: Path) -> None:
 
 
 def test_removed_documents_leave_no_stale_pages(project: Path) -> None:
-    (project / "content" / "extra.txt").write_text("Only here: [PER Zed Unique  ] .\n", encoding="utf-8")
+    extra = "Only here, twice: [PER Zed Unique  ] and [PER Zed Unique  ] .\n"
+    (project / "content" / "extra.txt").write_text(extra, encoding="utf-8")
     assert run("build", cwd=project).returncode == 0
     assert (project / "site/doc/extra.html").exists()
     assert (project / "site/entity/per/zed-unique.html").exists()

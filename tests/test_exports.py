@@ -24,8 +24,13 @@ def test_entities_json_and_csv_agree_with_the_entity_pages(demo_site: Path) -> N
         for p in (demo_site / "entity").rglob("*.html")
         if p.name.count(".") == 1 and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")  # not redirects
     }
-    assert {e["url"] for e in data} == pages
-    for entity in data[:50]:
+    assert {e["url"] for e in data if "#" not in e["url"]} == pages
+    listed = [e for e in data if "#" in e["url"]]  # mentioned once: an entry on the A-Z index
+    assert listed and all(e["mentions"] == 1 for e in listed)
+    for entity in listed:
+        path, fragment = entity["url"].split("#")
+        assert f'<li id="{fragment}" class="listed">' in (demo_site / path).read_text(encoding="utf-8")
+    for entity in [e for e in data if "#" not in e["url"]][:50]:
         html = (demo_site / entity["url"]).read_text(encoding="utf-8")
         assert f"<dt>Documents</dt><dd>{entity['documents']:,}</dd>" in html
         assert f"<dt>Mentions</dt><dd>{entity['mentions']:,}</dd>" in html
@@ -73,7 +78,7 @@ def test_document_json_matches_its_page(demo_site: Path) -> None:
         written = re.match(r"\[(PER|LOC|ORG|MISC) (.*?)\s*\]", line[mention["column"] - 1 :])
         assert written and written.group(2) == mention["text"]  # the type may be the authority file's
         assert mention["entity"].startswith(mention["type"].lower() + ":")
-        assert (demo_site / mention["entity_url"]).is_file()
+        assert (demo_site / mention["entity_url"].partition("#")[0]).is_file()
     assert 'href="../../doc/sample/09lima1669.json"' in page.read_text(encoding="utf-8")
 
 
@@ -106,5 +111,8 @@ def test_sitemap_and_absolute_urls_with_a_base_url(tmp_path: Path) -> None:
     assert urls == ["https://example.org/archive/" + p for p in pages]
     assert "Sitemap: https://example.org/archive/sitemap.xml" in (out / "robots.txt").read_text()
     data = json.loads((out / "entities.json").read_text(encoding="utf-8"))["entities"]
-    assert all(e["url"].startswith("https://example.org/archive/entity/") for e in data)
+    assert all(
+        e["url"].startswith(("https://example.org/archive/entity/", "https://example.org/archive/entities/"))
+        for e in data
+    )
     assert '<base href="https://example.org/archive/">' in (out / "404.html").read_text(encoding="utf-8")

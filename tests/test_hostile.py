@@ -41,6 +41,8 @@ def run_build(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess, set[Path]]:
     work = tmp_path_factory.mktemp("hostile")
+    # Every hostile name gets pages of its own, however few its mentions.
+    (work / "sitegen.toml").write_text("[pages]\nentity_min_mentions = 1\n", encoding="utf-8")
     before = set(work.parent.rglob("*"))
     done = run_build("--content", str(HOSTILE), "--output", str(work / "site"), cwd=work)
     after = set(work.parent.rglob("*"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.config import Config
 from sitegen.serve.session import PreviewSession
 from tests.conftest import ROOT, build_into, build_site, preview_session
 from tests.helpers import tree
@@ -305,3 +306,54 @@ def test_every_page_uses_the_template_its_family_is_said_to_use(live: PreviewSes
             assert page.template == family_template(live.site, family), family
             seen.add(family[0])
     assert {"home", "doc", "entity", "type", "top", "groups", "group", "404", "source", "page"} <= seen
+
+
+#: Edits of the demo's authority file, each (old text, new text), in the order they are made.
+AUTHORITY_EDITS = [
+    ('aliases = ["U.S.", "US", "U.S"]', 'aliases = ["U.S.", "U.S"]'),  # an alias becomes its own entity again
+    ('aliases = ["SL"]', 'aliases = ["SL", "Sendero Luminoso", "MISC:Shining Path"]'),  # new aliases, one across types
+    ('name = "Shining Path"', 'name = "Sendero Luminoso (Shining Path)"'),  # renamed
+    ('wikidata = "Q30"', 'wikidata = "Q30"\nalso = 1'),  # a mistake: the pages stay as they are
+    ('wikidata = "Q30"\nalso = 1', 'wikidata = "Q31"'),  # fixed, with another Wikidata id
+    ('names = ["SBU", "DECL", "DECL:"]', 'names = ["SBU", "DECL", "DECL:", "Lima"]'),  # a name dropped
+    ("patterns = ['^X{4,}$']", "patterns = ['^X{4,}$', '^A']"),  # a pattern added
+    ("patterns = ['^X{4,}$', '^A']", "patterns = ['^X{4,}$']"),  # and removed
+    ('names = ["SBU", "DECL", "DECL:", "Lima"]', 'names = ["DECL", "DECL:"]'),  # names no longer dropped
+    ("[drop]", '[[entity]]\nname = "Garcia"\ntype = "PER"\n\n[drop]'),  # a name the editors give: no short form
+    ('[[entity]]\nname = "Garcia"\ntype = "PER"\n\n', ""),  # and short forms again
+    ("[drop]", '[[entity]]\nname = "Alan García"\ntype = "PER"\naliases = ["Garcia", "Alan Garcia"]\n\n[drop]'),
+    ('aliases = ["Garcia", "Alan Garcia"]', 'aliases = ["Alan Garcia"]'),  # short forms apply again
+]
+
+
+@pytest.mark.parametrize("small_pages", [False, True])
+def test_authority_edits_update_in_place_and_match_a_clean_build(tmp_path: Path, small_pages: bool) -> None:
+    shutil.copy(ROOT / "entities.toml", tmp_path / "entities.toml")
+    live = make_live(tmp_path, small_pages=small_pages)
+    authority = live.ctx.authority_file
+    assert authority == tmp_path / "entities.toml"
+    for old, new in AUTHORITY_EDITS:
+        edit(authority, old, new)
+        update = live.update({authority})
+        assert update is not None and not update.full, (old, new)
+        if "also = 1" in new:
+            assert "unknown key 'also'" in update.error
+            continue
+        assert not update.error, update.error
+        assert_same_as_clean_build(live, tmp_path, slices=small_pages)
+
+
+def test_sitegen_build_takes_an_authority_edit_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.build import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_CHANGED_SHARE", 1.0)  # the demo is small: every edit touches a tenth of it
+    shutil.copy(ROOT / "entities.toml", tmp_path / "entities.toml")
+    config = Config(root=ROOT, entities=tmp_path / "entities.toml")
+    content = ROOT / "content"
+    build_into(config, content, tmp_path / "site")
+    edit(tmp_path / "entities.toml", 'aliases = ["SL"]', 'aliases = ["SL", "MISC:Shining Path"]')
+    result = build_into(config, content, tmp_path / "site")
+    assert result.update is not None and result.update.theme == ["authority file"]
+    assert 0 < result.update.rendered < result.pages / 4
+    build_into(config, content, tmp_path / "clean")
+    assert tree(tmp_path / "site") == tree(tmp_path / "clean")

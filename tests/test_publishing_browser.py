@@ -82,6 +82,14 @@ def test_entity_finder_works_from_disk(page, demo_site: Path) -> None:
     page.wait_for_url("**/entity/per/alan-garcia.html")
     assert page.locator("h1").inner_text().strip() == "Alan Garcia"
     box = page.get_by_role("combobox", name="Find an entity")
+    # An alias from the authority file finds its entity, and says which alias matched.
+    box.fill("sl")
+    option = page.get_by_role("option").filter(has_text="Shining Path").first
+    option.wait_for(state="visible")
+    assert "(SL)" in option.inner_text()
+    box.press("Enter")
+    page.wait_for_url("**/entity/org/shining-path.html")
+    box = page.get_by_role("combobox", name="Find an entity")
     box.fill("zzzzqqq")
     page.get_by_text("No entity matches").wait_for(state="attached")
     assert page.get_by_role("option").count() == 0

@@ -147,7 +147,9 @@ def test_edits_adds_renames_and_deletes_show_up(server: Server, project: Path) -
     server.wait_for("Rebuilt")
     assert "most warmly welcomes" in server.get(doc)[2]
 
-    (project / "content/new.txt").write_text("A note on [PER Zed Unique  ] in [LOC Peru  ] .\n", encoding="utf-8")
+    (project / "content/new.txt").write_text(
+        "A note on [PER Zed Unique  ] in [LOC Peru  ] ; [PER Zed Unique  ] again.\n", encoding="utf-8"
+    )
     server.wait_for("Rebuilt")
     assert server.get("doc/new.html")[0] == 200
     server.eventually("entity/per/zed-unique.html", lambda status, body: status == 200)

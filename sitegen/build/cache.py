@@ -8,7 +8,9 @@ the same configuration, theme and code, it re-renders only the pages the
 changed sources affect.
 
 The file starts with a line of JSON naming the cache format, a fingerprint
-of sitegen's own code and the build key. Each source follows as a
+of sitegen's own code, the build key and the resolution (see
+index/resolve.py), then the pickled authority file the documents were
+resolved with. Each source follows as a
 length-prefixed record, so the cache is written and read one source at a
 time, and a SHA-256 of the records ends the file. A record is the source's
 details (path, content hash, size, time, warnings) and the pickle of its
@@ -29,9 +31,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sitegen.build.manifest import code_fingerprint
+from sitegen.index.resolve import Resolver
+from sitegen.parse.authority import Authority
 from sitegen.report import log
 
-FORMAT = 4
+FORMAT = 5
 _LENGTH = 8
 """Bytes of the length before each part of a record."""
 _DIGEST = 64
@@ -51,6 +55,15 @@ class Cache:
     """The open cache file, from which documents are read when asked for."""
     where: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Per source that parsed into a document: where its pickle is in the file, and its size."""
+    resolution: str = ""
+    """What identifies how the documents were resolved (Resolver.digest)."""
+    authority: Authority = field(default_factory=Authority)
+    """The authority file they were resolved with."""
+
+    def resolver(self, now: Resolver) -> Resolver:
+        """Return the resolver the documents were resolved with, given the one of the build now
+        (``now`` itself when they are the same; the name rules are part of the build key)."""
+        return now if self.resolution == now.digest else Resolver(self.authority, now.rules)
 
     def data(self, relative: str) -> bytes | None:
         """Return the pickle of a source's parsed document, or None when it has none."""
@@ -67,7 +80,7 @@ def cache_path(output: Path) -> Path:
     return output.parent / f".{output.name}.sitegen-cache"
 
 
-def read_cache(output: Path, resolution: str = "") -> Cache | None:
+def read_cache(output: Path) -> Cache | None:
     """Return the cache of the site in ``output``, or None when there is none to trust.
 
     The checksum is verified before anything is unpickled. Documents stay in
@@ -77,12 +90,7 @@ def read_cache(output: Path, resolution: str = "") -> Cache | None:
     try:
         file = open(cache_path(output), "rb")
         head = json.loads(file.readline())
-        if (
-            not isinstance(head, dict)
-            or head.get("format") != FORMAT
-            or head.get("code") != code_fingerprint()
-            or head.get("resolution", "") != resolution
-        ):
+        if not isinstance(head, dict) or head.get("format") != FORMAT or head.get("code") != code_fingerprint():
             file.close()
             return None
         start = file.tell()
@@ -91,7 +99,10 @@ def read_cache(output: Path, resolution: str = "") -> Cache | None:
             file.close()
             return None
         file.seek(start)
-        cache = Cache(str(head.get("key", "")), {}, file)
+        authority = pickle.loads(file.read(int.from_bytes(file.read(_LENGTH), "big")))
+        cache = Cache(
+            str(head.get("key", "")), {}, file, resolution=str(head.get("resolution", "")), authority=authority
+        )
         while file.tell() < end:
             source = pickle.loads(file.read(int.from_bytes(file.read(_LENGTH), "big")))
             size = int.from_bytes(file.read(_LENGTH), "big")
@@ -123,22 +134,27 @@ def _verified(file: BinaryIO, end: int) -> bool:
 
 
 def write_cache(
-    output: Path, key: str, sources: Iterable, documents: Callable[[str], bytes | None], resolution: str = ""
+    output: Path, key: str, sources: Iterable, documents: Callable[[str], bytes | None], resolver: Resolver
 ) -> None:
     """Write the cache beside ``output`` atomically, one source at a time; a cache that cannot be written is skipped.
 
     ``sources`` are build.Source records without their documents;
     ``documents`` returns the pickle of a source's parsed document, or None.
-    The documents are resolved (see index/resolve.py) as ``resolution`` says:
-    a cache of documents resolved otherwise is not read.
+    The documents are resolved (see index/resolve.py) by ``resolver``, whose
+    authority file is kept too: after an edit of it, an update in place
+    finds the documents it resolves otherwise.
     """
     path = cache_path(output)
-    head = json.dumps({"format": FORMAT, "code": code_fingerprint(), "key": key, "resolution": resolution})
+    head = json.dumps({"format": FORMAT, "code": code_fingerprint(), "key": key, "resolution": resolver.digest})
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     digest = hashlib.sha256()
     try:
         with open(tmp, "wb") as file:
             file.write(head.encode() + b"\n")
+            authority = pickle.dumps(resolver.authority, protocol=pickle.HIGHEST_PROTOCOL)
+            for part in (len(authority).to_bytes(_LENGTH, "big"), authority):
+                digest.update(part)
+                file.write(part)
             for source in sources:
                 meta = pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL)
                 data = documents(source.relative) or b""

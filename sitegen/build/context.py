@@ -11,10 +11,12 @@ from jinja2 import Environment
 from sitegen.build.output import check_output
 from sitegen.config import Config, load_config
 from sitegen.errors import ConfigError
+from sitegen.files import is_ignored
 from sitegen.index.resolve import NameRules, Resolver
-from sitegen.parse.authority import load_authority
+from sitegen.parse.authority import load_authority, merge_notes
+from sitegen.parse.markdown import MarkdownSource, markdown_kind, read_markdown
 from sitegen.render.templates import find_theme, make_environment
-from sitegen.report import Reporter
+from sitegen.report import Reporter, display_path
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,24 @@ class BuildContext:
         """
         config = self.config
         rules = NameRules(config.clean_possessive, config.clean_punctuation, config.clean_article, config.short_forms)
-        return Resolver(load_authority(self.authority_file), rules)
+        authority = merge_notes(load_authority(self.authority_file), self.notes(), display_path(self.content))
+        return Resolver(authority, rules)
+
+    def notes(self) -> list[MarkdownSource]:
+        """Return the editors' notes on entities (``entities/TYPE/NAME.md``) that can be read."""
+        folder = self.content / "entities"
+        notes = []
+        for path in sorted(folder.glob("*/*.md")) if folder.is_dir() else ():
+            relative = path.relative_to(self.content).as_posix()
+            if markdown_kind(relative)[0] != "note" or is_ignored(path.name):
+                continue
+            try:
+                page, _ = read_markdown(relative, path.read_bytes())
+            except OSError:
+                continue  # the build reports it
+            if page is not None:
+                notes.append(page)
+        return notes
 
     def check(self) -> None:
         """Raise ConfigError unless the content folder exists and the output folder may be written."""

@@ -23,11 +23,12 @@ from sitegen.build.output import safe_path, static_files
 from sitegen.build.sources import Source, find_sources, read_source, resolve_source
 from sitegen.errors import Diagnostic
 from sitegen.files import MARKDOWN_SUFFIXES
+from sitegen.index.resolve import Resolver, resolved_otherwise, stale_rules
 from sitegen.model import Document
 from sitegen.parse.markdown import MarkdownSource
 from sitegen.render.templates import render_page, template_hashes
 from sitegen.report import log
-from sitegen.site.change import Change, apply_change
+from sitegen.site.change import Change, NeedsRebuild, apply_change
 from sitegen.site.kinds import (
     KINDS,
     Family,
@@ -182,15 +183,43 @@ class SiteState:
             problems[diagnostic.path] = [diagnostic]
         return changed, problems
 
-    def take_changes(self, changed: Changed) -> Change:
+    def resolved_otherwise(self, resolver: Resolver, content: Path) -> Changed:
+        """Return the documents that ``resolver`` (after an edit of the authority file) shows otherwise
+        than the site's resolver, and those naming an entity it renames, resolved by it again.
+
+        Raises NeedsRebuild when a withheld name changed: those can be anywhere in any text.
+        """
+        old, corpus = self.site.resolver, self.corpus
+        if old.rules != resolver.rules or old.authority.withhold != resolver.authority.withhold:
+            raise NeedsRebuild
+        before, after = old.authority.records, resolver.authority.records
+        keys = resolved_otherwise(corpus.spellings(), old, resolver)
+        keys |= {k for k in before.keys() & after.keys() if before[k].name != after[k].name}
+        sources = {s for key in keys if key in corpus.entities for s in corpus.sources_of(key)}
+        used = {rule for source in self.sources.values() for rule in source.rules}
+        stale = stale_rules(used, old.authority, resolver.authority)
+        sources |= {s.relative for s in self.sources.values() if s.rules & stale and s.relative in corpus}
+        changed: Changed = {}
+        for relative in sorted(sources):
+            source = read_source(relative, content / relative)
+            if source.document is None:
+                continue  # unreadable now: the next build reports it
+            document, source = resolve_source(resolver, source, source.document)
+            self.sources[relative] = replace(source, document=None)
+            changed[relative] = document
+        log.debug("the authority file's edit touches %d entities in %d documents", len(keys), len(changed))
+        return changed
+
+    def take_changes(self, changed: Changed, resolver: Resolver | None = None) -> Change:
         """Put changed sources into the site and queue the pages each kind says may differ.
 
-        Raises NeedsRebuild when the change needs everything built again
-        (then the site must not be used further).
+        ``resolver`` is the new resolver after an edit of the authority file
+        (see resolved_otherwise). Raises NeedsRebuild when the change needs
+        everything built again (then the site must not be used further).
         """
         documents = {s: d for s, d in changed.items() if not s.endswith(MARKDOWN_SUFFIXES)}
         markdown = {s: d for s, d in changed.items() if s.endswith(MARKDOWN_SUFFIXES)}
-        change = apply_change(self.site, documents, markdown)  # type: ignore[arg-type]
+        change = apply_change(self.site, documents, markdown, resolver)  # type: ignore[arg-type]
         found = affected(self.site, change)
         log.debug("%d changed source(s) affect %d page families", len(changed), len(found))
         for family, pages in found.items():
@@ -276,6 +305,8 @@ class SiteState:
                 break
         before = set(self.written.get(family, ()))
         for stale in before - set(current):
+            if self.owner.get(stale, (family,))[0] != family:
+                continue  # another family's now: a merged name's redirect became its entity page again
             delete_page(self.output, stale)
             self.owner.pop(stale, None)
             changed.append(stale)

@@ -25,7 +25,7 @@ from sitegen.build.output import MARKER
 from sitegen.config import Config
 from sitegen.errors import Diagnostic
 
-FORMAT = 3
+FORMAT = 4
 
 
 @dataclass
@@ -61,15 +61,11 @@ def code_fingerprint() -> str:
 _FINGERPRINT: str | None = None
 
 
-def build_key(config: Config, content: Path, search_available: bool, resolution: str = "") -> str:
-    """Return the hash of everything besides the sources and the theme's files that decides the output.
-
-    ``resolution`` identifies how mentions are resolved (the authority file and the name rules).
-    """
+def build_key(config: Config, content: Path, search_available: bool) -> str:
+    """Return the hash of everything besides the sources, the theme's files and the authority file
+    that decides the output (those are compared one by one: see pipeline.py)."""
     digest = hashlib.sha256()
-    digest.update(
-        f"{FORMAT}\0{code_fingerprint()}\0{config!r}\0{content.resolve()}\0{search_available}\0{resolution}\0".encode()
-    )
+    digest.update(f"{FORMAT}\0{code_fingerprint()}\0{config!r}\0{content.resolve()}\0{search_available}\0".encode())
     return digest.hexdigest()
 
 

@@ -49,6 +49,8 @@ from sitegen.render.templates import theme_hashes
 from sitegen.report import log
 from sitegen.site.change import NeedsRebuild
 
+#: The name of the authority file among the theme's files: an edit of it can be taken in place too.
+AUTHORITY = "authority file"
 #: Above this share of changed sources, a whole (parallel) build is quicker than an update in place.
 MAX_CHANGED_SHARE = 0.1
 #: Above this share of the output to render again for changed templates, so is a whole build.
@@ -105,8 +107,8 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
     inputs = _Inputs(
         files,
         skipped,
-        build_key(ctx.config, ctx.content, pagefind_command() is not None, resolver.digest),
-        theme_hashes(env, ctx.theme),
+        build_key(ctx.config, ctx.content, pagefind_command() is not None),
+        theme_hashes(env, ctx.theme) | {AUTHORITY: resolver.digest},
         source_stats(files) | {d.path: [0, 0] for d in skipped},
     )
     previous = read_manifest(ctx.output)
@@ -125,7 +127,7 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
             warnings=warnings,
             up_to_date=True,
         )
-    cache = None if ctx.force else read_cache(ctx.output, resolver.digest)
+    cache = None if ctx.force else read_cache(ctx.output)
     log.debug("cache of parsed sources: %s", "none" if cache is None else f"{len(cache.sources):,} sources")
     done: tuple[SiteState, list[Diagnostic], Update | None] | None = None
     theme_changes = _changed_names(previous.theme, inputs.looks) if previous is not None else None
@@ -137,6 +139,8 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
     ):
         done = update_in_place(ctx, env, resolver, cache, inputs, theme_changes)
     if done is None:
+        if cache is not None and cache.resolution != resolver.digest:
+            cache = None  # its documents were resolved with another authority file: parse them again
         done = build_whole(ctx, env, resolver, cache, inputs, previous.counts.get("files", 0) if previous else 0)
     state, warnings, update = done
     result = _finish(ctx, state, inputs, warnings)
@@ -173,18 +177,25 @@ def update_in_place(
     """
     progress = ctx.reporter.progress
     progress.message("reading the cache of the last build…")
-    before, site = cached_site(ctx, env, resolver, cache)
+    before, site = cached_site(ctx, env, cache.resolver(resolver), cache)
     state = SiteState.on_disk(ctx.output, env, site, before)
     stale = state.families_using({name.removeprefix("templates/") for name in theme if name.startswith("templates/")})
     rerendered = sum(len(state.written[f]) for f in stale)
     if rerendered > MAX_RERENDERED_SHARE * sum(len(p) for p in state.written.values()):
         log.debug("changed templates render %d files, too many to update in place", rerendered)
         return None
-    changed, _ = state.changed_sources(ctx.content, found=(inputs.files, inputs.skipped))
-    if len(changed) > MAX_CHANGED_SHARE * max(len(inputs.files), 1):
-        log.debug("%d sources changed, too many to update in place", len(changed))
-        return None
+    limit = MAX_CHANGED_SHARE * max(len(inputs.files), 1)
     try:
+        if AUTHORITY in theme:
+            touched = state.resolved_otherwise(resolver, ctx.content)
+            if len(touched) > limit:
+                log.debug("the authority file's edit touches %d documents, too many to update in place", len(touched))
+                return None
+            state.take_changes(touched, resolver)
+        changed, _ = state.changed_sources(ctx.content, found=(inputs.files, inputs.skipped))
+        if len(changed) > limit:
+            log.debug("%d sources changed, too many to update in place", len(changed))
+            return None
         if changed:
             state.take_changes(changed)
     except NeedsRebuild:
@@ -230,7 +241,7 @@ def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list
         build_id(manifest),
         sources,
         lambda relative: corpus.document_data(relative) if relative in corpus else None,
-        state.site.resolver.digest,
+        state.site.resolver,
     )
     write_manifest(ctx.output, manifest)
     return BuildResult(

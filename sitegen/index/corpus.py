@@ -480,6 +480,15 @@ class Corpus:
         """Return an entity's spellings with their counts, most frequent first."""
         return tuple(sorted(self._spellings(key).items(), key=lambda kv: (-kv[1], kv[0])))
 
+    def spellings(self) -> Iterator[tuple[Key, Iterable[str]]]:
+        """Yield every entity with the words its mentions are written in."""
+        for key, forms in self._forms.items():
+            yield key, (forms,) if isinstance(forms, str) else forms
+
+    def give_names(self, names: Mapping[Key, str]) -> None:
+        """Take the names the authority file gives now; entities get them as their documents are indexed again."""
+        self._given_names = dict(names)
+
     def _spellings(self, key: Key) -> Mapping[str, int]:
         """Return an entity's spellings with their counts."""
         forms = self._forms[key]

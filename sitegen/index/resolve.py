@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from sitegen.model import Document, Header, Key, Mention, Segments, TagRef, entity_key, normalise
@@ -194,6 +194,12 @@ class Resolver:
             return item.text
         return item if key == item.key else _rekeyed(item, key)
 
+    def decide(self, type_: str, text: str) -> tuple[str, Key]:
+        """Return what a mention of these words names, by the authority and the name rules alone
+        (short forms aside): ("withhold" | "drop" | "entity", its key)."""
+        what, key, _ = self._decide(type_, text)
+        return what, key
+
     def _decide(self, type_: str, text: str) -> tuple[str, Key, str]:
         """Return what a mention of these words names: ("withhold" | "drop" | "entity", its key, the rule used)."""
         authority, written = self.authority, normalise(text)
@@ -260,3 +266,41 @@ def _redacted_header(header: Header | None, redact: Callable[[str], str]) -> Hea
         reason=fields["reason"],
         caveats=fields["caveats"],
     )
+
+
+def stale_rules(used: Iterable[str], old: Authority, new: Authority) -> set[str]:
+    """Return the rules among ``used`` (see Resolver.used) that ``new`` no longer has as ``old`` had them."""
+    patterns = {p.pattern for p in new.drop_patterns}
+    stale = set()
+    for rule in used:
+        kind, _, rest = rule.partition(":")
+        if kind == "alias":
+            type_, _, name = rest.partition(":")
+            gone = old.alias_of.get((type_, name)) != new.alias_of.get((type_, name))
+        elif kind == "drop":
+            gone = rest not in new.drop
+        elif kind == "pattern":
+            gone = rest not in patterns
+        else:
+            gone = rest not in new.withhold
+        if gone:
+            stale.add(rule)
+    return stale
+
+
+def resolved_otherwise(spellings: Iterable[tuple[Key, Iterable[str]]], old: Resolver, new: Resolver) -> set[Key]:
+    """Return the entities that some of their spellings would no longer name under ``new``.
+
+    ``spellings`` gives each entity with the words its mentions are written
+    in. An entity that the authority file names, or stops naming, is in the
+    result too: short forms leave the names it gives alone.
+    """
+    named = old.authority.records.keys() ^ new.authority.records.keys()
+    found = set(named)
+    for key, texts in spellings:
+        for text in texts:
+            before = old.decide(key[0], text)
+            if before != new.decide(key[0], text) or before[1] in named:
+                found.add(key)
+                break
+    return found

@@ -28,12 +28,16 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import ConfigError
-from sitegen.model import ENTITY_TYPES, Key, normalise
+from sitegen.model import ENTITY_TYPES, Key, entity_key, normalise
+
+if TYPE_CHECKING:
+    from sitegen.parse.markdown import MarkdownSource
 
 #: What stands in the text for a withheld name.
 WITHHELD = "[withheld]"
@@ -187,8 +191,7 @@ def parse_authority(data: dict[str, Any], text: str, shown: str) -> Authority:
                 )
             claimed[key] = (name, alias_line)
             alias_of[key] = own
-            head, sep, rest = alias.partition(":")
-            written[key] = " ".join((rest if sep and head in ENTITY_TYPES and rest.strip() else alias).split())
+            written[key] = _written(alias)
             rule_lines[f"alias:{key[0]}:{key[1]}"] = alias_line
             if key != own:
                 keys.append(key)
@@ -241,6 +244,12 @@ def parse_authority(data: dict[str, Any], text: str, shown: str) -> Authority:
     )
 
 
+def _written(alias: str) -> str:
+    """Return an alias as pages show it: without a ``TYPE:`` prefix."""
+    head, sep, rest = alias.partition(":")
+    return " ".join((rest if sep and head in ENTITY_TYPES and rest.strip() else alias).split())
+
+
 def _alias_key(alias: str, type_: str) -> Key | None:
     """Return the key an alias matches: of the entity's type, or of the type written before ``:``."""
     head, sep, rest = alias.partition(":")
@@ -268,3 +277,78 @@ def _names(table: dict[str, Any], section: str, fail: Any) -> list[str]:
     if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
         raise fail(f"[{section}] names must be a list of names")
     return names
+
+
+def merge_notes(authority: Authority, notes: Iterable[MarkdownSource], folder: str = "") -> Authority:
+    """Return the authority file with what the editors' notes say in their front matter: aliases,
+    a Wikidata id and a description of the entity each note is about.
+
+    A note named by an alias is about that alias's entity. Raise
+    ConfigError, naming both places, when a note says otherwise than the
+    authority file or another note: a different Wikidata id or
+    description, an alias that names another entity, or a name that is
+    dropped or withheld. Messages name a note by ``folder`` (the content
+    folder as shown) and its path there.
+    """
+    records, alias_of, written = dict(authority.records), dict(authority.alias_of), dict(authority.written)
+    said: dict[Key, str] = {}  # where each record's fields were said, when a note said them
+    placed: dict[Key, str] = {}  # where each alias was claimed, when a note claimed it
+    merged = hashlib.sha256(authority.digest.encode())
+    for note in sorted(notes, key=lambda n: n.source):
+        shown = f"{folder}/{note.source}" if folder else note.source
+        if note.kind != "note" or not (note.aliases or note.wikidata or note.description):
+            continue
+        merged.update(repr((note.source, note.entity, note.aliases, note.wikidata, note.description)).encode())
+        type_, name = note.entity
+        own = alias_of.get(entity_key(type_, name), entity_key(type_, name))
+        here = f"{shown}:{note.line_of('aliases')}"
+        for kind, names in (("dropped", authority.drop), ("withheld", authority.withhold)):
+            if own[1] in names:
+                raise ConfigError(
+                    f"{shown}:1: '{name}' has a note with aliases or a description but is {kind} in {authority.path}"
+                )
+        record = records.get(own) or Record(own, " ".join(name.split()), line=0)
+        where = said.get(own) or f"{authority.path}:{record.line}"
+        for field_name in ("wikidata", "description"):
+            value, before = getattr(note, field_name), getattr(record, field_name)
+            if value and field_name == "wikidata" and not _WIKIDATA.match(value):
+                raise ConfigError(
+                    f'{note.source}:{note.line_of(field_name)}: wikidata must be an id like "Q30", not {value!r}'
+                )
+            if value and before and value != before:
+                raise ConfigError(
+                    f"{shown}:{note.line_of(field_name)}: the {field_name} of '{record.name}' is {value!r} here"
+                    f" but {before!r} in {where}"
+                )
+        aliases = list(record.aliases)
+        for alias in note.aliases:
+            key = _alias_key(alias, own[0])
+            if key is None:
+                raise ConfigError(
+                    f"{here}: alias '{alias}': the type before ':' must be one of {', '.join(ENTITY_TYPES)}"
+                )
+            owner = alias_of.get(key)
+            if owner is not None and owner != own:
+                other = placed.get(key) or f"{authority.path}:{authority.lines.get(f'alias:{key[0]}:{key[1]}', 0)}"
+                raise ConfigError(f"{here}: '{alias}' is an alias of '{records[owner].name}' in {other}")
+            for kind, names in (("dropped", authority.drop), ("withheld", authority.withhold)):
+                if key[1] in names:
+                    raise ConfigError(
+                        f"{here}: '{alias}' is an alias of '{record.name}' but is {kind} in {authority.path}"
+                    )
+            if key not in alias_of:
+                alias_of[key], placed[key] = own, here
+                written[key] = _written(alias)
+            if key != own and key not in aliases:
+                aliases.append(key)
+        alias_of.setdefault(own, own)
+        records[own] = replace(
+            record,
+            aliases=tuple(aliases),
+            wikidata=record.wikidata or note.wikidata,
+            description=record.description or note.description,
+        )
+        said.setdefault(own, f"{shown}:{note.line_of('description')}")
+    if records == authority.records:
+        return authority
+    return replace(authority, records=records, alias_of=alias_of, written=written, digest=merged.hexdigest())

@@ -38,7 +38,17 @@ from sitegen.site.html import FragmentRenderer
 from sitegen.site.urls import is_relative_link
 
 #: Front matter keys and the type of their values.
-FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "menu": int, "nav": bool, "template": str}
+FRONT_MATTER_KEYS: dict[str, type] = {
+    "title": str,
+    "description": str,
+    "menu": int,
+    "nav": bool,
+    "template": str,
+    "aliases": list,
+    "wikidata": str,
+}
+#: Front matter keys only an entity's note takes: they join the authority file (docs/entities.md).
+AUTHORITY_KEYS = ("aliases", "wikidata")
 #: Element ids the theme's pages use; headings never take them.
 RESERVED_IDS = frozenset(
     {
@@ -86,7 +96,17 @@ class MarkdownSource:
     """For a note: the entity it is about, as (TYPE, name from the file name)."""
     mentions: tuple[Mention, ...] = ()
     """Mentions in the body, with their line and column in the file."""
+    aliases: tuple[str, ...] = ()
+    """For a note: other names of its entity (as in the authority file)."""
+    wikidata: str = ""
+    """For a note: its entity's Wikidata id."""
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+    """The line of each front matter key."""
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
+
+    def line_of(self, key: str) -> int:
+        """Return the line of a front matter key (1 when it has none)."""
+        return dict(self.lines).get(key, 1)
 
 
 def markdown_kind(relative: str) -> tuple[str, tuple[str, str]]:
@@ -103,8 +123,20 @@ def parse_markdown(relative: str, data: bytes) -> MarkdownSource:
     """Parse one Markdown file; raises SourceError only when it is empty or binary."""
     text, warnings = decode(data, relative)
     front, body_line, warnings = _front_matter(relative, text, warnings)
+    lines = front.pop("", {})
     body = "\n".join(text.split("\n")[body_line:])
     kind, entity = markdown_kind(relative)
+    for key in AUTHORITY_KEYS:
+        if key in front and kind != "note":
+            warnings.append(
+                Diagnostic(
+                    relative,
+                    lines[key],
+                    1,
+                    f"front matter '{key}' is for entity notes (entities/TYPE/NAME.md); ignored",
+                )
+            )
+            del front[key]
     mentions = _find_mentions(body, body_line)
     title = front.get("title") or _first_heading(body) or entity[1] or _file_title(relative)
     template = front.get("template", "")
@@ -130,6 +162,9 @@ def parse_markdown(relative: str, data: bytes) -> MarkdownSource:
         template=template,
         entity=entity,
         mentions=tuple(mentions),
+        aliases=tuple(front.get("aliases", ())),
+        wikidata=front.get("wikidata", ""),
+        lines=tuple(sorted(lines.items())),
         diagnostics=tuple(warnings),
     )
 
@@ -159,7 +194,10 @@ def _first_heading(body: str) -> str:
 
 
 def _front_matter(relative: str, text: str, warnings: list[Diagnostic]) -> tuple[dict[str, Any], int, list[Diagnostic]]:
-    """Read a ``---`` (key: value) or ``+++`` (TOML) block; return values and the body's line offset."""
+    """Read a ``---`` (key: value) or ``+++`` (TOML) block; return values and the body's line offset.
+
+    The values include, under ``""``, the line of each key.
+    """
     lines = text.split("\n")
     if not lines or lines[0].strip() not in ("---", "+++"):
         return {}, 0, warnings
@@ -174,7 +212,7 @@ def _front_matter(relative: str, text: str, warnings: list[Diagnostic]) -> tuple
     if fence == "+++":
         try:
             table = tomllib.loads("\n".join(lines[1:end]))
-            raw = {key: (value, 2) for key, value in table.items()}
+            raw = {key: (value, _toml_line(lines, key, end)) for key, value in table.items()}
         except tomllib.TOMLDecodeError as exc:
             warnings.append(Diagnostic(relative, 2, 1, f"front matter is not valid TOML: {exc}"))
     else:
@@ -189,9 +227,11 @@ def _front_matter(relative: str, text: str, warnings: list[Diagnostic]) -> tuple
                 )
                 continue
             raw[found.group(1)] = (_scalar(found.group(2)), number + 1)
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"": {key: line for key, (_, line) in raw.items()}}
     for key, (value, line_number) in raw.items():
         kind = FRONT_MATTER_KEYS.get(key)
+        if kind is list and isinstance(value, str):
+            value = [name.strip() for name in value.split(",") if name.strip()]  # aliases: US, U.S.
         if kind is None:
             warnings.append(
                 Diagnostic(
@@ -207,6 +247,14 @@ def _front_matter(relative: str, text: str, warnings: list[Diagnostic]) -> tuple
                     relative, line_number, 1, f"front matter '{key}' must be a whole number, not {value!r}; ignored"
                 )
             )
+        elif kind is list and not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
+            warnings.append(
+                Diagnostic(
+                    relative, line_number, 1, f"front matter '{key}' must be a list of names, not {value!r}; ignored"
+                )
+            )
+        elif kind is list:
+            values[key] = [" ".join(v.split()) for v in value]
         elif not isinstance(value, kind):
             warnings.append(
                 Diagnostic(
@@ -222,10 +270,23 @@ def _front_matter(relative: str, text: str, warnings: list[Diagnostic]) -> tuple
     return values, end + 1, warnings
 
 
+def _toml_line(lines: list[str], key: str, end: int) -> int:
+    """Return the line where a TOML front matter block sets ``key`` (2 when it cannot be found)."""
+    for number in range(1, end):
+        if re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", lines[number]):
+            return number + 1
+    return 2
+
+
 def _scalar(value: str) -> Any:
-    """Return a front matter value: a quoted or plain string, a whole number or a boolean."""
+    """Return a front matter value: a quoted or plain string, a list ``["a", "b"]``, a whole number or a boolean."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         return value[1:-1]
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            return tomllib.loads(f"v = {value}")["v"]
+        except tomllib.TOMLDecodeError:
+            return value
     if re.fullmatch(r"[+-]?[0-9]{1,9}", value):
         return int(value)
     if value.lower() in ("true", "false", "yes", "no"):

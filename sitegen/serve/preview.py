@@ -160,5 +160,5 @@ def _state(live: PreviewSession, report: Update) -> dict:
     return {
         "type": "state",
         "problems": [_show(d, live.content) for d in live.current_problems()],
-        "error": report.error or live.error or live.template_error,
+        "error": report.error or live.error or live.template_error or live.authority_error,
     }

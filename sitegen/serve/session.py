@@ -46,6 +46,8 @@ class PreviewSession:
         """The problems the last whole build found, by source."""
         self.template_error = ""
         """Why the templates as they are now cannot be used; pages keep being rendered with the last good ones."""
+        self.authority_error = ""
+        """Why the authority file as it is now cannot be used; the pages keep the last good one's decisions."""
         self.error = ""
         """Why the last whole build failed; the next change builds everything again."""
         self.rebuilds = 0
@@ -97,12 +99,12 @@ class PreviewSession:
         return paths
 
     def classify(self, path: Path) -> str:
-        """Return what a changed path is: content, config, template, static or other."""
+        """Return what a changed path is: content, config, authority, template, static or other."""
         path, ctx = path.absolute(), self.ctx
         if ctx.config_path is not None and path == ctx.config_path.absolute():
             return "config"
         if path == ctx.authority_file.absolute():
-            return "config"  # which entity each mention names: everything may change
+            return "authority"
         for kind, folder in (
             ("content", ctx.content),
             ("template", ctx.templates),
@@ -133,7 +135,7 @@ class PreviewSession:
         for diagnostic in result.warnings:
             self.initial_problems.setdefault(diagnostic.path, []).append(diagnostic)
         self.problems = {}
-        self.error = self.template_error = ""
+        self.error = self.template_error = self.authority_error = ""
         self.search_stale = False
         self.rebuilds += 1
         return Update(full=True, rendered=result.files, changed=["*"], seconds=time.perf_counter() - started)
@@ -150,6 +152,14 @@ class PreviewSession:
         if "config" in kinds or self.error or self.state is None:
             return self.build()
         done: list[Update] = []
+        notes = self.content.absolute() / "entities"
+        if "authority" in kinds or any(p.suffix == ".md" and p.absolute().is_relative_to(notes) for p in paths):
+            # A note's front matter can give its entity aliases, a Wikidata id and a description.
+            taken = self._update_authority(set(priority))
+            if taken is not None and (taken.full or taken.error):
+                return taken
+            if taken is not None:
+                done.append(taken)
         if "template" in kinds:
             update = self._update_templates(set(priority))
             if update is not None and (update.full or update.error):
@@ -226,6 +236,38 @@ class PreviewSession:
             update.changed, update.rendered = state.drain(families=first)
         except SitegenError as exc:
             self.error = update.error = str(exc)
+        self.rebuilds += 1
+        update.remaining = state.pending_pages()
+        update.seconds = time.perf_counter() - started
+        return update
+
+    def _update_authority(self, priority: set[str]) -> Update | None:
+        """Take in an edit of the authority file (or of a note's front matter): the documents it
+        resolves otherwise are resolved again and the pages they and its records affect are
+        rendered (the most wanted first); None when it decides nothing differently.
+
+        A mistake in the file is shown and the pages stay as they are; an
+        edit of the withheld names builds everything again.
+        """
+        started, state = time.perf_counter(), self._state
+        try:
+            resolver = self.ctx.resolver()
+        except SitegenError as exc:
+            self.authority_error = str(exc)
+            return Update(error=self.authority_error, seconds=time.perf_counter() - started)
+        fixed, self.authority_error = bool(self.authority_error), ""
+        if resolver.digest == state.site.resolver.digest:
+            return Update(seconds=time.perf_counter() - started) if fixed else None  # clears the overlay
+        try:
+            touched = state.resolved_otherwise(resolver, self.content)
+            state.take_changes(touched, resolver)
+        except NeedsRebuild:
+            log.debug("the authority file's edit changes withheld names: building the whole site")
+            return self.build()
+        self.search_stale = state.site.search
+        update = Update(theme=[self.ctx.authority_file.name])
+        first: set[Family] = {("doc", s) for s in touched} | {state.owner[p][0] for p in priority if p in state.owner}
+        update.changed, update.rendered = state.drain(families=first)
         self.rebuilds += 1
         update.remaining = state.pending_pages()
         update.seconds = time.perf_counter() - started

@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sitegen.index.corpus import Corpus, co_mention_blocks, document_groups
+from sitegen.index.resolve import Resolver
 from sitegen.model import Document, Key, normalise
-from sitegen.parse.markdown import MarkdownSource
+from sitegen.parse.authority import Authority
+from sitegen.parse.markdown import MarkdownSource, note_key
 from sitegen.site.exports import feed_documents
 from sitegen.site.pages import Site
 
@@ -65,6 +67,14 @@ class Change:
     """The source of each entity's note, before."""
     notes_after: dict[Key, str] = field(default_factory=dict)
     """The same, after."""
+    moved: frozenset[Key] = frozenset()
+    """Entities whose links go elsewhere now: a page made or gone, or a new place on the A-Z index."""
+    authority: bool = False
+    """True when the authority file changed (Markdown mentions are resolved as pages are rendered)."""
+    records: frozenset[Key] = frozenset()
+    """Entities whose record in the authority file (name, description, Wikidata id, aliases) changed."""
+    aliases: frozenset[Key] = frozenset()
+    """Names that became or stopped being an alias, or now name another entity."""
 
     @property
     def keys(self) -> set[Key]:
@@ -135,14 +145,18 @@ def apply_markdown(site: Site, changed: dict[str, MarkdownSource | None]) -> dic
     }
 
 
-def apply_documents(site: Site, changed: dict[str, Document | None]) -> dict:
+def apply_documents(site: Site, changed: dict[str, Document | None], names: dict[Key, str] | None = None) -> dict:
     """Put changed documents into the site's corpus; return the Change fields they make.
 
+    ``names`` are the names the authority file gives now, when it changed
+    (the documents naming a renamed entity are among the changed ones).
     Raises NeedsRebuild when the change moved other documents' paths.
     """
-    if not changed:
-        return {}
     corpus = site.corpus
+    if not changed:
+        if names is not None:
+            corpus.give_names(names)
+        return {}
     old = {source: corpus.document(source) if source in corpus else None for source in changed}
     old_keys = {s: _keys(d) for s, d in old.items()}
     new_keys = {s: _keys(d) for s, d in changed.items()}
@@ -162,6 +176,8 @@ def apply_documents(site: Site, changed: dict[str, Document | None]) -> dict:
         "type_order_before": {t: tuple(corpus.type_order(t)) for t in {k[0] for k in keys}},
         "rows": frozenset(s for s in changed if _row(old[s]) != _row(changed[s])),
     }
+    if names is not None:
+        corpus.give_names(names)
     for source, doc in changed.items():
         if doc is None:
             corpus.remove(source)
@@ -181,16 +197,66 @@ def apply_documents(site: Site, changed: dict[str, Document | None]) -> dict:
 
 
 def apply_change(
-    site: Site, documents: dict[str, Document | None], markdown: dict[str, MarkdownSource | None]
+    site: Site,
+    documents: dict[str, Document | None],
+    markdown: dict[str, MarkdownSource | None],
+    resolver: Resolver | None = None,
 ) -> Change:
     """Put changed documents and Markdown files into the site; return what changed.
 
     Markdown goes first, as the notes of the entities that documents name
-    depend on it. Raises NeedsRebuild when the edit needs everything built again.
+    depend on it. ``resolver`` is the site's new resolver after an edit of
+    the authority file; ``documents`` then holds every document it resolves
+    otherwise, and those that name an entity it renames. Raises NeedsRebuild
+    when the edit needs everything built again.
     """
-    fields = apply_markdown(site, markdown)
-    fields.update(apply_documents(site, documents))
+    types, keys = _touched(site, documents, markdown)
+    fields: dict = {}
+    names = None
+    if resolver is not None:
+        before, after = site.resolver.authority, resolver.authority
+        records = {k for k in before.records.keys() | after.records.keys() if _shown(before, k) != _shown(after, k)}
+        aliases = {
+            a for a in before.alias_of.keys() | after.alias_of.keys() if before.alias_of.get(a) != after.alias_of.get(a)
+        }
+        keys |= records | aliases | {before.alias_of[a] for a in aliases if a in before.alias_of}
+        types |= {k[0] for k in keys}
+        fields = {"authority": True, "records": frozenset(records), "aliases": frozenset(aliases)}
+        names = {key: record.name for key, record in after.records.items()}
+    links_before = site.entity_links(types, keys)
+    if resolver is not None:
+        site.resolver = resolver
+        site.forget_entities(set())
+    fields.update(apply_markdown(site, markdown))
+    fields.update(apply_documents(site, documents, names))
+    links_after = site.entity_links(types, keys)
+    fields["moved"] = frozenset(
+        k for k in links_before.keys() | links_after.keys() if links_before.get(k) != links_after.get(k)
+    )
     return Change(**fields)
+
+
+def _shown(authority: Authority, key: Key) -> tuple | None:
+    """Return what the pages show of an entity's record in the authority file (not where it is written)."""
+    record = authority.records.get(key)
+    return None if record is None else (record.name, record.aliases, record.wikidata, record.description)
+
+
+def _touched(
+    site: Site, documents: dict[str, Document | None], markdown: dict[str, MarkdownSource | None]
+) -> tuple[set[str], set[Key]]:
+    """Return the entity types and the entities whose links an edit may move: those the changed
+    documents name, before and after, and those of changed notes."""
+    corpus = site.corpus
+    keys: set[Key] = set()
+    for source, doc in documents.items():
+        keys |= _keys(doc) | (_keys(corpus.document(source)) if source in corpus else frozenset())
+    for source, changed in markdown.items():
+        for page in (site.markdown.get(source), changed):
+            if page is not None and page.kind == "note":
+                keys.add(note_key(page))
+    keys |= {k for k, page in site.notes().items() if page.source in markdown}
+    return {k[0] for k in keys}, keys
 
 
 def tip(corpus: Corpus, key: Key) -> Tip:

@@ -17,7 +17,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from sitegen.model import Document, Summary, entity_id, fold, plain_text
+from sitegen.model import Document, Key, Summary, entity_id, fold, plain_text
 from sitegen.site.urls import absolute_url
 
 if TYPE_CHECKING:
@@ -217,6 +217,16 @@ def sitemap_xml(site: Site, paths: list[str]) -> str:
 FINDER_SHARDS = tuple("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
+def _aliases(site: Site) -> dict[Key, list[str]]:
+    """Return the other names the authority file gives each entity, as it writes them."""
+    authority = site.resolver.authority
+    return {
+        key: [authority.written.get(alias, alias[1]) for alias in record.aliases]
+        for key, record in authority.records.items()
+        if record.aliases
+    }
+
+
 def _shards_of(name: str) -> set[str]:
     """Return the quick-find parts an entity is listed in: the first character of each word."""
     shards = set()
@@ -229,7 +239,8 @@ def _shards_of(name: str) -> set[str]:
 
 
 def finder_scripts(site: Site) -> Iterator[tuple[str, str]]:
-    """Yield the quick-find data, part by part: a script per part, listing [name, type, path, mentions].
+    """Yield the quick-find data, part by part: a script per part, listing [name, type, path, mentions],
+    and the entity's aliases when the authority file gives it some (a reader finds it by any of them).
 
     The data is a script rather than JSON so that it loads from ``file://`` too.
     Entities are listed most-mentioned first; paths are relative to the site root.
@@ -239,10 +250,15 @@ def finder_scripts(site: Site) -> Iterator[tuple[str, str]]:
     corpus = site.corpus
     keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
     bit = {shard: 1 << n for n, shard in enumerate(FINDER_SHARDS)}
-    masks = [sum(bit[shard] for shard in _shards_of(corpus.name(key))) for key in keys]
+    aliases = _aliases(site)
+    masks = [
+        sum(bit[shard] for shard in set().union(*map(_shards_of, [corpus.name(key), *aliases.get(key, ())])))
+        for key in keys
+    ]
     for shard in FINDER_SHARDS:
         entries = [
             [corpus.name(key), key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
+            + ([aliases[key]] if key in aliases else [])
             for key, mask in zip(keys, masks)
             if mask & bit[shard]
         ]

@@ -26,15 +26,18 @@ class EntityInfo:
     """The tooltip's inner HTML: type label, display name and corpus counts."""
 
     @classmethod
-    def make(cls, path: str, label: str, name: str, docs: int, mentions: int) -> EntityInfo:
-        """Return the info of one entity, with its tooltip markup built once."""
-        counts = f"{plural(docs, 'document')} · {plural(mentions, 'mention')}"
+    def make(cls, path: str, label: str, name: str, docs: int, mentions: int, has_page: bool = True) -> EntityInfo:
+        """Return the info of one entity, with its tooltip markup built once; one without a page of its
+        own links to its entry on the A-Z index, and the tooltip says so."""
+        counts = f"{plural(docs, 'document')} · {plural(mentions, 'mention')}" + (
+            "" if has_page else " · no page of its own"
+        )
         tip = (
             f'<span class="tip-type">{escape(label)}</span> '
             f'<span class="tip-name">{escape(name)}</span> '
             f'<span class="tip-counts">{counts}</span>'
         )
-        return cls(quote(path, safe="/"), tip)
+        return cls(quote(path, safe="/#"), tip)
 
 
 def plural(count: int, word: str, words: str = "") -> str:

@@ -9,7 +9,7 @@ to the page it is on, so the templates only print values.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +54,10 @@ class Link:
     """A number shown beside the link, such as a mention count."""
     kind: str = ""
     """Entity type in lower case, for styling links to entities."""
+    id: str = ""
+    """The element id of the entry, for links to it."""
+    places: tuple[Link, ...] = ()
+    """Where the thing named is found, shown after it (the documents of an entity without a page)."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ class Site:
     def __post_init__(self) -> None:
         """Assign output paths to the documents and pages."""
         self._info: dict[Key, EntityInfo] = {}
+        self._listed: dict[str, dict[Key, int]] = {}
+        """Per type, each entity's place on the A-Z index."""
         self._notes: dict[Key, MarkdownSource] | None = None
         self._set_urls()
 
@@ -131,6 +137,7 @@ class Site:
         """Replace the Markdown files (after an edit)."""
         self.markdown = markdown
         self._set_urls()
+        self.forget_entities(set())  # a note gives its entity a page
 
     def nav_pages(self) -> list[MarkdownSource]:
         """Return the Markdown pages listed in the navigation, in menu order."""
@@ -152,6 +159,7 @@ class Site:
                 if page.kind != "note":
                     continue
                 key = note_key(page)
+                key = self.resolver.authority.alias_of.get(key, key)  # a note named by an alias
                 if key not in self.corpus.entities:
                     type_ = key[0]
                     if type_ not in by_slug:
@@ -184,14 +192,45 @@ class Site:
         return name if name and name in self.templates else default
 
     def forget_entities(self, keys: set[Key]) -> None:
-        """Drop cached data of entities whose counts or names may have changed."""
+        """Drop cached data of entities whose counts or names may have changed.
+
+        Where an entity without a page is listed can move with any other
+        entity of its type, so what mentions link to is forgotten for all.
+        """
         self._notes = None
-        for key in keys:
-            self._info.pop(key, None)
+        self._listed = {}
+        self._info.clear()
+
+    def has_page(self, key: Key) -> bool:
+        """Return True when an entity has pages of its own: mentioned often enough, or named by the
+        editors (in the authority file or a note)."""
+        return (
+            self.corpus.mention_total(key) >= self.config.entity_min_mentions
+            or key in self.resolver.authority.records
+            or key in self.notes()
+        )
 
     def entity_path(self, key: Key) -> str:
-        """Return the output path of an entity's first page."""
-        return self.urls.entity(key)
+        """Return where links to an entity go: its first page, or for an entity without a page of its
+        own, its entry on the A-Z index (``entities/per.2.html#e-slug``)."""
+        if self.has_page(key):
+            return self.urls.entity(key)
+        type_ = key[0]
+        listed = self._listed.get(type_)
+        if listed is None:
+            listed = self._listed[type_] = {k: i for i, k in enumerate(self.corpus.type_order(type_))}
+        page = listed[key] // self.config.entities_per_page + 1
+        return f"{self.urls.entity_type(type_, page)}#{self.urls.entity_anchor(key)}"
+
+    def entity_links(self, types: Iterable[str], keys: Iterable[Key]) -> dict[Key, str]:
+        """Return where links go for ``keys`` and for every entity without a page of ``types``."""
+        corpus = self.corpus
+        found = {k: self.entity_path(k) for k in keys if k in corpus.entities}
+        for type_ in types:
+            for key in corpus.type_order(type_):
+                if key not in found and not self.has_page(key):
+                    found[key] = self.entity_path(key)
+        return found
 
     def entity_info(self, key: Key) -> EntityInfo | None:
         """Return what a mention needs to know about an entity (None if unknown)."""
@@ -204,6 +243,7 @@ class Site:
                 corpus.name(key),
                 corpus.doc_total(key),
                 corpus.mention_total(key),
+                self.has_page(key),
             )
             if len(self._info) >= ENTITY_INFO_CACHE:
                 self._info.clear()  # the entities that most pages name are back in it after a few pages

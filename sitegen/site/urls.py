@@ -127,6 +127,11 @@ class Urls:
         return paginate(f"entity/{key[0].lower()}/{slugify(key[1])}.html", page)
 
     @staticmethod
+    def entity_anchor(key: tuple[str, str]) -> str:
+        """Return the element id of an entity's entry on the A-Z index of its type."""
+        return f"e-{slugify(key[1])}"
+
+    @staticmethod
     def entities() -> str:
         """Return the path of the index of all entities."""
         return "entities/index.html"
@@ -163,6 +168,8 @@ def relative_url(from_path: str, to_path: str, fragment: str = "") -> str:
     Output paths never contain ``..``, so climbing to the site root and down
     again is always right, whatever sub-path the site is served under.
     """
+    to_path, _, listed = to_path.partition("#")  # an entity's entry on the A-Z index
+    fragment = fragment or listed
     url = "../" * from_path.count("/") + (to_path if _URL_SAFE.fullmatch(to_path) else quote(to_path, safe="/"))
     return f"{url}#{quote(fragment, safe='')}" if fragment else url
 

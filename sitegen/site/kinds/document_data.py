@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sitegen.site import exports
-from sitegen.site.kinds.base import Family, PerDocument
+from sitegen.site.change import Change
+from sitegen.site.kinds.base import Affected, Family, PerDocument
 from sitegen.site.pages import Page, Site
 
 
@@ -26,3 +27,10 @@ class DocumentData(PerDocument):
                 "",
                 {"body": exports.document_json(site, site.corpus.document(family[1]))},
             )
+
+    def affected(self, site: Site, change: Change) -> Affected:
+        """The changed documents, and those naming an entity whose links moved (each mention has its URL)."""
+        yield from super().affected(site, change)
+        for key in change.moved:
+            for source in site.corpus.sources_of(key):
+                yield (self.name, source), None

@@ -21,19 +21,20 @@ class EntityPages(PageKind):
     template = "entity.html"
 
     def families(self, site: Site) -> Iterator[Family]:
-        """Yield one family per entity."""
+        """Yield one family per entity with pages of its own."""
         for key in site.corpus.entities:
-            yield (self.name, key)
+            if site.has_page(key):
+                yield (self.name, key)
 
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
-        """Yield the entity's pages when it still exists."""
-        if family[1] in site.corpus.entities:
+        """Yield the entity's pages while it exists and has pages of its own."""
+        if family[1] in site.corpus.entities and site.has_page(family[1]):
             yield from entity_pages(site, site.corpus.entity(family[1]), only)
 
     def paths(self, site: Site, family: Family) -> list[str]:
-        """Return the paths of the entity's pages."""
+        """Return the paths of the entity's pages (none for an entity listed only on the A-Z index)."""
         key = family[1]
-        if key not in site.corpus.entities:
+        if key not in site.corpus.entities or not site.has_page(key):
             return []
         total = pages_of(site.corpus.doc_total(key), site.config.entity_documents_per_page)
         return [site.urls.entity(key, n) for n in range(1, total + 1)]
@@ -75,6 +76,15 @@ class EntityPages(PageKind):
                 # now or in the old versions of the changed documents.
                 for other in set(corpus.co_mentioned(key)) | set(change.local_before.get(key, ((), ()))[1]):
                     yield (self.name, other), None
+        for key in change.records:  # its description, Wikidata link or name
+            yield (self.name, key), None
+        if change.authority:  # notes' mentions are resolved as they are rendered
+            for key in site.notes():
+                yield (self.name, key), {1}
+        for key in change.moved:
+            # It is in the related lists of every entity mentioned with it.
+            for other in corpus.co_mentioned(key):
+                yield (self.name, other), None
         for key in set(change.notes_before) | set(change.notes_after):
             if change.notes_before.get(key) in change.markdown or change.notes_after.get(key) in change.markdown:
                 yield (self.name, key), {1}

@@ -27,5 +27,5 @@ class EntityData(PageKind):
 
     def affected(self, site: Site, change: Change) -> Affected:
         """Counts, names, spellings and co-mentions are in them."""
-        if change.changed_tips or change.local_before != change.local_after:
+        if change.changed_tips or change.moved or change.records or change.local_before != change.local_after:
             yield (self.name,), None

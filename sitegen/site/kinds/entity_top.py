@@ -46,5 +46,5 @@ class EntityTop(PageKind):
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The types of the entities whose name or counts changed."""
-        for key in change.changed_tips:
+        for key in change.changed_tips | change.moved:
             yield (self.name, key[0]), None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sitegen.index.corpus import mention_counts
-from sitegen.model import ENTITY_TYPES
+from sitegen.model import ENTITY_TYPES, Key
 from sitegen.site.change import Change
 from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
@@ -48,14 +48,7 @@ class EntityType(PageKind):
             groups: dict[str, list[Link]] = {}
             for key in keys[(page - 1) * size : page * size]:
                 name = corpus.name(key)
-                groups.setdefault(letter_of(name), []).append(
-                    Link(
-                        relative_url(path, site.entity_path(key)),
-                        name,
-                        count=corpus.mention_total(key),
-                        kind=key[0].lower(),
-                    )
-                )
+                groups.setdefault(letter_of(name), []).append(_entry(site, path, key, name))
             context.update(
                 type_label=label,
                 type_css=type_.lower(),
@@ -77,13 +70,36 @@ class EntityType(PageKind):
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The page listing an entity whose name or counts changed; every page when the order moved."""
+        size = site.config.entities_per_page
         for key in change.changed_tips:
             type_ = key[0]
             before, after = change.type_order_before[type_], tuple(site.corpus.type_order(type_))
             if before == after:
-                yield (self.name, type_), {page_of(after.index(key), site.config.entities_per_page)}
+                yield (self.name, type_), {page_of(after.index(key), size)}
             else:
                 yield (self.name, type_), None
+        for key in change.moved:  # listed with or without a page of its own
+            if key in site.corpus.entities:
+                yield (self.name, key[0]), {page_of(site.corpus.type_order(key[0]).index(key), size)}
+        # Where an entity without a page is listed, the titles of its documents show.
+        for source in change.rows:
+            for key in change.old_keys[source] | change.new_keys[source]:
+                if key in site.corpus.entities and not site.has_page(key):
+                    yield (self.name, key[0]), {page_of(site.corpus.type_order(key[0]).index(key), size)}
+
+
+def _entry(site: Site, path: str, key: Key, name: str) -> Link:
+    """Return an entity's entry: a link to its page, or for an entity without one, its name with
+    an id that its mentions link to and the documents that mention it."""
+    corpus = site.corpus
+    count, kind = corpus.mention_total(key), key[0].lower()
+    if site.has_page(key):
+        return Link(relative_url(path, site.entity_path(key)), name, count=count, kind=kind)
+    places = tuple(
+        Link(relative_url(path, site.urls.document(source)), corpus.summary(source).title)
+        for source in sorted(corpus.sources_of(key))
+    )
+    return Link("", name, count=count, kind=kind, id=site.urls.entity_anchor(key), places=places)
 
 
 def letter_of(name: str) -> str:

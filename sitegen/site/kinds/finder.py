@@ -27,5 +27,5 @@ class FinderData(PageKind):
 
     def affected(self, site: Site, change: Change) -> Affected:
         """Entities' names and counts are in it."""
-        if change.changed_tips:
+        if change.changed_tips or change.moved or change.records:
             yield (self.name,), None

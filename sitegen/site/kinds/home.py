@@ -62,7 +62,7 @@ class Home(PageKind):
             yield ("home",), None
         elif change.rows:
             yield ("home",), {page_of(site.corpus.position(s), size) for s in change.rows}
-        if change.changed_tips:
+        if change.changed_tips or change.moved or change.authority:
             yield ("home",), {1}
         if "index.md" in change.markdown and "index.md" not in site.urls.pages:
             yield ("home",), {1}

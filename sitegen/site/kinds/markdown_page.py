@@ -51,6 +51,6 @@ class MarkdownPage(PageKind):
         for source in change.markdown:
             if source in site.urls.pages:
                 yield (self.name, source), None
-        if change.changed_tips:
+        if change.changed_tips or change.moved or change.authority:
             for source in site.urls.pages:
                 yield (self.name, source), None

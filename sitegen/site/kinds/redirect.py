@@ -57,8 +57,11 @@ class Redirect(PageKind):
         return [site.urls.entity(family[1])] if self._target(site, family) is not None else []
 
     def affected(self, site: Site, change: Change) -> Affected:
-        """The aliases of entities that came or went, or whose name changed."""
-        changed = {key for key in change.changed_tips if change.renamed(key)}
+        """The aliases of entities that came or went, or whose name or address changed; names that
+        became, stopped being or changed what alias they are."""
+        for alias in change.aliases:
+            yield (self.name, alias), None
+        changed = {key for key in change.changed_tips if change.renamed(key)} | change.moved
         for alias, target in site.resolver.authority.alias_of.items():
             if target in changed and alias != target:
                 yield (self.name, alias), None

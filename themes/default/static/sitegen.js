@@ -53,12 +53,19 @@
     };
     document.head.appendChild(script);
   }
+  function named(name, query) {
+    name = fold(name);
+    return name.indexOf(query) === 0 || (" " + name.replace(/[^0-9a-z\u00c0-\uffff]+/g, " ")).indexOf(" " + query) !== -1;
+  }
   function find(rows, query) {
+    // Each row: [name, type, path, mentions] and, for an entity the editors named, its aliases.
     var found = [];
     for (var i = 0; i < rows.length && found.length < 12; i++) {
-      var name = fold(rows[i][0]);
-      if (name.indexOf(query) === 0 || (" " + name.replace(/[^0-9a-z\u00c0-\uffff]+/g, " ")).indexOf(" " + query) !== -1) {
-        found.push(rows[i]);
+      var row = rows[i];
+      if (named(row[0], query)) { found.push({ row: row, alias: "" }); continue; }
+      var aliases = row[4] || [];
+      for (var j = 0; j < aliases.length; j++) {
+        if (named(aliases[j], query)) { found.push({ row: row, alias: aliases[j] }); break; }
       }
     }
     return found;
@@ -73,7 +80,8 @@
   function show(rows) {
     matches = rows;
     list.textContent = "";
-    rows.forEach(function (row, i) {
+    rows.forEach(function (found, i) {
+      var row = found.row;
       var li = document.createElement("li");
       li.id = "finder-option-" + i;
       li.setAttribute("role", "option");
@@ -85,7 +93,7 @@
       a.textContent = row[0];
       var count = document.createElement("span");
       count.className = "count";
-      count.textContent = " " + row[1].toUpperCase() + " · " + row[3];
+      count.textContent = (found.alias ? " (" + found.alias + ")" : "") + " " + row[1].toUpperCase() + " · " + row[3];
       li.appendChild(a);
       li.appendChild(count);
       list.appendChild(li);
@@ -111,8 +119,8 @@
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var row = matches[active >= 0 ? active : 0];
-    if (row) window.location.href = root + row[2];
+    var found = matches[active >= 0 ? active : 0];
+    if (found) window.location.href = root + found.row[2];
   });
   document.addEventListener("click", function (event) {
     if (!form.contains(event.target)) { list.hidden = true; input.setAttribute("aria-expanded", "false"); }

@@ -1,2 +1,2 @@
 (window.sitegenFinder = window.sitegenFinder || {})["e"] =
-[["Ecuador","loc","entity/loc/ecuador.html",1]];
+[["Ecuador","loc","entities/loc.html#e-ecuador",1]];

@@ -1,2 +1,2 @@
 (window.sitegenFinder = window.sitegenFinder || {})["m"] =
-[["P. Michael McKinley","per","entity/per/p-michael-mckinley--624a50a92bad.html",1]];
+[["P. Michael McKinley","per","entities/per.html#e-p-michael-mckinley--624a50a92bad",1]];

@@ -1,2 +1,2 @@
 (window.sitegenFinder = window.sitegenFinder || {})["r"] =
-[["Region","loc","entity/loc/region.html",1]];
+[["Region","loc","entities/loc.html#e-region",1]];
