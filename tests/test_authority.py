@@ -72,6 +72,11 @@ def test_aliases_make_one_entity_with_its_name_description_and_wikidata_link(tmp
     assert 'href="https://www.wikidata.org/wiki/Q30"' in page
     doc = (ctx.output / "doc" / "09quito160.html").read_text(encoding="utf-8")
     assert doc.count("entity/loc/united-states.html") == 3  # both spellings and the entity panel: one page
+    # The A-Z index lists each alias under its own name, leading to the entity.
+    index = (ctx.output / "entities" / "loc.html").read_text(encoding="utf-8")
+    see = '<li class="see">{} → <a class="ent ent-loc" href="../entity/loc/united-states.html">United States</a></li>'
+    assert see.format("US") in index and see.format("U.S.") in index
+    assert index.index(see.format("U.S.")) < index.index(see.format("US"))  # in A-Z order
 
 
 def test_an_alias_of_another_type_takes_its_mentions(tmp_path: Path) -> None:

@@ -58,6 +58,8 @@ class Link:
     """The element id of the entry, for links to it."""
     places: tuple[Link, ...] = ()
     """Where the thing named is found, shown after it (the documents of an entity without a page)."""
+    see: str = ""
+    """Another name of the thing linked, listed under it: an alias on the A-Z index."""
 
 
 @dataclass(frozen=True)

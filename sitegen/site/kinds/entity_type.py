@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from sitegen.index.corpus import mention_counts
@@ -35,9 +36,11 @@ class EntityType(PageKind):
         size = site.config.entities_per_page
         total = pages_of(len(keys), size)
         label = site.config.types[type_].label
+        see = _see_also(site, type_, [corpus.name(keys[i]).casefold() for i in range(size, len(keys), size)])
         first_page: dict[str, int] = {}
-        for i, key in enumerate(keys):
-            first_page.setdefault(letter_of(corpus.name(key)), i // size + 1)
+        listed = [(corpus.name(key), i // size + 1) for i, key in enumerate(keys)] + [(a, n) for n, (a, _) in see]
+        for name, number in sorted(listed, key=lambda item: item[0].casefold()):
+            first_page.setdefault(letter_of(name), number)
         for page in numbers(total, only):
             path = site.urls.entity_type(type_, page)
             context = site.common(
@@ -45,10 +48,18 @@ class EntityType(PageKind):
                 f"{label}: A–Z" + (f" — page {page}" if page > 1 else ""),
                 f"Every {label.lower()} in the archive, A to Z",
             )
+            entries = [
+                (corpus.name(key), _entry(site, path, key, corpus.name(key)))
+                for key in keys[(page - 1) * size : page * size]
+            ]
+            for alias, target in (entry for n, entry in see if n == page):
+                link = Link(
+                    relative_url(path, site.entity_path(target)), corpus.name(target), kind=target[0].lower(), see=alias
+                )
+                entries.append((alias, link))
             groups: dict[str, list[Link]] = {}
-            for key in keys[(page - 1) * size : page * size]:
-                name = corpus.name(key)
-                groups.setdefault(letter_of(name), []).append(_entry(site, path, key, name))
+            for name, link in sorted(entries, key=lambda entry: entry[0].casefold()):
+                groups.setdefault(letter_of(name), []).append(link)
             context.update(
                 type_label=label,
                 type_css=type_.lower(),
@@ -78,6 +89,11 @@ class EntityType(PageKind):
                 yield (self.name, type_), {page_of(after.index(key), size)}
             else:
                 yield (self.name, type_), None
+        # Aliases are listed under their own names, with their entity's name and link.
+        records = site.resolver.authority.records
+        named = {k for k in change.changed_tips | change.moved if change.renamed(k) or k in change.moved}
+        for alias in change.aliases | {a for k in named if k in records for a in records[k].aliases}:
+            yield (self.name, alias[0]), None
         for key in change.moved:  # listed with or without a page of its own
             if key in site.corpus.entities:
                 yield (self.name, key[0]), {page_of(site.corpus.type_order(key[0]).index(key), size)}
@@ -86,6 +102,18 @@ class EntityType(PageKind):
             for key in change.old_keys[source] | change.new_keys[source]:
                 if key in site.corpus.entities and not site.has_page(key):
                     yield (self.name, key[0]), {page_of(site.corpus.type_order(key[0]).index(key), size)}
+
+
+def _see_also(site: Site, type_: str, boundaries: list[str]) -> list[tuple[int, tuple[str, Key]]]:
+    """Return the aliases of this type that the authority file gives entities the site has, each
+    with the index page it sorts on (``boundaries`` are the first names of pages 2, 3...)."""
+    authority, corpus = site.resolver.authority, site.corpus
+    found = []
+    for alias, target in authority.alias_of.items():
+        if alias[0] == type_ and alias != target and target in corpus.entities:
+            written = authority.written.get(alias, alias[1])
+            found.append((bisect_right(boundaries, written.casefold()) + 1, (written, target)))
+    return sorted(found)
 
 
 def _entry(site: Site, path: str, key: Key, name: str) -> Link:
