@@ -128,10 +128,13 @@ class Paragraph:
     """1-based source line where the paragraph starts."""
     heading: Segments = ()
     """Section heading written just before the paragraph's anchor, if any."""
+    ids: tuple[str, ...] = ()
+    """Other anchors of the source inside the paragraph (``par2000`` of ``SEPTEMBER , 2000``): links to them
+    land on it."""
 
     def __reduce__(self):
         """Pickle as the constructor's arguments."""
-        return Paragraph, (self.anchor, self.number, self.text, self.line, self.heading)
+        return Paragraph, (self.anchor, self.number, self.text, self.line, self.heading, self.ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,8 @@ class Header:
     """CLASSIFIED BY text."""
     reason: str = ""
     """REASON text."""
+    routing: str = ""
+    """Who the cable is for, as the header routes it: ``STATE FOR SCA/FO NSC FOR JWOOD``."""
 
     def __post_init__(self) -> None:
         """Share the fields that many documents have in common, so that the corpus's summaries hold each once."""
@@ -175,6 +180,7 @@ class Header:
             self.subject,
             self.classified_by,
             self.reason,
+            self.routing,
         )
 
 
@@ -202,6 +208,10 @@ class Document:
     """Every mention in source order, header and signature included."""
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
     """Warnings found while parsing."""
+    ref: str = ""
+    """The reference id every citation uses (``09LIMA1669``), or empty when there is none."""
+    header_ids: tuple[str, ...] = ()
+    """Anchors of the source inside the header (``parB`` of a list of references)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,11 +228,13 @@ class Summary:
     """Best known date, ``YYYY-MM-DD``, ``YYYY`` or empty."""
     year: str
     """Year used for browsing, or empty when unknown."""
+    ref: str = ""
+    """The reference id (``09LIMA1669``), or empty."""
 
     @classmethod
     def of(cls, doc: Document) -> Summary:
         """Return the summary of a document; its date is shared with other summaries (as the header's fields are)."""
-        return cls(doc.source, doc.title, doc.header, sys.intern(doc.date), sys.intern(doc.year))
+        return cls(doc.source, doc.title, doc.header, sys.intern(doc.date), sys.intern(doc.year), doc.ref)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,7 +94,7 @@ def test_feed_robots_and_page_metadata(demo_site: Path) -> None:
     assert not (demo_site / "sitemap.xml").exists()
     html = (demo_site / "doc/sample/09lima1669.html").read_text(encoding="utf-8")
     for needle in (
-        '<meta property="og:title" content="SCENESETTER',
+        '<meta property="og:title" content="09LIMA1669: SCENESETTER',
         '<meta property="og:type" content="article">',
         '<meta name="description" content="',
         'type="application/atom+xml"',

@@ -153,6 +153,7 @@ def test_stored_blocks_give_the_snippets_of_the_document(lines, space, width) ->
     """Entity pages take snippets from the store's plain-string blocks; they must match the parsed text."""
     from sitegen.index.snippets import entity_snippet
     from sitegen.index.store import DocumentStore, block_words
+    from sitegen.parse.reading import reading_segments
     from sitegen.site.html import snippet, snippet_reach
 
     doc = parse_text("d.txt", render(lines, [space]))
@@ -160,8 +161,11 @@ def test_stored_blocks_give_the_snippets_of_the_document(lines, space, width) ->
     store.put(doc)
     assert store.get("d.txt") == doc
     blocks = store.blocks("d.txt")
-    texts = {"header": doc.header_text, "signature": doc.signature}
-    texts.update({p.anchor: p.heading + ("\n",) + p.text if p.heading else p.text for p in doc.paragraphs})
+    read = reading_segments  # entity pages show reading text, as document pages do
+    texts = {"header": read(doc.header_text), "signature": read(doc.signature)}
+    texts.update(
+        {p.anchor: read(p.heading) + (" ",) + read(p.text) if p.heading else read(p.text) for p in doc.paragraphs}
+    )
     assert set(blocks) == set(texts)
     for block, segments in texts.items():
         for key in {m.key for m in segments if isinstance(m, Mention)}:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from sitegen.model import Document, Key, Mention, TagRef
+from sitegen.parse.reading import reading_segments
 
 #: A block's running text with mentions and tag links as their words, joined
 #: into one string; where each of those words (segments) ends in it; and the
@@ -43,10 +44,12 @@ SHARED_KEYS = 1 << 16
 
 
 def document_blocks(doc: Document) -> dict[str, Block]:
-    """Return a document's running text by block id (header, signature, paragraphs), as plain strings."""
-    blocks = {"header": doc.header_text, "signature": doc.signature}
+    """Return a document's running text by block id (header, signature, paragraphs), as plain strings
+    of reading text (see parse/reading.py)."""
+    blocks = {"header": reading_segments(doc.header_text), "signature": reading_segments(doc.signature)}
     for par in doc.paragraphs:
-        blocks[par.anchor] = par.heading + ("\n",) + par.text if par.heading else par.text
+        text = reading_segments(par.text)
+        blocks[par.anchor] = reading_segments(par.heading) + (" ",) + text if par.heading else text
     plain = {}
     for block, segments in blocks.items():
         first: dict[Key, int] = {}

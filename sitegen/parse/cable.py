@@ -13,14 +13,19 @@ from pathlib import PurePosixPath
 
 from sitegen.errors import Diagnostic
 from sitegen.model import Document, Header, Mention, Paragraph, TagRef, plain_text
-from sitegen.parse.header import document_date, is_cable_header, parse_header
+from sitegen.parse.header import document_date, is_cable_header, parse_header, reference
 from sitegen.parse.inline import Anchor, scan_line
+from sitegen.parse.reading import reading_text
 from sitegen.parse.source import decode
 
 _MARKING = re.compile(r"^\s*(?:\d{1,2}\s?\.\s?)?\(\s?[A-Z][A-Z/ ]{0,12}\)|^\s*\d{1,2}\s?\.\s")
 _NOT_HEADING = re.compile(r"^\s*(?:\(\s?[A-Z/ ]{1,12}\)|end\s+(?:of\s+)?summary\b)", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^[A-Za-z][A-Za-z.'\- ]{1,40}$")
 _TITLE_LENGTH = 120
+#: Lines a header runs over at most.
+_HEADER_LINES = 6
+_HAS_SUBJECT = re.compile(r"\b(?:SUBJECT|Subject|SUBJ)\s*:")
+_HEADER_FIELD = re.compile(r"\bE\s?\.?\s?O\s?\.?\s*12958|\bDECL\b|\bTAGS\b|\b(?:SUBJECT|Subject|SUBJ)\s*:|\bSIPDIS\b")
 
 Line = tuple[int, list]  # (1-based line number, items on that line)
 
@@ -35,13 +40,14 @@ def parse_text(source: str, text: str, warnings: list[Diagnostic] | None = None)
     """Parse decoded text into a Document, collecting warnings."""
     warnings = list(warnings or ())
     lines: list[Line] = [(i, scan_line(raw, source, i, warnings)) for i, raw in enumerate(text.split("\n"), 1)]
-    header, header_items, body = _split_header(lines)
+    header, header_items, body = _split_header(lines, source)
     _check_wrapper(text, source, warnings, is_cable=header is not None)
     paragraphs = _paragraphs(body, has_header=header is not None)
     signature: list = []
     if header is not None and paragraphs:
         signature = _take_signature(paragraphs[-1])
     built = _finish(paragraphs, source, warnings)
+    header_ids = _kept_ids(header_items, {p.anchor for p in built} | {i for p in built for i in p.ids})
     header_text = _tag_mentions(header_items, "header")
     signature_text = _tag_mentions(signature, "signature")
     mentions = [s for s in header_text if isinstance(s, Mention)]
@@ -49,9 +55,10 @@ def parse_text(source: str, text: str, warnings: list[Diagnostic] | None = None)
         mentions += [s for s in par.heading + par.text if isinstance(s, Mention)]
     mentions += [s for s in signature_text if isinstance(s, Mention)]
     date, year = document_date(plain_text(header_items), header, source)
+    ref = _reference(source, header, year)
     return Document(
         source=source,
-        title=_title(header, built, source),
+        title=_title(header, built, source, ref),
         header=header,
         header_text=tuple(_merge(header_text)),
         paragraphs=tuple(built),
@@ -60,6 +67,8 @@ def parse_text(source: str, text: str, warnings: list[Diagnostic] | None = None)
         year=year,
         mentions=tuple(mentions),
         diagnostics=tuple(warnings),
+        ref=ref,
+        header_ids=header_ids,
     )
 
 
@@ -77,19 +86,69 @@ def _check_wrapper(text: str, source: str, warnings: list[Diagnostic], is_cable:
         warnings.append(Diagnostic(source, line, 0, "'</pre></code>' closes a wrapper that was never opened"))
 
 
-def _split_header(lines: list[Line]) -> tuple[Header | None, list, list[Line]]:
-    """Split the cable header off the first non-blank line, if it is one."""
+def _split_header(lines: list[Line], source: str) -> tuple[Header | None, list, list[Line]]:
+    """Split the cable header off the first non-blank line, if it is one.
+
+    A header whose first line has no subject goes on over the next lines
+    that name header fields (``E.O. 12958``, ``TAGS``, ``SUBJECT``…), up to
+    the one with the subject, or the first paragraph anchor.
+    """
     for index, (number, items) in enumerate(lines):
         if not plain_text(items).strip():
             continue
-        cut = next((i for i, item in enumerate(items) if isinstance(item, Anchor)), len(items))
+        cut = _anchor_at(items)
         flat = plain_text(items[:cut])
         if not is_cable_header(flat):
             return None, [], lines
-        tags = tuple(item.name for item in items[:cut] if isinstance(item, TagRef))
-        rest = [(number, items[cut:])] + lines[index + 1 :]
-        return parse_header(flat, tags), items[:cut], rest
+        taken = list(items[:cut])
+        end = index + 1  # the lines before it are the header's
+        while cut == len(items) and not _HAS_SUBJECT.search(flat) and end < min(len(lines), index + _HEADER_LINES):
+            following = lines[end][1]
+            at = _anchor_at(following)
+            more = plain_text(following[:at])
+            if not _HEADER_FIELD.search(more):
+                break
+            number, items, cut = lines[end][0], following, at
+            taken += ["\n", *items[:cut]]
+            flat += " " + more
+            end += 1
+        tags = tuple(item.name for item in taken if isinstance(item, TagRef))
+        rest = ([(number, items[cut:])] if cut < len(items) else []) + lines[end:]
+        return parse_header(flat, tags, source), taken, rest
     return None, [], lines
+
+
+def _reference(source: str, header: Header | None, year: str) -> str:
+    """Return a cable's reference id: the file's name when it is one (``09LIMA1669``), else made of
+    its year, origin and number (``08MANAMA492`` for ``08ECTION01OF02MANAMA492.txt``); empty for
+    other documents."""
+    named = reference(source)
+    if named is not None:
+        return named[0]
+    if header is not None and header.origin and header.number.isdigit() and len(year) == 4:
+        return f"{year[2:]}{re.sub(r'[^A-Z]', '', header.origin.upper())}{int(header.number)}"
+    return ""
+
+
+def _anchor_at(items: list) -> int:
+    """Return the index of the first paragraph anchor among a line's items (their number when none)."""
+    return next((i for i, item in enumerate(items) if _starts_paragraph(item)), len(items))
+
+
+def _starts_paragraph(item: object) -> bool:
+    """Return True for a paragraph's anchor (not one the source put elsewhere, such as ``par2000``)."""
+    return isinstance(item, Anchor) and bool(item.number)
+
+
+def _kept_ids(items: list, used: set[str]) -> tuple[str, ...]:
+    """Return the ids of the other anchors among items that no element of the page has yet; they are
+    then used."""
+    found = []
+    for item in items:
+        if isinstance(item, Anchor) and item.ident and item.ident not in used:
+            used.add(item.ident)
+            found.append(item.ident)
+    return tuple(found)
 
 
 def _is_heading(items: list) -> bool:
@@ -102,14 +161,14 @@ def _is_heading(items: list) -> bool:
 
 def _paragraphs(body: list[Line], has_header: bool) -> list[_Draft]:
     """Group body lines into paragraphs at anchors, or by blank lines when there are none."""
-    if not any(isinstance(item, Anchor) for _, items in body for item in items):
+    if not any(_starts_paragraph(item) for _, items in body for item in items):
         return _implied_paragraphs(body, has_header)
     pars: list[_Draft] = []
     current: _Draft | None = None
     for number, items in body:
         line_items: list = []
         for item in items:
-            if not isinstance(item, Anchor):
+            if not _starts_paragraph(item):
                 line_items.append(item)
                 continue
             heading: list = []
@@ -247,7 +306,13 @@ def _finish(pars: list[_Draft], source: str, warnings: list[Diagnostic]) -> list
                 heading=tuple(_merge(_tag_mentions(par.heading, ident))),
             )
         )
-    return result
+    taken = used | {"header", "signature"}
+    return [
+        replace(
+            built, ids=_kept_ids([par.anchor, *par.heading, *(item for items in par.lines for item in items)], taken)
+        )
+        for built, par in zip(result, pars)
+    ]
 
 
 def _tag_mentions(items: list, block: str) -> list:
@@ -270,15 +335,23 @@ def _merge(items: list) -> list:
     return out
 
 
-def _title(header: Header | None, paragraphs: list[Paragraph], source: str) -> str:
-    """Return the subject, else the first line of text, else the file name."""
+def _title(header: Header | None, paragraphs: list[Paragraph], source: str, ref: str = "") -> str:
+    """Return the reference id and the subject (``09LIMA1669: SCENESETTER …``); without a subject, the
+    first line of text; the id, or the file name, alone when there is no text."""
+    found = ""
     if header is not None and header.subject:
-        return _shorten(header.subject)
-    for par in paragraphs:
-        for line in plain_text(par.heading + par.text).split("\n"):
-            if line.strip():
-                return _shorten(line)
-    return PurePosixPath(source).stem or source
+        found = _shorten(header.subject)
+    else:
+        for par in paragraphs:
+            for line in plain_text(par.heading + par.text).split("\n"):
+                if reading_text(line):
+                    found = _shorten(reading_text(line))
+                    break
+            if found:
+                break
+    if ref:
+        return f"{ref}: {found}" if found else ref
+    return found or PurePosixPath(source).stem or source
 
 
 def _shorten(text: str) -> str:

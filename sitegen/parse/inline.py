@@ -28,6 +28,8 @@ _PAR_ID = re.compile(r"par([0-9]{1,6})$", re.IGNORECASE)
 #: Anchors numbered above this are years the source site mistook for paragraph
 #: numbers ("until <a id='par2008' ...>¶</a>2008 ."); their number stays as text.
 _MAX_PARAGRAPH = 500
+#: Other anchor ids of the source that pages keep, so that links to them land.
+_KEPT_ID = re.compile(r"^par[A-Za-z0-9_-]{1,40}$")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Anchor:
     """1-based source line."""
     col: int
     """1-based source column of ``<a``."""
+    ident: str = ""
+    """For an anchor that starts no paragraph (``par2000``, ``parB``): its id, which the page keeps."""
 
 
 def _tag_name(text: str, href: str) -> str:
@@ -103,9 +107,14 @@ def scan_line(text: str, path: str, line: int, warnings: list[Diagnostic]) -> li
         if found.group("anchor"):
             number = _PAR_ID.match(found.group("aid"))
             if number and int(number.group(1)) <= _MAX_PARAGRAPH:
-                items.append(Anchor(str(int(number.group(1))), line, col))
-            elif found.group("label"):
-                items.append(found.group("label"))
+                aid = found.group("aid")
+                kept = aid if aid != f"par{int(number.group(1))}" and _KEPT_ID.match(aid) else ""
+                items.append(Anchor(str(int(number.group(1))), line, col, kept))  # par010 is paragraph 10
+            else:
+                if _KEPT_ID.match(found.group("aid")):
+                    items.append(Anchor("", line, col, found.group("aid")))
+                if found.group("label"):
+                    items.append(found.group("label"))
         elif found.group("tag"):
             name = _tag_name(found.group("ttext"), found.group("href"))
             if name:

@@ -119,13 +119,17 @@ def snippet(segments: Segments, key: tuple[str, str], width: int = 90, index: in
 
 def keyword_in_context(left: str, found: str, right: str, width: int) -> Markup:
     """Return a mention's text marked between the texts either side of it, each cut to about ``width`` characters."""
+    space_left = " " if left[-1:].isspace() else ""  # "Peru's" has none, "in Peru" has
+    space_right = " " if right[:1].isspace() else ""
     left = " ".join(left.split())
     right = " ".join(right.split())
     if len(left) > width:
         left = "…" + left[-width:].split(" ", 1)[-1]
     if len(right) > width:
         right = right[:width].rsplit(" ", 1)[0] + "…"
-    return Markup(f"{escape(left)} <mark>{escape(found)}</mark> {escape(right)}")
+    return Markup(
+        f"{escape(left)}{space_left if left else ''}<mark>{escape(found)}</mark>{space_right if right else ''}{escape(right)}"
+    )
 
 
 def snippet_reach(width: int) -> int:

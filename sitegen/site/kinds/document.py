@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
-from sitegen.model import ENTITY_TYPES, Document
+from sitegen.model import ENTITY_TYPES, Document, Paragraph, plain_text
+from sitegen.parse.reading import Block, is_caps, reading, reading_segments
 from sitegen.site.change import Change
 from sitegen.site.kinds.base import Affected, Family, PerDocument
 from sitegen.site.pages import Link, Page, Site
@@ -58,6 +61,7 @@ def document_page(site: Site, index: int) -> Page:
     frag = site.fragments(path)
     context = site.common(path, doc.title, _describe(doc))
     context["doc"] = doc
+    context["title_caps"] = is_caps(doc.title)
     context["meta"] = _metadata(site, doc, path)
     context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
     context["source_href"] = relative_url(path, site.urls.document_source(doc.source))
@@ -67,19 +71,55 @@ def document_page(site: Site, index: int) -> Page:
     context["paragraphs"] = [
         {
             "anchor": p.anchor,
+            "ids": p.ids,
             "number": p.number,
             "source_href": relative_url(path, source_path, f"L{p.line}"),
-            "heading_html": frag.text(p.heading) if p.heading else "",
-            "html": frag.text(p.text),
+            "headings": [{"html": frag.text(h.segments), "caps": h.caps} for h in headings],
+            "blocks": [{"kind": b.kind, "html": frag.text(b.segments), "caps": b.caps} for b in blocks],
         }
-        for p in doc.paragraphs
+        for p, headings, blocks in reading_paragraphs(doc.paragraphs)
     ]
-    context["signature_html"] = frag.text(doc.signature) if doc.signature else ""
+    context["signature_html"] = frag.text(reading_segments(doc.signature)) if doc.signature else ""
     context["panel"] = _entity_panel(site, doc, path)
     docs = corpus.documents
     context["prev"] = site.doc_row(path, docs[index - 1].source) if index > 0 else None
     context["next"] = site.doc_row(path, docs[index + 1].source) if index + 1 < len(docs) else None
     return Page(path, DocumentPage.template, context)
+
+
+def reading_paragraphs(paragraphs: Iterable[Paragraph]) -> list[tuple[Paragraph, list[Block], list[Block]]]:
+    """Return each paragraph with its headings and its blocks of reading text (see parse/reading.py).
+
+    A heading that ends a paragraph's text heads the next paragraph; a
+    paragraph's number written at the start of its text (``1 . ( C )``) is
+    left to the number the page shows.
+    """
+    out: list[tuple[Paragraph, list[Block], list[Block]]] = []
+    carried: list[Block] = []
+    paragraphs = list(paragraphs)
+    for i, par in enumerate(paragraphs):
+        headings = carried + (
+            [Block("h", reading_segments(par.heading), is_caps(plain_text(par.heading)))] if par.heading else []
+        )
+        blocks = reading(par.text)
+        carried = []
+        last_text = max((j for j, b in enumerate(blocks) if b.kind == "p"), default=-1)
+        if last_text >= 0 and i + 1 < len(paragraphs):
+            blocks, carried = blocks[: last_text + 1], blocks[last_text + 1 :]
+        if blocks and blocks[0].kind == "p" and par.number not in ("", "0"):
+            blocks[0] = _without_number(blocks[0], par.number)
+        out.append((par, headings, blocks))
+    return out
+
+
+def _without_number(block: Block, number: str) -> Block:
+    """Return a block without the paragraph number its text starts with."""
+    first = block.segments[0] if block.segments else None
+    if isinstance(first, str):
+        found = re.match(rf"\s*{re.escape(number)}\s*[.)]\s*", first)
+        if found and (found.end() < len(first) or len(block.segments) > 1):
+            return replace(block, segments=(first[found.end() :], *block.segments[1:]))
+    return block
 
 
 def _search_filters(site: Site, doc: Document) -> list[tuple[str, str]]:
