@@ -186,7 +186,8 @@ def test_a_damaged_manifest_is_ignored(project: Path, damage: str) -> None:
     elif damage == "truncated":
         marker.write_text(text[: len(text) // 2], encoding="utf-8")
     elif damage == "bad checksum":
-        marker.write_text(text.replace('"documents":42', '"documents":41'), encoding="utf-8")
+        assert '"documents":41' in text
+        marker.write_text(text.replace('"documents":41', '"documents":40'), encoding="utf-8")
     elif damage == "other version":
         marker.write_text(text.replace('"version": "', '"version": "0.0.0-', 1), encoding="utf-8")
     elif damage == "empty":

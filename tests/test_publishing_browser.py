@@ -45,6 +45,11 @@ def test_full_text_search_finds_a_word_and_opens_the_document(page, served: str)
     result.click()
     page.wait_for_url("**/doc/sample/09lima1669.html")
     assert "SCENESETTER" in page.locator("h1").inner_text().upper()
+    # A cable is found by its reference id.
+    page.goto(served + "search.html")
+    page.locator("#search input").fill("09LIMA1669")
+    result = page.locator(".pagefind-ui__result-link", has_text="09LIMA1669").first
+    result.wait_for(state="visible", timeout=15_000)
     assert not errors
 
 
@@ -89,6 +94,14 @@ def test_entity_finder_works_from_disk(page, demo_site: Path) -> None:
     assert "(SL)" in option.inner_text()
     box.press("Enter")
     page.wait_for_url("**/entity/org/shining-path.html")
+    # A cable is found by its reference id.
+    box = page.get_by_role("combobox", name="Find an entity")
+    box.fill("09lima16")
+    option = page.get_by_role("option").filter(has_text="09LIMA1669").first
+    option.wait_for(state="visible")
+    assert "Document · SCENESETTER" in option.inner_text()
+    box.press("Enter")
+    page.wait_for_url("**/doc/*/09lima1669.html")
     box = page.get_by_role("combobox", name="Find an entity")
     box.fill("zzzzqqq")
     page.get_by_text("No entity matches").wait_for(state="attached")

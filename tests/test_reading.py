@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -189,3 +190,31 @@ def test_the_shared_corpus_reads_clean_with_full_headers_ids_and_anchors() -> No
     print(f"of {len(files):,} cables: " + ", ".join(f"{n} {v:.1%}" for n, v in share.items()))
     # docs/content.md gives these shares
     assert share["subject"] > 0.97 and share["origin"] > 0.99 and share["date"] > 0.999
+
+
+def test_two_copies_of_one_cable_are_a_warning(tmp_path: Path) -> None:
+    from tests.conftest import build_site
+
+    content = tmp_path / "content"
+    (content / "a").mkdir(parents=True)
+    (content / "b").mkdir()
+    cable = (ROOT / "content" / "sample" / "09LIMA1669.txt").read_bytes()
+    (content / "a" / "09LIMA1669.txt").write_bytes(cable)
+    (content / "b" / "09LIMA1669.txt").write_bytes(cable)
+    result = build_site(content, tmp_path / "site")
+    assert [str(w) for w in result.warnings if "same cable" in w.message] == [
+        "b/09LIMA1669.txt:1:1: warning: the same cable (09LIMA1669) as a/09LIMA1669.txt; both are published"
+    ]
+
+
+def test_documents_of_a_year_are_in_the_order_they_were_sent(tmp_path: Path) -> None:
+    from tests.conftest import build_site
+
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in ("10ABUDHABI5", "10ABUDHABI103", "10ABUDHABI60"):  # by file name: 103, 5, 60
+        (content / f"{name}.txt").write_text(f"UNCLAS ABU DHABI {name[10:]} SUBJECT : CABLE {name[10:]}\nText .\n")
+    build_site(content, tmp_path / "site")
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    sent = ("10ABUDHABI103", "10ABUDHABI60", "10ABUDHABI5")  # newest first
+    assert [home.index(f"{n}: CABLE") for n in sent] == sorted(home.index(f"{n}: CABLE") for n in sent)

@@ -106,7 +106,7 @@ def test_document_pages_carry_search_filters(demo_site: Path) -> None:
 def test_search_is_skipped_with_a_warning_above_the_document_limit(tmp_path: Path) -> None:
     result = build_site(ROOT / "content", tmp_path / "site", search_max_documents=10)
     assert any(
-        "full-text search is off: 42 documents is more than [search] max_documents = 10" in str(w)
+        "full-text search is off: 41 documents is more than [search] max_documents = 10" in str(w)
         for w in result.warnings
     )
     assert not (tmp_path / "site" / "search.html").exists()

@@ -57,9 +57,9 @@ def test_document_page_follows_the_html_contract(demo_site: Path) -> None:
 
 def test_home_page_shows_figures_and_documents(demo_site: Path) -> None:
     html = (demo_site / "index.html").read_text(encoding="utf-8")
-    assert "<dt>Documents</dt><dd>42</dd>" in html
+    assert "<dt>Documents</dt><dd>41</dd>" in html
     assert "Most-mentioned entities" in html
-    assert html.count('<tr><td><a href="doc/') == 42
+    assert html.count('<tr><td><a href="doc/') == 41
 
 
 def test_build_output_contains_no_live_reload_or_absolute_links(demo_site: Path) -> None:

@@ -141,4 +141,20 @@ def site_warnings(site: Site) -> list[Diagnostic]:
             warnings.append(
                 Diagnostic(page.source, 1, 1, f"template '{page.template}' does not exist; using page.html")
             )
+    return warnings + duplicate_cables(site)
+
+
+def duplicate_cables(site: Site) -> list[Diagnostic]:
+    """Return a warning for each document that is the same cable (the same reference id) as another."""
+    first: dict[str, str] = {}
+    warnings = []
+    for doc in sorted(site.corpus.documents, key=lambda d: d.source):
+        if not doc.ref:
+            continue
+        if doc.ref in first:
+            warnings.append(
+                Diagnostic(doc.source, 1, 1, f"the same cable ({doc.ref}) as {first[doc.ref]}; both are published")
+            )
+        else:
+            first[doc.ref] = doc.source
     return warnings

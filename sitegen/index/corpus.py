@@ -347,10 +347,11 @@ class Corpus:
     # -- views -----------------------------------------------------------
     @property
     def documents(self) -> list[Summary]:
-        """Return the documents' summaries newest first; undated ones last; ties by source path."""
+        """Return the documents' summaries newest first; undated ones last; cables of one date (or
+        year) by their number, the last sent first; then by source path."""
         if self._order is None:
             by_path = sorted((d for d in self._summaries if d is not None), key=lambda d: d.source)
-            self._order = sorted(by_path, key=lambda d: d.date, reverse=True)
+            self._order = sorted(by_path, key=lambda d: (d.date, _number(d)), reverse=True)
             rank = array("I", (0,)) * len(self._summaries)
             numbers = self._numbers
             for i, summary in enumerate(self._order):
@@ -579,3 +580,10 @@ def top_entities(corpus: Corpus, limit: int, type_: str | None = None) -> list[E
     totals = {k: corpus.mention_total(k) for k in pool}
     best = sorted(pool, key=lambda k: (-totals[k], corpus.name(k).casefold(), k))[:limit]
     return [corpus.entity(k) for k in best]
+
+
+def _number(doc: Summary) -> int:
+    """Return a cable's number at its post (0 for other documents): within a day or a year, cables
+    are in the order they were sent."""
+    number = doc.header.number if doc.header is not None else ""
+    return int(number) if number.isdigit() else 0

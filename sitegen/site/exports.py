@@ -112,6 +112,7 @@ def document_json(site: Site, doc: Document) -> str:
     header = asdict(doc.header) if doc.header else None
     data = {
         "source": doc.source,
+        "id": doc.ref,
         "url": public_url(site, site.urls.document(doc.source)),
         "title": doc.title,
         "date": doc.date,
@@ -145,10 +146,12 @@ def document_json(site: Site, doc: Document) -> str:
 
 
 def _timestamp(date: str) -> str:
-    """Return an Atom timestamp for a document date (a year means its first day)."""
+    """Return an Atom timestamp for a document date (a year means its first day, a date its midnight)."""
     if len(date) == 4:
         date += "-01-01"
-    return f"{date}T00:00:00Z"
+    day, _, time = date.partition("T")
+    time = (time + ":00:00")[:8] if time else "00:00:00"
+    return f"{day}T{time}Z"
 
 
 def feed_documents(documents: list[Summary]) -> list[Summary]:
@@ -240,7 +243,8 @@ def _shards_of(name: str) -> set[str]:
 
 def finder_scripts(site: Site) -> Iterator[tuple[str, str]]:
     """Yield the quick-find data, part by part: a script per part, listing [name, type, path, mentions],
-    and the entity's aliases when the authority file gives it some (a reader finds it by any of them).
+    and the entity's aliases when the authority file gives it some (a reader finds it by any of them);
+    then the documents, by reference id: [id, "doc", path, 0, [], subject].
 
     The data is a script rather than JSON so that it loads from ``file://`` too.
     Entities are listed most-mentioned first; paths are relative to the site root.
@@ -255,12 +259,18 @@ def finder_scripts(site: Site) -> Iterator[tuple[str, str]]:
         sum(bit[shard] for shard in set().union(*map(_shards_of, [corpus.name(key), *aliases.get(key, ())])))
         for key in keys
     ]
+    documents: dict[str, list[list]] = {}  # found by their reference id: 09lima16 finds 09LIMA1669
+    for doc in corpus.documents:
+        if doc.ref:
+            title = doc.title.removeprefix(f"{doc.ref}:").strip()
+            for part in _shards_of(doc.ref):
+                documents.setdefault(part, []).append([doc.ref, "doc", site.urls.document(doc.source), 0, [], title])
     for shard in FINDER_SHARDS:
         entries = [
             [corpus.name(key), key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
             + ([aliases[key]] if key in aliases else [])
             for key, mask in zip(keys, masks)
             if mask & bit[shard]
-        ]
+        ] + documents.get(shard, [])
         data = json.dumps(entries, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
         yield shard, (f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(shard)}] =\n{data};\n")

@@ -40,6 +40,12 @@ class EntityInfo:
         return cls(quote(path, safe="/#"), tip)
 
 
+def shown_date(date: str) -> str:
+    """Return an ISO 8601 date as pages show it: ``2002-11-15 12:40`` for ``2002-11-15T12:40:00``."""
+    day, _, time = date.partition("T")
+    return f"{day} {time[:5]}" if time else day
+
+
 def plural(count: int, word: str, words: str = "") -> str:
     """Return ``1 document`` or ``3 documents`` (``words`` when the plural is not ``word`` + s)."""
     return f"{count:,} {word if count == 1 else words or word + 's'}"

@@ -21,7 +21,7 @@ from sitegen.index.resolve import Resolver
 from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Entity, Key
 from sitegen.parse.markdown import MarkdownSource, markdown_link, note_key
 from sitegen.site import exports
-from sitegen.site.html import EntityInfo, FragmentRenderer
+from sitegen.site.html import EntityInfo, FragmentRenderer, shown_date
 from sitegen.site.urls import Urls, absolute_url, document_paths, leaves_site, relative_url, slugify
 
 GROUP_TITLES = {"tag": "Tags", "origin": "Origins", "classification": "Classifications", "year": "Years"}
@@ -303,7 +303,7 @@ class Site:
             href=relative_url(path, self.urls.document(source)),
             title=doc.title,
             origin=header.origin if header else "",
-            date=doc.date,
+            date=shown_date(doc.date),
             classification=header.classification if header else "",
             note=note,
         )

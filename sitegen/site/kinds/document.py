@@ -9,6 +9,7 @@ from dataclasses import replace
 from sitegen.model import ENTITY_TYPES, Document, Paragraph, plain_text
 from sitegen.parse.reading import Block, is_caps, reading, reading_segments
 from sitegen.site.change import Change
+from sitegen.site.html import shown_date
 from sitegen.site.kinds.base import Affected, Family, PerDocument
 from sitegen.site.pages import Link, Page, Site
 from sitegen.site.urls import relative_url
@@ -141,7 +142,7 @@ def _describe(doc: Document) -> str:
     if doc.header and doc.header.origin:
         parts.append(f"from {doc.header.origin}")
     if doc.date:
-        parts.append(doc.date)
+        parts.append(shown_date(doc.date))
     return ", ".join(parts)
 
 
@@ -161,7 +162,7 @@ def _metadata(site: Site, doc: Document, path: str) -> list[tuple[str, list[Link
         if header.number:
             rows.append(("Number", [Link("", header.number)]))
     if doc.date:
-        rows.append(("Date", [group("year", doc.year) if doc.year == doc.date else Link("", doc.date)]))
+        rows.append(("Date", [group("year", doc.year) if doc.year == doc.date else Link("", shown_date(doc.date))]))
     if doc.year and doc.year != doc.date:
         rows.append(("Year", [group("year", doc.year)]))
     if header:

@@ -26,6 +26,6 @@ class FinderData(PageKind):
         return [site.urls.finder(shard) for shard in exports.FINDER_SHARDS]
 
     def affected(self, site: Site, change: Change) -> Affected:
-        """Entities' names and counts are in it."""
-        if change.changed_tips or change.moved or change.records:
+        """Entities' names and counts are in it, and the documents' ids, titles and paths."""
+        if change.changed_tips or change.moved or change.records or change.rows or not change.same_order:
             yield (self.name,), None

@@ -25,6 +25,11 @@
   var status = form.querySelector("[role=status]");
   var root = form.getAttribute("data-root") || "";
   var pattern = form.getAttribute("data-finder");
+  var labels = {};  // each type's label, so the type is said in words, not in colour alone
+  (form.getAttribute("data-types") || "").split(";").forEach(function (pair) {
+    var i = pair.indexOf("=");
+    if (i > 0) labels[pair.slice(0, i)] = pair.slice(i + 1);
+  });
   var loading = {};
   var active = -1;
   var matches = [];
@@ -93,7 +98,12 @@
       a.textContent = row[0];
       var count = document.createElement("span");
       count.className = "count";
-      count.textContent = (found.alias ? " (" + found.alias + ")" : "") + " " + row[1].toUpperCase() + " · " + row[3];
+      if (row[1] === "doc") {
+        a.className = "doc-ref";
+        count.textContent = " Document · " + (row[5] || "");
+      } else {
+        count.textContent = (found.alias ? " (" + found.alias + ")" : "") + " " + (labels[row[1]] || row[1].toUpperCase()) + " · " + row[3];
+      }
       li.appendChild(a);
       li.appendChild(count);
       list.appendChild(li);
