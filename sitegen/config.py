@@ -27,10 +27,12 @@ class EntityType:
 
 
 DEFAULT_TYPES: dict[str, EntityType] = {
-    "PER": EntityType("Person", "#8a3ffc", "#c6a8ff"),
-    "LOC": EntityType("Location", "#0f6e3a", "#6fdc9c"),
-    "ORG": EntityType("Organisation", "#0b5cad", "#8ec5ff"),
-    "MISC": EntityType("Other", "#9a4a00", "#ffb877"),
+    # Distinct from each other, from links and from the text under the common colour-vision
+    # deficiencies, and legible on the background (docs/themes.md gives the figures).
+    "PER": EntityType("Person", "#8a3ffc", "#cc79a7"),
+    "LOC": EntityType("Location", "#5d4037", "#a5d6a7"),
+    "ORG": EntityType("Organisation", "#b3400d", "#ffb877"),
+    "MISC": EntityType("Other", "#a3367a", "#f0e442"),
 }
 
 

@@ -7,6 +7,7 @@ any set of documents.
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -21,6 +22,13 @@ def normalise(name: str) -> str:
     """Return a name's identity: NFC, white space collapsed, case folded."""
     normal = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
     return unicodedata.normalize("NFC", normal)
+
+
+def group_key(kind: str, name: str) -> str:
+    """Return the identity of a tag, origin, classification or year: its normalised name; for an
+    origin, without spaces or punctuation (``LA PAZ`` from a header is ``LAPAZ`` from a file name)."""
+    key = normalise(name)
+    return re.sub(r"[\W_]+", "", key) if kind == "origin" else key
 
 
 def fold(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -53,12 +54,29 @@ def test_full_text_search_finds_a_word_and_opens_the_document(page, served: str)
     assert not errors
 
 
-def test_search_results_can_be_filtered_by_type_tag_origin_and_year(page, served: str) -> None:
+def test_search_results_show_each_cables_id_byline_and_best_paragraphs_with_filters_that_narrow(
+    page, served: str
+) -> None:
     page.goto(served + "search.html")
-    page.locator("#search input").fill("Peru")
-    page.locator(".pagefind-ui__result").first.wait_for(state="visible", timeout=15_000)
-    filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
-    assert {"type", "tag", "origin", "year"} <= {f.strip().lower() for f in filters}
+    page.locator("#search input").fill("warmly")
+    result = page.locator(".pagefind-ui__result").first
+    result.wait_for(state="visible", timeout=15_000)
+    text = result.inner_text()
+    assert re.match(r"\d{2}[A-Z]+\d+: ", text), text  # the cable's id, then its subject
+    assert re.search(r"Cable: [A-Z ]+ · [A-Z ]+ · \d{4}", text), text  # classification, origin, date
+    paragraphs = result.locator(".pagefind-ui__result-nested .pagefind-ui__result-link")
+    assert paragraphs.count() >= 1
+    hrefs = [paragraphs.nth(i).get_attribute("href") for i in range(paragraphs.count())]
+    assert all(re.search(r"\.html#par[0-9]+$", href) for href in hrefs), hrefs
+    filters = {f.strip().lower() for f in page.locator(".pagefind-ui__filter-name").all_inner_texts()}
+    assert {"classification", "tag", "origin", "year"} <= filters and "type" not in filters
+    page.locator(".pagefind-ui__filter-name", has_text="origin").click()
+    values = page.locator(".pagefind-ui__filter-block", has_text="origin").locator(".pagefind-ui__filter-label")
+    shown = values.all_inner_texts()
+    assert shown and not any(text.strip().endswith("(0)") for text in shown), shown  # only values in the results
+    paragraphs.first.click()
+    page.wait_for_url(re.compile(r"#par[0-9]+$"))
+    assert page.locator(".par:target").count() == 1
 
 
 def test_search_page_explains_it_needs_a_server_when_opened_from_disk(page, demo_site: Path) -> None:

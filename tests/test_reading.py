@@ -38,6 +38,7 @@ def blocks(source: str) -> list[tuple[str, str]]:
         ('he said " some words " and left', 'he said "some words" and left'),
         ('a " [ORG Sao Paulo Forum  ] " meeting', 'a "{Sao Paulo Forum}" meeting'),
         ("cost $ 5 million", "cost $5 million"),
+        ("a “ RETIREMENT PACKAGE ” for", "a “RETIREMENT PACKAGE” for"),
         ("the [ORG Association (  ] Interfarma ) says", "the {Association (}Interfarma) says"),
     ],
 )
@@ -218,3 +219,16 @@ def test_documents_of_a_year_are_in_the_order_they_were_sent(tmp_path: Path) -> 
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     sent = ("10ABUDHABI103", "10ABUDHABI60", "10ABUDHABI5")  # newest first
     assert [home.index(f"{n}: CABLE") for n in sent] == sorted(home.index(f"{n}: CABLE") for n in sent)
+
+
+def test_an_origin_is_one_however_cables_spell_it(tmp_path: Path) -> None:
+    from tests.conftest import build_site
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "09LAPAZ96.txt").write_text("UNCLAS SIPDIS SUBJECT : ONE\nText .\n")  # no origin: the file name's
+    (content / "09LAPAZ97.txt").write_text("UNCLAS LA PAZ 000097 SUBJECT : TWO\nText .\n")
+    build_site(content, tmp_path / "site")
+    assert sorted(p.name for p in (tmp_path / "site" / "origin").glob("*.html")) == ["lapaz.html"]
+    page = (tmp_path / "site" / "origin" / "lapaz.html").read_text(encoding="utf-8")
+    assert "09LAPAZ96: ONE" in page and "09LAPAZ97: TWO" in page

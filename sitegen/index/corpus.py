@@ -31,6 +31,7 @@ from sitegen.model import (
     Occurrence,
     Summary,
     TagRef,
+    group_key,
     normalise,
 )
 
@@ -315,7 +316,7 @@ class Corpus:
         source = doc.source
         for kind, names in document_groups(doc).items():
             for name in names:
-                key = normalise(name)
+                key = group_key(kind, name)
                 forms = self._group_forms[kind].setdefault(key, Counter())
                 spelling = " ".join(name.split())
                 forms[spelling] += sign

@@ -364,6 +364,10 @@ def mention_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("heading_open", heading_open)
 
 
+#: What marks highlighted code in rendered Markdown: a page with it links the Pygments stylesheet.
+HIGHLIGHTED = '<pre class="highlight">'
+
+
 def highlight_code(code: str, lang: str, attrs: str) -> str:
     """Highlight a fenced code block with Pygments; plain when the language is unknown."""
     name = lang.strip().split()[0] if lang.strip() else ""

@@ -53,6 +53,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     # A hyphenated word split in three: ZANU - PF.
     (re.compile(rf"(?<={_WORD}) - (?={_WORD})"), "-"),
     (re.compile(r"\$ +(?=[0-9])"), "$"),
+    # Curly quotes say which way they face.
+    (re.compile(r"([“‘]) +"), r"\1"),
+    (re.compile(r" +(”)"), r"\1"),
 ]
 _QUOTE = re.compile(r'"')
 #: Letters in a text above which share of capitals it reads as written in capitals.

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sitegen.index.corpus import Corpus, co_mention_blocks, document_groups
 from sitegen.index.resolve import Resolver
-from sitegen.model import Document, Key, normalise
+from sitegen.model import Document, Key, group_key
 from sitegen.parse.authority import Authority
 from sitegen.parse.markdown import MarkdownSource, note_key
 from sitegen.site.exports import feed_documents
@@ -289,7 +289,7 @@ def _groups(doc: Document | None) -> frozenset[tuple[str, str]]:
     """Return the (kind, key) of every group a document belongs to."""
     if doc is None:
         return frozenset()
-    return frozenset((kind, normalise(name)) for kind, names in document_groups(doc).items() for name in names)
+    return frozenset((kind, group_key(kind, name)) for kind, names in document_groups(doc).items() for name in names)
 
 
 def _row(doc: Document | None) -> Row:

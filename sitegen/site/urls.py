@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
-from sitegen.model import normalise
+from sitegen.model import group_key, normalise
 
 _PURE = re.compile(r"[a-z0-9_]+(?: [a-z0-9_]+)*")
 _URL_SAFE = re.compile(r"[A-Za-z0-9_./-]*")
@@ -148,8 +148,8 @@ class Urls:
 
     @staticmethod
     def group(kind: str, key: str, page: int = 1) -> str:
-        """Return the path of one tag, origin, classification or year."""
-        return paginate(f"{_GROUP_DIRS[kind]}/{slugify(key)}.html", page)
+        """Return the path of one tag, origin, classification or year (by its name or its key)."""
+        return paginate(f"{_GROUP_DIRS[kind]}/{slugify(group_key(kind, key))}.html", page)
 
     @staticmethod
     def group_index(kind: str) -> str:

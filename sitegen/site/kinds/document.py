@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from sitegen.model import ENTITY_TYPES, Document, Paragraph, plain_text
+from sitegen.model import ENTITY_TYPES, Document, Paragraph, group_key, plain_text
 from sitegen.parse.reading import Block, is_caps, reading, reading_segments
 from sitegen.site.change import Change
 from sitegen.site.html import shown_date
@@ -63,6 +63,16 @@ def document_page(site: Site, index: int) -> Page:
     context = site.common(path, doc.title, _describe(doc))
     context["doc"] = doc
     context["title_caps"] = is_caps(doc.title)
+    header = doc.header
+    context["byline"] = " · ".join(
+        part
+        for part in (
+            header.classification if header else "",
+            header.origin if header else "",
+            shown_date(doc.date),
+        )
+        if part
+    )
     context["meta"] = _metadata(site, doc, path)
     context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
     context["source_href"] = relative_url(path, site.urls.document_source(doc.source))
@@ -124,13 +134,16 @@ def _without_number(block: Block, number: str) -> Block:
 
 
 def _search_filters(site: Site, doc: Document) -> list[tuple[str, str]]:
-    """Return the search filters of a document page: entity types, tags, origin, year."""
-    filters = [("type", site.config.types[t].label) for t in ENTITY_TYPES if any(m.type == t for m in doc.mentions)]
+    """Return the search filters of a document page: classification, origin, year and tags (filters
+    that narrow: nearly every cable names entities of every type)."""
+    filters: list[tuple[str, str]] = []
     header = doc.header
     if header:
+        if header.classification:
+            filters.append(("classification", header.classification))
+        if header.origin:  # one value per origin however a cable spells it (LA PAZ, LAPAZ)
+            filters.append(("origin", group_key("origin", header.origin).upper()))
         filters += [("tag", tag) for tag in header.tags]
-        if header.origin:
-            filters.append(("origin", header.origin))
     if doc.year:
         filters.append(("year", doc.year))
     return filters
@@ -170,8 +183,9 @@ def _metadata(site: Site, doc: Document, path: str) -> list[tuple[str, list[Link
             rows.append(("Tags", [group("tag", t) for t in header.tags]))
         for label, value in (
             ("Caveats", header.caveats),
+            ("Routing", header.routing),
             ("Declassify on", header.decl),
-            ("Subject", header.subject),
+            ("Subject", "" if header.subject and header.subject in doc.title else header.subject),  # the title shows it
             ("Classified by", header.classified_by),
             ("Reason", header.reason),
         ):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sitegen.model import Entity, Occurrence
-from sitegen.parse.markdown import render_markdown
+from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
 from sitegen.site.html import plural
 from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
@@ -129,6 +129,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             context["note_html"] = site.redact_html(
                 render_markdown(note.body, site.fragments(path), site.link_resolver(path, note.source))
             )
+            context["highlighted"] = HIGHLIGHTED in context["note_html"]
         yield Page(path, EntityPages.template, context)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from sitegen.index.corpus import mention_counts, top_entities
 from sitegen.model import ENTITY_TYPES
-from sitegen.parse.markdown import render_markdown
+from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
 from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
 from sitegen.site.pages import Link, Page, Site, entity_links, numbers, pager, pages_of
@@ -37,6 +37,7 @@ class Home(PageKind):
                     context["intro_html"] = site.redact_html(
                         render_markdown(site.intro.body, site.fragments(path), site.link_resolver(path, "index.md"))
                     )
+                    context["highlighted"] = HIGHLIGHTED in context["intro_html"]
                 per_type = mention_counts(corpus)
                 context["figures"] = [
                     Link(relative_url(path, site.urls.entity_type(t)), site.config.types[t].label, count=per_type[t])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sitegen.parse.markdown import render_markdown
+from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
 from sitegen.site.kinds.base import Affected, Family, PageKind
 from sitegen.site.pages import Page, Site
@@ -34,6 +34,7 @@ class MarkdownPage(PageKind):
         context = site.common(path, site.redact(page.title), site.redact(page.description))
         html = site.redact_html(render_markdown(page.body, site.fragments(path), site.link_resolver(path, source)))
         context["body_html"] = html
+        context["highlighted"] = HIGHLIGHTED in html
         context["show_title"] = not html.lstrip().startswith("<h1")
         yield Page(path, self.template_of(site, family), context)
 

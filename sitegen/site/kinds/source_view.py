@@ -36,6 +36,7 @@ class SourceView(PerDocument):
         path = site.urls.document_source(doc.source)
         context = site.common(path, f"Source of {doc.title}", f"The annotated source text of {doc.source}")
         context["doc"] = doc
+        context["highlighted"] = True
         context["doc_href"] = relative_url(path, site.urls.document(doc.source))
         context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
         text = site.read_text(doc.source)

@@ -13,6 +13,41 @@
   }
   document.addEventListener("mouseout", reset);
   document.addEventListener("focusout", reset);
+
+  // A tooltip stays inside the viewport: one that would cross an edge moves along.
+  function place(mention) {
+    var tip = mention.querySelector(".tip");
+    if (!tip) return;
+    tip.style.left = "";
+    var box = tip.getBoundingClientRect();
+    if (!box.width) return;
+    var width = document.documentElement.clientWidth, margin = 8, shift = 0;
+    if (box.right > width - margin) shift = width - margin - box.right;
+    if (box.left + shift < margin) shift = margin - box.left;
+    if (shift) tip.style.left = Math.round(shift) + "px";
+  }
+  function mentionOf(event) {
+    return event.target.closest ? event.target.closest("a.m") : null;
+  }
+  ["mouseover", "focusin"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var mention = mentionOf(event);
+      if (mention) place(mention);
+    });
+  });
+
+  // Touch: the first tap on a mention shows its tooltip, a second tap follows the link.
+  var touched = false, open = null;
+  document.addEventListener("pointerdown", function (event) { touched = event.pointerType === "touch"; }, true);
+  document.addEventListener("click", function (event) {
+    var mention = mentionOf(event);
+    if (open && open !== mention) { open.classList.remove("tip-open"); open = null; }
+    if (!mention || !touched || open === mention) return;
+    event.preventDefault();
+    mention.classList.add("tip-open");
+    open = mention;
+    place(mention);
+  });
 })();
 
 // Entity quick-find: prefix search over entity names, loaded as scripts so it works from file://.
@@ -152,7 +187,17 @@
     /* global PagefindUI */
     // Result links are made from the site root, which may be any sub-path of the host.
     var base = new URL(box.getAttribute("data-root") || "./", window.location.href).pathname;
-    new PagefindUI({ element: "#search", baseUrl: base, showSubResults: true, showImages: false });
+    new PagefindUI({
+      element: "#search",
+      baseUrl: base,
+      showSubResults: true,
+      showImages: false,
+      showEmptyFilters: false,
+      processResult: function (result) {
+        result.sub_results = paragraphs(result);  // the cable's classification, origin and date show as its meta
+        return result;
+      }
+    });
     var params = new URLSearchParams(window.location.search);
     var input = box.querySelector("input");
     if (params.get("q") && input) {
@@ -160,6 +205,46 @@
       input.dispatchEvent(new Event("input", { bubbles: true }));
     }
   };
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  // A cable's sections are its numbered paragraphs, not headings: the sub-results are the
+  // paragraphs that match best, each linking to its permalink (#par3).
+  function paragraphs(result) {
+    var anchors = (result.anchors || [])
+      .filter(function (a) { return /^par/.test(a.id || "") && /^div$/i.test(a.element || ""); })
+      .sort(function (a, b) { return a.location - b.location; });
+    if (!anchors.length || !result.content) {
+      return (result.sub_results || []).filter(function (s) { return !/#doc-title$/.test(s.url); });
+    }
+    var words = result.content.split(/[\r\n\s]+/g);
+    var hits = result.locations || [];
+    var found = [];
+    anchors.forEach(function (anchor, i) {
+      var end = i + 1 < anchors.length ? anchors[i + 1].location : words.length;
+      var mine = hits.filter(function (l) { return l >= anchor.location && l < end; });
+      if (!mine.length) return;
+      var start = Math.max(anchor.location, mine[0] - 10);
+      var stop = Math.min(end, start + 30);
+      var excerpt = words.slice(start, stop).map(function (word, k) {
+        return mine.indexOf(start + k) >= 0 ? "<mark>" + escapeHtml(word) + "</mark>" : escapeHtml(word);
+      }).join(" ");
+      found.push({
+        title: "Paragraph " + anchor.id.replace(/^par/, ""),
+        url: result.url.split("#")[0] + "#" + anchor.id,
+        excerpt: excerpt,
+        locations: mine,
+        anchor: anchor
+      });
+    });
+    if (!found.length) {  // the words are in the title or the header: the page's own excerpt
+      return [{ title: (result.meta || {}).title, url: result.url, excerpt: result.excerpt, locations: hits }];
+    }
+    found.sort(function (a, b) { return b.locations.length - a.locations.length; });
+    return found.slice(0, 3);
+  }
   script.onerror = function () {
     box.textContent = "The search index is missing: the site was built without Pagefind.";
   };
