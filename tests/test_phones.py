@@ -93,3 +93,10 @@ def test_a_tooltip_at_the_right_edge_stays_inside_the_window(browser, demo_site:
     assert box is not None and box["x"] + box["width"] <= 500 - 7, box
     assert page.evaluate("document.documentElement.scrollWidth") <= 500
     context.close()
+
+
+def test_only_pages_with_highlighted_code_load_the_pygments_stylesheet(demo_site: Path) -> None:
+    link = 'href="../../assets/pygments.css"'
+    assert link not in (demo_site / "doc/sample/09lima1669.html").read_text(encoding="utf-8")
+    assert link in (demo_site / "source/sample/09lima1669.html").read_text(encoding="utf-8")
+    assert "pygments.css" not in (demo_site / "index.html").read_text(encoding="utf-8")
