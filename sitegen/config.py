@@ -29,9 +29,9 @@ class EntityType:
 DEFAULT_TYPES: dict[str, EntityType] = {
     # Distinct from each other, from links and from the text under the common colour-vision
     # deficiencies, and legible on the background (docs/themes.md gives the figures).
-    "PER": EntityType("Person", "#8a3ffc", "#cc79a7"),
-    "LOC": EntityType("Location", "#5d4037", "#a5d6a7"),
-    "ORG": EntityType("Organisation", "#b3400d", "#ffb877"),
+    "PER": EntityType("Person", "#8a3ffc", "#e1a6c9"),
+    "LOC": EntityType("Location", "#5d4037", "#aed581"),
+    "ORG": EntityType("Organisation", "#b3400d", "#ef9a9a"),
     "MISC": EntityType("Other", "#a3367a", "#f0e442"),
 }
 

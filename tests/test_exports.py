@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.site import exports
+from sitegen.site.finder import FIRST_PARTS
 from tests.conftest import ROOT, build_site
 from tests.linkcheck import scan_page
 
@@ -59,7 +60,7 @@ def test_whole_site_data_files_are_written_in_parts_that_join_into_the_same_file
     entities = len(json.loads((demo_site / "entities.json").read_text(encoding="utf-8"))["entities"])
     assert len(made) == 2 + -(-entities // 7)
     finder = sorted(p.relative_to(demo_site) for p in (demo_site / "search").glob("entities-*.js"))
-    assert len(finder) == len(exports.FINDER_SHARDS)
+    assert len(finder) == len(FIRST_PARTS) + 1  # a part per first character, and the list of parts
     for name in ["entities.json", "entities.csv", *finder]:
         assert (tmp_path / "site" / name).read_bytes() == (demo_site / name).read_bytes(), name
 

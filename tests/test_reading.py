@@ -67,7 +67,7 @@ def test_a_break_that_a_mention_cut_in_two_is_a_break() -> None:
     ]
 
 
-def test_a_heading_that_ends_a_paragraph_heads_the_next_and_the_number_is_not_repeated() -> None:
+def test_a_heading_at_the_end_of_a_paragraph_stays_there_and_the_number_is_not_repeated() -> None:
     doc = parse_text(
         "doc.txt",
         "<a id='par1' href='#par1'>¶</a>1 . ( C ) Text . < br > < br > Next Part < br > ----- < br >\n"
@@ -77,7 +77,7 @@ def test_a_heading_that_ends_a_paragraph_heads_the_next_and_the_number_is_not_re
         (p.anchor, [show(h.segments) for h in hs], [show(b.segments) for b in bs])
         for p, hs, bs in reading_paragraphs(doc.paragraphs)
     ]
-    assert out == [("par1", [], ["(C) Text."]), ("par2", ["Next Part"], ["More text."])]
+    assert out == [("par1", [], ["(C) Text.", "Next Part"]), ("par2", [], ["More text."])]
 
 
 def test_every_source_anchor_keeps_its_id() -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import search
-from sitegen.site.exports import FINDER_SHARDS, fold
+from sitegen.model import fold
+from sitegen.site.finder import FIRST_PARTS
 from tests.conftest import ROOT, build_site, preview_session
 from tests.linkcheck import scan_page
 
@@ -75,8 +76,10 @@ def test_live_preview_reindexes_an_edited_document(tmp_path: Path) -> None:
 
 def test_finder_data_lists_every_entity_under_each_word_initial(demo_site: Path) -> None:
     entities = json.loads((demo_site / "entities.json").read_text())["entities"]
+    listed = (demo_site / "search" / "entities-_parts.js").read_text()
+    assert json.loads(listed.split("=", 1)[1].rstrip().rstrip(";")) == sorted(FIRST_PARTS)  # the demo is small
     shards = {}
-    for shard in FINDER_SHARDS:
+    for shard in FIRST_PARTS:
         script = (demo_site / "search" / f"entities-{shard}.js").read_text()
         assert script.startswith("(window.sitegenFinder = window.sitegenFinder || {})")
         assert "<" not in script
@@ -89,9 +92,11 @@ def test_finder_data_lists_every_entity_under_each_word_initial(demo_site: Path)
             assert row is not None, (entity["name"], word)
             assert row[2] == entity["url"] and row[3] == entity["mentions"]
             assert (demo_site / row[2].partition("#")[0]).is_file()  # a page, or the A-Z page listing it
-    # most-mentioned first within each part
+    # most-mentioned first within each part, documents (by their id) last
     for rows in shards.values():
-        assert [r[3] for r in rows] == sorted((r[3] for r in rows), reverse=True)
+        entities = [r[3] for r in rows if r[1] != "doc"]
+        assert entities == sorted(entities, reverse=True)
+        assert [r[1] for r in rows] == sorted((r[1] for r in rows), key=lambda kind: kind == "doc")
 
 
 def test_document_pages_carry_search_filters(demo_site: Path) -> None:

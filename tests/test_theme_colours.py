@@ -17,7 +17,9 @@ CSS = (ROOT / "themes" / "default" / "static" / "style.css").read_text(encoding=
 def scheme(dark: bool) -> dict[str, str]:
     """Return the colours of one scheme: background, text, link, then each type's."""
     block = CSS[CSS.index("prefers-color-scheme: dark") :] if dark else CSS[CSS.index(":root") :]
-    found = {name: re.search(rf"--{name}: (#[0-9a-f]{{6}})", block).group(1) for name in ("bg", "fg", "link")}
+    found = {
+        name: re.search(rf"--{name}: (#[0-9a-f]{{6}})", block).group(1) for name in ("bg", "fg", "link", "soft", "target")
+    }
     for type_, settings in DEFAULT_TYPES.items():
         found[type_] = settings.dark_color if dark else settings.color
     return found
@@ -27,8 +29,9 @@ def scheme(dark: bool) -> dict[str, str]:
 def test_type_colours_are_legible_and_distinct_for_common_colour_vision_deficiencies(dark: bool) -> None:
     colours = scheme(dark)
     types = [colours[t] for t in DEFAULT_TYPES]
-    for colour in types:
-        assert contrast(colour, colours["bg"]) >= 4.5, colour
+    for colour in types:  # on the page, a highlighted paragraph or line, and a hovered mention
+        for background in ("bg", "target", "soft"):
+            assert contrast(colour, colours[background]) >= 4.5, (colour, background)
     closest = min(
         distance(a, b, deficiency)
         for deficiency in (None, *DEFICIENCIES)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -17,7 +16,7 @@ from itertools import islice
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from sitegen.model import Document, Key, Summary, entity_id, fold, plain_text
+from sitegen.model import Document, Summary, entity_id, plain_text
 from sitegen.site.urls import absolute_url
 
 if TYPE_CHECKING:
@@ -214,63 +213,3 @@ def sitemap_xml(site: Site, paths: list[str]) -> str:
     ]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
-
-
-#: Parts of the quick-find data: one per first letter or digit of a word, "_" for the rest.
-FINDER_SHARDS = tuple("abcdefghijklmnopqrstuvwxyz0123456789_")
-
-
-def _aliases(site: Site) -> dict[Key, list[str]]:
-    """Return the other names the authority file gives each entity, as it writes them."""
-    authority = site.resolver.authority
-    return {
-        key: [authority.written.get(alias, alias[1]) for alias in record.aliases]
-        for key, record in authority.records.items()
-        if record.aliases
-    }
-
-
-def _shards_of(name: str) -> set[str]:
-    """Return the quick-find parts an entity is listed in: the first character of each word."""
-    shards = set()
-    for word in re.split(r"[^0-9a-z]+", fold(name)):
-        if word:
-            shards.add(word[0])
-    if not shards or re.search(r"(^|\s)[^\s0-9a-z]", fold(name)):
-        shards.add("_")
-    return shards
-
-
-def finder_scripts(site: Site) -> Iterator[tuple[str, str]]:
-    """Yield the quick-find data, part by part: a script per part, listing [name, type, path, mentions],
-    and the entity's aliases when the authority file gives it some (a reader finds it by any of them);
-    then the documents, by reference id: [id, "doc", path, 0, [], subject].
-
-    The data is a script rather than JSON so that it loads from ``file://`` too.
-    Entities are listed most-mentioned first; paths are relative to the site root.
-    Only one part's rows are held at a time: which parts each entity is in is
-    kept as one small number per entity.
-    """
-    corpus = site.corpus
-    keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
-    bit = {shard: 1 << n for n, shard in enumerate(FINDER_SHARDS)}
-    aliases = _aliases(site)
-    masks = [
-        sum(bit[shard] for shard in set().union(*map(_shards_of, [corpus.name(key), *aliases.get(key, ())])))
-        for key in keys
-    ]
-    documents: dict[str, list[list]] = {}  # found by their reference id: 09lima16 finds 09LIMA1669
-    for doc in corpus.documents:
-        if doc.ref:
-            title = doc.title.removeprefix(f"{doc.ref}:").strip()
-            for part in _shards_of(doc.ref):
-                documents.setdefault(part, []).append([doc.ref, "doc", site.urls.document(doc.source), 0, [], title])
-    for shard in FINDER_SHARDS:
-        entries = [
-            [corpus.name(key), key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
-            + ([aliases[key]] if key in aliases else [])
-            for key, mask in zip(keys, masks)
-            if mask & bit[shard]
-        ] + documents.get(shard, [])
-        data = json.dumps(entries, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-        yield shard, (f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(shard)}] =\n{data};\n")

@@ -72,6 +72,8 @@ class DocRow:
     date: str
     classification: str
     note: str = ""
+    ident: str = ""
+    """The element id of the row, when links lead to it (``year-2009``)."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,13 @@ class Pager:
     page: int
     pages: int
     links: tuple[Link, ...]
+    """The pages linked to, in order; a link without an address (``…``) stands for pages left out."""
     prev: str = ""
     next: str = ""
+    first: str = ""
+    """The address of page 1, for the jump to a page."""
+    pattern: str = ""
+    """The address of page ``{n}`` for any other page, for the jump to a page."""
 
 
 #: How many entities' tooltips and links each process keeps (about 500 bytes each).
@@ -313,13 +320,26 @@ class Site:
 def pager(path_of: Any, path: str, page: int, pages: int) -> Pager:
     """Return the links between the pages of a list: all of them, or for a long list the first, the last
     and those near this page (only those are made, so each page of a long list costs the same)."""
+    links: list[Link] = []
+    previous = 0
+    for n in _window(page, pages):
+        if n > previous + 1:
+            links.append(Link("", "…"))  # the pages between are left out
+        links.append(Link(relative_url(path, path_of(n)), str(n), n == page))
+        previous = n
     return Pager(
         page=page,
         pages=pages,
-        links=tuple(Link(relative_url(path, path_of(n)), str(n), n == page) for n in _window(page, pages)),
+        links=tuple(links),
         prev=relative_url(path, path_of(page - 1)) if page > 1 else "",
         next=relative_url(path, path_of(page + 1)) if page < pages else "",
+        first=relative_url(path, path_of(1)),
+        pattern=relative_url(path, path_of(_ANY_PAGE)).replace(str(_ANY_PAGE), "{n}"),
     )
+
+
+#: A page number that no path holds otherwise, to make the pattern of the pages' paths.
+_ANY_PAGE = 987654321
 
 
 def _window(page: int, pages: int) -> list[int]:

@@ -99,24 +99,17 @@ def document_page(site: Site, index: int) -> Page:
 
 
 def reading_paragraphs(paragraphs: Iterable[Paragraph]) -> list[tuple[Paragraph, list[Block], list[Block]]]:
-    """Return each paragraph with its headings and its blocks of reading text (see parse/reading.py).
+    """Return each paragraph with its heading and its blocks of reading text (see parse/reading.py).
 
-    A heading that ends a paragraph's text heads the next paragraph; a
-    paragraph's number written at the start of its text (``1 . ( C )``) is
-    left to the number the page shows.
+    A paragraph's number written at the start of its text (``1 . ( C )``)
+    is left to the number the page shows. A heading that ends a paragraph's
+    text stays in it, at its end, as its mentions do (entity pages link to
+    the paragraph they are in).
     """
     out: list[tuple[Paragraph, list[Block], list[Block]]] = []
-    carried: list[Block] = []
-    paragraphs = list(paragraphs)
-    for i, par in enumerate(paragraphs):
-        headings = carried + (
-            [Block("h", reading_segments(par.heading), is_caps(plain_text(par.heading)))] if par.heading else []
-        )
+    for par in paragraphs:
+        headings = [Block("h", reading_segments(par.heading), is_caps(plain_text(par.heading)))] if par.heading else []
         blocks = reading(par.text)
-        carried = []
-        last_text = max((j for j, b in enumerate(blocks) if b.kind == "p"), default=-1)
-        if last_text >= 0 and i + 1 < len(paragraphs):
-            blocks, carried = blocks[: last_text + 1], blocks[last_text + 1 :]
         if blocks and blocks[0].kind == "p" and par.number not in ("", "0"):
             blocks[0] = _without_number(blocks[0], par.number)
         out.append((par, headings, blocks))

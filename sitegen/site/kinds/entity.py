@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from sitegen.model import Entity, Occurrence
@@ -11,6 +12,7 @@ from sitegen.site.change import Change
 from sitegen.site.html import plural
 from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
+from sitegen.site.timeline import timeline
 from sitegen.site.urls import relative_url, wikidata_url
 
 
@@ -100,6 +102,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     total = pages_of(entity.doc_count, size)
     label = site.config.types[entity.type].label
     record = site.resolver.authority.records.get(entity.key)
+    years, first_of_year = _years(site, entity)
     for page in numbers(total, only):
         path = site.urls.entity(entity.key, page)
         title = f"{entity.name} ({label})" + (f" — page {page}" if page > 1 else "")
@@ -109,6 +112,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             f"{label} {entity.name}: {plural(entity.doc_count, 'document')}, {plural(entity.mention_count, 'mention')}",
         )
         context.update(
+            timeline=timeline(years, partial(_year_href, site, entity, path, first_of_year), "mentions"),
             entity=entity,
             type_label=label,
             type_css=entity.type.lower(),
@@ -118,7 +122,10 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
                 Link(relative_url(path, site.entity_path(k)), site.corpus.name(k), count=n, kind=k[0].lower())
                 for k, n in entity.related
             ],
-            docs=[_occurrence(site, path, entity, occ) for occ in entity.occurrences[(page - 1) * size : page * size]],
+            docs=[
+                _occurrence(site, path, entity, occ, first_of_year)
+                for occ in entity.occurrences[(page - 1) * size : page * size]
+            ],
             pager=pager(lambda n: site.urls.entity(entity.key, n), path, page, total),
             note_html="",
             description=record.description if record else "",
@@ -133,12 +140,40 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
         yield Page(path, EntityPages.template, context)
 
 
-def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence) -> dict[str, Any]:
-    """Return one document on an entity page, with a snippet per paragraph."""
+def _year_href(site: Site, entity: Entity, path: str, first_of_year: dict[str, int], year: str) -> str:
+    """Return the link from an entity's page to where its documents of one year begin."""
+    page = page_of(first_of_year[year], site.config.entity_documents_per_page)
+    return relative_url(path, site.urls.entity(entity.key, page), f"year-{year}")
+
+
+def _years(site: Site, entity: Entity) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
+    """Return an entity's mentions and documents per year, and where each year's documents begin in
+    its list of documents."""
+    years: dict[str, tuple[int, int]] = {}
+    first: dict[str, int] = {}
+    for index, occ in enumerate(entity.occurrences):
+        year = site.corpus.summary(occ.doc).year
+        mentions, documents = years.get(year, (0, 0))
+        years[year] = (mentions + occ.mentions, documents + 1)
+        first.setdefault(year, index)
+    return years, first
+
+
+def _occurrence(
+    site: Site, path: str, entity: Entity, occ: Occurrence, first_of_year: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """Return one document on an entity page, with a snippet per paragraph (and the id of its year
+    when it is that year's first)."""
     doc_path = site.urls.document(occ.doc)
     snippets = site.corpus.snippets(entity.key, occ.doc, [block for block, _ in occ.paragraphs])
     places = []
     for (block, count), text in zip(occ.paragraphs, snippets):
         label = {"header": "Header", "signature": "Signature"}.get(block, f"¶ {block[3:]}")
         places.append((relative_url(path, doc_path, block), label, text, count))
-    return {"row": site.doc_row(path, occ.doc, plural(occ.mentions, "mention")), "places": places}
+    year = site.corpus.summary(occ.doc).year
+    starts = first_of_year is not None and year in first_of_year and entity.occurrences[first_of_year[year]] is occ
+    return {
+        "row": site.doc_row(path, occ.doc, plural(occ.mentions, "mention")),
+        "places": places,
+        "year_id": f"year-{year}" if starts else "",
+    }

@@ -1,11 +1,11 @@
-"""The entity finder's data: one script per first letter, loaded as the reader types."""
+"""The entity finder's data: scripts of rows by the start of their words, loaded as the reader types (site/finder.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sitegen.site import exports
 from sitegen.site.change import Change
+from sitegen.site.finder import finder_part_names, finder_scripts
 from sitegen.site.kinds.base import Affected, Family, PageKind
 from sitegen.site.pages import Page, Site
 
@@ -18,12 +18,12 @@ class FinderData(PageKind):
 
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
         """Yield one script per part."""
-        for shard, script in exports.finder_scripts(site):
+        for shard, script in finder_scripts(site):
             yield Page(site.urls.finder(shard), "", {"body": script})
 
     def paths(self, site: Site, family: Family) -> list[str]:
         """Return the path of every part."""
-        return [site.urls.finder(shard) for shard in exports.FINDER_SHARDS]
+        return [site.urls.finder(name) for name in finder_part_names(site)]
 
     def affected(self, site: Site, change: Change) -> Affected:
         """Entities' names and counts are in it, and the documents' ids, titles and paths."""

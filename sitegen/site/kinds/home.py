@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from sitegen.index.corpus import mention_counts, top_entities
 from sitegen.model import ENTITY_TYPES
@@ -10,6 +11,7 @@ from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
 from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
 from sitegen.site.pages import Link, Page, Site, entity_links, numbers, pager, pages_of
+from sitegen.site.timeline import timeline
 from sitegen.site.urls import relative_url
 
 
@@ -31,6 +33,7 @@ class Home(PageKind):
             title = site.config.title if page == 1 else f"{site.config.title} — page {page}"
             context = site.common(path, title, f"{len(corpus.documents):,} documents and their entities")
             context["figures"] = None
+            context["timeline"] = None
             context["intro_html"] = ""
             if page == 1:
                 if site.intro is not None:
@@ -44,6 +47,11 @@ class Home(PageKind):
                     for t in ENTITY_TYPES
                 ]
                 context["document_count"] = len(corpus.documents)
+                per_year: dict[str, tuple[int, int]] = {}
+                for doc in corpus.documents:
+                    count = per_year.get(doc.year, (0, 0))[0] + 1
+                    per_year[doc.year] = (count, count)
+                context["timeline"] = timeline(per_year, partial(_year_page, site, path), "documents")
                 context["entity_count"] = len(corpus.entities)
                 context["top"] = entity_links(site, path, top_entities(corpus, site.config.top_entities))
             start = (page - 1) * size
@@ -67,3 +75,8 @@ class Home(PageKind):
             yield ("home",), {1}
         if "index.md" in change.markdown and "index.md" not in site.urls.pages:
             yield ("home",), {1}
+
+
+def _year_page(site: Site, path: str, year: str) -> str:
+    """Return the link from the home page to a year's documents."""
+    return relative_url(path, site.urls.group("year", year))

@@ -73,9 +73,32 @@
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
-  function shardOf(query) {
-    var c = query.charAt(0);
-    return /[a-z0-9]/.test(c) ? c : "_";
+  // The data is in parts by the start of words (a, b… and, where a letter has many, ta, th…);
+  // the list of parts comes first. A query needs the longest part its first word starts with.
+  var parts = null, waitingForParts = null;
+  function withParts(then) {
+    if (parts) return then(parts);
+    if (waitingForParts) { waitingForParts.push(then); return; }
+    waitingForParts = [then];
+    var script = document.createElement("script");
+    script.src = pattern.replace("SHARD", "_parts");
+    script.onload = script.onerror = function () {
+      parts = {};
+      (window.sitegenFinderParts || []).forEach(function (name) { parts[name] = true; });
+      var waiting = waitingForParts;
+      waitingForParts = null;
+      waiting.forEach(function (f) { f(parts); });
+    };
+    document.head.appendChild(script);
+  }
+  function shardOf(query, known) {
+    if (!/[a-z0-9]/.test(query.charAt(0))) return "_";
+    // The longest word of the query picks the part: "the minis" looks where "ministry" is.
+    var word = query.split(/[^0-9a-z]+/).reduce(function (a, b) { return b.length > a.length ? b : a; }, "");
+    for (var length = word.length; length > 1; length--) {
+      if (known[word.slice(0, length)]) return word.slice(0, length);
+    }
+    return word.charAt(0);
   }
   function load(shard, then) {
     var data = window.sitegenFinder && window.sitegenFinder[shard];
@@ -152,8 +175,10 @@
   function update() {
     var query = fold(input.value.trim()).replace(/\s+/g, " ");
     if (!query) return show([]);
-    load(shardOf(query), function (rows) {
-      if (fold(input.value.trim()).replace(/\s+/g, " ") === query) show(find(rows, query));
+    withParts(function (known) {
+      load(shardOf(query, known), function (rows) {
+        if (fold(input.value.trim()).replace(/\s+/g, " ") === query) show(find(rows, query));
+      });
     });
   }
   input.addEventListener("input", update);
@@ -249,4 +274,20 @@
     box.textContent = "The search index is missing: the site was built without Pagefind.";
   };
   document.head.appendChild(script);
+})();
+
+// The jump to a page of a long list: pages are plain files, so the address is made here.
+(function () {
+  "use strict";
+  var forms = document.querySelectorAll("form.pager-jump");
+  Array.prototype.forEach.call(forms, function (form) {
+    form.hidden = false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var input = form.querySelector("input");
+      var n = Math.round(Number(input.value));
+      if (!(n >= 1 && n <= Number(input.max))) { input.focus(); return; }
+      window.location.href = n === 1 ? form.getAttribute("data-first") : form.getAttribute("data-pattern").replace("{n}", String(n));
+    });
+  });
 })();

@@ -1,0 +1,151 @@
+"""The entity finder's data: rows of names in parts small enough to load as the reader types.
+
+A row is ``[name, type, path, mentions]`` (and the entity's aliases when the
+authority file gives it some), or ``[id, "doc", path, 0, [], subject]`` for
+a document found by its reference id. A row is in the part of each word of
+its names, by the word's first character. A part larger than ``PART_BYTES``
+is split by the next character of the words (``t`` into ``ta``, ``th``…),
+and so on; the part it was split from keeps the most-mentioned rows, for
+queries as short as its name, and the rows with a word that is just its
+name. No part is larger than ``PART_BYTES``. The list of parts is a script
+of its own, so the page knows which part a query needs: the longest part
+that the longest word of the query starts with. Everything is a script rather than JSON, so that it
+loads from ``file://`` too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from array import array
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sitegen.model import Key, fold
+
+if TYPE_CHECKING:
+    from sitegen.site.pages import Site
+
+#: The parts a site always has: one per first letter or digit of a word, "_" for the rest.
+FIRST_PARTS = tuple("abcdefghijklmnopqrstuvwxyz0123456789_")
+#: Above this many bytes of rows a part is split by the next character of its words.
+PART_BYTES = 200_000
+#: Bytes of the most-mentioned rows a part that was split keeps, for queries as short as its name.
+TOP_BYTES = 60_000
+#: Parts are not split past names this long.
+MAX_PREFIX = 6
+#: The script that lists the parts.
+INDEX = "_parts"
+
+_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def words(name: str) -> set[str]:
+    """Return the words a row is found by (folded); "_" stands for a name or word that starts with
+    neither a letter nor a digit."""
+    folded = fold(name)
+    found = {w for w in _WORD.split(folded) if w}
+    if not found or re.search(r"(^|\s)[^\s0-9a-z]", folded):
+        found.add("_")
+    return found
+
+
+def finder_parts(rows: list[tuple[list, set[str]]]) -> dict[str, array]:
+    """Return each part's rows, as their numbers among ``rows`` (see finder_rows)."""
+    sizes = array("I", (len(_dumps(row)) + 1 for row, _ in rows))
+    by_first: dict[str, array] = {}
+    for number, (_, found) in enumerate(rows):
+        for first in {w[0] for w in found}:
+            by_first.setdefault(first, array("I")).append(number)
+    parts: dict[str, array] = {}
+    for first in FIRST_PARTS:
+        _split(first, by_first.get(first, array("I")), rows, sizes, parts)
+    return parts
+
+
+def _split(prefix: str, members: array, rows: list, sizes: array, parts: dict[str, array]) -> None:
+    """Put a part into ``parts``, split by the next character of its words when it is too large."""
+    if prefix == "_" or len(prefix) >= MAX_PREFIX or sum(sizes[n] for n in members) <= PART_BYTES:
+        parts[prefix] = _capped(members, sizes)
+        return
+    kept, budget = array("I"), TOP_BYTES
+    children: dict[str, array] = {}
+    for number in members:
+        found = rows[number][1]
+        placed = False
+        if prefix in found:
+            kept.append(number)  # a word that is just the prefix goes no deeper
+            placed = True
+        for child in {w[: len(prefix) + 1] for w in found if len(w) > len(prefix) and w.startswith(prefix)}:
+            children.setdefault(child, array("I")).append(number)
+        if not placed and budget >= sizes[number]:
+            kept.append(number)
+            budget -= sizes[number]
+    parts[prefix] = _capped(kept, sizes)
+    for child, child_members in sorted(children.items()):
+        _split(child, child_members, rows, sizes, parts)
+
+
+def _capped(members: array, sizes: array) -> array:
+    """Return a part's rows up to ``PART_BYTES``: past that, the least mentioned of a word too common
+    to split further (``ministry``) are left out; the A-Z index and search still find them."""
+    total, kept = 0, array("I")
+    for number in members:
+        total += sizes[number]
+        if total > PART_BYTES:
+            break
+        kept.append(number)
+    return kept
+
+
+def finder_rows(site: Site) -> list[tuple[list, set[str]]]:
+    """Return every row with the words it is found by: entities most-mentioned first, then documents."""
+    corpus = site.corpus
+    keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
+    aliases = _aliases(site)
+    rows: list[tuple[list, set[str]]] = []
+    for key in keys:
+        name = corpus.name(key)
+        row = [name, key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
+        found = words(name)
+        if key in aliases:
+            row.append(aliases[key])
+            for alias in aliases[key]:
+                found |= words(alias)
+        rows.append((row, found))
+    for doc in corpus.documents:  # found by their reference id: 09lima16 finds 09LIMA1669
+        if doc.ref:
+            subject = doc.title.removeprefix(f"{doc.ref}:").strip()
+            rows.append(([doc.ref, "doc", site.urls.document(doc.source), 0, [], subject], words(doc.ref)))
+    return rows
+
+
+def finder_scripts(site: Site) -> Iterator[tuple[str, str]]:
+    """Yield the list of parts, then each part, as (part name, script)."""
+    rows = finder_rows(site)
+    parts = finder_parts(rows)
+    names = sorted(parts)
+    yield INDEX, f"window.sitegenFinderParts = {json.dumps(names)};\n"
+    for name in names:
+        data = "[" + ",".join(_dumps(rows[n][0]) for n in parts[name]) + "]"
+        yield name, f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(name)}] =\n{data};\n"
+
+
+def finder_part_names(site: Site) -> list[str]:
+    """Return the names of the scripts the finder's data is in: the list of parts, then the parts."""
+    return [INDEX, *sorted(finder_parts(finder_rows(site)))]
+
+
+def _dumps(row: list) -> str:
+    """Return a row as JSON that is safe inside a script."""
+    return json.dumps(row, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _aliases(site: Site) -> dict[Key, list[str]]:
+    """Return the other names the authority file gives each entity, as it writes them."""
+    authority = site.resolver.authority
+    return {
+        key: [authority.written.get(alias, alias[1]) for alias in record.aliases]
+        for key, record in authority.records.items()
+        if record.aliases
+    }

@@ -1,0 +1,73 @@
+"""Timelines: how much there is per year, as bars an SVG draws without a script, and as a table.
+
+``timeline`` is a pure function of counts per year. Every year between the
+first and the last gets a bar, so gaps show; each bar links somewhere (the
+entity's documents of that year, or the year's page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+#: Drawing units: the SVG scales to the width of its box.
+WIDTH, HEIGHT, GAP = 600, 80, 2
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One year of a timeline."""
+
+    year: str
+    count: int
+    """What the bar measures: mentions, or documents."""
+    documents: int
+    href: str
+    """Where the bar links; empty for a year with nothing."""
+    x: float
+    width: float
+    height: float
+
+    @property
+    def y(self) -> float:
+        """Return the top of the bar."""
+        return HEIGHT - self.height
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Bars from the first year to the last, with the largest count."""
+
+    bars: tuple[Bar, ...]
+    peak: int
+    what: str
+    """What is counted, in the plural: "mentions" or "documents"."""
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def first(self) -> str:
+        return self.bars[0].year if self.bars else ""
+
+    @property
+    def last(self) -> str:
+        return self.bars[-1].year if self.bars else ""
+
+
+def timeline(counts: Mapping[str, tuple[int, int]], href: Callable[[str], str], what: str) -> Timeline | None:
+    """Return the timeline of (count, documents) per year (years as four digits; others are left
+    out), each bar linking to ``href(year)``; None when no year is known."""
+    years = sorted(y for y in counts if len(y) == 4 and y.isdigit())
+    if not years:
+        return None
+    first, last = int(years[0]), int(years[-1])
+    span = last - first + 1
+    peak = max(counts[y][0] for y in years)
+    step = WIDTH / span
+    bars = []
+    for i, number in enumerate(range(first, last + 1)):
+        year = str(number)
+        count, documents = counts.get(year, (0, 0))
+        height = 0.0 if not count else max(2.0, HEIGHT * count / peak)
+        bars.append(Bar(year, count, documents, href(year) if count else "", i * step, max(1.0, step - GAP), height))
+    return Timeline(tuple(bars), peak, what)
