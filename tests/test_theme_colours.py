@@ -18,7 +18,8 @@ def scheme(dark: bool) -> dict[str, str]:
     """Return the colours of one scheme: background, text, link, then each type's."""
     block = CSS[CSS.index("prefers-color-scheme: dark") :] if dark else CSS[CSS.index(":root") :]
     found = {
-        name: re.search(rf"--{name}: (#[0-9a-f]{{6}})", block).group(1) for name in ("bg", "fg", "link", "soft", "target")
+        name: re.search(rf"--{name}: (#[0-9a-f]{{6}})", block).group(1)
+        for name in ("bg", "fg", "link", "soft", "target")
     }
     for type_, settings in DEFAULT_TYPES.items():
         found[type_] = settings.dark_color if dark else settings.color
