@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 #: Drawing units: the SVG scales to the width of its box.
 WIDTH, HEIGHT, GAP = 600, 80, 2
+#: The widest a bar gets, for timelines of a few years.
+MAX_BAR = 40
 
 
 @dataclass(frozen=True)
@@ -69,5 +71,7 @@ def timeline(counts: Mapping[str, tuple[int, int]], href: Callable[[str], str], 
         year = str(number)
         count, documents = counts.get(year, (0, 0))
         height = 0.0 if not count else max(2.0, HEIGHT * count / peak)
-        bars.append(Bar(year, count, documents, href(year) if count else "", i * step, max(1.0, step - GAP), height))
+        width = max(1.0, min(step - GAP, MAX_BAR))
+        x = i * step + (step - width) / 2  # centred in its year's slot
+        bars.append(Bar(year, count, documents, href(year) if count else "", x, width, height))
     return Timeline(tuple(bars), peak, what)
