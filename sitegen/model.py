@@ -310,6 +310,18 @@ class Group:
 GROUP_KINDS: tuple[str, ...] = ("tag", "origin", "classification", "year")
 
 
+def merge_text(items: list) -> list:
+    """Return segments with adjacent strings joined and empty ones left out, so that running text
+    alternates between text and markup."""
+    out: list = []
+    for item in items:
+        if isinstance(item, str) and out and isinstance(out[-1], str):
+            out[-1] += item
+        elif not (isinstance(item, str) and not item):
+            out.append(item)
+    return out
+
+
 def plain_text(segments: Segments | list) -> str:
     """Return running text with its markup removed: mentions and tags as their words."""
     parts = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from sitegen.errors import Diagnostic
-from sitegen.model import Document, Header, Mention, Paragraph, TagRef, plain_text
+from sitegen.model import Document, Header, Mention, Paragraph, TagRef, merge_text, plain_text
 from sitegen.parse.header import document_date, is_cable_header, parse_header, reference
 from sitegen.parse.inline import Anchor, scan_line
 from sitegen.parse.reading import reading_text
@@ -60,9 +60,9 @@ def parse_text(source: str, text: str, warnings: list[Diagnostic] | None = None)
         source=source,
         title=_title(header, built, source, ref),
         header=header,
-        header_text=tuple(_merge(header_text)),
+        header_text=tuple(merge_text(header_text)),
         paragraphs=tuple(built),
-        signature=tuple(_merge(signature_text)),
+        signature=tuple(merge_text(signature_text)),
         date=date,
         year=year,
         mentions=tuple(mentions),
@@ -301,9 +301,9 @@ def _finish(pars: list[_Draft], source: str, warnings: list[Diagnostic]) -> list
             Paragraph(
                 anchor=ident,
                 number=number,
-                text=tuple(_merge(_tag_mentions(text, ident))),
+                text=tuple(merge_text(_tag_mentions(text, ident))),
                 line=par.line,
-                heading=tuple(_merge(_tag_mentions(par.heading, ident))),
+                heading=tuple(merge_text(_tag_mentions(par.heading, ident))),
             )
         )
     taken = used | {"header", "signature"}
@@ -324,17 +324,6 @@ def _tag_mentions(items: list, block: str) -> list:
     ]
 
 
-def _merge(items: list) -> list:
-    """Join adjacent strings so segments alternate between text and markup."""
-    out: list = []
-    for item in items:
-        if isinstance(item, str) and out and isinstance(out[-1], str):
-            out[-1] += item
-        elif not (isinstance(item, str) and not item):
-            out.append(item)
-    return out
-
-
 def _title(header: Header | None, paragraphs: list[Paragraph], source: str, ref: str = "") -> str:
     """Return the reference id and the subject (``09LIMA1669: SCENESETTER …``); without a subject, the
     first line of text; the id, or the file name, alone when there is no text."""
@@ -344,8 +333,8 @@ def _title(header: Header | None, paragraphs: list[Paragraph], source: str, ref:
     else:
         for par in paragraphs:
             for line in plain_text(par.heading + par.text).split("\n"):
-                if reading_text(line):
-                    found = _shorten(reading_text(line))
+                if read := reading_text(line):
+                    found = _shorten(read)
                     break
             if found:
                 break

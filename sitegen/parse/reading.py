@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from sitegen.model import Mention, Segments, TagRef
+from sitegen.model import Mention, Segments, TagRef, merge_text
 
 #: A mention or tag in the flattened text: its index between two private-use characters.
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -121,7 +121,7 @@ def reading_segments(segments: Segments) -> Segments:
         if out:
             out.append(" ")
         out.extend(block.segments)
-    return tuple(_joined(out))
+    return tuple(merge_text(out))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -210,7 +210,7 @@ def _block(kind: str, text: str, items: list) -> Block:
         pos = found.end()
     if pos < len(text):
         out.append(text[pos:])
-    out = _joined(out)
+    out = merge_text(out)
     for i, item in enumerate(out):  # brackets the tagger took into a mention: Association ( Interfarma
         if isinstance(item, Mention) and item.text[-1:] in "([{" and i + 1 < len(out) and isinstance(out[i + 1], str):
             out[i + 1] = out[i + 1].lstrip(" ")
@@ -222,14 +222,3 @@ def _block(kind: str, text: str, items: list) -> Block:
 
 def _words(item: Mention | TagRef) -> str:
     return item.text if isinstance(item, Mention) else item.name
-
-
-def _joined(items: list) -> list:
-    """Join adjacent strings."""
-    out: list = []
-    for item in items:
-        if isinstance(item, str) and out and isinstance(out[-1], str):
-            out[-1] += item
-        elif not (isinstance(item, str) and not item):
-            out.append(item)
-    return out
