@@ -219,31 +219,28 @@ def _until_end(text: str, end: re.Pattern[str] = _FIELD_END) -> str:
 def iso_date(text: str) -> str:
     """Return a date written ``MM/DD/YYYY``, ``MM/DD/YY`` or ``YYYY/MM/DD`` as ``YYYY-MM-DD`` (as written
     when it is none of those)."""
+    parts = _date_parts(text)
+    return (_iso(*parts) if parts else "") or _clean(text)
+
+
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """Return the year, month and day of a date written ``MM/DD/YYYY``, ``MM/DD/YY`` or ``YYYY/MM/DD``
+    (not checked), or None when it has not three numbers."""
     parts = [int(p) for p in re.findall(r"[0-9]+", text)]
-    if len(parts) == 3:
-        if parts[0] > 31:
-            year, month, day = parts
-        else:
-            month, day, year = parts
-            if year < 100:
-                year += 2000 if year < 50 else 1900
-        if 1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100:
-            return f"{year:04d}-{month:02d}-{day:02d}"
-    return _clean(text)
+    if len(parts) != 3:
+        return None
+    if parts[0] > 31:
+        return parts[0], parts[1], parts[2]
+    year = parts[2]
+    if year < 100:
+        year += 2000 if year < 50 else 1900
+    return year, parts[0], parts[1]
 
 
 def _year_of(text: str) -> int | None:
     """Return the year in a date such as ``2019/11/25``, ``12/20/07`` or ``10/15/2011``."""
-    parts = [int(p) for p in re.findall(r"\d+", text)]
-    if len(parts) != 3:
-        return None
-    if parts[0] > 31:
-        year = parts[0]
-    else:
-        year = parts[2]
-        if year < 100:
-            year += 2000 if year < 50 else 1900
-    return year if 1900 <= year <= 2100 else None
+    parts = _date_parts(text)
+    return parts[0] if parts and 1900 <= parts[0] <= 2100 else None
 
 
 #: Dates written before the header: ``2009 - 04 - 09 14:33:00``, ``Cable dated:2002-11-15T12:40:00``.
