@@ -7,8 +7,8 @@ entity's documents of that year, or the year's page).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 #: Drawing units: the SVG scales to the width of its box.
 WIDTH, HEIGHT, GAP = 600, 80, 2
@@ -54,6 +54,31 @@ class Timeline:
     @property
     def last(self) -> str:
         return self.bars[-1].year if self.bars else ""
+
+
+@dataclass
+class Years:
+    """A list of items (documents, or an entity's documents) counted by year."""
+
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Per year: the sum of the items' weights (mentions, or 1 each) and the number of items."""
+    first: dict[str, int] = field(default_factory=dict)
+    """Per year: the index of its first item in the list."""
+
+    def anchor(self, year: str, index: int) -> str:
+        """Return the element id of the item at ``index`` when it is its year's first (its bar links
+        there), else ""."""
+        return f"year-{year}" if self.first.get(year) == index else ""
+
+
+def per_year(items: Iterable[tuple[str, int]]) -> Years:
+    """Return a list's (year, weight) items counted by year."""
+    years = Years()
+    for index, (year, weight) in enumerate(items):
+        total, count = years.counts.get(year, (0, 0))
+        years.counts[year] = (total + weight, count + 1)
+        years.first.setdefault(year, index)
+    return years
 
 
 def timeline(counts: Mapping[str, tuple[int, int]], href: Callable[[str], str], what: str) -> Timeline | None:

@@ -9,8 +9,10 @@ an update in place asks each kind which of its pages a change affects.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, ClassVar
+
+from sitegen.site.urls import relative_url
 
 if TYPE_CHECKING:
     from sitegen.site.change import Change
@@ -92,3 +94,9 @@ class PerDocument(PageKind):
 def page_of(index: int, size: int) -> int:
     """Return the number of the page that shows item ``index`` (from 0) of a list cut in pages of ``size``."""
     return index // size + 1
+
+
+def year_link(path: str, page_url: Callable[[int], str], size: int, first: dict[str, int], year: str) -> str:
+    """Return the link from ``path`` to where a list cut in pages of ``size`` (page ``n`` at
+    ``page_url(n)``) reaches its first item of ``year`` (see timeline.Years)."""
+    return relative_url(path, page_url(page_of(first[year], size)), f"year-{year}")

@@ -10,9 +10,9 @@ from sitegen.model import Entity, Occurrence
 from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
 from sitegen.site.html import plural
-from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
+from sitegen.site.kinds.base import Affected, Family, PageKind, page_of, year_link
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
-from sitegen.site.timeline import timeline
+from sitegen.site.timeline import per_year, timeline
 from sitegen.site.urls import relative_url, wikidata_url
 
 
@@ -102,7 +102,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     total = pages_of(entity.doc_count, size)
     label = site.config.types[entity.type].label
     record = site.resolver.authority.records.get(entity.key)
-    years, first_of_year = _years(site, entity)
+    years = per_year((site.corpus.summary(occ.doc).year, occ.mentions) for occ in entity.occurrences)
     for page in numbers(total, only):
         path = site.urls.entity(entity.key, page)
         title = f"{entity.name} ({label})" + (f" — page {page}" if page > 1 else "")
@@ -112,7 +112,11 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             f"{label} {entity.name}: {plural(entity.doc_count, 'document')}, {plural(entity.mention_count, 'mention')}",
         )
         context.update(
-            timeline=timeline(years, partial(_year_href, site, entity, path, first_of_year), "mentions"),
+            timeline=timeline(
+                years.counts,
+                partial(year_link, path, partial(site.urls.entity, entity.key), size, years.first),
+                "mentions",
+            ),
             entity=entity,
             type_label=label,
             type_css=entity.type.lower(),
@@ -123,8 +127,8 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
                 for k, n in entity.related
             ],
             docs=[
-                _occurrence(site, path, entity, occ, first_of_year)
-                for occ in entity.occurrences[(page - 1) * size : page * size]
+                _occurrence(site, path, entity, occ, years.anchor(site.corpus.summary(occ.doc).year, index))
+                for index, occ in enumerate(entity.occurrences[(page - 1) * size : page * size], (page - 1) * size)
             ],
             pager=pager(lambda n: site.urls.entity(entity.key, n), path, page, total),
             note_html="",
@@ -140,40 +144,13 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
         yield Page(path, EntityPages.template, context)
 
 
-def _year_href(site: Site, entity: Entity, path: str, first_of_year: dict[str, int], year: str) -> str:
-    """Return the link from an entity's page to where its documents of one year begin."""
-    page = page_of(first_of_year[year], site.config.entity_documents_per_page)
-    return relative_url(path, site.urls.entity(entity.key, page), f"year-{year}")
-
-
-def _years(site: Site, entity: Entity) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
-    """Return an entity's mentions and documents per year, and where each year's documents begin in
-    its list of documents."""
-    years: dict[str, tuple[int, int]] = {}
-    first: dict[str, int] = {}
-    for index, occ in enumerate(entity.occurrences):
-        year = site.corpus.summary(occ.doc).year
-        mentions, documents = years.get(year, (0, 0))
-        years[year] = (mentions + occ.mentions, documents + 1)
-        first.setdefault(year, index)
-    return years, first
-
-
-def _occurrence(
-    site: Site, path: str, entity: Entity, occ: Occurrence, first_of_year: dict[str, int] | None = None
-) -> dict[str, Any]:
-    """Return one document on an entity page, with a snippet per paragraph (and the id of its year
-    when it is that year's first)."""
+def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence, year_id: str = "") -> dict[str, Any]:
+    """Return one document on an entity page, with a snippet per paragraph (and ``year_id``, the id
+    of its year when it is that year's first)."""
     doc_path = site.urls.document(occ.doc)
     snippets = site.corpus.snippets(entity.key, occ.doc, [block for block, _ in occ.paragraphs])
     places = []
     for (block, count), text in zip(occ.paragraphs, snippets):
         label = {"header": "Header", "signature": "Signature"}.get(block, f"¶ {block[3:]}")
         places.append((relative_url(path, doc_path, block), label, text, count))
-    year = site.corpus.summary(occ.doc).year
-    starts = first_of_year is not None and year in first_of_year and entity.occurrences[first_of_year[year]] is occ
-    return {
-        "row": site.doc_row(path, occ.doc, plural(occ.mentions, "mention")),
-        "places": places,
-        "year_id": f"year-{year}" if starts else "",
-    }
+    return {"row": site.doc_row(path, occ.doc, plural(occ.mentions, "mention")), "places": places, "year_id": year_id}

@@ -9,9 +9,9 @@ from functools import partial
 from sitegen.model import GROUP_KINDS
 from sitegen.site.change import Change
 from sitegen.site.html import plural
-from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
+from sitegen.site.kinds.base import Affected, Family, PageKind, page_of, year_link
 from sitegen.site.pages import GROUP_SINGULAR, DocRow, Page, Site, numbers, pager, pages_of
-from sitegen.site.timeline import timeline
+from sitegen.site.timeline import per_year, timeline
 from sitegen.site.urls import relative_url
 
 
@@ -38,13 +38,7 @@ class GroupPages(PageKind):
             return
         size = site.config.documents_per_page
         total = pages_of(len(group.docs), size)
-        first_of_year: dict[str, int] = {}
-        per_year: dict[str, tuple[int, int]] = {}
-        for index, source in enumerate(group.docs):
-            year = site.corpus.summary(source).year
-            first_of_year.setdefault(year, index)
-            count = per_year.get(year, (0, 0))[0] + 1
-            per_year[year] = (count, count)
+        years = per_year((site.corpus.summary(source).year, 1) for source in group.docs)
         for page in numbers(total, only):
             path = site.urls.group(kind, key, page)
             title = f"{GROUP_SINGULAR[kind]}: {group.name}" + (f" — page {page}" if page > 1 else "")
@@ -55,10 +49,14 @@ class GroupPages(PageKind):
                 count=len(group.docs),
                 index_href=relative_url(path, site.urls.group_index(kind)),
                 rows=[
-                    _row(site, path, source, index, first_of_year)
+                    _row(site, path, source, years.anchor(site.corpus.summary(source).year, index))
                     for index, source in enumerate(group.docs[(page - 1) * size : page * size], (page - 1) * size)
                 ],
-                timeline=timeline(per_year, partial(_year_href, site, kind, key, path, first_of_year), "documents")
+                timeline=timeline(
+                    years.counts,
+                    partial(year_link, path, partial(site.urls.group, kind, key), size, years.first),
+                    "documents",
+                )
                 if page == 1 and kind != "year"  # a year's page is one year
                 else None,
                 pager=pager(lambda n: site.urls.group(kind, key, n), path, page, total),
@@ -89,14 +87,7 @@ class GroupPages(PageKind):
                 yield (self.name, kind, key), {1} | {page_of(group.docs.index(s), size) for s in listed}
 
 
-def _row(site: Site, path: str, source: str, index: int, first_of_year: dict[str, int]) -> DocRow:
+def _row(site: Site, path: str, source: str, ident: str) -> DocRow:
     """Return a document's row, with the id of its year when it is the group's first of that year."""
     row = site.doc_row(path, source)
-    year = site.corpus.summary(source).year
-    return replace(row, ident=f"year-{year}") if first_of_year.get(year) == index else row
-
-
-def _year_href(site: Site, kind: str, key: str, path: str, first_of_year: dict[str, int], year: str) -> str:
-    """Return the link from a group's page to where its documents of one year begin."""
-    page = page_of(first_of_year[year], site.config.documents_per_page)
-    return relative_url(path, site.urls.group(kind, key, page), f"year-{year}")
+    return replace(row, ident=ident) if ident else row

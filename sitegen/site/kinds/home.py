@@ -11,7 +11,7 @@ from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
 from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
 from sitegen.site.pages import Link, Page, Site, entity_links, numbers, pager, pages_of
-from sitegen.site.timeline import timeline
+from sitegen.site.timeline import per_year, timeline
 from sitegen.site.urls import relative_url
 
 
@@ -47,11 +47,8 @@ class Home(PageKind):
                     for t in ENTITY_TYPES
                 ]
                 context["document_count"] = len(corpus.documents)
-                per_year: dict[str, tuple[int, int]] = {}
-                for doc in corpus.documents:
-                    count = per_year.get(doc.year, (0, 0))[0] + 1
-                    per_year[doc.year] = (count, count)
-                context["timeline"] = timeline(per_year, partial(_year_page, site, path), "documents")
+                years = per_year((doc.year, 1) for doc in corpus.documents)
+                context["timeline"] = timeline(years.counts, partial(_year_page, site, path), "documents")
                 context["entity_count"] = len(corpus.entities)
                 context["top"] = entity_links(site, path, top_entities(corpus, site.config.top_entities))
             start = (page - 1) * size
