@@ -170,7 +170,7 @@ def apply_documents(site: Site, changed: dict[str, Document | None], names: dict
         "new_groups": {s: _groups(d) for s, d in changed.items()},
         "order_before": order_before,
         "feed_before": frozenset(d.source for d in feed_documents(corpus.documents)),
-        "tips_before": (tips_before := {k: tip(corpus, k) for k in keys}),
+        "tips_before": {k: tip(corpus, k) for k in keys},
         "local_before": local_view(old.values()),
         "local_after": local_view(changed.values()),
         "type_order_before": {t: tuple(corpus.type_order(t)) for t in {k[0] for k in keys}},
@@ -184,15 +184,14 @@ def apply_documents(site: Site, changed: dict[str, Document | None], names: dict
         else:
             corpus.add(doc)
     fields["order_after"] = order_after = tuple(d.source for d in corpus.documents)
-    fields["tips_after"] = tips_after = {k: tip(corpus, k) for k in keys}
-    changed_tips = {k for k in keys if tips_before[k] != tips_after[k]}
+    fields["tips_after"] = {k: tip(corpus, k) for k in keys}
     if set(order_before) != set(order_after):
         paths_before = dict(site.urls.documents)
-        site.forget(changed_tips)
+        site.forget()
         if any(site.urls.documents.get(s, p) != p for s, p in paths_before.items() if s not in changed):
             raise NeedsRebuild  # another document's path moved (a case-only name clash)
     else:
-        site.forget_entities(changed_tips)
+        site.forget_entities()
     return fields
 
 
@@ -226,7 +225,7 @@ def apply_change(
     links_before = site.entity_links(types, keys)
     if resolver is not None:
         site.resolver = resolver
-        site.forget_entities(set())
+        site.forget_entities()
     fields.update(apply_markdown(site, markdown))
     fields.update(apply_documents(site, documents, names))
     links_after = site.entity_links(types, keys)

@@ -137,16 +137,16 @@ class Site:
         self.urls = Urls(document_paths([d.source for d in self.corpus.documents]), document_paths(pages, "pages"))
         self._notes = None
 
-    def forget(self, keys: set[Key]) -> None:
+    def forget(self) -> None:
         """Drop what a change of documents made stale: entity data and document paths."""
-        self.forget_entities(keys)
+        self.forget_entities()
         self._set_urls()
 
     def set_markdown(self, markdown: dict[str, MarkdownSource]) -> None:
         """Replace the Markdown files (after an edit)."""
         self.markdown = markdown
         self._set_urls()
-        self.forget_entities(set())  # a note gives its entity a page
+        self.forget_entities()  # a note gives its entity a page
 
     def nav_pages(self) -> list[MarkdownSource]:
         """Return the Markdown pages listed in the navigation, in menu order."""
@@ -200,7 +200,7 @@ class Site:
         """Return ``name`` if that template exists, else ``default``."""
         return name if name and name in self.templates else default
 
-    def forget_entities(self, keys: set[Key]) -> None:
+    def forget_entities(self) -> None:
         """Drop cached data of entities whose counts or names may have changed.
 
         Where an entity without a page is listed can move with any other
@@ -224,12 +224,14 @@ class Site:
         own, its entry on the A-Z index (``entities/per.2.html#e-slug``)."""
         if self.has_page(key):
             return self.urls.entity(key)
-        type_ = key[0]
-        listed = self._listed.get(type_)
+        return f"{self.urls.entity_type(key[0], self.az_page(key))}#{self.urls.entity_anchor(key)}"
+
+    def az_page(self, key: Key) -> int:
+        """Return the number of the page of its type's A-Z index that lists an entity."""
+        listed = self._listed.get(key[0])
         if listed is None:
-            listed = self._listed[type_] = {k: i for i, k in enumerate(self.corpus.type_order(type_))}
-        page = listed[key] // self.config.entities_per_page + 1
-        return f"{self.urls.entity_type(type_, page)}#{self.urls.entity_anchor(key)}"
+            listed = self._listed[key[0]] = {k: i for i, k in enumerate(self.corpus.type_order(key[0]))}
+        return listed[key] // self.config.entities_per_page + 1
 
     def entity_links(self, types: Iterable[str], keys: Iterable[Key]) -> dict[Key, str]:
         """Return where links go for ``keys`` and for every entity without a page of ``types``."""

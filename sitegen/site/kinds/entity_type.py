@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sitegen.index.corpus import mention_counts
 from sitegen.model import ENTITY_TYPES, Key
 from sitegen.site.change import Change
-from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
+from sitegen.site.kinds.base import Affected, Family, PageKind
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
 from sitegen.site.urls import relative_url
 
@@ -81,14 +81,10 @@ class EntityType(PageKind):
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The page listing an entity whose name or counts changed; every page when the order moved."""
-        size = site.config.entities_per_page
+        types = {key[0] for key in change.changed_tips}
+        same = {t: change.type_order_before[t] == tuple(site.corpus.type_order(t)) for t in types}
         for key in change.changed_tips:
-            type_ = key[0]
-            before, after = change.type_order_before[type_], tuple(site.corpus.type_order(type_))
-            if before == after:
-                yield (self.name, type_), {page_of(after.index(key), size)}
-            else:
-                yield (self.name, type_), None
+            yield (self.name, key[0]), {site.az_page(key)} if same[key[0]] else None
         # Aliases are listed under their own names, with their entity's name and link.
         records = site.resolver.authority.records
         named = {k for k in change.changed_tips | change.moved if change.renamed(k) or k in change.moved}
@@ -96,12 +92,12 @@ class EntityType(PageKind):
             yield (self.name, alias[0]), None
         for key in change.moved:  # listed with or without a page of its own
             if key in site.corpus.entities:
-                yield (self.name, key[0]), {page_of(site.corpus.type_order(key[0]).index(key), size)}
+                yield (self.name, key[0]), {site.az_page(key)}
         # Where an entity without a page is listed, the titles of its documents show.
         for source in change.rows:
             for key in change.old_keys[source] | change.new_keys[source]:
                 if key in site.corpus.entities and not site.has_page(key):
-                    yield (self.name, key[0]), {page_of(site.corpus.type_order(key[0]).index(key), size)}
+                    yield (self.name, key[0]), {site.az_page(key)}
 
 
 def _see_also(site: Site, type_: str, boundaries: list[str]) -> list[tuple[int, tuple[str, Key]]]:
