@@ -116,7 +116,7 @@ def test_every_kind_of_page_has_no_wcag_violations(browser, served_demo: str, sc
             assert response is not None and response.ok, f"{kind}: {path} is not in the site"
             if kind == "search":
                 page.locator("#search input").fill("Peru")
-                page.locator(".pagefind-ui__result").first.wait_for(state="visible", timeout=15_000)
+                page.locator(".pagefind-ui__result-link").first.wait_for(state="visible", timeout=15_000)
             if kind == "source view":
                 page.goto(served_demo + path + "#L4")
             violations = axe_violations(page)
