@@ -66,8 +66,9 @@ class Config:
     """Entities mentioned fewer times have no page of their own: their mentions link to the A-Z list."""
     search: bool = True
     """Build the full-text search index with Pagefind (needs the pagefind package)."""
-    search_max_documents: int = 20_000
-    """Above this many documents the index is not built (Pagefind needs ~0.3 GB per 1,000)."""
+    search_part_megabytes: float = 150
+    """The search index is made in parts of about this many megabytes of pages each; Pagefind needs
+    about nine times that in memory while it makes one."""
     code_style: str = "default"
     """Pygments style of highlighted code and source views in the light colour scheme."""
     code_style_dark: str = "github-dark"
@@ -86,6 +87,11 @@ class Config:
     """What made the annotations (``[annotations] tagger``), named in the footer and the data files."""
     root: Path = Path(".")
     """Folder relative paths are resolved against (the config file's folder)."""
+
+    @property
+    def search_part_bytes(self) -> int:
+        """Return the size of pages each part of the search index holds, in bytes."""
+        return max(1, int(self.search_part_megabytes * 2**20))
 
 
 _SITE_KEYS = {
@@ -194,10 +200,17 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
     for key, value in search.items():
         if key == "enabled":
             values["search"] = _expect(f"{name}: [search] enabled", value, bool)
+        elif key == "part_megabytes":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ConfigError(f"{name}: [search] part_megabytes must be a number above 0, not {value!r}")
+            values["search_part_megabytes"] = value
         elif key == "max_documents":
-            values["search_max_documents"] = _expect(f"{name}: [search] max_documents", value, int)
+            raise ConfigError(
+                f"{name}: [search] max_documents is no longer used: every document is indexed, in parts"
+                " of [search] part_megabytes (default 150); remove the key"
+            )
         else:
-            raise ConfigError(f"{name}: unknown key '{key}' in [search]; known keys: enabled, max_documents")
+            raise ConfigError(f"{name}: unknown key '{key}' in [search]; known keys: enabled, part_megabytes")
     highlight = _expect(f"{name}: [highlight]", data.get("highlight", {}), dict)
     styles = sorted(get_all_styles())
     for key, value in highlight.items():

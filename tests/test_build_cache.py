@@ -468,7 +468,7 @@ def test_an_update_in_place_refreshes_the_search_index(project: Path) -> None:
     lima.write_text(lima.read_text(encoding="utf-8") + "\nZyzzyvaword appears here.\n", encoding="utf-8")
     result = make(content, site)
     assert result.update is not None
-    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert (site / "pagefind" / "p1" / "pagefind.js").is_file()
     words = b"".join(p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file())
     assert words  # the bundle was rebuilt in place; its contents are compressed
 

@@ -45,26 +45,121 @@ def test_the_jump_to_a_page_goes_there(browser, long_lists: Path) -> None:
     page.close()
 
 
-def test_a_timeline_bar_leads_to_the_entitys_documents_of_its_year(browser, long_lists: Path) -> None:
+def test_without_script_a_timeline_bar_leads_to_the_entitys_documents_of_its_year(browser, long_lists: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((long_lists / "entity/loc/peru.html").as_uri())
+    assert not page.locator("details.facets").is_visible()  # the page is its plain list
+    bars = page.locator(".timeline-bars a")
+    assert bars.count() >= 2
+    table = [row.locator("td").all_text_contents() for row in page.locator(".timeline-table tbody tr").all()]
+    assert sum(int(cells[1].replace(",", "")) for cells in table) == int(
+        page.locator(".meta dd").nth(2).inner_text().replace(",", "")
+    )  # the bars add up to the entity's mentions
+    year = bars.first.get_attribute("data-year")
+    bars.first.click()
+    page.wait_for_url(f"**#year-{year}")
+    target = page.locator(f"#year-{year}")
+    assert target.count() == 1 and f"· {year}" in target.locator(".doc-meta").inner_text()
+    context.close()
+
+
+MENTION = re.compile(r'<a class="m m-\w+" data-entity-type="\w+" href="([^"#]+)')
+BLOCK = re.compile(r'<(?:div|section|header|footer|p)\b[^>]* id="(?:par[^"]*|header|signature)"')
+
+
+def named_together(doc: Path, one: str, other: str) -> bool:
+    """Return True when a block of a document page links mentions to both entity pages."""
+    blocks = BLOCK.split(doc.read_text(encoding="utf-8"))[1:]
+    return any(
+        {one, other} <= {href.rsplit("/", 2)[-2] + "/" + href.rsplit("/", 1)[-1] for href in MENTION.findall(block)}
+        for block in blocks
+    )
+
+
+def plain_list(page) -> list[tuple[str, str]]:
+    """Return the documents of the entity's plain list: (link, meta)."""
+    items = page.locator("ol.occurrences > li")
+    return [
+        (items.nth(i).locator("h3 a").get_attribute("href"), items.nth(i).locator(".doc-meta").inner_text())
+        for i in range(items.count())
+    ]
+
+
+def filtered(page) -> list[str]:
+    page.locator(".facet-results").wait_for(state="visible")
+    return page.locator("ol.filtered > li h3 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+
+
+def test_the_timeline_and_the_facets_narrow_an_entitys_documents_from_disk_and_over_http(
+    browser, long_lists: Path
+) -> None:
     from tests.conftest import serve_folder
 
     base, server = serve_folder(long_lists)
     try:
         for start in ((long_lists / "entity/loc/peru.html").as_uri(), base + "entity/loc/peru.html"):
             page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(start)
-            bars = page.locator(".timeline-bars a")
-            assert bars.count() >= 2
-            table = [row.locator("td").all_text_contents() for row in page.locator(".timeline-table tbody tr").all()]
-            assert sum(int(cells[1].replace(",", "")) for cells in table) == int(
-                page.locator(".meta dd").nth(2).inner_text().replace(",", "")
-            )  # the bars add up to the entity's mentions
-            label = bars.first.get_attribute("aria-label")
-            year = label[:4]
-            bars.first.click()
-            page.wait_for_url(f"**#year-{year}")
-            target = page.locator(f"#year-{year}")
-            assert target.count() == 1 and f"· {year}" in target.locator(".doc-meta").inner_text()
+            every = plain_list(page)
+            assert len(every) == 20 and not page.locator("script[src$='.facets.js']").count()  # loaded when used
+            # A bar shows its year's documents, and only those.
+            bar = page.locator(".timeline-bars a").first
+            year = bar.get_attribute("data-year")
+            bar.click()
+            assert filtered(page) == [href for href, meta in every if f" {year}" in meta]
+            assert page.locator(".facet-status").inner_text() == f"{len(filtered(page))} of 20 documents"
+            assert not page.locator("ol.occurrences").is_visible()
+            # Year and origin together: any chosen year, and the origin.
+            page.locator(".facet-clear").click()
+            assert page.locator("ol.occurrences").is_visible() and not page.locator("ol.filtered > li").count()
+            page.locator(".facet-year label", has_text="2006").locator("input").check()
+            page.locator(".facet-year label", has_text="2005").locator("input").check()
+            page.locator(".facet-origin label", has_text="LIMA").locator("input").check()
+            expected = [h for h, m in every if m.startswith("LIMA ·") and re.search(r"· 200[56]\b", m)]
+            assert 0 < len(expected) < 20 and filtered(page) == expected
+            # The counts say what each choice would give.
+            santiago = page.locator(".facet-origin label", has_text="SANTIAGO")
+            n = int(re.search(r"\((\d+)\)", santiago.inner_text()).group(1))
+            assert n == len([h for h, m in every if m.startswith("SANTIAGO ·") and re.search(r"· 200[56]\b", m)])
+            # The address keeps the choice; opening it again shows the same documents.
+            assert "#filter=" in page.url and "origin=LIMA" in page.url
+            page.goto("about:blank")
+            page.goto(start.split("#")[0] + "#filter=year=2006&year=2005&origin=LIMA")
+            assert filtered(page) == expected
+            # "both": the documents where the other entity is named in a paragraph with it.
+            folder = (long_lists / "entity/loc/peru.html").parent
+            for n in (0, 7, -1):
+                page.goto(start.split("#")[0])
+                both = page.locator("a.both").nth(n)
+                other = both.locator("xpath=..").locator("a.ent").get_attribute("href").rsplit("/", 2)
+                both.click()
+                together = filtered(page)
+                for href, _ in every:
+                    named = named_together((folder / href).resolve(), "loc/peru.html", other[-2] + "/" + other[-1])
+                    assert (href in together) == named, (other, href)
+                assert together and len(together) < 20
+            # Two entities named with it: the documents naming each of them with it.
+            page.goto(start.split("#")[0])
+            page.locator("details.facets summary").click()
+            boxes = page.locator(".facet-with input")
+            boxes.first.wait_for()
+            names = [boxes.nth(i).evaluate("b => b.parentNode.textContent.split(' (')[0].trim()") for i in (0, 1)]
+            boxes.nth(0).check()
+            boxes.nth(1).check()
+            hrefs = {
+                name: page.locator("ol.ranked-bars a.ent", has_text=name).first.get_attribute("href").rsplit("/", 2)
+                for name in names
+            }
+            both_of = [
+                h
+                for h, _ in every
+                if all(named_together((folder / h).resolve(), "loc/peru.html", f"{x[-2]}/{x[-1]}") for x in hrefs.values())
+            ]
+            assert filtered(page) == both_of
+            assert not errors
             page.close()
     finally:
         server.shutdown()

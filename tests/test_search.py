@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import search
+from sitegen.config import load_config
+from sitegen.errors import ConfigError
 from sitegen.model import fold
 from sitegen.site.finder import FIRST_PARTS
 from tests.conftest import ROOT, build_site, preview_session
@@ -18,19 +20,31 @@ from tests.linkcheck import scan_page
 
 
 def indexed_text(site: Path) -> dict[str, str]:
-    """Return the text Pagefind indexed, by page URL."""
+    """Return the text Pagefind indexed, by page URL, over every part of the index."""
     pages = {}
-    for fragment in (site / "pagefind" / "fragment").iterdir():
+    for fragment in (site / "pagefind").glob("p*/fragment/*.pf_fragment"):
         data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])
+        assert data["url"] not in pages, f"{data['url']} is in two parts"
         pages[data["url"]] = data["content"]
     return pages
 
 
+def part_pages(site: Path) -> dict[str, int]:
+    """Return how many pages each part of the index holds, as the search page finds the parts."""
+    listed = json.loads((site / "pagefind" / "parts.json").read_text())
+    return {
+        name: sum(
+            lang["page_count"]
+            for lang in json.loads((site / "pagefind" / name / "pagefind-entry.json").read_text())["languages"].values()
+        )
+        for name in listed["parts"]
+    }
+
+
 def test_only_documents_and_markdown_pages_are_indexed_without_tooltips(demo_site: Path) -> None:
-    entry = json.loads((demo_site / "pagefind" / "pagefind-entry.json").read_text())
     documents = len(list((demo_site / "doc").rglob("*.html")))
     pages = len(list((demo_site / "pages").rglob("*.html")))
-    assert sum(lang["page_count"] for lang in entry["languages"].values()) == documents + pages
+    assert part_pages(demo_site) == {"p1": documents + pages}  # a small site is one part
     text = indexed_text(demo_site)
     assert set(text) == {
         "/" + p.relative_to(demo_site).as_posix()
@@ -39,6 +53,40 @@ def test_only_documents_and_markdown_pages_are_indexed_without_tooltips(demo_sit
     sample = text["/doc/sample/09lima1669.html"]
     assert "warmly welcomes" in sample
     assert "documents ·" not in sample and "¶" not in sample  # tooltips and permalinks are not text
+
+
+def test_a_large_site_is_indexed_whole_in_parts_of_the_configured_size(tmp_path: Path) -> None:
+    result = build_site(ROOT / "content", tmp_path / "site", search_part_megabytes=0.25)
+    site = tmp_path / "site"
+    assert not [w for w in result.warnings if "Pagefind" in w.message or "search" in w.message]
+    html = [p for folder in ("doc", "pages") for p in (site / folder).rglob("*.html")]
+    parts = part_pages(site)
+    assert len(parts) >= 5 and sum(parts.values()) == len(html)  # every page, each in one part
+    assert set(indexed_text(site)) == {"/" + p.relative_to(site).as_posix() for p in html}
+    assert (site / "pagefind" / "pagefind-ui.js").is_file()  # the interface, beside the parts
+    sizes = {name: 0 for name in parts}
+    for page in html:
+        path = page.relative_to(site).as_posix()
+        sizes[f"p{search.part_of(path, json.loads((site / 'pagefind' / 'parts.json').read_text())['count']) + 1}"] += (
+            page.stat().st_size
+        )
+    assert max(sizes.values()) < 3 * 0.25 * 2**20  # parts are about the size asked for
+
+
+def test_an_edit_reindexes_only_the_part_of_the_pages_it_changed(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    site = tmp_path / "site"
+    build_site(tmp_path / "content", site, search_part_megabytes=0.25)
+    count = json.loads((site / "pagefind" / "parts.json").read_text())["count"]
+    mine = f"p{search.part_of('doc/sample/09lima1669.html', count) + 1}"
+    before = {part.name: part.stat().st_ino for part in (site / "pagefind").glob("p*")}
+    lima = tmp_path / "content" / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly welcomes", "zanzibarish welcomes"), "utf-8")
+    build_site(tmp_path / "content", site, search_part_megabytes=0.25)
+    after = {part.name: part.stat().st_ino for part in (site / "pagefind").glob("p*")}
+    assert set(after) == set(before)
+    assert {name for name in after if after[name] != before[name]} == {mine}
+    assert "zanzibarish" in indexed_text(site)["/doc/sample/09lima1669.html"]
 
 
 def test_search_can_be_turned_off(tmp_path: Path) -> None:
@@ -71,7 +119,8 @@ def test_live_preview_reindexes_an_edited_document(tmp_path: Path) -> None:
     assert live.search_stale
     live.reindex_search()
     assert "zanzibarish" in indexed_text(tmp_path / "site")["/doc/sample/09lima1669.html"]
-    assert not list((tmp_path / "site").glob(".pagefind*")), "the old bundle is removed"
+    assert not list((tmp_path / "site" / "pagefind").glob(".*")), "the old bundle is removed"
+    assert not list(tmp_path.glob(".*sitegen-search")), "and so are the pages laid out for Pagefind"
 
 
 def test_finder_data_lists_every_entity_under_each_word_initial(demo_site: Path) -> None:
@@ -109,10 +158,7 @@ def test_document_pages_carry_search_filters(demo_site: Path) -> None:
     assert scan_page(demo_site / "search.html").links
 
 
-def test_search_is_skipped_with_a_warning_above_the_document_limit(tmp_path: Path) -> None:
-    result = build_site(ROOT / "content", tmp_path / "site", search_max_documents=10)
-    assert any(
-        "full-text search is off: 41 documents is more than [search] max_documents = 10" in str(w)
-        for w in result.warnings
-    )
-    assert not (tmp_path / "site" / "search.html").exists()
+def test_the_old_document_limit_is_an_error_that_says_what_replaced_it(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text("[search]\nmax_documents = 10\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"max_documents is no longer used: every document is indexed"):
+        load_config(tmp_path / "sitegen.toml")

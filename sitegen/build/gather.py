@@ -10,7 +10,6 @@ from jinja2 import Environment
 from sitegen.build.cache import Cache
 from sitegen.build.context import BuildContext
 from sitegen.build.sources import Source, parse_into, source_reader
-from sitegen.config import Config
 from sitegen.errors import Diagnostic
 from sitegen.index.corpus import Corpus
 from sitegen.index.resolve import Resolver
@@ -31,14 +30,9 @@ def make_site(
         markdown,
         source_reader(ctx.content),
         frozenset(env.list_templates()),
-        search_enabled(ctx.config, len(corpus.documents)),
+        ctx.config.search,
         resolver,
     )
-
-
-def search_enabled(config: Config, documents: int) -> bool:
-    """Return whether a site of this many documents gets a full-text search index."""
-    return config.search and documents <= config.search_max_documents
 
 
 def load_site(
@@ -113,18 +107,6 @@ def _describe(rule: str, authority: Authority) -> str:
 def site_warnings(site: Site) -> list[Diagnostic]:
     """Return the problems that only the whole site reveals: links to unknown entities and the like."""
     warnings: list[Diagnostic] = []
-    config = site.config
-    if config.search and not site.search:
-        warnings.append(
-            Diagnostic(
-                "",
-                0,
-                0,
-                f"full-text search is off: {len(site.corpus.documents):,} documents"
-                f" is more than [search] max_documents = {config.search_max_documents:,}"
-                " (Pagefind needs about 0.3 GB of memory per 1,000 documents)",
-            )
-        )
     shown = {page.source for key, page in site.notes().items() if key in site.corpus.entities}
     for page in sorted(site.markdown.values(), key=lambda m: m.source):
         warnings += unknown_mentions(page, site.corpus.entities, site.resolver.mention)

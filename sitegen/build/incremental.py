@@ -20,6 +20,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from sitegen.build.output import safe_path, static_files
+from sitegen.build.search import is_indexed
 from sitegen.build.sources import Source, find_sources, read_source, resolve_source
 from sitegen.errors import Diagnostic
 from sitegen.files import MARKDOWN_SUFFIXES
@@ -114,6 +115,8 @@ class SiteState:
         """The family and page number of each output path."""
         self.pending: dict[Family, Numbers] = {}
         """Pages waiting to be rendered again, by family (None: all its pages)."""
+        self.search_dirty: set[str] = set()
+        """Pages of the full-text search index written or deleted since it was last made."""
         for family, paths in written.items():
             self._record(family, paths)
 
@@ -289,6 +292,7 @@ class SiteState:
     def render_family(self, family: Family, deadline: float | None, changed: list[str]) -> int:
         """Render the pending pages of one family (until the deadline); return how many."""
         wanted = self.pending.pop(family)
+        first_change = len(changed)
         current = family_paths(self.site, family)
         number = {path: n for n, path in enumerate(current, 1)}
         done: set[int] = set()
@@ -316,7 +320,13 @@ class SiteState:
                     for listing in kind.families(self.site):
                         self.queue(listing)
         self._record(family, current)
+        self.search_dirty.update(path for path in changed[first_change:] if is_indexed(path))
         return len(done)
+
+    def take_search_dirty(self) -> set[str]:
+        """Return the indexed pages changed since the last call (see search_dirty), and forget them."""
+        dirty, self.search_dirty = self.search_dirty, set()
+        return dirty
 
     def _record(self, family: Family, paths: Iterable[str]) -> None:
         """Remember which output paths a family has."""

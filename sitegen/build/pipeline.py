@@ -26,7 +26,7 @@ from jinja2 import Environment
 
 from sitegen.build.cache import Cache, read_cache, write_cache
 from sitegen.build.context import BuildContext
-from sitegen.build.gather import cached_site, load_site, search_enabled, source_warnings
+from sitegen.build.gather import cached_site, load_site, source_warnings
 from sitegen.build.incremental import SiteState, Update, what_changed
 from sitegen.build.manifest import (
     Manifest,
@@ -201,8 +201,8 @@ def update_in_place(
     except NeedsRebuild:
         log.debug("the change moves other pages: building the whole site")
         return None
-    if site.search != search_enabled(ctx.config, len(site.corpus.documents)):
-        return None  # search turned on or off with the number of documents
+    if site.search != ctx.config.search:
+        return None
     sources = [state.sources[relative] for relative, _ in inputs.files if relative in state.sources]
     warnings = source_warnings(sources, inputs.skipped, site)
     ctx.reporter.warnings(warnings)
@@ -216,7 +216,12 @@ def update_in_place(
     late: list[Diagnostic] = []
     if site.search and written:
         progress.message("indexing for search (Pagefind)…")
-        index = build_index(ctx.output)
+        index = build_index(
+            ctx.output,
+            ctx.config.search_part_bytes,
+            state.take_search_dirty(),
+            lambda done, total: progress.update("indexing", done, total),
+        )
         if index.error:
             late.append(Diagnostic("", 0, 0, index.error))
     progress.clear()

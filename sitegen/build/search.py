@@ -1,27 +1,48 @@
-"""Full-text search: run Pagefind over the written pages.
+"""Full-text search: run Pagefind over the written pages, in parts.
 
 Pagefind (the PyPI package ``pagefind[bin]``) indexes the HTML after it is
-written and adds its search bundle under ``pagefind/``. Only document pages and
-Markdown pages are indexed (``INDEXED``); inside them, only the element marked
-``data-pagefind-body``.
+written. Only document pages and Markdown pages are indexed (``is_indexed``);
+inside them, only the element marked ``data-pagefind-body``.
+
+Pagefind holds the whole index of a run in memory, about nine times the
+bytes of the pages it reads. So the pages are split into parts of about
+``[search] part_megabytes`` each, and each part gets a bundle of its own
+(``pagefind/p1/``, ``pagefind/p2/``…), made by one run of Pagefind over hard
+links to the part's pages. The search page merges the parts in the browser
+(Pagefind's ``mergeIndex``), as listed in ``pagefind/parts.json``.
+
+A page's part is a hash of its path (``part_of``), so it stays in its part as
+the site grows and an edit re-indexes only the parts of the pages it changed.
+The number of parts is chosen again when the site outgrows it.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import math
+import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The pages Pagefind reads, as a glob relative to the site folder.
-INDEXED = "{doc,pages}/**/*.html"
 #: Parts of those pages that are not text of the document: tooltips, permalinks, numbers.
 NOT_INDEXED = ".tip, .permalink, .par-num, .source-link"
 BUNDLE = "pagefind"
+#: The list of parts the search page merges, inside the bundle folder.
+PARTS = "parts.json"
+#: Pagefind's interface, copied beside the parts so the search page finds it in one place.
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+#: The folders of indexed pages: documents and Markdown pages.
+INDEXED_FOLDERS = ("doc", "pages")
+#: A part may grow to this many times its size through edits before the parts are chosen again.
+REGROW = 1.5
 
 
 @dataclass(frozen=True)
@@ -29,6 +50,11 @@ class SearchIndex:
     """What one run of the indexer did."""
 
     pages: int = 0
+    """Pages in the parts indexed by this run."""
+    parts: int = 0
+    """Parts indexed by this run."""
+    total_parts: int = 0
+    """Parts of the whole index."""
     seconds: float = 0.0
     error: str = ""
     """Why no index was built; empty on success."""
@@ -42,8 +68,55 @@ def pagefind_command() -> list[str] | None:
     return [found] if found else None
 
 
-def build_index(site_folder: Path) -> SearchIndex:
-    """Index the pages under ``site_folder`` into ``site_folder/pagefind``; never raises."""
+def is_indexed(path: str) -> bool:
+    """Return True for an output path that full-text search covers."""
+    return path.endswith(".html") and path.split("/", 1)[0] in INDEXED_FOLDERS
+
+
+def part_of(path: str, parts: int) -> int:
+    """Return the part (from 0) that indexes a page: a hash of its path, the same on every build."""
+    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % parts
+
+
+def part_count(total_bytes: int, part_bytes: int) -> int:
+    """Return how many parts pages of ``total_bytes`` need so that each holds about ``part_bytes``."""
+    return max(1, math.ceil(total_bytes / max(1, part_bytes)))
+
+
+def indexed_pages(site_folder: Path) -> dict[str, int]:
+    """Return every indexed page under the site folder, with its size in bytes."""
+    pages: dict[str, int] = {}
+    for folder in INDEXED_FOLDERS:
+        top = site_folder / folder
+        for directory, _, files in os.walk(top):
+            relative = Path(directory).relative_to(site_folder).as_posix()
+            for name in files:
+                if name.endswith(".html"):
+                    pages[f"{relative}/{name}"] = os.stat(os.path.join(directory, name)).st_size
+    return pages
+
+
+def read_parts(site_folder: Path) -> int | None:
+    """Return the number of parts of the index on disk, or None when there is none to trust."""
+    try:
+        listed = json.loads((site_folder / BUNDLE / PARTS).read_text(encoding="utf-8"))
+        return int(listed["count"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def build_index(
+    site_folder: Path,
+    part_bytes: int,
+    changed: Iterable[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SearchIndex:
+    """Index the pages under ``site_folder`` into ``site_folder/pagefind``; never raises.
+
+    With ``changed`` (output paths written or deleted since the index was
+    made), only the parts holding them are indexed again. ``progress`` hears
+    how many parts are done, of how many.
+    """
     command = pagefind_command()
     if command is None:
         return SearchIndex(
@@ -52,22 +125,45 @@ def build_index(site_folder: Path) -> SearchIndex:
         )
     started = time.perf_counter()
     site_folder = site_folder.absolute()
-    fresh, old = site_folder / f".{BUNDLE}.sitegen-tmp", site_folder / f".{BUNDLE}.sitegen-old"
-    for leftover in (fresh, old):
+    pages = indexed_pages(site_folder)
+    wanted = part_count(sum(pages.values()), part_bytes)
+    count = read_parts(site_folder)
+    if changed is None or count is None or not (wanted / REGROW <= count <= wanted * REGROW):
+        count, todo = wanted, set(range(wanted))
+    else:
+        todo = {part_of(path, count) for path in changed if is_indexed(path)}
+    members: dict[int, list[str]] = {n: [] for n in todo}
+    for path in pages:
+        part = part_of(path, count)
+        if part in members:
+            members[part].append(path)
+    bundle = site_folder / BUNDLE
+    bundle.mkdir(exist_ok=True)
+    indexed = 0
+    for done, part in enumerate(sorted(todo)):
+        if progress is not None:
+            progress(done, len(todo))
+        error = _index_part(command, site_folder, members[part], bundle / f"p{part + 1}")
+        if error:
+            return SearchIndex(error=error)
+        indexed += len(members[part])
+    _write_parts(bundle, count)
+    return SearchIndex(pages=indexed, parts=len(todo), total_parts=count, seconds=time.perf_counter() - started)
+
+
+def _index_part(command: list[str], site_folder: Path, pages: list[str], target: Path) -> str:
+    """Run Pagefind over some pages of the site, swapping the result in as ``target``; return an error or ""."""
+    stage = site_folder.parent / f".{site_folder.name}.{target.name}.sitegen-search"
+    fresh, old = target.with_name(f".{target.name}.sitegen-tmp"), target.with_name(f".{target.name}.sitegen-old")
+    for leftover in (stage, fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
+    if not pages:  # a part that no page hashes to: no bundle
+        shutil.rmtree(target, ignore_errors=True)
+        return ""
     try:
+        _stage(site_folder, pages, stage)
         done = subprocess.run(
-            [
-                *command,
-                "--site",
-                str(site_folder),
-                "--glob",
-                INDEXED,
-                "--exclude-selectors",
-                NOT_INDEXED,
-                "--output-path",
-                str(fresh),
-            ],
+            [*command, "--site", str(stage), "--exclude-selectors", NOT_INDEXED, "--output-path", str(fresh)],
             capture_output=True,
             text=True,
             errors="replace",
@@ -76,16 +172,52 @@ def build_index(site_folder: Path) -> SearchIndex:
         )
     except (OSError, subprocess.SubprocessError) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
-        return SearchIndex(error=f"Pagefind could not run: {exc}")
+        return f"Pagefind could not run: {exc}"
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     if done.returncode != 0 or not fresh.is_dir():
         shutil.rmtree(fresh, ignore_errors=True)
         last = (done.stderr or done.stdout).strip().splitlines()[-3:]
-        return SearchIndex(error=f"Pagefind failed (exit {done.returncode}): {' '.join(last)}")
-    # Swap the new bundle in whole, so a rebuilt index leaves no stale fragments behind.
-    bundle = site_folder / BUNDLE
-    if bundle.exists():
-        bundle.rename(old)
-    fresh.rename(bundle)
+        return f"Pagefind failed (exit {done.returncode}): {' '.join(last)}"
+    # Swap the new bundle in whole, so a part indexed again leaves no stale fragments behind.
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     found = re.search(r"Indexed (\d+) pages?", done.stdout)
-    return SearchIndex(pages=int(found.group(1)) if found else 0, seconds=time.perf_counter() - started)
+    if found is None or int(found.group(1)) == 0:
+        shutil.rmtree(target, ignore_errors=True)  # none of the pages has text to search
+    return ""
+
+
+def _stage(site_folder: Path, pages: list[str], stage: Path) -> None:
+    """Lay out some pages of the site under ``stage`` at their own paths: hard links, or copies where
+    the file system has none."""
+    made: set[Path] = set()
+    for path in pages:
+        target = stage / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        try:
+            os.link(site_folder / path, target)
+        except OSError:
+            shutil.copyfile(site_folder / path, target)
+
+
+def _write_parts(bundle: Path, count: int) -> None:
+    """List the parts that have a bundle for the search page; drop the bundles of parts no longer used,
+    and put Pagefind's interface beside them."""
+    names = [f"p{n + 1}" for n in range(count) if (bundle / f"p{n + 1}" / "pagefind-entry.json").is_file()]
+    keep = {*names, PARTS, *UI_FILES}
+    for child in bundle.iterdir():  # parts no longer used, and a bundle of an older layout
+        if child.name not in keep:
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    for name in names[:1]:
+        for ui in UI_FILES:
+            shutil.copyfile(bundle / name / ui, bundle / ui)
+    text = json.dumps({"count": count, "parts": names}, separators=(",", ":"))
+    (bundle / PARTS).write_text(text + "\n", encoding="utf-8")

@@ -61,7 +61,11 @@ def write_site(
         staging.write(site.urls.asset(PYGMENTS_CSS), code_css(site))
         if site.search:
             progress.message("indexing for search (Pagefind)…")
-            index = build_index(staging.root)
+            index = build_index(
+                staging.root,
+                site.config.search_part_bytes,
+                progress=lambda done, total: progress.update("indexing", done, total),
+            )
             if index.error:
                 late.append(Diagnostic("", 0, 0, index.error))
     return written, late

@@ -190,6 +190,8 @@ class Corpus:
         self._co: dict[int, array] = {}
         """Per document number: per block naming 2 to MAX_CO_MENTIONS entities, the block's place in
         _anchors, how many entities it names and their numbers (see co_mention_blocks)."""
+        self._tags: dict[int, tuple[str, ...]] = {}
+        """Per document number: the keys of its tags (documents without tags are left out)."""
         self._groups: dict[str, dict[str, dict[str, None]]] = {k: {} for k in GROUP_KINDS}
         self._group_forms: dict[str, dict[str, Counter[str]]] = {k: {} for k in GROUP_KINDS}
         self._order: list[Summary] | None = None
@@ -247,7 +249,13 @@ class Corpus:
         else:
             self._drop_places(number, local, spellings)
         reorder = self._rename(local)
-        self._count_groups(doc, sign)
+        groups = document_groups(doc)
+        self._count_groups(doc.source, groups, sign)
+        tags = tuple(dict.fromkeys(group_key("tag", name) for name in groups["tag"]))
+        if sign > 0 and tags:
+            self._tags[number] = tags
+        else:
+            self._tags.pop(number, None)
         self._order = None
         if reorder:
             self._entity_order = None
@@ -311,10 +319,9 @@ class Corpus:
             self._entity_cache.pop(key, None)
         return reorder
 
-    def _count_groups(self, doc: Document, sign: int) -> None:
+    def _count_groups(self, source: str, groups: dict[str, list[str]], sign: int) -> None:
         """Add (+1) or remove (-1) a document in its tags, origin, classification and year."""
-        source = doc.source
-        for kind, names in document_groups(doc).items():
+        for kind, names in groups.items():
             for name in names:
                 key = group_key(kind, name)
                 forms = self._group_forms[kind].setdefault(key, Counter())
@@ -449,6 +456,22 @@ class Corpus:
         self._entity_cache[key] = entity
         return entity
 
+    def tags_of(self, source: str) -> tuple[str, ...]:
+        """Return the keys of a document's tags (header and text), in order."""
+        return self._tags.get(self._numbers[source], ())
+
+    def mentioned_with(self, key: Key) -> dict[str, set[Key]]:
+        """Return, per document that mentions an entity, the entities named in a paragraph with it there
+        (the documents where it is named alone are left out)."""
+        found: dict[int, set[int]] = defaultdict(set)
+        for number, named in self._shared_blocks(key):
+            found[number].update(named)
+        own, keys, summaries = self._entity_numbers.get(key), self._entity_keys, self._summaries
+        return {
+            summaries[number].source: {keys[n] for n in named if n != own}  # type: ignore[union-attr]
+            for number, named in found.items()
+        }
+
     def co_mentioned(self, key: Key) -> list[Key]:
         """Return every entity mentioned in a paragraph with this one."""
         return list(self._related(key))
@@ -461,6 +484,16 @@ class Corpus:
         the index's memory and of the time to build it.
         """
         counts: Counter[int] = Counter()
+        for _, named in self._shared_blocks(key):
+            counts.update(named)
+        keys = self._entity_keys
+        related = Counter({keys[number]: n for number, n in counts.items()})
+        related.pop(key, None)
+        return related
+
+    def _shared_blocks(self, key: Key) -> Iterator[tuple[int, array]]:
+        """Yield, per block naming an entity with others, the document's number and the numbers of
+        the entities the block names (this one included)."""
         co, places = self._co, self._places.get(key)
         for number, start, stop in self._occurrences(key):
             together = co.get(number)
@@ -471,12 +504,8 @@ class Corpus:
             while j < end:
                 size = together[j + 1]
                 if together[j] in wanted:
-                    counts.update(together[j + 2 : j + 2 + size])
+                    yield number, together[j + 2 : j + 2 + size]
                 j += 2 + size
-        keys = self._entity_keys
-        related = Counter({keys[number]: n for number, n in counts.items()})
-        related.pop(key, None)
-        return related
 
     def forms(self, key: Key) -> tuple[tuple[str, int], ...]:
         """Return an entity's spellings with their counts, most frequent first."""

@@ -194,7 +194,8 @@ class PreviewSession:
         whole, so this can run while the pages are being served.
         """
         self.search_stale = False
-        index = build_index(self.output)
+        changed = self._state.take_search_dirty()
+        index = build_index(self.output, self.ctx.config.search_part_bytes, changed)
         self.problems.pop("", None)
         if index.error:
             self.problems[""] = [Diagnostic("", 0, 0, index.error)]

@@ -127,6 +127,11 @@ class Urls:
         return paginate(f"entity/{key[0].lower()}/{slugify(key[1])}.html", page)
 
     @staticmethod
+    def entity_facets(key: tuple[str, str]) -> str:
+        """Return the path of the data that filters an entity's documents (a script, beside its pages)."""
+        return f"entity/{key[0].lower()}/{slugify(key[1])}.facets.js"
+
+    @staticmethod
     def entity_anchor(key: tuple[str, str]) -> str:
         """Return the element id of an entity's entry on the A-Z index of its type."""
         return f"e-{slugify(key[1])}"

@@ -9,6 +9,7 @@ from typing import Any
 from sitegen.model import Entity, Occurrence
 from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
+from sitegen.site.facets import TOP_WITH, facet_id, facets_script
 from sitegen.site.html import plural
 from sitegen.site.kinds.base import Affected, Family, PageKind, page_of, year_link
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
@@ -31,7 +32,10 @@ class EntityPages(PageKind):
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
         """Yield the entity's pages while it exists and has pages of its own."""
         if family[1] in site.corpus.entities and site.has_page(family[1]):
-            yield from entity_pages(site, site.corpus.entity(family[1]), only)
+            entity = site.corpus.entity(family[1])
+            yield from entity_pages(site, entity, only)
+            # Every change that shows on a page of the entity can change what its documents are filtered by.
+            yield Page(site.urls.entity_facets(entity.key), "", {"body": facets_script(site, entity)})
 
     def paths(self, site: Site, family: Family) -> list[str]:
         """Return the paths of the entity's pages (none for an entity listed only on the A-Z index)."""
@@ -39,7 +43,7 @@ class EntityPages(PageKind):
         if key not in site.corpus.entities or not site.has_page(key):
             return []
         total = pages_of(site.corpus.doc_total(key), site.config.entity_documents_per_page)
-        return [site.urls.entity(key, n) for n in range(1, total + 1)]
+        return [site.urls.entity(key, n) for n in range(1, total + 1)] + [site.urls.entity_facets(key)]
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The entities the changed documents name, those mentioned with an entity whose name
@@ -123,9 +127,13 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             type_href=relative_url(path, site.urls.entity_type(entity.type)),
             forms=", ".join(f"{form} ({count})" for form, count in entity.forms[:12]),
             related=[
-                Link(relative_url(path, site.entity_path(k)), site.corpus.name(k), count=n, kind=k[0].lower())
-                for k, n in entity.related
+                (
+                    Link(relative_url(path, site.entity_path(k)), site.corpus.name(k), count=n, kind=k[0].lower()),
+                    facet_id(k) if i < TOP_WITH else "",
+                )
+                for i, (k, n) in enumerate(entity.related)
             ],
+            facets_href=relative_url(path, site.urls.entity_facets(entity.key)) if entity.doc_count > 1 else "",
             docs=[
                 _occurrence(site, path, entity, occ, years.anchor(site.corpus.summary(occ.doc).year, index))
                 for index, occ in enumerate(entity.occurrences[(page - 1) * size : page * size], (page - 1) * size)

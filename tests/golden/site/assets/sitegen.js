@@ -291,3 +291,227 @@
     });
   });
 })();
+
+// Filtering an entity's documents by year, origin, tag and the entities named with it. The data is
+// a script beside the entity's pages, loaded when the filter is first used; without a script the
+// page is its plain list. Within a group any chosen value will do; across groups, and among the
+// entities named with it, every choice must hold.
+(function () {
+  "use strict";
+  var box = document.querySelector("details.facets");
+  if (!box) return;
+  var section = box.parentNode;
+  var results = section.querySelector(".facet-results");
+  var list = results.querySelector("ol.filtered");
+  var more = results.querySelector(".facet-more");
+  var status = section.querySelector(".facet-status");
+  var groupsBox = box.querySelector(".facet-groups");
+  var plain = [section.querySelector("ol.occurrences"), section.querySelector("nav.pager")];
+  var PAGE = 100, FEW = 12;
+  var GROUPS = [
+    { name: "year", legend: "Year", values: function (d) { return d[3] ? [d[3]] : []; } },
+    { name: "origin", legend: "Origin", values: function (d) { return d[4] >= 0 ? [d[4]] : []; } },
+    { name: "tag", legend: "Tag", values: function (d) { return d[5]; } },
+    { name: "with", legend: "Named in a paragraph with", all: true, values: function (d) { return d[6]; } }
+  ];
+  var data = null, waiting = null, chosen = {}, matching = [], shown = 0;
+  GROUPS.forEach(function (g) { chosen[g.name] = {}; });
+  box.hidden = false;
+  Array.prototype.forEach.call(document.querySelectorAll("a.both"), function (a) { a.hidden = false; });
+
+  function load(then) {
+    if (data) return then();
+    if (waiting) { waiting.push(then); return; }
+    waiting = [then];
+    status.textContent = "Loading the filter…";
+    var script = document.createElement("script");
+    script.src = box.getAttribute("data-facets");
+    script.onload = script.onerror = function () {
+      data = window.sitegenFacets || null;
+      var callbacks = waiting;
+      waiting = null;
+      if (!data) { status.textContent = "The filter's data is missing from the site."; return; }
+      build();
+      callbacks.forEach(function (f) { f(); });
+    };
+    document.head.appendChild(script);
+  }
+  function label(group, value) {
+    if (group === "origin") return data.origins[value];
+    if (group === "tag") return data.tags[value];
+    if (group === "with") return data["with"][value][1] + " (" + data["with"][value][3] + ")";
+    return String(value);
+  }
+  function matches(d, skip) {
+    return GROUPS.every(function (g) {
+      if (g.name === skip) return true;
+      var wanted = Object.keys(chosen[g.name]);
+      if (!wanted.length) return true;
+      var have = g.values(d).map(String);
+      var hit = function (v) { return have.indexOf(v) >= 0; };
+      return g.all ? wanted.every(hit) : wanted.some(hit);
+    });
+  }
+  // One fieldset per group, most frequent values first (years newest first); the counts are made
+  // again on every change: how many documents a value gives with the other groups' choices.
+  function build() {
+    GROUPS.forEach(function (g) {
+      var counts = {};
+      data.docs.forEach(function (d) { g.values(d).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; }); });
+      var values = Object.keys(counts);
+      if (g.name === "year") values.sort().reverse();
+      else values.sort(function (a, b) { return counts[b] - counts[a] || label(g.name, a).localeCompare(label(g.name, b)); });
+      if (!values.length) return;
+      var fieldset = document.createElement("fieldset");
+      fieldset.className = "facet facet-" + g.name;
+      var legend = document.createElement("legend");
+      legend.textContent = g.legend;
+      fieldset.appendChild(legend);
+      var ul = document.createElement("ul");
+      values.forEach(function (v, i) {
+        var li = document.createElement("li");
+        if (i >= FEW) li.hidden = true;
+        var input = document.createElement("input");
+        input.type = "checkbox";
+        input.value = v;
+        input.setAttribute("data-group", g.name);
+        var text = document.createElement("label");
+        text.appendChild(input);
+        text.appendChild(document.createTextNode(" " + label(g.name, v) + " "));
+        var count = document.createElement("span");
+        count.className = "count";
+        text.appendChild(count);
+        li.appendChild(text);
+        ul.appendChild(li);
+      });
+      fieldset.appendChild(ul);
+      if (values.length > FEW) {
+        var all = document.createElement("button");
+        all.type = "button";
+        all.className = "facet-all";
+        all.textContent = "Show all " + values.length;
+        all.addEventListener("click", function () {
+          Array.prototype.forEach.call(ul.children, function (li) { li.hidden = false; });
+          all.remove();
+        });
+        fieldset.appendChild(all);
+      }
+      groupsBox.appendChild(fieldset);
+    });
+    groupsBox.addEventListener("change", function (event) {
+      var input = event.target;
+      var group = chosen[input.getAttribute("data-group")];
+      if (input.checked) group[input.value] = true; else delete group[input.value];
+      update(true);
+    });
+  }
+  function any() {
+    return GROUPS.some(function (g) { return Object.keys(chosen[g.name]).length > 0; });
+  }
+  function row(d) {
+    var li = document.createElement("li");
+    var h = document.createElement("h3");
+    var a = document.createElement("a");
+    a.href = d[0];
+    a.textContent = d[1];
+    h.appendChild(a);
+    var meta = document.createElement("p");
+    meta.className = "doc-meta";
+    var origin = d[4] >= 0 ? data.origins[d[4]] : "";
+    meta.textContent = [origin, d[2], d[7] + (d[7] === 1 ? " mention" : " mentions")].filter(Boolean).join(" · ");
+    li.appendChild(h);
+    li.appendChild(meta);
+    return li;
+  }
+  function showMore() {
+    var stop = Math.min(matching.length, shown + PAGE);
+    for (; shown < stop; shown++) list.appendChild(row(matching[shown]));
+    more.hidden = shown >= matching.length;
+  }
+  function update(remember) {
+    Array.prototype.forEach.call(groupsBox.querySelectorAll("input[data-group]"), function (input) {
+      input.checked = !!chosen[input.getAttribute("data-group")][input.value];
+    });
+    GROUPS.forEach(function (g) {
+      var counts = {};
+      data.docs.forEach(function (d) {
+        if (matches(d, g.name)) g.values(d).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+      });
+      Array.prototype.forEach.call(groupsBox.querySelectorAll("input[data-group=" + g.name + "]"), function (input) {
+        var n = counts[input.value] || 0;
+        input.parentNode.querySelector(".count").textContent = "(" + n.toLocaleString("en") + ")";
+        input.disabled = !n && !input.checked;
+        if (input.checked) input.parentNode.parentNode.hidden = false;
+      });
+    });
+    var filtering = any();
+    matching = filtering ? data.docs.filter(function (d) { return matches(d); }) : [];
+    list.textContent = "";
+    shown = 0;
+    if (filtering) showMore();
+    results.hidden = !filtering;
+    plain.forEach(function (el) { if (el) el.hidden = filtering; });
+    status.textContent = filtering
+      ? matching.length.toLocaleString("en") + " of " + data.docs.length.toLocaleString("en") + " documents"
+      : "All " + data.docs.length.toLocaleString("en") + " documents";
+    if (remember) {
+      var params = new URLSearchParams();
+      GROUPS.forEach(function (g) {
+        Object.keys(chosen[g.name]).forEach(function (v) { params.append(g.name, key(g.name, v)); });
+      });
+      var hash = filtering ? "#filter=" + params.toString() : "";
+      history.replaceState(null, "", window.location.pathname + window.location.search + hash);
+    }
+  }
+  // Addresses name values as a reader sees them (a year, an origin, a tag, an entity), not by number.
+  function key(group, value) {
+    if (group === "with") return data["with"][value][0];
+    return group === "year" ? value : label(group, value);
+  }
+  function choose(query) {
+    GROUPS.forEach(function (g) {
+      chosen[g.name] = {};
+      query.getAll(g.name).forEach(function (wanted) {
+        if (g.name === "year") { chosen.year[wanted] = true; return; }
+        var values = g.name === "origin" ? data.origins : g.name === "tag" ? data.tags : data["with"];
+        for (var n = 0; n < values.length; n++) {
+          if (key(g.name, String(n)) === wanted) { chosen[g.name][String(n)] = true; return; }
+        }
+      });
+    });
+  }
+  function fromAddress() {
+    var hash = window.location.hash;
+    var query = null;
+    if (hash.indexOf("#filter=") === 0) query = new URLSearchParams(hash.slice(8));
+    else if (hash.indexOf("#with=") === 0) query = new URLSearchParams("with=" + hash.slice(6));
+    if (!query) return;
+    box.open = true;
+    load(function () { choose(query); update(false); section.scrollIntoView(); });
+  }
+  box.addEventListener("toggle", function () { if (box.open) load(function () { update(false); }); });
+  more.addEventListener("click", showMore);
+  results.querySelector(".facet-clear").addEventListener("click", function () {
+    GROUPS.forEach(function (g) { chosen[g.name] = {}; });
+    update(true);
+  });
+  // A timeline's bar shows that year's documents; "both" those naming the other entity too.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".timeline a[data-year], a.both");
+    if (!link) return;
+    event.preventDefault();
+    box.open = true;
+    load(function () {
+      if (link.hasAttribute("data-year")) {
+        GROUPS.forEach(function (g) { chosen[g.name] = {}; });
+        chosen.year[link.getAttribute("data-year")] = true;
+      } else {
+        choose(new URLSearchParams("with=" + link.getAttribute("href").slice(6)));
+      }
+      update(true);
+      section.scrollIntoView();
+    });
+  });
+  window.addEventListener("hashchange", fromAddress);
+  fromAddress();
+})();
