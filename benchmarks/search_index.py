@@ -1,25 +1,35 @@
 #!/usr/bin/env python3
-"""Measure full-text search indexing (Pagefind): time and peak memory, by corpus size.
+"""Measure full-text search over a whole archive: the build with its index, and searching in Chromium.
 
-    python benchmarks/search_index.py --cables 1000 10000
-    python benchmarks/search_index.py --cables 1000 --all-pages   # also index every page, for comparison
+    python benchmarks/search_index.py --cables 30000
+    python benchmarks/search_index.py --cables 251287 --work /big/disk/folder
 
-For each size it writes N synthetic cables (benchmarks/corpus.py),
-builds the site without search, then runs Pagefind the way ``sitegen build``
-does: only document and Markdown pages (``--glob``), without tooltips and
-permalinks. With ``--all-pages`` it also lets Pagefind read every HTML file of
-the site (its default, still keeping only pages marked ``data-pagefind-body``)
-as the peer in the same run. Prints pages indexed,
-wall time, CPU time, peak memory of the indexer and the size of the bundle.
+For each size it writes N synthetic cables (benchmarks/corpus.py), then
+builds the site with search on, as ``sitegen build`` does by default: the
+pages are indexed in parts of ``[search] part_megabytes`` (``--part-mb``).
+It prints the build's wall time and peak memory (the whole process tree,
+Pagefind included), the documents in the index against the document pages,
+the parts and the bytes of the index, and the largest file of the entity
+finder's data.
+
+Then, with Playwright and Chromium installed, it serves the site with a
+plain static file server and, for each query in a fresh browser (nothing
+cached), measures the time from typing to the first result shown and the
+bytes fetched for it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,57 +38,112 @@ MAKE_CORPUS = ROOT / "benchmarks" / "corpus.py"
 
 from measure import count, measure  # noqa: E402
 
-from sitegen.build.search import INDEXED, NOT_INDEXED, pagefind_command  # noqa: E402
+QUERIES = ("investment", "military patrols", "Lima", "respectful relations")
 
 
-def pages_indexed(stdout: str) -> str:
-    for line in stdout.splitlines():
-        if "Indexed" in line and "pages" in line:
-            return line.split("Indexed")[1].split("pages")[0].strip()
-    return "?"
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def index_figures(site: Path) -> dict[str, float]:
+    """Return what the index on disk holds: documents, parts, bytes, and the largest finder file."""
+    bundle = site / "pagefind"
+    listed = json.loads((bundle / "parts.json").read_text(encoding="utf-8"))
+    indexed = 0
+    for name in listed["parts"]:
+        entry = json.loads((bundle / name / "pagefind-entry.json").read_text(encoding="utf-8"))
+        indexed += sum(language["page_count"] for language in entry["languages"].values())
+    pages = sum(1 for folder in ("doc", "pages") for _ in (site / folder).rglob("*.html"))
+    finder = max((p.stat().st_size for p in (site / "search").glob("entities-*.js")), default=0)
+    return {
+        "indexed": indexed,
+        "pages": pages,
+        "parts": len(listed["parts"]),
+        "index_mb": count(bundle)[1] / 2**20,
+        "finder_kb": finder / 1024,
+    }
+
+
+def time_queries(site: Path, queries: list[str]) -> list[tuple[str, float, int, str]]:
+    """Return, per query, seconds to the first result, bytes fetched and the result count line."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("  (Playwright is not installed: no browser figures)")
+        return []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    found = []
+    try:
+        with sync_playwright() as p:
+            chromium = shutil.which("chromium")
+            browser = p.chromium.launch(executable_path=chromium) if chromium else p.chromium.launch()
+            for query in queries:
+                context = browser.new_context()  # a cold cache for every query
+                page = context.new_page()
+                fetched = [0]
+
+                def add(response, fetched=fetched) -> None:
+                    try:
+                        fetched[0] += len(response.body())
+                    except Exception:  # noqa: BLE001 - a response without a body
+                        pass
+
+                page.goto(base + "search.html")
+                box = page.locator("#search input")
+                box.wait_for(timeout=60_000)
+                page.wait_for_load_state("networkidle")
+                page.on("response", add)
+                started = time.perf_counter()
+                box.fill(query)
+                page.locator(".pagefind-ui__result-link").first.wait_for(timeout=120_000)
+                seconds = time.perf_counter() - started
+                page.wait_for_load_state("networkidle")
+                message = page.locator(".pagefind-ui__message").inner_text()
+                found.append((query, seconds, fetched[0], message))
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cables", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--all-pages", action="store_true", help="also let Pagefind read every HTML page, as the peer")
+    parser.add_argument("--cables", type=int, nargs="+", default=[30000])
+    parser.add_argument("--part-mb", type=float, default=150, help="[search] part_megabytes (default 150)")
+    parser.add_argument("--work", type=Path, help="folder to build in (default: a temporary one, removed after)")
+    parser.add_argument("--keep", action="store_true", help="keep the built site (its folder is printed)")
+    parser.add_argument("--query", action="append", help="a query to time (default: a few words of the corpus)")
     args = parser.parse_args()
-    command = pagefind_command()
-    if command is None:
-        sys.exit("Pagefind is not installed: pip install 'pagefind[bin]'")
-    if not MAKE_CORPUS.exists():
-        sys.exit(f"cannot find {MAKE_CORPUS}")
-    print(f"{'cables':>7} {'what':<22} {'pages':>7} {'wall s':>8} {'CPU s':>7} {'peak MB':>8} {'bundle MB':>9}")
     for cables in args.cables:
-        work = Path(tempfile.mkdtemp(prefix="sitegen-search-"))
+        work = Path(tempfile.mkdtemp(prefix="sitegen-search-", dir=args.work))
         try:
             subprocess.run(
                 [sys.executable, str(MAKE_CORPUS), str(cables), str(work / "content")],
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-            (work / "sitegen.toml").write_text("[search]\nenabled = false\n", encoding="utf-8")
-            subprocess.run(
-                [sys.executable, "-m", "sitegen", "build", "-q", "--config", str(work / "sitegen.toml")],
-                cwd=work,
-                check=True,
-                stderr=subprocess.DEVNULL,
+            (work / "sitegen.toml").write_text(f"[search]\npart_megabytes = {args.part_mb}\n", encoding="utf-8")
+            run, _ = measure([sys.executable, "-m", "sitegen", "build", "-q"], cwd=work)
+            figures = index_figures(work / "site")
+            print(
+                f"{cables:,} cables: build {run.wall:.0f} s, peak memory {run.tree / 2**30:.2f} GB"
+                f" (largest process {run.rss / 2**30:.2f} GB);"
+                f" {figures['indexed']:,.0f} of {figures['pages']:,.0f} pages in the index,"
+                f" {figures['parts']:.0f} parts, {figures['index_mb']:.0f} MB;"
+                f" largest finder file {figures['finder_kb']:.0f} KB",
+                flush=True,
             )
-            site = work / "site"
-            runs = [("documents (sitegen)", ["--glob", INDEXED, "--exclude-selectors", NOT_INDEXED])]
-            if args.all_pages:
-                runs.append(("all HTML read, no glob", ["--exclude-selectors", NOT_INDEXED]))
-            for label, options in runs:
-                bundle = work / "bundle"
-                shutil.rmtree(bundle, ignore_errors=True)
-                run, out = measure([*command, "--site", str(site), *options, "--output-path", str(bundle)])
-                print(
-                    f"{cables:>7} {label:<22} {pages_indexed(out):>7} {run.wall:>8.1f} {run.cpu:>7.1f} "
-                    f"{run.rss / 2**20:>8.0f} {count(bundle)[1] / 2**20:>9.1f}",
-                    flush=True,
-                )
+            for query, seconds, size, message in time_queries(work / "site", args.query or list(QUERIES)):
+                print(f"  {query!r}: first result in {seconds:.2f} s, {size / 1024:,.0f} KB fetched ({message})")
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            if args.keep:
+                print(f"  kept in {work}")
+            else:
+                shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -129,6 +129,10 @@ def check_site(root: Path) -> SiteCheck:
                 result.problems.append(f"{page}: link leaves the site: {url!r}")
             elif path not in files:
                 result.problems.append(f"{page}: broken link {url!r}")
+            elif fragment.startswith("with="):  # the filter of an entity's documents (its data beside it)
+                facets = re.sub(r"(\.[0-9]+)?\.html$", ".facets.js", path)
+                if not re.fullmatch(r"with=(per|loc|org|misc)/[a-z0-9-]+", fragment) or facets not in files:
+                    result.problems.append(f"{page}: a filter link without its data {url!r}")
             elif fragment and (path not in pages or fragment not in pages[path].ids):
                 result.problems.append(f"{page}: missing fragment {url!r}")
         for type_, href, block in scan.mentions:

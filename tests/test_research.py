@@ -216,3 +216,48 @@ def test_an_origins_timeline_leads_to_its_documents_of_each_year(browser, long_l
     row = page.locator(f"tr#year-{years[-1]}")
     assert row.count() == 1 and years[-1] in row.locator("td").nth(2).inner_text()
     page.close()
+
+
+def test_a_timeline_of_a_few_years_is_drawn_by_month_and_a_longer_one_by_year() -> None:
+    from sitegen.site.timeline import timeline
+
+    counts = {"2008": (3, 2), "2009": (4, 1)}
+    months = {"2008-03": (2, 1), "2008-11": (1, 1), "2009-01": (4, 1)}
+    drawn = timeline(counts, lambda period: f"#{period}", "mentions", months)
+    assert drawn is not None and drawn.unit == "month"
+    assert [bar.year for bar in drawn.bars][:2] == ["2008-03", "2008-04"] and len(drawn.bars) == 11
+    assert [(bar.label, bar.count, bar.href) for bar in drawn.bars if bar.count] == [
+        ("Mar 2008", 2, "#2008-03"),
+        ("Nov 2008", 1, "#2008-11"),
+        ("Jan 2009", 4, "#2009-01"),
+    ]
+    assert (drawn.first, drawn.last) == ("Mar 2008", "Jan 2009")
+    longer = timeline({**counts, "2005": (1, 1)}, str, "mentions", {**months, "2005-06": (1, 1)})
+    assert longer is not None and longer.unit == "year" and len(longer.bars) == 5
+    undated = timeline(counts, str, "mentions", {"2008-03": (1, 1), "2009-01": (1, 1)})  # most have no month
+    assert undated is not None and undated.unit == "year"
+
+
+def test_a_month_bar_narrows_an_entitys_documents_to_its_month(browser, demo_site: Path) -> None:
+    page = browser.new_page()
+    page.goto((demo_site / "entity/loc/embassy-caracas.html").as_uri())
+    bars = page.locator(".timeline-bars a[data-month]")
+    assert bars.count() >= 2
+    assert page.locator(".timeline-table th").first.text_content() == "Month"
+    month = bars.last.get_attribute("data-month")
+    every = plain_list(page)
+    bars.last.click()
+    shown = filtered(page)
+    assert shown and shown == [href for href, meta in every if f"· {month}" in meta]
+    page.close()
+
+
+def test_each_types_index_has_a_timeline_of_its_mentions(demo_site: Path) -> None:
+    html = (demo_site / "entities" / "per.html").read_text(encoding="utf-8")
+    assert not (demo_site / "entities" / "per.2.html").exists()  # every person is on this page
+    timeline = html[html.index('class="timeline"') : html.index("</section>", html.index('class="timeline"'))]
+    per_year = [int(n.replace(",", "")) for n in re.findall(r"</a></td><td>([\d,]+)</td>", timeline)]
+    listed = html[html.index("</section>", html.index('class="timeline"')) :]
+    counts = [int(n.replace(",", "")) for n in re.findall(r'<span class="count">([\d,]+)</span>', listed)]
+    assert len(per_year) >= 3 and sum(per_year) == sum(counts)
+    assert re.search(r'<a href="../year/\d{4}.html" data-year="\d{4}"', timeline)

@@ -102,7 +102,7 @@ def build_peru_site(tmp_path: Path, documents: int, **settings) -> Path:
 def test_paginated_entity_pages_keep_every_document(tmp_path: Path) -> None:
     out = build_peru_site(tmp_path, 7, entity_documents_per_page=3, documents_per_page=2)
     pages = sorted(p.name for p in (out / "entity/loc").iterdir())
-    assert pages == ["peru.2.html", "peru.3.html", "peru.html"]
+    assert pages == ["peru.2.html", "peru.3.html", "peru.facets.js", "peru.html"]
     assert sorted(p.name for p in out.glob("index*.html")) == [
         "index.2.html",
         "index.3.html",

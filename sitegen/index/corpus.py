@@ -190,6 +190,8 @@ class Corpus:
         self._co: dict[int, array] = {}
         """Per document number: per block naming 2 to MAX_CO_MENTIONS entities, the block's place in
         _anchors, how many entities it names and their numbers (see co_mention_blocks)."""
+        self._type_years: dict[str, dict[str, list[int]]] = {}
+        """Per entity type, per year: its mentions and the documents that mention it."""
         self._tags: dict[int, tuple[str, ...]] = {}
         """Per document number: the keys of its tags (documents without tags are left out)."""
         self._groups: dict[str, dict[str, dict[str, None]]] = {k: {} for k in GROUP_KINDS}
@@ -249,6 +251,16 @@ class Corpus:
         else:
             self._drop_places(number, local, spellings)
         reorder = self._rename(local)
+        if doc.year:
+            per_type: Counter[str] = Counter()
+            for key, blocks in local.items():
+                per_type[key[0]] += sum(blocks.values())
+            for type_, mentions in per_type.items():
+                counts = self._type_years.setdefault(type_, {}).setdefault(doc.year, [0, 0])
+                counts[0] += sign * mentions
+                counts[1] += sign
+                if not counts[1]:
+                    del self._type_years[type_][doc.year]
         groups = document_groups(doc)
         self._count_groups(doc.source, groups, sign)
         tags = tuple(dict.fromkeys(group_key("tag", name) for name in groups["tag"]))
@@ -455,6 +467,10 @@ class Corpus:
             del self._entity_cache[next(iter(self._entity_cache))]
         self._entity_cache[key] = entity
         return entity
+
+    def type_years(self, type_: str) -> dict[str, tuple[int, int]]:
+        """Return, per year, the mentions of entities of one type and the documents with any."""
+        return {year: (mentions, docs) for year, (mentions, docs) in self._type_years.get(type_, {}).items()}
 
     def tags_of(self, source: str) -> tuple[str, ...]:
         """Return the keys of a document's tags (header and text), in order."""

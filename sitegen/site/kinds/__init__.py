@@ -16,6 +16,7 @@ from sitegen.site.kinds.document_data import DocumentData
 from sitegen.site.kinds.entities import Entities
 from sitegen.site.kinds.entity import EntityPages
 from sitegen.site.kinds.entity_data import EntityData
+from sitegen.site.kinds.entity_facets import EntityFacets
 from sitegen.site.kinds.entity_top import EntityTop
 from sitegen.site.kinds.entity_type import EntityType
 from sitegen.site.kinds.feed import Feed
@@ -52,6 +53,7 @@ _PAGES: tuple[PageKind, ...] = (
     EntityType(),
     EntityTop(),
     EntityPages(),
+    EntityFacets(),
     GroupIndex(),
     GroupPages(),
     NotFound(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
+from sitegen.site.timeline import anchor_id
 from sitegen.site.urls import relative_url
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def page_of(index: int, size: int) -> int:
     return index // size + 1
 
 
-def year_link(path: str, page_url: Callable[[int], str], size: int, first: dict[str, int], year: str) -> str:
+def year_link(path: str, page_url: Callable[[int], str], size: int, first: dict[str, int], period: str) -> str:
     """Return the link from ``path`` to where a list cut in pages of ``size`` (page ``n`` at
-    ``page_url(n)``) reaches its first item of ``year`` (see timeline.Years)."""
-    return relative_url(path, page_url(page_of(first[year], size)), f"year-{year}")
+    ``page_url(n)``) reaches its first item of a year or month (see timeline.Years)."""
+    return relative_url(path, page_url(page_of(first[period], size)), anchor_id(period))

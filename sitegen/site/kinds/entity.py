@@ -9,11 +9,11 @@ from typing import Any
 from sitegen.model import Entity, Occurrence
 from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
-from sitegen.site.facets import TOP_WITH, facet_id, facets_script
+from sitegen.site.facets import TOP_WITH, facet_id
 from sitegen.site.html import plural
 from sitegen.site.kinds.base import Affected, Family, PageKind, page_of, year_link
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
-from sitegen.site.timeline import per_year, timeline
+from sitegen.site.timeline import per_year, timeline, when
 from sitegen.site.urls import relative_url, wikidata_url
 
 
@@ -32,10 +32,7 @@ class EntityPages(PageKind):
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
         """Yield the entity's pages while it exists and has pages of its own."""
         if family[1] in site.corpus.entities and site.has_page(family[1]):
-            entity = site.corpus.entity(family[1])
-            yield from entity_pages(site, entity, only)
-            # Every change that shows on a page of the entity can change what its documents are filtered by.
-            yield Page(site.urls.entity_facets(entity.key), "", {"body": facets_script(site, entity)})
+            yield from entity_pages(site, site.corpus.entity(family[1]), only)
 
     def paths(self, site: Site, family: Family) -> list[str]:
         """Return the paths of the entity's pages (none for an entity listed only on the A-Z index)."""
@@ -43,7 +40,7 @@ class EntityPages(PageKind):
         if key not in site.corpus.entities or not site.has_page(key):
             return []
         total = pages_of(site.corpus.doc_total(key), site.config.entity_documents_per_page)
-        return [site.urls.entity(key, n) for n in range(1, total + 1)] + [site.urls.entity_facets(key)]
+        return [site.urls.entity(key, n) for n in range(1, total + 1)]
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The entities the changed documents name, those mentioned with an entity whose name
@@ -106,7 +103,8 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     total = pages_of(entity.doc_count, size)
     label = site.config.types[entity.type].label
     record = site.resolver.authority.records.get(entity.key)
-    years = per_year((site.corpus.summary(occ.doc).year, occ.mentions) for occ in entity.occurrences)
+    dates = [_when(site, occ.doc) for occ in entity.occurrences]
+    years = per_year(zip(dates, (occ.mentions for occ in entity.occurrences)))
     for page in numbers(total, only):
         path = site.urls.entity(entity.key, page)
         title = f"{entity.name} ({label})" + (f" — page {page}" if page > 1 else "")
@@ -120,6 +118,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
                 years.counts,
                 partial(year_link, path, partial(site.urls.entity, entity.key), size, years.first),
                 "mentions",
+                years.months,
             ),
             entity=entity,
             type_label=label,
@@ -135,7 +134,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             ],
             facets_href=relative_url(path, site.urls.entity_facets(entity.key)) if entity.doc_count > 1 else "",
             docs=[
-                _occurrence(site, path, entity, occ, years.anchor(site.corpus.summary(occ.doc).year, index))
+                _occurrence(site, path, entity, occ, years.anchor(dates[index], index))
                 for index, occ in enumerate(entity.occurrences[(page - 1) * size : page * size], (page - 1) * size)
             ],
             pager=pager(lambda n: site.urls.entity(entity.key, n), path, page, total),
@@ -150,6 +149,12 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             )
             context["highlighted"] = HIGHLIGHTED in context["note_html"]
         yield Page(path, EntityPages.template, context)
+
+
+def _when(site: Site, source: str) -> tuple[str, str]:
+    """Return the year and month of a document."""
+    summary = site.corpus.summary(source)
+    return when(summary.date, summary.year)
 
 
 def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence, year_id: str = "") -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sitegen.site.change import Change
 from sitegen.site.html import plural
 from sitegen.site.kinds.base import Affected, Family, PageKind, page_of, year_link
 from sitegen.site.pages import GROUP_SINGULAR, DocRow, Page, Site, numbers, pager, pages_of
-from sitegen.site.timeline import per_year, timeline
+from sitegen.site.timeline import per_year, timeline, when
 from sitegen.site.urls import relative_url
 
 
@@ -38,7 +38,9 @@ class GroupPages(PageKind):
             return
         size = site.config.documents_per_page
         total = pages_of(len(group.docs), size)
-        years = per_year((site.corpus.summary(source).year, 1) for source in group.docs)
+        summaries = [site.corpus.summary(source) for source in group.docs]
+        dates = [when(summary.date, summary.year) for summary in summaries]
+        years = per_year((date, 1) for date in dates)
         for page in numbers(total, only):
             path = site.urls.group(kind, key, page)
             title = f"{GROUP_SINGULAR[kind]}: {group.name}" + (f" — page {page}" if page > 1 else "")
@@ -49,13 +51,14 @@ class GroupPages(PageKind):
                 count=len(group.docs),
                 index_href=relative_url(path, site.urls.group_index(kind)),
                 rows=[
-                    _row(site, path, source, years.anchor(site.corpus.summary(source).year, index))
+                    _row(site, path, source, years.anchor(dates[index], index))
                     for index, source in enumerate(group.docs[(page - 1) * size : page * size], (page - 1) * size)
                 ],
                 timeline=timeline(
                     years.counts,
                     partial(year_link, path, partial(site.urls.group, kind, key), size, years.first),
                     "documents",
+                    years.months,
                 )
                 if page == 1 and kind != "year"  # a year's page is one year
                 else None,

@@ -47,7 +47,7 @@ class Home(PageKind):
                     for t in ENTITY_TYPES
                 ]
                 context["document_count"] = len(corpus.documents)
-                years = per_year((doc.year, 1) for doc in corpus.documents)
+                years = per_year(((doc.year, ""), 1) for doc in corpus.documents)  # bars link to year pages
                 context["timeline"] = timeline(years.counts, partial(_year_page, site, path), "documents")
                 context["entity_count"] = len(corpus.entities)
                 context["top"] = entity_links(site, path, top_entities(corpus, site.config.top_entities))

@@ -366,7 +366,9 @@
       var wanted = Object.keys(chosen[g.name]);
       if (!wanted.length) return true;
       var have = g.values(d).map(String);
-      var hit = function (v) { return have.indexOf(v) >= 0; };
+      var hit = function (v) {  // a month (2009-03), from a timeline drawn by month, is in the date
+        return v.length === 7 ? String(d[2]).slice(0, 7) === v : have.indexOf(v) >= 0;
+      };
       return g.all ? wanted.every(hit) : wanted.some(hit);
     });
   }
@@ -515,14 +517,14 @@
   });
   // A timeline's bar shows that year's documents; "both" those naming the other entity too.
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest(".timeline a[data-year], a.both");
+    var link = event.target.closest && event.target.closest(".timeline a[data-year], .timeline a[data-month], a.both");
     if (!link) return;
     event.preventDefault();
     box.open = true;
     load(function () {
-      if (link.hasAttribute("data-year")) {
+      if (!link.classList.contains("both")) {
         GROUPS.forEach(function (g) { chosen[g.name] = {}; });
-        chosen.year[link.getAttribute("data-year")] = true;
+        chosen.year[link.getAttribute("data-year") || link.getAttribute("data-month")] = true;
       } else {
         choose(new URLSearchParams("with=" + link.getAttribute("href").slice(6)));
       }

@@ -208,13 +208,31 @@
   }
   var script = document.createElement("script");
   script.src = box.getAttribute("data-pagefind-ui");
+  var ui = new URL(script.src, window.location.href);
+  // The index is in parts (pagefind/p1/, p2/…), searched together: results are ranked across them.
+  var parts = fetch(new URL("parts.json", ui)).then(function (response) {
+    if (!response.ok) throw new Error(response.status);
+    return response.json();
+  });
   script.onload = function () {
+    parts.then(start, function () {
+      box.textContent = "The search index is missing or damaged: build the site again.";
+    });
+  };
+  function start(listed) {
     /* global PagefindUI */
     // Result links are made from the site root, which may be any sub-path of the host.
     var base = new URL(box.getAttribute("data-root") || "./", window.location.href).pathname;
+    var bundles = listed.parts.map(function (name) { return new URL(name + "/", ui).pathname; });
+    if (!bundles.length) {
+      box.textContent = "There is nothing to search: the site has no document with text.";
+      return;
+    }
     new PagefindUI({
       element: "#search",
       baseUrl: base,
+      bundlePath: bundles[0],
+      mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path, baseUrl: base }; }),
       showSubResults: true,
       showImages: false,
       showEmptyFilters: false,
@@ -229,7 +247,7 @@
       input.value = params.get("q");
       input.dispatchEvent(new Event("input", { bubbles: true }));
     }
-  };
+  }
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
@@ -348,7 +366,9 @@
       var wanted = Object.keys(chosen[g.name]);
       if (!wanted.length) return true;
       var have = g.values(d).map(String);
-      var hit = function (v) { return have.indexOf(v) >= 0; };
+      var hit = function (v) {  // a month (2009-03), from a timeline drawn by month, is in the date
+        return v.length === 7 ? String(d[2]).slice(0, 7) === v : have.indexOf(v) >= 0;
+      };
       return g.all ? wanted.every(hit) : wanted.some(hit);
     });
   }
@@ -497,14 +517,14 @@
   });
   // A timeline's bar shows that year's documents; "both" those naming the other entity too.
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest(".timeline a[data-year], a.both");
+    var link = event.target.closest && event.target.closest(".timeline a[data-year], .timeline a[data-month], a.both");
     if (!link) return;
     event.preventDefault();
     box.open = true;
     load(function () {
-      if (link.hasAttribute("data-year")) {
+      if (!link.classList.contains("both")) {
         GROUPS.forEach(function (g) { chosen[g.name] = {}; });
-        chosen.year[link.getAttribute("data-year")] = true;
+        chosen.year[link.getAttribute("data-year") || link.getAttribute("data-month")] = true;
       } else {
         choose(new URLSearchParams("with=" + link.getAttribute("href").slice(6)));
       }
