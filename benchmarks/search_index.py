@@ -88,7 +88,7 @@ def time_queries(site: Path, queries: list[str]) -> list[tuple[str, float, int, 
                 def add(response, fetched=fetched) -> None:
                     try:
                         fetched[0] += len(response.body())
-                    except Exception:  # noqa: BLE001 - a response without a body
+                    except Exception:
                         pass
 
                 page.goto(base + "search.html")

@@ -101,7 +101,7 @@ def test_the_timeline_and_the_facets_narrow_an_entitys_documents_from_disk_and_o
         for start in ((long_lists / "entity/loc/peru.html").as_uri(), base + "entity/loc/peru.html"):
             page = browser.new_page()
             errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
             page.goto(start)
             every = plain_list(page)
             assert len(every) == 20 and not page.locator("script[src$='.facets.js']").count()  # loaded when used
@@ -156,7 +156,9 @@ def test_the_timeline_and_the_facets_narrow_an_entitys_documents_from_disk_and_o
             both_of = [
                 h
                 for h, _ in every
-                if all(named_together((folder / h).resolve(), "loc/peru.html", f"{x[-2]}/{x[-1]}") for x in hrefs.values())
+                if all(
+                    named_together((folder / h).resolve(), "loc/peru.html", f"{x[-2]}/{x[-1]}") for x in hrefs.values()
+                )
             ]
             assert filtered(page) == both_of
             assert not errors

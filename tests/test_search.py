@@ -64,7 +64,7 @@ def test_a_large_site_is_indexed_whole_in_parts_of_the_configured_size(tmp_path:
     assert len(parts) >= 5 and sum(parts.values()) == len(html)  # every page, each in one part
     assert set(indexed_text(site)) == {"/" + p.relative_to(site).as_posix() for p in html}
     assert (site / "pagefind" / "pagefind-ui.js").is_file()  # the interface, beside the parts
-    sizes = {name: 0 for name in parts}
+    sizes = dict.fromkeys(parts, 0)
     for page in html:
         path = page.relative_to(site).as_posix()
         sizes[f"p{search.part_of(path, json.loads((site / 'pagefind' / 'parts.json').read_text())['count']) + 1}"] += (
