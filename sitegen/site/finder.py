@@ -50,6 +50,10 @@ def words(name: str) -> set[str]:
     return found
 
 
+#: The name under which the site keeps the rows and parts while they are written (Site.memo).
+MEMO = "finder"
+
+
 def finder_parts(rows: list[tuple[list, set[str]]]) -> dict[str, array]:
     """Return each part's rows, as their numbers among ``rows`` (see finder_rows)."""
     sizes = array("I", (len(_dumps(row)) + 1 for row, _ in rows))
@@ -120,20 +124,36 @@ def finder_rows(site: Site) -> list[tuple[list, set[str]]]:
     return rows
 
 
-def finder_scripts(site: Site) -> Iterator[tuple[str, str]]:
-    """Yield the list of parts, then each part, as (part name, script)."""
-    rows = finder_rows(site)
-    parts = finder_parts(rows)
+def _rows_and_parts(site: Site) -> tuple[list[tuple[list, set[str]]], dict[str, array]]:
+    """Return the finder's rows and parts, made once per change of the site (the part names and the
+    parts are asked for in turn, and a preview renders the parts a few at a time)."""
+
+    def make() -> tuple[list[tuple[list, set[str]]], dict[str, array]]:
+        rows = finder_rows(site)
+        return rows, finder_parts(rows)
+
+    return site.memo(MEMO, make)
+
+
+def finder_scripts(site: Site, only: set[int] | None = None) -> Iterator[tuple[str, str]]:
+    """Yield the list of parts, then each part, as (part name, script): all of them, or those whose
+    number (from 1, in the order of finder_part_names) is in ``only``. The rows are let go after the last."""
+    rows, parts = _rows_and_parts(site)
     names = sorted(parts)
-    yield INDEX, f"window.sitegenFinderParts = {json.dumps(names)};\n"
-    for name in names:
-        data = "[" + ",".join(_dumps(rows[n][0]) for n in parts[name]) + "]"
-        yield name, f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(name)}] =\n{data};\n"
+    for number, name in enumerate([INDEX, *names], 1):
+        if only is not None and number not in only:
+            continue
+        if name == INDEX:
+            yield INDEX, f"window.sitegenFinderParts = {json.dumps(names)};\n"
+        else:
+            data = "[" + ",".join(_dumps(rows[n][0]) for n in parts[name]) + "]"
+            yield name, f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(name)}] =\n{data};\n"
+    site.drop_memo(MEMO)
 
 
 def finder_part_names(site: Site) -> list[str]:
     """Return the names of the scripts the finder's data is in: the list of parts, then the parts."""
-    return [INDEX, *sorted(finder_parts(finder_rows(site)))]
+    return [INDEX, *sorted(_rows_and_parts(site)[1])]
 
 
 def _dumps(row: list) -> str:

@@ -129,6 +129,8 @@ class Site:
         self._listed: dict[str, dict[Key, int]] = {}
         """Per type, each entity's place on the A-Z index."""
         self._notes: dict[Key, MarkdownSource] | None = None
+        self._memo: dict[str, Any] = {}
+        """Whole-site data that more than one step of a render needs (see memo)."""
         self._set_urls()
 
     def _set_urls(self) -> None:
@@ -209,6 +211,17 @@ class Site:
         self._notes = None
         self._listed = {}
         self._info.clear()
+        self._memo.clear()
+
+    def memo(self, name: str, make: Callable[[], Any]) -> Any:
+        """Return the whole-site data called ``name``, made by ``make()`` the first time after a change."""
+        if name not in self._memo:
+            self._memo[name] = make()
+        return self._memo[name]
+
+    def drop_memo(self, name: str) -> None:
+        """Let go of the data called ``name`` (large data, once its pages are written)."""
+        self._memo.pop(name, None)
 
     def has_page(self, key: Key) -> bool:
         """Return True when an entity has pages of its own: mentioned often enough, or named by the

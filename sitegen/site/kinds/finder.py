@@ -17,8 +17,8 @@ class FinderData(PageKind):
     whole_site = True
 
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
-        """Yield one script per part."""
-        for shard, script in finder_scripts(site):
+        """Yield one script per part (those numbered in ``only``)."""
+        for shard, script in finder_scripts(site, only):
             yield Page(site.urls.finder(shard), "", {"body": script})
 
     def paths(self, site: Site, family: Family) -> list[str]:
