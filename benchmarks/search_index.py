@@ -2,7 +2,8 @@
 """Measure full-text search over a whole archive: the build with its index, and searching in Chromium.
 
     python benchmarks/search_index.py --cables 30000
-    python benchmarks/search_index.py --cables 251287 --work /big/disk/folder
+    python benchmarks/search_index.py --cables 251287 --work /big/disk/folder --keep
+    python benchmarks/search_index.py --site /big/disk/folder/sitegen-search-…/site
 
 For each size it writes N synthetic cables (benchmarks/corpus.py), then
 builds the site with search on, as ``sitegen build`` does by default: the
@@ -116,8 +117,15 @@ def main() -> int:
     parser.add_argument("--part-mb", type=float, default=150, help="[search] part_megabytes (default 150)")
     parser.add_argument("--work", type=Path, help="folder to build in (default: a temporary one, removed after)")
     parser.add_argument("--keep", action="store_true", help="keep the built site (its folder is printed)")
+    parser.add_argument("--site", type=Path, help="only measure searching in this built site (one kept by --keep)")
     parser.add_argument("--query", action="append", help="a query to time (default: a few words of the corpus)")
     args = parser.parse_args()
+    if args.site is not None:
+        figures = index_figures(args.site)
+        print(f"{args.site}: {figures['indexed']:,.0f} pages in the index, {figures['parts']:.0f} parts")
+        for query, seconds, size, message in time_queries(args.site, args.query or list(QUERIES)):
+            print(f"  {query!r}: first result in {seconds:.2f} s, {size / 1024:,.0f} KB fetched ({message})")
+        return 0
     for cables in args.cables:
         work = Path(tempfile.mkdtemp(prefix="sitegen-search-", dir=args.work))
         try:
