@@ -39,16 +39,13 @@ def facets_data(site: Site, entity: Entity) -> dict[str, Any]:
     docs = []
     for occ in entity.occurrences:
         row = site.doc_row(path, occ.doc)
-        summary = corpus.summary(occ.doc)
-        origin = -1
-        if summary.header is not None and summary.header.origin:
-            origin = origins.setdefault(group_key("origin", summary.header.origin), len(origins))
+        origin = origins.setdefault(group_key("origin", row.origin), len(origins)) if row.origin else -1
         docs.append(
             [
                 row.href,
                 row.title,
                 row.date,
-                summary.year,
+                corpus.summary(occ.doc).year,
                 origin,
                 [tags.setdefault(tag, len(tags)) for tag in corpus.tags_of(occ.doc)],
                 sorted(with_number[key] for key in named_with.get(occ.doc, ()) if key in with_number),

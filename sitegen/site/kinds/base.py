@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from sitegen.site.timeline import anchor_id
+from sitegen.site.timeline import anchor_id, when
 from sitegen.site.urls import relative_url
 
 if TYPE_CHECKING:
@@ -95,6 +95,17 @@ class PerDocument(PageKind):
 def page_of(index: int, size: int) -> int:
     """Return the number of the page that shows item ``index`` (from 0) of a list cut in pages of ``size``."""
     return index // size + 1
+
+
+def year_page(site: Site, path: str, year: str) -> str:
+    """Return the link from ``path`` to a year's page of documents."""
+    return relative_url(path, site.urls.group("year", year))
+
+
+def dated(site: Site, source: str) -> tuple[str, str]:
+    """Return the year and month of a document, as timelines count it (see timeline.when)."""
+    summary = site.corpus.summary(source)
+    return when(summary.date, summary.year)
 
 
 def year_link(path: str, page_url: Callable[[int], str], size: int, first: dict[str, int], period: str) -> str:

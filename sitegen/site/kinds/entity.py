@@ -11,9 +11,9 @@ from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
 from sitegen.site.facets import TOP_WITH, facet_id
 from sitegen.site.html import plural
-from sitegen.site.kinds.base import Affected, Family, PageKind, page_of, year_link
+from sitegen.site.kinds.base import Affected, Family, PageKind, dated, page_of, year_link
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
-from sitegen.site.timeline import per_year, timeline, when
+from sitegen.site.timeline import per_year, timeline
 from sitegen.site.urls import relative_url, wikidata_url
 
 
@@ -103,7 +103,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     total = pages_of(entity.doc_count, size)
     label = site.config.types[entity.type].label
     record = site.resolver.authority.records.get(entity.key)
-    dates = [_when(site, occ.doc) for occ in entity.occurrences]
+    dates = [dated(site, occ.doc) for occ in entity.occurrences]
     years = per_year(zip(dates, (occ.mentions for occ in entity.occurrences)))
     for page in numbers(total, only):
         path = site.urls.entity(entity.key, page)
@@ -149,12 +149,6 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             )
             context["highlighted"] = HIGHLIGHTED in context["note_html"]
         yield Page(path, EntityPages.template, context)
-
-
-def _when(site: Site, source: str) -> tuple[str, str]:
-    """Return the year and month of a document."""
-    summary = site.corpus.summary(source)
-    return when(summary.date, summary.year)
 
 
 def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence, year_id: str = "") -> dict[str, Any]:

@@ -9,7 +9,7 @@ from functools import partial
 from sitegen.index.corpus import mention_counts
 from sitegen.model import ENTITY_TYPES, Key
 from sitegen.site.change import Change
-from sitegen.site.kinds.base import Affected, Family, PageKind
+from sitegen.site.kinds.base import Affected, Family, PageKind, year_page
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
 from sitegen.site.timeline import timeline
 from sitegen.site.urls import relative_url
@@ -72,7 +72,7 @@ class EntityType(PageKind):
                 ],
                 groups=[(letter, letter_id(letter), links) for letter, links in groups.items()],
                 top_href=relative_url(path, site.urls.entity_type_top(type_)),
-                timeline=timeline(corpus.type_years(type_), partial(_year_page, site, path), "mentions")
+                timeline=timeline(corpus.type_years(type_), partial(year_page, site, path), "mentions")
                 if page == 1
                 else None,
                 pager=pager(lambda n: site.urls.entity_type(type_, n), path, page, total),
@@ -98,7 +98,6 @@ class EntityType(PageKind):
         for key in change.moved:  # listed with or without a page of its own
             if key in site.corpus.entities:
                 yield (self.name, key[0]), {site.az_page(key)}
-        # The first page's timeline counts the mentions of the changed documents.
         # The first page's timeline: mentions of the type per year, which change with an entity's
         # counts or a document's date.
         dated = {key for source in change.rows for key in change.old_keys[source] | change.new_keys[source]}
@@ -135,11 +134,6 @@ def _entry(site: Site, path: str, key: Key, name: str) -> Link:
         for source in sorted(corpus.sources_of(key))
     )
     return Link("", name, count=count, kind=kind, id=site.urls.entity_anchor(key), places=places)
-
-
-def _year_page(site: Site, path: str, year: str) -> str:
-    """Return the link from an index page to a year's documents."""
-    return relative_url(path, site.urls.group("year", year))
 
 
 def letter_of(name: str) -> str:

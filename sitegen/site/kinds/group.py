@@ -9,9 +9,9 @@ from functools import partial
 from sitegen.model import GROUP_KINDS
 from sitegen.site.change import Change
 from sitegen.site.html import plural
-from sitegen.site.kinds.base import Affected, Family, PageKind, page_of, year_link
+from sitegen.site.kinds.base import Affected, Family, PageKind, dated, page_of, year_link
 from sitegen.site.pages import GROUP_SINGULAR, DocRow, Page, Site, numbers, pager, pages_of
-from sitegen.site.timeline import per_year, timeline, when
+from sitegen.site.timeline import per_year, timeline
 from sitegen.site.urls import relative_url
 
 
@@ -38,8 +38,7 @@ class GroupPages(PageKind):
             return
         size = site.config.documents_per_page
         total = pages_of(len(group.docs), size)
-        summaries = [site.corpus.summary(source) for source in group.docs]
-        dates = [when(summary.date, summary.year) for summary in summaries]
+        dates = [dated(site, source) for source in group.docs]
         years = per_year((date, 1) for date in dates)
         for page in numbers(total, only):
             path = site.urls.group(kind, key, page)

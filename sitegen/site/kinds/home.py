@@ -9,7 +9,7 @@ from sitegen.index.corpus import mention_counts, top_entities
 from sitegen.model import ENTITY_TYPES
 from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
-from sitegen.site.kinds.base import Affected, Family, PageKind, page_of
+from sitegen.site.kinds.base import Affected, Family, PageKind, page_of, year_page
 from sitegen.site.pages import Link, Page, Site, entity_links, numbers, pager, pages_of
 from sitegen.site.timeline import per_year, timeline
 from sitegen.site.urls import relative_url
@@ -48,7 +48,7 @@ class Home(PageKind):
                 ]
                 context["document_count"] = len(corpus.documents)
                 years = per_year(((doc.year, ""), 1) for doc in corpus.documents)  # bars link to year pages
-                context["timeline"] = timeline(years.counts, partial(_year_page, site, path), "documents")
+                context["timeline"] = timeline(years.counts, partial(year_page, site, path), "documents")
                 context["entity_count"] = len(corpus.entities)
                 context["top"] = entity_links(site, path, top_entities(corpus, site.config.top_entities))
             start = (page - 1) * size
@@ -72,8 +72,3 @@ class Home(PageKind):
             yield ("home",), {1}
         if "index.md" in change.markdown and "index.md" not in site.urls.pages:
             yield ("home",), {1}
-
-
-def _year_page(site: Site, path: str, year: str) -> str:
-    """Return the link from the home page to a year's documents."""
-    return relative_url(path, site.urls.group("year", year))
