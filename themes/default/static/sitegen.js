@@ -1,4 +1,23 @@
 // sitegen default theme: progressive enhancements. Everything works without it.
+
+// Data files are scripts, so that they load from disk too. Each is fetched once; whoever asks
+// for it while it loads is called back when it has loaded (or failed to).
+function sitegenLoad(src, then) {
+  "use strict";
+  var state = sitegenLoad.state = sitegenLoad.state || {};  // src: true once loaded, else the callbacks
+  if (state[src] === true) return then();
+  if (state[src]) { state[src].push(then); return; }
+  state[src] = [then];
+  var script = document.createElement("script");
+  script.src = src;
+  script.onload = script.onerror = function () {
+    var waiting = state[src];
+    state[src] = true;
+    waiting.forEach(function (f) { f(); });
+  };
+  document.head.appendChild(script);
+}
+
 (function () {
   "use strict";
   // Escape hides an open tooltip until the pointer or focus leaves its mention.
@@ -65,7 +84,6 @@
     var i = pair.indexOf("=");
     if (i > 0) labels[pair.slice(0, i)] = pair.slice(i + 1);
   });
-  var loading = {};
   var active = -1;
   var matches = [];
   form.hidden = false;
@@ -75,21 +93,15 @@
   }
   // The data is in parts by the start of words (a, b… and, where a letter has many, ta, th…);
   // the list of parts comes first. A query needs the longest part its first word starts with.
-  var parts = null, waitingForParts = null;
+  var parts = null;
   function withParts(then) {
-    if (parts) return then(parts);
-    if (waitingForParts) { waitingForParts.push(then); return; }
-    waitingForParts = [then];
-    var script = document.createElement("script");
-    script.src = pattern.replace("SHARD", "_parts");
-    script.onload = script.onerror = function () {
-      parts = {};
-      (window.sitegenFinderParts || []).forEach(function (name) { parts[name] = true; });
-      var waiting = waitingForParts;
-      waitingForParts = null;
-      waiting.forEach(function (f) { f(parts); });
-    };
-    document.head.appendChild(script);
+    sitegenLoad(pattern.replace("SHARD", "_parts"), function () {
+      if (!parts) {
+        parts = {};
+        (window.sitegenFinderParts || []).forEach(function (name) { parts[name] = true; });
+      }
+      then(parts);
+    });
   }
   function shardOf(query, known) {
     if (!/[a-z0-9]/.test(query.charAt(0))) return "_";
@@ -101,20 +113,10 @@
     return word.charAt(0);
   }
   function load(shard, then) {
-    var data = window.sitegenFinder && window.sitegenFinder[shard];
-    if (data) return then(data);
-    if (loading[shard]) { loading[shard].push(then); return; }
-    loading[shard] = [then];
-    var script = document.createElement("script");
-    script.src = pattern.replace("SHARD", shard);
-    script.onload = script.onerror = function () {
-      var rows = (window.sitegenFinder && window.sitegenFinder[shard]) || [];
-      var waiting = loading[shard];
-      delete loading[shard];
-      (window.sitegenFinder = window.sitegenFinder || {})[shard] = rows;
-      waiting.forEach(function (f) { f(rows); });
-    };
-    document.head.appendChild(script);
+    sitegenLoad(pattern.replace("SHARD", shard), function () {
+      var finder = window.sitegenFinder = window.sitegenFinder || {};
+      then(finder[shard] = finder[shard] || []);
+    });
   }
   function named(name, query) {
     name = fold(name);
@@ -332,27 +334,22 @@
     { name: "tag", legend: "Tag", values: function (d) { return d[5]; } },
     { name: "with", legend: "Named in a paragraph with", all: true, values: function (d) { return d[6]; } }
   ];
-  var data = null, waiting = null, chosen = {}, matching = [], shown = 0;
+  var data = null, chosen = {}, matching = [], shown = 0;
   GROUPS.forEach(function (g) { chosen[g.name] = {}; });
   box.hidden = false;
   Array.prototype.forEach.call(document.querySelectorAll("a.both"), function (a) { a.hidden = false; });
 
   function load(then) {
     if (data) return then();
-    if (waiting) { waiting.push(then); return; }
-    waiting = [then];
     status.textContent = "Loading the filter…";
-    var script = document.createElement("script");
-    script.src = box.getAttribute("data-facets");
-    script.onload = script.onerror = function () {
-      data = window.sitegenFacets || null;
-      var callbacks = waiting;
-      waiting = null;
-      if (!data) { status.textContent = "The filter's data is missing from the site."; return; }
-      build();
-      callbacks.forEach(function (f) { f(); });
-    };
-    document.head.appendChild(script);
+    sitegenLoad(box.getAttribute("data-facets"), function () {
+      if (!data) {
+        data = window.sitegenFacets || null;
+        if (!data) { status.textContent = "The filter's data is missing from the site."; return; }
+        build();
+      }
+      then();
+    });
   }
   function label(group, value) {
     if (group === "origin") return data.origins[value];
