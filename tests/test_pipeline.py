@@ -82,6 +82,24 @@ def test_the_parallel_map_gives_results_in_order() -> None:
     ]
 
 
+@pytest.mark.timeout(120)
+def test_workers_keep_working_while_this_process_takes_batches_too() -> None:
+    """A worker's results fill its pipe in a few batches; this process must read them between batches
+    of its own, or the worker waits, idle, until this process has done all the rest."""
+    import os
+    import time
+
+    from sitegen.build.parallel import fork_map
+
+    def task(n: int) -> tuple[int, bytes]:
+        time.sleep(0.002)
+        return os.getpid(), b"x" * 4000  # a batch of 8 results is half of what a pipe holds
+
+    results = list(fork_map(task, range(800), 2, what="testing", batch=8, here=True))
+    by_worker = sum(1 for pid, _ in results if pid != os.getpid())
+    assert by_worker >= 200, f"the worker did {by_worker} of 800 items"
+
+
 @pytest.mark.timeout(60)
 def test_a_worker_killed_while_it_sends_a_large_result_stops_the_map_with_a_message() -> None:
     import os

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sitegen.build.context import BuildContext
 from sitegen.build.gather import authority_warnings
-from sitegen.build.sources import find_sources, read_sources, resolve_source
+from sitegen.build.sources import find_sources, read_sources
 from sitegen.index.check import Finding, find_problems
 from sitegen.model import Document
 from sitegen.report import display_path
@@ -26,10 +26,9 @@ def check(ctx: BuildContext) -> list[Finding]:
     progress = ctx.reporter.progress
 
     def documents() -> Iterator[Document]:
-        for done, (source, doc, _, _) in enumerate(read_sources(files, None, ctx.jobs), 1):
+        for done, (source, doc, _, _, _) in enumerate(read_sources(files, None, ctx.jobs, resolver), 1):
             progress.update("reading", done, len(files))
             if doc is not None:
-                doc, source = resolve_source(resolver, source, doc)
                 yield doc
             sources.append(source)
 

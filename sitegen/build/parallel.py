@@ -99,10 +99,11 @@ def fork_map(
             number = _take(turn, len(batches), permits, block=False) if here else None
             if number is not None:
                 ready[number] = run(number)
-                continue
-            if not listening:
+            elif not listening:
                 raise SitegenError(f"the worker processes stopped while {what} before the work was done")
-            for reader in wait(list(listening), timeout=_POLL):
+            # Between batches of its own, this process still reads what the workers sent: a worker
+            # whose pipe is full waits until it is read.
+            for reader in wait(list(listening), timeout=0 if number is not None else _POLL):
                 try:
                     kind, batch_number, value = _message(reader)
                 except (EOFError, OSError):

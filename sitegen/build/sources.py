@@ -20,6 +20,7 @@ from sitegen.build.parallel import fork_map
 from sitegen.errors import Diagnostic, SourceError
 from sitegen.files import DOCUMENT_SUFFIXES, MARKDOWN_SUFFIXES, is_ignored
 from sitegen.index.corpus import Corpus
+from sitegen.index.store import block_pickle
 from sitegen.index.resolve import Resolver
 from sitegen.model import Document
 from sitegen.parse.cable import parse_document
@@ -127,19 +128,15 @@ def parse_into(
     The corpus keeps the documents, so the sources are returned without
     them. A source in ``cache`` with the same size and modification time, or
     the same content hash, is not parsed again. With ``jobs`` > 1 that many
-    forked workers read and parse, while this process indexes what they
-    send back, in the same order. ``resolver`` decides which entity each
-    mention names (a source reused from the cache was resolved the same way).
+    forked workers read, parse and resolve, and prepare what the corpus's
+    store keeps, while this process indexes what they send back, in the
+    same order. ``resolver`` decides which entity each mention names (a
+    source reused from the cache was resolved the same way).
     """
     parsed = []
-    for done, (source, doc, data, reused) in enumerate(read_sources(files, cache, jobs), 1):
+    for done, (source, doc, data, blocks, _) in enumerate(read_sources(files, cache, jobs, resolver, True), 1):
         if doc is not None:
-            if resolver is not None and not reused:
-                parsed_doc = doc
-                doc, source = resolve_source(resolver, source, doc)
-                if doc is not parsed_doc:
-                    data = None  # the store pickles the document as resolved
-            corpus.add(doc, data)
+            corpus.add(doc, data, blocks)
         parsed.append(source)
         progress.update("parsing", done, len(files))
     return parsed
@@ -150,25 +147,35 @@ PARSE_BATCH = 8
 #: Batches parsed ahead of the one being indexed, at most (about a thousand documents' pickles).
 PARSE_AHEAD = 128
 
+#: One source as read_sources yields it: the source (without its document), the document as the
+#: site shows it, its pickle, the pickle of its blocks (see index/store.py) when asked for, and
+#: whether it was reused from the cache.
+Read = tuple[Source, Document | None, bytes | None, bytes | None, bool]
+
 
 def read_sources(
-    files: list[tuple[str, str]], cache: Cache | None, jobs: int
-) -> Iterator[tuple[Source, Document | None, bytes | None, bool]]:
-    """Yield each file's source (without its document), its document, the document's pickle when
-    known, and whether it was reused from the cache (then it is resolved already), in order."""
+    files: list[tuple[str, str]],
+    cache: Cache | None,
+    jobs: int,
+    resolver: Resolver | None = None,
+    blocks: bool = False,
+) -> Iterator[Read]:
+    """Yield each file read, parsed and resolved with ``resolver`` (see Read), in order.
+
+    With ``jobs`` > 1, forked workers do all of it, the pickles included,
+    and this process only loads each document back.
+    """
     if jobs <= 1:
-        for relative, path in files:
-            source, data = reuse_or_read(relative, path, cache)
-            if data is not None:
-                yield source, pickle.loads(data), data, True
-            else:
-                yield replace(source, document=None), source.document, None, False
+        for item in files:
+            yield _prepare(item, cache, resolver, blocks, keep=True)
         return
-    read = partial(_read_pickled, cache=cache)
-    for source, data, reused in fork_map(
-        read, files, jobs, what="parsing sources", batch=PARSE_BATCH, in_flight=PARSE_AHEAD
+    prepare = partial(_prepare, cache=cache, resolver=resolver, blocks=blocks, keep=False)
+    for source, doc, data, block_data, reused in fork_map(
+        prepare, files, jobs, what="parsing sources", batch=PARSE_BATCH, in_flight=PARSE_AHEAD
     ):
-        yield source, (pickle.loads(data) if data is not None else None), data, reused
+        if doc is None and data is not None:
+            doc = pickle.loads(data)
+        yield source, doc, data, block_data, reused
 
 
 def resolve_source(resolver: Resolver, source: Source, doc: Document) -> tuple[Document, Source]:
@@ -177,14 +184,21 @@ def resolve_source(resolver: Resolver, source: Source, doc: Document) -> tuple[D
     return resolved, replace(source, rules=rules) if rules else source
 
 
-def _read_pickled(item: tuple[str, str], cache: Cache | None) -> tuple[Source, bytes | None, bool]:
-    """Return a source without its document, the document's pickle (None when it has none), and
-    whether it was reused from the cache."""
+def _prepare(
+    item: tuple[str, str], cache: Cache | None, resolver: Resolver | None, blocks: bool, keep: bool
+) -> Read:
+    """Read, parse and resolve one source (see read_sources); ``keep`` returns the document itself
+    too, not only its pickle."""
     source, data = reuse_or_read(*item, cache)
     reused = data is not None
-    if data is None and source.document is not None:
-        data = pickle.dumps(source.document, protocol=pickle.HIGHEST_PROTOCOL)
-    return replace(source, document=None), data, reused
+    doc = pickle.loads(data) if data is not None and (keep or blocks) else source.document
+    source = replace(source, document=None)
+    if doc is not None and not reused and resolver is not None:
+        doc, source = resolve_source(resolver, source, doc)
+    if doc is not None and data is None:
+        data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+    block_data = block_pickle(doc) if blocks and doc is not None else None
+    return source, doc if keep else None, data, block_data, reused
 
 
 def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source, bytes | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from functools import partial
+from typing import Any
 
 from jinja2 import Environment
 
@@ -81,12 +82,22 @@ def render_family(site: Site, env: Environment, staging: Staging, family: Family
 
 
 def render_order(work: list[Family]) -> list[Family]:
-    """Return page families in the order to render them: each document's page, source view and data together.
+    """Return page families in the order to render them: each document's page, source view and data
+    together, then each entity's pages and facet data together, then the rest.
 
-    All three read the same document from the corpus's store, which then
-    has it at hand; the order of the output does not change.
+    Families of one subject read the same document from the corpus's store,
+    or the same entity from its index, which then has it at hand; the order
+    of the output does not change.
     """
-    return sorted(work, key=lambda f: (0, f[1], f[0]) if kind_of(f).per_document else (1, "", ""))
+
+    def order(family: Family) -> tuple[int, str, Any]:
+        if kind_of(family).per_document:
+            return (0, family[1], family[0])
+        if len(family) == 2 and isinstance(family[1], tuple):  # an entity's key
+            return (1, "", family[1])
+        return (2, "", "")
+
+    return sorted(work, key=order)
 
 
 def code_css(site: Site) -> str:

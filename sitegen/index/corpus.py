@@ -212,10 +212,11 @@ class Corpus:
             self.add(doc)
 
     # -- changes ---------------------------------------------------------
-    def add(self, doc: Document, data: bytes | None = None) -> None:
+    def add(self, doc: Document, data: bytes | None = None, blocks: bytes | None = None) -> None:
         """Index one document (replacing any earlier version with the same source).
 
-        ``data`` is the document's pickle, when the caller has it.
+        ``data`` is the document's pickle and ``blocks`` that of its blocks
+        (see index/store.py), when the caller has them.
         """
         if doc.source in self._numbers:
             self.remove(doc.source)
@@ -228,7 +229,7 @@ class Corpus:
             self._anchors.append(())
         self._numbers[doc.source] = number
         self._count(doc, number, +1)
-        self._store.put(doc, data)
+        self._store.put(doc, data, blocks)
 
     def remove(self, source: str) -> Document | None:
         """Forget one document; return it, or None when it was not indexed."""

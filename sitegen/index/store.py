@@ -68,6 +68,11 @@ def document_blocks(doc: Document) -> dict[str, Block]:
     return plain
 
 
+def block_pickle(doc: Document) -> bytes:
+    """Return the pickle of a document's blocks, as the store keeps them."""
+    return pickle.dumps(document_blocks(doc), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def block_words(block: Block, index: int = -1, reach: int = 0) -> tuple[tuple[str, ...], int]:
     """Return a block's words (segments as plain strings) and where word ``index`` is among them.
 
@@ -121,11 +126,13 @@ class DocumentStore:
     def __len__(self) -> int:
         return len(self._where)
 
-    def put(self, doc: Document, data: bytes | None = None) -> None:
-        """Keep a document (replacing an earlier one from the same source); ``data`` is its pickle, if known."""
+    def put(self, doc: Document, data: bytes | None = None, blocks: bytes | None = None) -> None:
+        """Keep a document (replacing an earlier one from the same source); ``data`` is its pickle and
+        ``blocks`` the pickle of its blocks (block_pickle), if known."""
         if data is None:
             data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
-        blocks = pickle.dumps(document_blocks(doc), protocol=pickle.HIGHEST_PROTOCOL)
+        if blocks is None:
+            blocks = block_pickle(doc)
         if self._file is None:
             self._file = tempfile.TemporaryFile(dir=self._folder, prefix="sitegen-documents-")
         os.pwrite(self._file.fileno(), data + blocks, self._end)
