@@ -20,8 +20,8 @@ from sitegen.build.parallel import fork_map
 from sitegen.errors import Diagnostic, SourceError
 from sitegen.files import DOCUMENT_SUFFIXES, MARKDOWN_SUFFIXES, is_ignored
 from sitegen.index.corpus import Corpus
-from sitegen.index.store import block_pickle
 from sitegen.index.resolve import Resolver
+from sitegen.index.store import block_pickle
 from sitegen.model import Document
 from sitegen.parse.cable import parse_document
 from sitegen.parse.markdown import MarkdownSource, read_markdown
@@ -184,9 +184,7 @@ def resolve_source(resolver: Resolver, source: Source, doc: Document) -> tuple[D
     return resolved, replace(source, rules=rules) if rules else source
 
 
-def _prepare(
-    item: tuple[str, str], cache: Cache | None, resolver: Resolver | None, blocks: bool, keep: bool
-) -> Read:
+def _prepare(item: tuple[str, str], cache: Cache | None, resolver: Resolver | None, blocks: bool, keep: bool) -> Read:
     """Read, parse and resolve one source (see read_sources); ``keep`` returns the document itself
     too, not only its pickle."""
     source, data = reuse_or_read(*item, cache)
