@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -114,3 +115,26 @@ def check_case(path: Path, index: int, render: Callable[[str], str], update_gold
         write_cases(path, cases)
         return
     assert actual.rstrip("\n") == expected.rstrip("\n"), title
+
+
+#: The state of a mention's tooltip in the browser: the theme draws it as the mention's ::after box,
+#: with the text its page gives the entity's mentions (--tip); --tip-x moves it along.
+_TOOLTIP_JS = """m => {
+  const s = getComputedStyle(m, '::after'), r = m.getClientRects()[0];
+  const x = parseFloat(m.style.getPropertyValue('--tip-x')) || 0;
+  return {shown: s.display !== 'none', content: s.content, x: r.left + x, width: parseFloat(s.width) || 0,
+          description: (document.getElementById(m.getAttribute('aria-describedby') || '') || {}).textContent || ''};
+}"""
+
+
+def tooltip(mention) -> dict:
+    """Return a mention's tooltip as a reader sees it (a Playwright locator of the mention): whether it
+    is shown, its text (lines joined by spaces), its box's left edge and width, and the description
+    that aria-describedby gives screen readers."""
+    state = mention.evaluate(_TOOLTIP_JS)
+    content = state.pop("content")
+    found = re.fullmatch(r'"(.*)" / ""', content, re.DOTALL)
+    text = found.group(1) if found else ""
+    text = re.sub(r"\\([0-9a-fA-F]{1,6}) ?", lambda m: chr(int(m.group(1), 16)), text)
+    state["text"] = " ".join(re.sub(r"\\(.)", r"\1", text).split())
+    return state

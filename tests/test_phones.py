@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import tooltip
+
 #: One page of each kind of the demo site.
 PAGES = [
     "index.html",
@@ -65,10 +67,8 @@ def test_the_first_tap_on_a_mention_shows_its_tooltip_and_the_second_follows_it(
         mention = mentions.nth(index)
         mention.scroll_into_view_if_needed()
         mention.tap()
-        tip = mention.locator(".tip")
-        tip.wait_for(state="visible")
-        box = tip.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        box = tooltip(mention)
+        assert box["shown"] and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
         assert page.url == url
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     mention = mentions.first
@@ -89,8 +89,8 @@ def test_a_tooltip_at_the_right_edge_stays_inside_the_window(browser, demo_site:
     rightmost = max(range(mentions.count()), key=lambda i: mentions.nth(i).bounding_box()["x"])
     mention = mentions.nth(rightmost)
     mention.hover()
-    box = mention.locator(".tip").bounding_box()
-    assert box is not None and box["x"] + box["width"] <= 500 - 7, box
+    box = tooltip(mention)
+    assert box["shown"] and box["x"] + box["width"] <= 500 - 7, box
     assert page.evaluate("document.documentElement.scrollWidth") <= 500
     context.close()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import serve_folder
+from tests.helpers import tooltip
 
 pytestmark = pytest.mark.browser
 DOC = "doc/sample/09lima1669.html"
@@ -155,13 +156,13 @@ def test_markdown_page_is_in_the_navigation_and_its_mentions_have_tooltips(page,
     page.goto(served + "index.html")
     intro = page.locator(".intro a.m", has_text="Alan Garcia").first
     intro.hover()
-    intro.locator(".tip").wait_for(state="visible")
+    assert tooltip(intro)["shown"]
     page.get_by_role("navigation", name="Site").get_by_role("link", name="About").click()
     page.wait_for_url("**/pages/about.html")
     assert page.locator("h1").inner_text() == "About this archive"
     mention = page.locator("article a.m", has_text="Alan Garcia").first
     mention.hover()
-    assert "Person" in mention.locator(".tip").inner_text() or "PERSON" in mention.locator(".tip").inner_text()
+    assert tooltip(mention)["text"].startswith("Person Alan Garcia")
     assert page.locator("pre.highlight code.language-json span").count() > 3
     mention.click()
     page.wait_for_url("**/entity/per/alan-garcia.html")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.helpers import tooltip
 from tests.test_serve import LIMA, Server, replace_in
 
 pytestmark = pytest.mark.browser
@@ -97,3 +98,17 @@ def test_a_stylesheet_change_is_swapped_without_reloading(page, server: Server, 
         "() => getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)'", timeout=10000
     )
     assert page.evaluate("window.__marker") == 1
+
+
+def test_a_mention_added_while_the_page_is_open_has_its_tooltip(page, server: Server, project: Path) -> None:
+    """The page is refreshed in place; the tooltips' text, in the head, must come with the new body."""
+    open_live(page, server, DOC)
+    page.evaluate("window.__marker = 1")
+    replace_in(project / LIMA, "Notwithstanding its recent", "[PER Zyzzyva Quuxley  ] Notwithstanding its recent")
+    page.wait_for_function("() => document.body.innerText.includes('Zyzzyva Quuxley')", timeout=10000)
+    assert page.evaluate("window.__marker") == 1  # refreshed in place, not reloaded
+    mention = page.locator("a.m", has_text="Zyzzyva Quuxley").first
+    mention.hover()
+    tip = tooltip(mention)
+    assert tip["shown"] and tip["text"].startswith("Person Zyzzyva Quuxley 1 document"), tip
+    assert tip["description"].startswith("Person: Zyzzyva Quuxley, 1 document")

@@ -50,9 +50,17 @@ def test_document_page_follows_the_html_contract(demo_site: Path) -> None:
     assert 'href="../../origin/lima.html">LIMA</a>' in html
     assert 'href="../../classification/confidential.html">CONFIDENTIAL</a>' in html
     assert 'href="../../year/2009.html">2009</a>' in html
-    tip = re.search(r'>Alan Garcia<span class="tip" id="t\d+" role="tooltip">(.*?)</span></a>', html).group(1)
-    text = re.sub(r"<[^>]+>", "", tip)
-    assert text.startswith("Person Alan Garcia ") and re.search(r"\d+ documents? · \d+ mentions?$", text)
+    # Each entity's tooltip is on the page once, however often it is mentioned: a description that
+    # its mentions name, and the text the theme shows on hover, in the page's head.
+    tips = re.findall(r'aria-describedby="(tip-\d+)">Alan Garcia</a>', html)
+    assert tips and len(set(tips)) == 1
+    described = re.findall(r'aria-describedby="(tip-\d+)"', html)
+    assert max(described.count(tip) for tip in described) > 3  # one tooltip for many mentions
+    described = re.search(rf'<li id="{tips[0]}">(.*?)</li>', html).group(1)
+    assert described.startswith("Person: Alan Garcia, ") and re.search(r"\d+ documents? · \d+ mentions?$", described)
+    shown = re.search(rf'\[aria-describedby="{tips[0]}"\]{{--tip:"(.*?)"}}', html).group(1)
+    assert re.fullmatch(r"Person\\a Alan Garcia\\a \d+ documents? · \d+ mentions?", shown), shown
+    assert html.count(f'id="{tips[0]}"') == 1 and html.count(f'[aria-describedby="{tips[0]}"]') == 1
 
 
 def test_home_page_shows_figures_and_documents(demo_site: Path) -> None:

@@ -13,8 +13,10 @@ index/resolve.py), then the pickled authority file the documents were
 resolved with. Each source follows as a
 length-prefixed record, so the cache is written and read one source at a
 time, and a SHA-256 of the records ends the file. A record is the source's
-details (path, content hash, size, time, warnings) and the pickle of its
-parsed document, which is only read when the build reuses it. A cache that
+details (path, content hash, size, time, warnings), the pickle of its
+parsed document and what the document store keeps beside it (its blocks and
+reading text, see index/store.py), which are only read when the build
+reuses them. A cache that
 is missing, truncated, damaged or written by other code is ignored, never
 trusted: the build then parses everything again.
 """
@@ -35,7 +37,7 @@ from sitegen.index.resolve import Resolver
 from sitegen.parse.authority import Authority
 from sitegen.report import log
 
-FORMAT = 5
+FORMAT = 6
 _LENGTH = 8
 """Bytes of the length before each part of a record."""
 _DIGEST = 64
@@ -53,8 +55,9 @@ class Cache:
     """Each source (a build.Source, without its document) by relative path."""
     file: BinaryIO | None = None
     """The open cache file, from which documents are read when asked for."""
-    where: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """Per source that parsed into a document: where its pickle is in the file, and its size."""
+    where: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    """Per source that parsed into a document: where its pickle is in the file, its size, and the
+    size of what follows it (store.prepared)."""
     resolution: str = ""
     """What identifies how the documents were resolved (Resolver.digest)."""
     authority: Authority = field(default_factory=Authority)
@@ -72,6 +75,14 @@ class Cache:
             return None
         data = os.pread(self.file.fileno(), place[1], place[0])
         return data if len(data) == place[1] else None
+
+    def extra(self, relative: str) -> bytes | None:
+        """Return what the document store keeps beside a source's document (store.prepared), or None."""
+        place = self.where.get(relative)
+        if place is None or self.file is None or not place[2]:
+            return None
+        data = os.pread(self.file.fileno(), place[2], place[0] + place[1] + _LENGTH)
+        return data if len(data) == place[2] else None
 
 
 def cache_path(output: Path) -> Path:
@@ -106,9 +117,12 @@ def read_cache(output: Path) -> Cache | None:
         while file.tell() < end:
             source = pickle.loads(file.read(int.from_bytes(file.read(_LENGTH), "big")))
             size = int.from_bytes(file.read(_LENGTH), "big")
+            start = file.tell()
+            file.seek(size, os.SEEK_CUR)
+            extra = int.from_bytes(file.read(_LENGTH), "big")
+            file.seek(extra, os.SEEK_CUR)
             if size:
-                cache.where[source.relative] = (file.tell(), size)
-                file.seek(size, os.SEEK_CUR)
+                cache.where[source.relative] = (start, size, extra)
             cache.sources[source.relative] = source
         return cache
     except (OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
@@ -134,12 +148,17 @@ def _verified(file: BinaryIO, end: int) -> bool:
 
 
 def write_cache(
-    output: Path, key: str, sources: Iterable, documents: Callable[[str], bytes | None], resolver: Resolver
+    output: Path,
+    key: str,
+    sources: Iterable,
+    documents: Callable[[str], tuple[bytes, bytes] | None],
+    resolver: Resolver,
 ) -> None:
     """Write the cache beside ``output`` atomically, one source at a time; a cache that cannot be written is skipped.
 
     ``sources`` are build.Source records without their documents;
-    ``documents`` returns the pickle of a source's parsed document, or None.
+    ``documents`` returns the pickle of a source's parsed document and what
+    the document store keeps beside it, or None.
     The documents are resolved (see index/resolve.py) by ``resolver``, whose
     authority file is kept too: after an edit of it, an update in place
     finds the documents it resolves otherwise.
@@ -157,8 +176,15 @@ def write_cache(
                 file.write(part)
             for source in sources:
                 meta = pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL)
-                data = documents(source.relative) or b""
-                for part in (len(meta).to_bytes(_LENGTH, "big"), meta, len(data).to_bytes(_LENGTH, "big"), data):
+                data, extra = documents(source.relative) or (b"", b"")
+                for part in (
+                    len(meta).to_bytes(_LENGTH, "big"),
+                    meta,
+                    len(data).to_bytes(_LENGTH, "big"),
+                    data,
+                    len(extra).to_bytes(_LENGTH, "big"),
+                    extra,
+                ):
                     digest.update(part)
                     file.write(part)
             file.write(digest.hexdigest().encode())

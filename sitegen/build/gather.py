@@ -55,7 +55,7 @@ def cached_site(ctx: BuildContext, env: Environment, resolver: Resolver, cache: 
     for source in sources:
         data = cache.data(source.relative)
         if data is not None:
-            corpus.add(pickle.loads(data), data)
+            corpus.add(pickle.loads(data), data, cache.extra(source.relative))
     return sources, make_site(ctx, env, resolver, corpus, sources)
 
 

@@ -245,7 +245,9 @@ def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list
         ctx.output,
         build_id(manifest),
         sources,
-        lambda relative: corpus.document_data(relative) if relative in corpus else None,
+        lambda relative: (
+            (corpus.document_data(relative), corpus.document_extra(relative)) if relative in corpus else None
+        ),
         state.site.resolver,
     )
     write_manifest(ctx.output, manifest)

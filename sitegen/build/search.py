@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: Parts of those pages that are not text of the document: tooltips, permalinks, numbers.
-NOT_INDEXED = ".tip, .permalink, .par-num, .source-link"
+NOT_INDEXED = ".tips, .permalink, .par-num, .source-link"
 BUNDLE = "pagefind"
 #: The list of parts the search page merges, inside the bundle folder.
 PARTS = "parts.json"

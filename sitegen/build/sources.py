@@ -21,7 +21,7 @@ from sitegen.errors import Diagnostic, SourceError
 from sitegen.files import DOCUMENT_SUFFIXES, MARKDOWN_SUFFIXES, is_ignored
 from sitegen.index.corpus import Corpus
 from sitegen.index.resolve import Resolver
-from sitegen.index.store import block_pickle
+from sitegen.index.store import prepared
 from sitegen.model import Document
 from sitegen.parse.cable import parse_document
 from sitegen.parse.markdown import MarkdownSource, read_markdown
@@ -134,9 +134,9 @@ def parse_into(
     source reused from the cache was resolved the same way).
     """
     parsed = []
-    for done, (source, doc, data, blocks, _) in enumerate(read_sources(files, cache, jobs, resolver, True), 1):
+    for done, (source, doc, data, extra, _) in enumerate(read_sources(files, cache, jobs, resolver, True), 1):
         if doc is not None:
-            corpus.add(doc, data, blocks)
+            corpus.add(doc, data, extra)
         parsed.append(source)
         progress.update("parsing", done, len(files))
     return parsed
@@ -148,8 +148,8 @@ PARSE_BATCH = 8
 PARSE_AHEAD = 128
 
 #: One source as read_sources yields it: the source (without its document), the document as the
-#: site shows it, its pickle, the pickle of its blocks (see index/store.py) when asked for, and
-#: whether it was reused from the cache.
+#: site shows it, its pickle, what the corpus's store keeps beside it (store.prepared) when asked
+#: for, and whether it was reused from the cache.
 Read = tuple[Source, Document | None, bytes | None, bytes | None, bool]
 
 
@@ -158,7 +158,7 @@ def read_sources(
     cache: Cache | None,
     jobs: int,
     resolver: Resolver | None = None,
-    blocks: bool = False,
+    extra: bool = False,
 ) -> Iterator[Read]:
     """Yield each file read, parsed and resolved with ``resolver`` (see Read), in order.
 
@@ -167,15 +167,15 @@ def read_sources(
     """
     if jobs <= 1:
         for item in files:
-            yield _prepare(item, cache, resolver, blocks, keep=True)
+            yield _prepare(item, cache, resolver, extra, keep=True)
         return
-    prepare = partial(_prepare, cache=cache, resolver=resolver, blocks=blocks, keep=False)
-    for source, doc, data, block_data, reused in fork_map(
+    prepare = partial(_prepare, cache=cache, resolver=resolver, extra=extra, keep=False)
+    for source, doc, data, extra_data, reused in fork_map(
         prepare, files, jobs, what="parsing sources", batch=PARSE_BATCH, in_flight=PARSE_AHEAD
     ):
         if doc is None and data is not None:
             doc = pickle.loads(data)
-        yield source, doc, data, block_data, reused
+        yield source, doc, data, extra_data, reused
 
 
 def resolve_source(resolver: Resolver, source: Source, doc: Document) -> tuple[Document, Source]:
@@ -184,26 +184,32 @@ def resolve_source(resolver: Resolver, source: Source, doc: Document) -> tuple[D
     return resolved, replace(source, rules=rules) if rules else source
 
 
-def _prepare(item: tuple[str, str], cache: Cache | None, resolver: Resolver | None, blocks: bool, keep: bool) -> Read:
+def _prepare(item: tuple[str, str], cache: Cache | None, resolver: Resolver | None, extra: bool, keep: bool) -> Read:
     """Read, parse and resolve one source (see read_sources); ``keep`` returns the document itself
     too, not only its pickle."""
-    source, data = reuse_or_read(*item, cache)
+    source, data, extra_data = reuse_or_read(*item, cache)
     reused = data is not None
-    doc = pickle.loads(data) if data is not None and (keep or blocks) else source.document
+    if not extra:
+        extra_data = None
+    doc = source.document
+    if data is not None and (keep or (extra and extra_data is None)):
+        doc = pickle.loads(data)
     source = replace(source, document=None)
     if doc is not None and not reused and resolver is not None:
         doc, source = resolve_source(resolver, source, doc)
     if doc is not None and data is None:
         data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
-    block_data = block_pickle(doc) if blocks and doc is not None else None
-    return source, doc if keep else None, data, block_data, reused
+    if extra and extra_data is None and doc is not None:
+        extra_data = prepared(doc)
+    return source, doc if keep else None, data, extra_data, reused
 
 
-def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source, bytes | None]:
+def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source, bytes | None, bytes | None]:
     """Return a source, reusing its cached parse when its content is unchanged; otherwise read and parse it.
 
     When the parse is reused, the pickle of its document (None if it has
-    none) comes with it.
+    none) comes with it, and what the store keeps beside it when the cache
+    has that.
     """
     cached = cache.sources.get(relative) if cache is not None else None
     if cached is not None and cached.digest:
@@ -216,12 +222,12 @@ def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source
     source = read_source(relative, path)
     if cached is not None and cache is not None and cached.digest and cached.digest == source.digest:
         return _reused(cached, source.stat, cache)
-    return source, None
+    return source, None, None
 
 
-def _reused(cached: Source, stat: tuple[int, int], cache: Cache) -> tuple[Source, bytes | None]:
-    """Return a cached source, with the given size and time, and its document's pickle."""
-    return replace(cached, stat=stat, document=None), cache.data(cached.relative)
+def _reused(cached: Source, stat: tuple[int, int], cache: Cache) -> tuple[Source, bytes | None, bytes | None]:
+    """Return a cached source, with the given size and time, its document's pickle and what goes beside it."""
+    return replace(cached, stat=stat, document=None), cache.data(cached.relative), cache.extra(cached.relative)
 
 
 def source_reader(content: Path) -> Callable[[str], str | None]:

@@ -34,6 +34,7 @@ from sitegen.model import (
     group_key,
     normalise,
 )
+from sitegen.parse.reading import DocumentReading
 
 T = TypeVar("T", bound=tuple)
 
@@ -212,11 +213,11 @@ class Corpus:
             self.add(doc)
 
     # -- changes ---------------------------------------------------------
-    def add(self, doc: Document, data: bytes | None = None, blocks: bytes | None = None) -> None:
+    def add(self, doc: Document, data: bytes | None = None, extra: bytes | None = None) -> None:
         """Index one document (replacing any earlier version with the same source).
 
-        ``data`` is the document's pickle and ``blocks`` that of its blocks
-        (see index/store.py), when the caller has them.
+        ``data`` is the document's pickle and ``extra`` what the store keeps
+        beside it (store.prepared), when the caller has them.
         """
         if doc.source in self._numbers:
             self.remove(doc.source)
@@ -229,7 +230,7 @@ class Corpus:
             self._anchors.append(())
         self._numbers[doc.source] = number
         self._count(doc, number, +1)
-        self._store.put(doc, data, blocks)
+        self._store.put(doc, data, extra)
 
     def remove(self, source: str) -> Document | None:
         """Forget one document; return it, or None when it was not indexed."""
@@ -430,6 +431,14 @@ class Corpus:
     def document_data(self, source: str) -> bytes:
         """Return a document's pickle."""
         return self._store.data(source)
+
+    def document_extra(self, source: str) -> bytes:
+        """Return what the store keeps beside a document's pickle (store.prepared)."""
+        return self._store.extra(source)
+
+    def reading(self, source: str) -> DocumentReading:
+        """Return a document's reading text, made when it was parsed."""
+        return self._store.reading(source)
 
     def __len__(self) -> int:
         """Return how many documents are indexed."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from sitegen.model import Document, Key, Mention, TagRef
-from sitegen.parse.reading import reading_segments
+from sitegen.parse.reading import DocumentReading, document_reading, joined
 
 #: A block's running text with mentions and tag links as their words, joined
 #: into one string; where each of those words (segments) ends in it; and the
@@ -35,6 +35,8 @@ Block = tuple[str, array, dict[Key, int]]
 
 #: Documents each process keeps after reading them.
 CACHED_DOCUMENTS = 64
+#: Bytes of the size of the blocks' pickle at the start of what ``prepared`` returns.
+_SIZE = 8
 #: Documents' blocks each process keeps after reading them, in bytes of their
 #: pickles (about twice that in memory). Entity pages read them in no useful
 #: order; reading one back takes a few microseconds.
@@ -43,13 +45,14 @@ CACHED_BLOCKS = 16 << 20
 SHARED_KEYS = 1 << 16
 
 
-def document_blocks(doc: Document) -> dict[str, Block]:
+def document_blocks(doc: Document, read: DocumentReading | None = None) -> dict[str, Block]:
     """Return a document's running text by block id (header, signature, paragraphs), as plain strings
-    of reading text (see parse/reading.py)."""
-    blocks = {"header": reading_segments(doc.header_text), "signature": reading_segments(doc.signature)}
-    for par in doc.paragraphs:
-        text = reading_segments(par.text)
-        blocks[par.anchor] = reading_segments(par.heading) + (" ",) + text if par.heading else text
+    of reading text (see parse/reading.py), from its reading text ``read`` when it is made already."""
+    read = read or document_reading(doc)
+    blocks = {"header": read.header, "signature": read.signature}
+    for par, (heading, _, texts) in zip(doc.paragraphs, read.paragraphs):
+        text = joined(texts)
+        blocks[par.anchor] = heading + (" ",) + text if heading else text
     plain = {}
     for block, segments in blocks.items():
         first: dict[Key, int] = {}
@@ -68,9 +71,12 @@ def document_blocks(doc: Document) -> dict[str, Block]:
     return plain
 
 
-def block_pickle(doc: Document) -> bytes:
-    """Return the pickle of a document's blocks, as the store keeps them."""
-    return pickle.dumps(document_blocks(doc), protocol=pickle.HIGHEST_PROTOCOL)
+def prepared(doc: Document) -> bytes:
+    """Return what the store keeps beside a document's pickle: the pickles of its blocks and of its
+    reading text, after the size of the first. Parsing workers make it, and the cache keeps it."""
+    read = document_reading(doc)
+    blocks = pickle.dumps(document_blocks(doc, read), protocol=pickle.HIGHEST_PROTOCOL)
+    return len(blocks).to_bytes(_SIZE, "big") + blocks + pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def block_words(block: Block, index: int = -1, reach: int = 0) -> tuple[tuple[str, ...], int]:
@@ -104,8 +110,8 @@ class DocumentStore:
         self._folder = folder
         self._file: IO[bytes] | None = None
         self._end = 0
-        self._where: dict[str, tuple[int, int, int]] = {}
-        """Per source: where its record starts, the size of the document and of its blocks."""
+        self._where: dict[str, tuple[int, int, int, int]] = {}
+        """Per source: where its record starts, the size of the document, of its blocks and of its reading text."""
         self._docs: OrderedDict[str, Document] = OrderedDict()
         self._blocks: OrderedDict[str, tuple[dict[str, Block], int]] = OrderedDict()
         self._blocks_size = 0
@@ -126,18 +132,19 @@ class DocumentStore:
     def __len__(self) -> int:
         return len(self._where)
 
-    def put(self, doc: Document, data: bytes | None = None, blocks: bytes | None = None) -> None:
+    def put(self, doc: Document, data: bytes | None = None, extra: bytes | None = None) -> None:
         """Keep a document (replacing an earlier one from the same source); ``data`` is its pickle and
-        ``blocks`` the pickle of its blocks (block_pickle), if known."""
+        ``extra`` what ``prepared`` returns for it, if known."""
         if data is None:
             data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
-        if blocks is None:
-            blocks = block_pickle(doc)
+        if extra is None:
+            extra = prepared(doc)
         if self._file is None:
             self._file = tempfile.TemporaryFile(dir=self._folder, prefix="sitegen-documents-")
-        os.pwrite(self._file.fileno(), data + blocks, self._end)
-        self._where[doc.source] = (self._end, len(data), len(blocks))
-        self._end += len(data) + len(blocks)
+        os.pwrite(self._file.fileno(), data + extra, self._end)
+        blocks = int.from_bytes(extra[:_SIZE], "big")
+        self._where[doc.source] = (self._end, len(data), blocks, len(extra) - _SIZE - blocks)
+        self._end += len(data) + len(extra)
         self._forget(doc.source)
 
     def discard(self, source: str) -> None:
@@ -154,8 +161,19 @@ class DocumentStore:
 
     def data(self, source: str) -> bytes:
         """Return a document's pickle."""
-        start, size, _ = self._where[source]
+        start, size, _, _ = self._where[source]
         return self._read(start, size)
+
+    def extra(self, source: str) -> bytes:
+        """Return what ``prepared`` made of a document."""
+        start, size, blocks, reading = self._where[source]
+        return self._read(start + size, _SIZE + blocks + reading)
+
+    def reading(self, source: str) -> DocumentReading:
+        """Return a document's reading text."""
+        start, size, blocks, reading = self._where[source]
+        read: DocumentReading = pickle.loads(self._read(start + size + _SIZE + blocks, reading))
+        return read
 
     def get(self, source: str) -> Document:
         """Return a document."""
@@ -175,8 +193,8 @@ class DocumentStore:
         if kept is not None:
             self._blocks.move_to_end(source)
             return kept[0]
-        start, size, length = self._where[source]
-        blocks = pickle.loads(self._read(start + size, length))
+        start, size, length, _ = self._where[source]
+        blocks = pickle.loads(self._read(start + size + _SIZE, length))
         shared = self._keys
         if len(shared) > SHARED_KEYS:
             shared.clear()
@@ -197,8 +215,8 @@ class DocumentStore:
         (or only those of the ``share``-th of ``shares`` equal runs)."""
         where = sorted(self._where.values())
         size = -(-len(where) // shares)
-        for start, size_, length in where[share * size : (share + 1) * size]:
-            yield start, pickle.loads(self._read(start + size_, length))
+        for start, size_, length, _ in where[share * size : (share + 1) * size]:
+            yield start, pickle.loads(self._read(start + size_ + _SIZE, length))
 
     @property
     def end(self) -> int:

@@ -17,10 +17,11 @@ placeholders, so one set of rules sees a paragraph whole, across segments.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from sitegen.model import Mention, Segments, TagRef, merge_text
+from sitegen.model import Document, Mention, Paragraph, Segments, TagRef, merge_text, plain_text
 
 #: A mention or tag in the flattened text: its index between two private-use characters.
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -116,12 +117,48 @@ def reading(segments: Segments) -> list[Block]:
 
 def reading_segments(segments: Segments) -> Segments:
     """Return running text as reading text in one run (headings and paragraphs joined by spaces)."""
+    return joined(reading(segments))
+
+
+def joined(blocks: Iterable[Block]) -> Segments:
+    """Return blocks of reading text in one run, joined by spaces."""
     out: list = []
-    for block in reading(segments):
+    for block in blocks:
         if out:
             out.append(" ")
         out.extend(block.segments)
     return tuple(merge_text(out))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentReading:
+    """A document's reading text, made once when it is parsed: what its page shows and what the
+    snippets of entity pages read."""
+
+    header: Segments
+    """The header's running text in one run."""
+    signature: Segments
+    """The signature in one run."""
+    paragraphs: tuple[tuple[Segments, bool, tuple[Block, ...]], ...]
+    """Per paragraph of the document: its heading in one run, whether the heading is in capitals,
+    and the blocks of its text."""
+
+
+def document_reading(doc: Document) -> DocumentReading:
+    """Return a document's reading text."""
+    return DocumentReading(
+        reading_segments(doc.header_text),
+        reading_segments(doc.signature),
+        tuple(paragraph_reading(par) for par in doc.paragraphs),
+    )
+
+
+def paragraph_reading(par: Paragraph) -> tuple[Segments, bool, tuple[Block, ...]]:
+    """Return a paragraph's reading text: its heading in one run, whether that is in capitals, and
+    the blocks of its text."""
+    if not par.heading:
+        return (), False, tuple(reading(par.text))
+    return reading_segments(par.heading), is_caps(plain_text(par.heading)), tuple(reading(par.text))
 
 
 @lru_cache(maxsize=1 << 16)

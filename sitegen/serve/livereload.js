@@ -28,6 +28,10 @@
     }).then(function (html) {
       var fresh = new DOMParser().parseFromString(html, "text/html");
       document.title = fresh.title;
+      // The tooltips' text is in the head: the new page's replaces the old.
+      var tips = document.getElementById("tips"), freshTips = fresh.getElementById("tips");
+      if (tips) tips.remove();
+      if (freshTips) document.head.appendChild(document.adoptNode(freshTips));
       document.body.replaceWith(document.adoptNode(fresh.body));
       window.scrollTo(0, y);
       if (lastState) overlay(lastState.problems, lastState.error);

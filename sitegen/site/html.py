@@ -22,22 +22,21 @@ class EntityInfo:
 
     href: str
     """Path of the entity page from the site root, percent-encoded."""
-    tip: str
-    """The tooltip's inner HTML: type label, display name and corpus counts."""
+    label: str
+    """The entity's type as the site names it (``Person``)."""
+    name: str
+    """The entity's display name."""
+    counts: str
+    """The tooltip's last line: ``8 documents · 9 mentions`` (and ``· no page of its own``)."""
 
     @classmethod
     def make(cls, path: str, label: str, name: str, docs: int, mentions: int, has_page: bool = True) -> EntityInfo:
-        """Return the info of one entity, with its tooltip markup built once; one without a page of its
-        own links to its entry on the A-Z index, and the tooltip says so."""
+        """Return the info of one entity; one without a page of its own links to its entry on the A-Z
+        index, and the tooltip says so."""
         counts = f"{plural(docs, 'document')} · {plural(mentions, 'mention')}" + (
             "" if has_page else " · no page of its own"
         )
-        tip = (
-            f'<span class="tip-type">{escape(label)}</span> '
-            f'<span class="tip-name">{escape(name)}</span> '
-            f'<span class="tip-counts">{counts}</span>'
-        )
-        return cls(quote(path, safe="/#"), tip)
+        return cls(quote(path, safe="/#"), label, name, counts)
 
 
 def shown_date(date: str) -> str:
@@ -52,7 +51,14 @@ def plural(count: int, word: str, words: str = "") -> str:
 
 
 class FragmentRenderer:
-    """Render running text for one page; tooltip ids are unique within the page."""
+    """Render running text for one page, and the tooltips of the entities it mentions.
+
+    A tooltip's content is on the page once per entity, however often the
+    entity is mentioned: as a description in a hidden list at the end of the
+    page, which each mention names with ``aria-describedby``, and as a CSS
+    string in the page's head, which the theme shows beside a mention on
+    hover and focus (``tips_style``, ``tips_list``).
+    """
 
     def __init__(
         self,
@@ -67,7 +73,11 @@ class FragmentRenderer:
         self._entity = entity
         self._tag_path = tag_path
         self._resolve = resolve
-        self._tips = 0
+        self._tips: dict[str, EntityInfo] = {}
+        """Each entity mentioned on the page by its tooltip's id, in the order of first mention."""
+        self._ids: dict[tuple[str, str], str] = {}
+        self._links: dict[tuple[str, str], str] = {}
+        """Each entity's mention markup up to its words, made once per page."""
 
     def written_mention(self, mention: Mention) -> str:
         """Return a mention written in Markdown: resolved as documents' are, then as any mention."""
@@ -75,17 +85,41 @@ class FragmentRenderer:
         return escape(shown) if isinstance(shown, str) else self.mention(shown)
 
     def mention(self, mention: Mention) -> str:
-        """Return one mention: a typed link with a CSS tooltip."""
-        info = self._entity(mention.key)
-        type_ = mention.type
-        if info is None:
-            return f'<span class="m m-{type_.lower()}" data-entity-type="{type_}">{escape(mention.text)}</span>'
-        self._tips += 1
-        return (
-            f'<a class="m m-{type_.lower()}" data-entity-type="{type_}" href="{self._root}{info.href}"'
-            f' aria-describedby="t{self._tips}">{escape(mention.text)}<span class="tip" id="t{self._tips}"'
-            f' role="tooltip">{info.tip}</span></a>'
+        """Return one mention: a link styled by type, described by its entity's tooltip."""
+        key = mention.key
+        start = self._links.get(key)
+        if start is None:
+            info = self._entity(key)
+            type_ = mention.type
+            if info is None:
+                return f'<span class="m m-{type_.lower()}" data-entity-type="{type_}">{escape(mention.text)}</span>'
+            tip = self._ids[key] = f"tip-{len(self._tips) + 1}"
+            self._tips[tip] = info
+            start = self._links[key] = (
+                f'<a class="m m-{type_.lower()}" data-entity-type="{type_}" href="{self._root}{info.href}"'
+                f' aria-describedby="{tip}">'
+            )
+        return f"{start}{escape(mention.text)}</a>"
+
+    def tips_style(self) -> Markup:
+        """Return the page's style element that gives each mentioned entity's mentions their tooltip text."""
+        if not self._tips:
+            return Markup("")
+        rules = "".join(
+            f'[aria-describedby="{tip}"]{{--tip:{css_string(chr(10).join((info.label, info.name, info.counts)))}}}\n'
+            for tip, info in self._tips.items()
         )
+        return Markup(f'<style id="tips">\n{rules}</style>')
+
+    def tips_list(self) -> Markup:
+        """Return the hidden list of the tooltips' descriptions that mentions name with ``aria-describedby``."""
+        if not self._tips:
+            return Markup("")
+        items = "".join(
+            f'<li id="{tip}">{escape(info.label)}: {escape(info.name)}, {escape(info.counts)}</li>'
+            for tip, info in self._tips.items()
+        )
+        return Markup(f'<ul class="tips" hidden>{items}</ul>')
 
     def tag(self, tag: TagRef) -> str:
         """Return a source tag link, pointing at this site's tag page."""
@@ -103,6 +137,19 @@ class FragmentRenderer:
             else:
                 out.append(self.tag(seg))
         return Markup("".join(out))
+
+
+def css_string(text: str) -> str:
+    """Return text as a quoted CSS string that is safe inside a style element: quotes, backslashes,
+    angle brackets, ampersands and control characters escaped, line ends as CSS line breaks."""
+    out = ['"']
+    for char in text:
+        if char in '"\\<>&' or char < " " or char in "\x7f\u2028\u2029":
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
 
 
 def snippet(segments: Segments, key: tuple[str, str], width: int = 90, index: int | None = None) -> Markup:

@@ -316,6 +316,7 @@ class Site:
             "finder_href": link(self.urls.finder("SHARD")),
             "entities_href": link(self.urls.entities()),
             "tagger": self.config.tagger,
+            "tips": None,  # the page's FragmentRenderer when it mentions entities: their tooltips
         }
 
     def doc_row(self, path: str, source: str, note: str = "") -> DocRow:

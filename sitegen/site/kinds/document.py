@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from sitegen.model import ENTITY_TYPES, Document, Paragraph, group_key, plain_text
-from sitegen.parse.reading import Block, is_caps, reading, reading_segments
+from sitegen.model import ENTITY_TYPES, Document, Paragraph, Segments, group_key
+from sitegen.parse.reading import Block, is_caps, paragraph_reading
 from sitegen.site.change import Change
 from sitegen.site.html import shown_date
 from sitegen.site.kinds.base import Affected, Family, PerDocument
@@ -58,9 +58,11 @@ def document_page(site: Site, index: int) -> Page:
     """
     corpus = site.corpus
     doc = corpus.document(corpus.documents[index].source)
+    read = corpus.reading(doc.source)
     path = site.urls.document(doc.source)
     frag = site.fragments(path)
     context = site.common(path, doc.title, _describe(doc))
+    context["tips"] = frag
     context["doc"] = doc
     context["title_caps"] = is_caps(doc.title)
     header = doc.header
@@ -88,9 +90,9 @@ def document_page(site: Site, index: int) -> Page:
             "headings": [{"html": frag.text(h.segments), "caps": h.caps} for h in headings],
             "blocks": [{"kind": b.kind, "html": frag.text(b.segments), "caps": b.caps} for b in blocks],
         }
-        for p, headings, blocks in reading_paragraphs(doc.paragraphs)
+        for p, headings, blocks in reading_paragraphs(doc.paragraphs, read.paragraphs)
     ]
-    context["signature_html"] = frag.text(reading_segments(doc.signature)) if doc.signature else ""
+    context["signature_html"] = frag.text(read.signature) if doc.signature else ""
     context["panel"] = _entity_panel(site, doc, path)
     docs = corpus.documents
     context["prev"] = site.doc_row(path, docs[index - 1].source) if index > 0 else None
@@ -98,18 +100,24 @@ def document_page(site: Site, index: int) -> Page:
     return Page(path, DocumentPage.template, context)
 
 
-def reading_paragraphs(paragraphs: Iterable[Paragraph]) -> list[tuple[Paragraph, list[Block], list[Block]]]:
-    """Return each paragraph with its heading and its blocks of reading text (see parse/reading.py).
+def reading_paragraphs(
+    paragraphs: Iterable[Paragraph], read: Iterable[tuple[Segments, bool, tuple[Block, ...]]] | None = None
+) -> list[tuple[Paragraph, list[Block], list[Block]]]:
+    """Return each paragraph with its heading and its blocks of reading text (see parse/reading.py),
+    from the paragraphs' reading text ``read`` (DocumentReading.paragraphs) when it is made already.
 
     A paragraph's number written at the start of its text (``1 . ( C )``)
     is left to the number the page shows. A heading that ends a paragraph's
     text stays in it, at its end, as its mentions do (entity pages link to
     the paragraph they are in).
     """
+    paragraphs = list(paragraphs)
+    if read is None:
+        read = [paragraph_reading(par) for par in paragraphs]
     out: list[tuple[Paragraph, list[Block], list[Block]]] = []
-    for par in paragraphs:
-        headings = [Block("h", reading_segments(par.heading), is_caps(plain_text(par.heading)))] if par.heading else []
-        blocks = reading(par.text)
+    for par, (heading, caps, texts) in zip(paragraphs, read):
+        headings = [Block("h", heading, caps)] if par.heading else []
+        blocks = list(texts)
         if blocks and blocks[0].kind == "p" and par.number not in ("", "0"):
             blocks[0] = _without_number(blocks[0], par.number)
         out.append((par, headings, blocks))

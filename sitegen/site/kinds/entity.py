@@ -144,8 +144,9 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
         )
         note = site.notes().get(entity.key)
         if note is not None and page == 1:
+            frag = context["tips"] = site.fragments(path)
             context["note_html"] = site.redact_html(
-                render_markdown(note.body, site.fragments(path), site.link_resolver(path, note.source))
+                render_markdown(note.body, frag, site.link_resolver(path, note.source))
             )
             context["highlighted"] = HIGHLIGHTED in context["note_html"]
         yield Page(path, EntityPages.template, context)

@@ -37,8 +37,9 @@ class Home(PageKind):
             context["intro_html"] = ""
             if page == 1:
                 if site.intro is not None:
+                    frag = context["tips"] = site.fragments(path)
                     context["intro_html"] = site.redact_html(
-                        render_markdown(site.intro.body, site.fragments(path), site.link_resolver(path, "index.md"))
+                        render_markdown(site.intro.body, frag, site.link_resolver(path, "index.md"))
                     )
                     context["highlighted"] = HIGHLIGHTED in context["intro_html"]
                 per_type = mention_counts(corpus)

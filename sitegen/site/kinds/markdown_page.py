@@ -32,7 +32,8 @@ class MarkdownPage(PageKind):
         page = site.markdown[source]
         path = site.urls.page(source)
         context = site.common(path, site.redact(page.title), site.redact(page.description))
-        html = site.redact_html(render_markdown(page.body, site.fragments(path), site.link_resolver(path, source)))
+        frag = context["tips"] = site.fragments(path)
+        html = site.redact_html(render_markdown(page.body, frag, site.link_resolver(path, source)))
         context["body_html"] = html
         context["highlighted"] = HIGHLIGHTED in html
         context["show_title"] = not html.lstrip().startswith("<h1")

@@ -33,17 +33,19 @@ function sitegenLoad(src, then) {
   document.addEventListener("mouseout", reset);
   document.addEventListener("focusout", reset);
 
-  // A tooltip stays inside the viewport: one that would cross an edge moves along.
+  // A tooltip stays inside the viewport: one that would cross an edge moves along. The tooltip is
+  // the mention's ::after box, at the mention's left edge unless --tip-x moves it.
   function place(mention) {
-    var tip = mention.querySelector(".tip");
-    if (!tip) return;
-    tip.style.left = "";
-    var box = tip.getBoundingClientRect();
-    if (!box.width) return;
+    if (!mention.hasAttribute("aria-describedby")) return;
+    mention.style.removeProperty("--tip-x");
+    var tip = getComputedStyle(mention, "::after");
+    var size = parseFloat(tip.width);
+    if (tip.display === "none" || !size) return;
+    var left = mention.getClientRects()[0].left, right = left + size;
     var width = document.documentElement.clientWidth, margin = 8, shift = 0;
-    if (box.right > width - margin) shift = width - margin - box.right;
-    if (box.left + shift < margin) shift = margin - box.left;
-    if (shift) tip.style.left = Math.round(shift) + "px";
+    if (right > width - margin) shift = width - margin - right;
+    if (left + shift < margin) shift = margin - left;
+    if (shift) mention.style.setProperty("--tip-x", Math.round(shift) + "px");
   }
   function mentionOf(event) {
     return event.target.closest ? event.target.closest("a.m") : null;
