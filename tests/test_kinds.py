@@ -32,7 +32,11 @@ def live(tmp_path: Path) -> PreviewSession:
     site = PreviewSession(
         BuildContext(
             Config(
-                root=ROOT, documents_per_page=2, entity_documents_per_page=1, entities=GOLDEN.parent / "entities.toml"
+                root=ROOT,
+                documents_per_page=2,
+                entity_documents_per_page=1,
+                facets_min_documents=2,
+                entities=GOLDEN.parent / "entities.toml",
             ),
             content,
             tmp_path / "site",

@@ -240,9 +240,10 @@ def test_a_timeline_of_a_few_years_is_drawn_by_month_and_a_longer_one_by_year() 
     assert undated is not None and undated.unit == "year"
 
 
-def test_a_month_bar_narrows_an_entitys_documents_to_its_month(browser, demo_site: Path) -> None:
+def test_a_month_bar_narrows_an_entitys_documents_to_its_month(browser, tmp_path: Path) -> None:
+    build_site(ROOT / "content", tmp_path / "site", facets_min_documents=2)
     page = browser.new_page()
-    page.goto((demo_site / "entity/loc/embassy-caracas.html").as_uri())
+    page.goto((tmp_path / "site/entity/loc/embassy-caracas.html").as_uri())
     bars = page.locator(".timeline-bars a[data-month]")
     assert bars.count() >= 2
     assert page.locator(".timeline-table th").first.text_content() == "Month"
@@ -263,3 +264,25 @@ def test_each_types_index_has_a_timeline_of_its_mentions(demo_site: Path) -> Non
     counts = [int(n.replace(",", "")) for n in re.findall(r'<span class="count">([\d,]+)</span>', listed)]
     assert len(per_year) >= 3 and sum(per_year) == sum(counts)
     assert re.search(r'<a href="../year/\d{4}.html" data-year="\d{4}"', timeline)
+
+
+def test_only_entities_named_in_enough_documents_have_a_filter(demo_site: Path) -> None:
+    """A filter narrows nothing on a page that shows an entity's few documents: no data file is written."""
+    pages = sorted((demo_site / "entity").glob("*/*.html"))
+    checked = {"with": 0, "without": 0}
+    for page in pages:
+        if re.search(r"\.\d+\.html$", page.name):
+            continue  # later pages of a long list
+        html = page.read_text(encoding="utf-8")
+        found = re.search(r"<dt>Documents</dt><dd>([\d,]+)</dd>", html)
+        if found is None:
+            continue  # an alias's page that leads to its entity's
+        documents = int(found.group(1).replace(",", ""))
+        script = page.with_name(page.name.removesuffix(".html") + ".facets.js")
+        if documents >= 5:
+            assert 'data-facets="' in html and script.exists(), page
+            checked["with"] += 1
+        else:
+            assert "data-facets" not in html and "data-with" not in html and not script.exists(), page
+            checked["without"] += 1
+    assert checked["with"] >= 5 and checked["without"] >= 50, checked

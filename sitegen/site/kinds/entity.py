@@ -132,7 +132,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
                 )
                 for i, (k, n) in enumerate(entity.related)
             ],
-            facets_href=relative_url(path, site.urls.entity_facets(entity.key)) if entity.doc_count > 1 else "",
+            facets_href=relative_url(path, site.urls.entity_facets(entity.key)) if site.has_facets(entity.key) else "",
             docs=[
                 _occurrence(site, path, entity, occ, years.anchor(dates[index], index))
                 for index, occ in enumerate(entity.occurrences[(page - 1) * size : page * size], (page - 1) * size)

@@ -339,7 +339,17 @@ function sitegenLoad(src, then) {
   var data = null, chosen = {}, matching = [], shown = 0;
   GROUPS.forEach(function (g) { chosen[g.name] = {}; });
   box.hidden = false;
-  Array.prototype.forEach.call(document.querySelectorAll("a.both"), function (a) { a.hidden = false; });
+  // Each entity named with this one that can narrow its documents gets a "both" link.
+  var named = (document.querySelector("h1") || {}).textContent || "";
+  Array.prototype.forEach.call(document.querySelectorAll(".ranked-bars li[data-with]"), function (li) {
+    var other = li.querySelector("a.ent"), both = document.createElement("a");
+    both.className = "both";
+    both.href = "#with=" + li.getAttribute("data-with");
+    both.textContent = "both";
+    both.setAttribute("aria-label", "both: the documents naming " + named + " and " + (other ? other.textContent : ""));
+    li.insertBefore(both, li.querySelector(".bar"));
+    li.insertBefore(document.createTextNode(" "), both);
+  });
 
   function load(then) {
     if (data) return then();
