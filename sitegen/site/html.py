@@ -7,7 +7,7 @@ HTML contract documented in the README.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -150,6 +150,25 @@ def css_string(text: str) -> str:
             out.append(char)
     out.append('"')
     return "".join(out)
+
+
+def occurrence_item(
+    href: str, title: str, meta: str, places: Iterable[tuple[str, str, Markup, int]], ident: str = ""
+) -> str:
+    """Return one document on an entity page as a list item: its title linked, its origin, date and
+    mentions (``meta``), and a snippet linked to each paragraph that mentions the entity (href,
+    label, snippet, mentions there). Entity pages list hundreds of thousands of these, so they are
+    built here rather than in the template; everything from the content is escaped."""
+    kwic = "".join(
+        f'\n        <li><a class="place" href="{escape(place)}">{escape(label)}</a> <span class="snippet">{escape(text)}</span>'
+        + (f' <span class="count">×{count}</span></li>' if count > 1 else "</li>")
+        for place, label, text, count in places
+    )
+    opening = f'<li id="{escape(ident)}">' if ident else "<li>"
+    return (
+        f'\n    {opening}\n      <h3><a href="{escape(href)}">{escape(title)}</a></h3>'
+        f'\n      <p class="doc-meta">{escape(meta)}</p>\n      <ul class="kwic">{kwic}\n      </ul>\n    </li>'
+    )
 
 
 def snippet(segments: Segments, key: tuple[str, str], width: int = 90, index: int | None = None) -> Markup:

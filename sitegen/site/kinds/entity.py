@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import Any
+
+from markupsafe import Markup
 
 from sitegen.model import Entity, Occurrence
 from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
 from sitegen.site.facets import TOP_WITH, facet_id
-from sitegen.site.html import plural
+from sitegen.site.html import occurrence_item, plural
 from sitegen.site.kinds.base import Affected, Family, PageKind, dated, page_of, year_link
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
 from sitegen.site.timeline import per_year, timeline
@@ -97,7 +98,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     """Yield an entity's pages: its documents with paragraph snippets, paginated.
 
     Context: entity, type_label, type_css, type_href, forms, description, wikidata (Link or None), related (Links),
-    docs (row, places: list of (href, label, snippet, count)), pager, plus common keys.
+    occurrences (the documents' list items, html.occurrence_item), pager, plus common keys.
     """
     size = site.config.entity_documents_per_page
     total = pages_of(entity.doc_count, size)
@@ -133,10 +134,12 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
                 for i, (k, n) in enumerate(entity.related)
             ],
             facets_href=relative_url(path, site.urls.entity_facets(entity.key)) if site.has_facets(entity.key) else "",
-            docs=[
-                _occurrence(site, path, entity, occ, years.anchor(dates[index], index))
-                for index, occ in enumerate(entity.occurrences[(page - 1) * size : page * size], (page - 1) * size)
-            ],
+            occurrences=Markup(
+                "".join(
+                    _occurrence(site, path, entity, occ, years.anchor(dates[index], index))
+                    for index, occ in enumerate(entity.occurrences[(page - 1) * size : page * size], (page - 1) * size)
+                )
+            ),
             pager=pager(lambda n: site.urls.entity(entity.key, n), path, page, total),
             note_html="",
             description=record.description if record else "",
@@ -152,13 +155,15 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
         yield Page(path, EntityPages.template, context)
 
 
-def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence, year_id: str = "") -> dict[str, Any]:
+def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence, year_id: str = "") -> str:
     """Return one document on an entity page, with a snippet per paragraph (and ``year_id``, the id
-    of its year when it is that year's first)."""
+    of its year when it is that year's first), as a list item (html.occurrence_item)."""
     doc_path = site.urls.document(occ.doc)
     snippets = site.corpus.snippets(entity.key, occ.doc, [block for block, _ in occ.paragraphs])
     places = []
     for (block, count), text in zip(occ.paragraphs, snippets):
         label = {"header": "Header", "signature": "Signature"}.get(block, f"¶ {block[3:]}")
         places.append((relative_url(path, doc_path, block), label, text, count))
-    return {"row": site.doc_row(path, occ.doc, plural(occ.mentions, "mention")), "places": places, "year_id": year_id}
+    row = site.doc_row(path, occ.doc)
+    meta = " · ".join(part for part in (row.origin, row.date, plural(occ.mentions, "mention")) if part)
+    return occurrence_item(row.href, row.title, meta, places, year_id)
