@@ -162,11 +162,18 @@ def summary(result: BuildResult, output: str) -> str:
             f" {result.files:,} files rendered again, {len(update.changed):,} changed; {site}, {warnings}"
             f" in {result.seconds:.2f} s"
         )
+    search = f", search index {megabytes(result.search_bytes)}" if result.search_bytes else ""
     return (
         f"Built {plural(result.documents, 'document')}, {plural(result.entities, 'entity', 'entities')},"
-        f" {plural(result.pages, 'page')} ({plural(result.files, 'file')}) into {output}/ with {warnings}"
-        f" in {result.seconds:.2f} s"
+        f" {plural(result.pages, 'page')} ({plural(result.files, 'file')}, {megabytes(result.bytes)}{search})"
+        f" into {output}/ with {warnings} in {result.seconds:.2f} s"
     )
+
+
+def megabytes(size: int) -> str:
+    """Return a size as the summary says it: ``317 MB``, ``4.2 MB``, ``0.3 MB``."""
+    mb = size / 1e6
+    return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:.1f} MB"
 
 
 def _jobs(args: argparse.Namespace) -> int:

@@ -51,6 +51,16 @@ def test_build_with_defaults_writes_site_and_summary(project: Path) -> None:
     assert (project / "site" / "doc" / "09lima1669.html").is_file()
     assert result.stdout.startswith("Built 1 document, 55 entities, ")
     assert "0 warnings in " in result.stdout
+    # It says how much it wrote: the files of the site, and the search index apart.
+    files, size = re.search(r"\(([\d,]+) files, ([\d.,]+) MB", result.stdout).groups()
+    written = [p for p in (project / "site").rglob("*") if p.is_file() and "pagefind" not in p.parts]
+    pages = [p for p in written if p.name != ".sitegen" and p.parent.name != "assets"]
+    assert int(files.replace(",", "")) == len(pages)
+    assert float(size) == round(sum(p.stat().st_size for p in written if p.name != ".sitegen") / 1e6, 1)
+    search = re.search(r"search index ([\d.]+) MB", result.stdout)
+    if search:
+        index = sum(p.stat().st_size for p in (project / "site" / "pagefind").rglob("*") if p.is_file())
+        assert float(search.group(1)) == round(index / 1e6, 1)
 
 
 def test_bad_files_warn_with_location_and_the_rest_builds(project: Path) -> None:

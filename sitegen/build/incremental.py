@@ -117,6 +117,9 @@ class SiteState:
         """Pages waiting to be rendered again, by family (None: all its pages)."""
         self.search_dirty: set[str] = set()
         """Pages of the full-text search index written or deleted since it was last made."""
+        self.size: int | None = None
+        """Bytes of the output files of the page families (see outputs), when known; kept up to date
+        as files are written and deleted."""
         for family, paths in written.items():
             self._record(family, paths)
 
@@ -256,7 +259,7 @@ class SiteState:
         """Copy the theme's changed static files into ``assets/``; return their output paths."""
         changed = []
         for name, file in static_files(theme / "static"):
-            if write_if_changed(self.output, f"assets/{name}", file.read_bytes()):
+            if self._write(f"assets/{name}", file.read_bytes()):
                 changed.append(f"assets/{name}")
         return changed
 
@@ -300,7 +303,7 @@ class SiteState:
             if wanted is not None and number[page.path] not in wanted:
                 continue  # a family that always yields all its pages
             done.add(number[page.path])
-            if write_if_changed(self.output, page.path, render_page(self.env, page).encode("utf-8")):
+            if self._write(page.path, render_page(self.env, page).encode("utf-8")):
                 changed.append(page.path)
             if deadline is not None and time.perf_counter() >= deadline:
                 left = (set(number.values()) if wanted is None else wanted) - done
@@ -311,7 +314,9 @@ class SiteState:
         for stale in before - set(current):
             if self.owner.get(stale, (family,))[0] != family:
                 continue  # another family's now: a merged name's redirect became its entity page again
-            delete_page(self.output, stale)
+            freed = delete_page(self.output, stale)
+            if self.size is not None:
+                self.size -= freed
             self.owner.pop(stale, None)
             changed.append(stale)
         if before != set(current) and not kind_of(family).lists_pages:
@@ -322,6 +327,13 @@ class SiteState:
         self._record(family, current)
         self.search_dirty.update(path for path in changed[first_change:] if is_indexed(path))
         return len(done)
+
+    def _write(self, relative: str, data: bytes) -> bool:
+        """Write one output file unless it holds ``data`` already; return True when it was written."""
+        grown = write_if_changed(self.output, relative, data)
+        if grown is not None and self.size is not None:
+            self.size += grown
+        return grown is not None
 
     def take_search_dirty(self) -> set[str]:
         """Return the indexed pages changed since the last call (see search_dirty), and forget them."""
@@ -345,26 +357,35 @@ def _drain_order(family: Family) -> bool:
     return kind_of(family).whole_site
 
 
-def write_if_changed(root: Path, relative: str, data: bytes) -> bool:
-    """Write one output file atomically unless it already holds ``data``."""
+def write_if_changed(root: Path, relative: str, data: bytes) -> int | None:
+    """Write one output file atomically unless it already holds ``data``; return how many bytes
+    larger it became (None when it was not written)."""
     path = safe_path(root, relative)
+    old = 0
     try:
-        if path.read_bytes() == data:
-            return False
+        before = path.read_bytes()
+        if before == data:
+            return None
+        old = len(before)
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.sitegen-tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-    return True
+    return len(data) - old
 
 
-def delete_page(root: Path, relative: str) -> None:
-    """Delete one output file and any folders it leaves empty."""
+def delete_page(root: Path, relative: str) -> int:
+    """Delete one output file and any folders it leaves empty; return its size."""
     path = safe_path(root, relative)
-    path.unlink(missing_ok=True)
+    try:
+        size = path.stat().st_size
+        path.unlink()
+    except OSError:
+        size = 0
     parent = path.parent
     while parent != root and parent.is_dir() and not any(parent.iterdir()):
         parent.rmdir()
         parent = parent.parent
+    return size

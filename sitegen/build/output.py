@@ -62,6 +62,8 @@ class Staging:
         """Use ``root`` as the staging folder."""
         self.root = root
         self.count = 0
+        self.bytes = 0
+        """Bytes written so far."""
         self._dirs: set[Path] = set()
 
     def write(self, relative: str, data: str | bytes | Iterable[str]) -> None:
@@ -74,15 +76,35 @@ class Staging:
             data = data.encode("utf-8")
         if isinstance(data, bytes):
             path.write_bytes(data)
+            self.bytes += len(data)
         else:
-            with path.open("w", encoding="utf-8", newline="") as file:
-                file.writelines(data)
+            with path.open("wb") as file:
+                for part in data:
+                    encoded = part.encode("utf-8")
+                    file.write(encoded)
+                    self.bytes += len(encoded)
         self.count += 1
 
     def copy_tree(self, source: Path, relative: str) -> None:
         """Copy a folder of static files into the site."""
         for name, file in static_files(source):
             self.write(f"{relative}/{name}", file.read_bytes())
+
+
+def folder_size(folder: Path) -> int:
+    """Return the bytes of the files under a folder (0 when there is none)."""
+    total, folders = 0, [folder]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                total += entry.stat(follow_symlinks=False).st_size
+    return total
 
 
 def static_files(folder: Path) -> list[tuple[str, Path]]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import astuple, dataclass, field
+from pathlib import Path
 
 from jinja2 import Environment
 
@@ -39,7 +40,8 @@ from sitegen.build.manifest import (
     up_to_date,
     write_manifest,
 )
-from sitegen.build.output import mark_unfinished
+from sitegen.build.output import folder_size, mark_unfinished
+from sitegen.build.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.build.search import build_index, pagefind_command
 from sitegen.build.sources import find_sources
 from sitegen.build.write import freeze_heap, write_site
@@ -69,6 +71,10 @@ class BuildResult:
     """HTML pages in the site."""
     files: int = 0
     """Files in the site, pages included."""
+    bytes: int = 0
+    """Bytes of those files."""
+    search_bytes: int = 0
+    """Bytes of the full-text search index."""
     seconds: float = 0.0
     """How long the build took."""
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -123,6 +129,8 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
             counts.get("entities", 0),
             counts.get("pages", 0),
             counts.get("files", 0),
+            counts.get("bytes", 0),
+            counts.get("search_bytes", 0),
             seconds=time.perf_counter() - started,
             warnings=warnings,
             up_to_date=True,
@@ -137,7 +145,8 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
         and cache is not None
         and _describes_site(cache, previous, inputs.key, ctx)
     ):
-        done = update_in_place(ctx, env, resolver, cache, inputs, theme_changes)
+        assert previous is not None  # theme_changes is known
+        done = update_in_place(ctx, env, resolver, cache, inputs, theme_changes, previous.counts.get("bytes"))
     if done is None:
         if cache is not None and cache.resolution != resolver.digest:
             cache = None  # its documents were resolved with another authority file: parse them again
@@ -158,27 +167,37 @@ def build_whole(
     warnings = source_warnings(sources, inputs.skipped, site)
     ctx.reporter.warnings(warnings)
     freeze_heap()
-    written, late = write_site(ctx, site, env, previous_files)
+    written, late, size = write_site(ctx, site, env, previous_files)
     progress.clear()
     ctx.reporter.warnings(late)
-    return SiteState(ctx.output, env, site, sources, written), warnings + late, None
+    state = SiteState(ctx.output, env, site, sources, written)
+    state.size = size
+    return state, warnings + late, None
 
 
 def update_in_place(
-    ctx: BuildContext, env: Environment, resolver: Resolver, cache: Cache, inputs: _Inputs, theme: list[str]
+    ctx: BuildContext,
+    env: Environment,
+    resolver: Resolver,
+    cache: Cache,
+    inputs: _Inputs,
+    theme: list[str],
+    size: int | None = None,
 ) -> tuple[SiteState, list[Diagnostic], Update] | None:
     """Bring the site on disk, built from the cached sources, up to date with the sources found.
 
     Only the pages that the changed sources affect, and the pages rendered
     with the changed templates in ``theme`` (``templates/NAME``), are
     rendered; changed static files (``static/PATH``) are copied. Only files
-    whose bytes differ are written. Returns None when the change is better
-    served by a whole build (then nothing on disk has changed).
+    whose bytes differ are written. ``size`` is the bytes of the pages on
+    disk, as the last build counted them. Returns None when the change is
+    better served by a whole build (then nothing on disk has changed).
     """
     progress = ctx.reporter.progress
     progress.message("reading the cache of the last build…")
     before, site = cached_site(ctx, env, cache.resolver(resolver), cache)
     state = SiteState.on_disk(ctx.output, env, site, before)
+    state.size = size
     stale = state.families_using({name.removeprefix("templates/") for name in theme if name.startswith("templates/")})
     rerendered = sum(len(state.written[f]) for f in stale)
     if rerendered > MAX_RERENDERED_SHARE * sum(len(p) for p in state.written.values()):
@@ -233,11 +252,15 @@ def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list
     """Write the cache of parsed sources and the manifest of the site just written; return its figures."""
     corpus = state.corpus
     outputs = state.outputs()
+    if state.size is None:
+        state.size = sum(_size(ctx.output / path) for path in outputs)
     counts = {
         "documents": len(corpus.documents),
         "entities": len(corpus.entities),
         "pages": sum(p.endswith(".html") for p in outputs),
         "files": len(outputs),
+        "bytes": state.size,
+        "search_bytes": folder_size(ctx.output / SEARCH_BUNDLE) if state.site.search else 0,
     }
     manifest = Manifest(inputs.key, inputs.stats, outputs, [list(astuple(w)) for w in warnings], counts, inputs.looks)
     sources = [state.sources[relative] for relative, _ in inputs.files if relative in state.sources]
@@ -252,8 +275,23 @@ def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list
     )
     write_manifest(ctx.output, manifest)
     return BuildResult(
-        counts["documents"], counts["entities"], counts["pages"], counts["files"], warnings=warnings, state=state
+        counts["documents"],
+        counts["entities"],
+        counts["pages"],
+        counts["files"],
+        warnings=warnings,
+        state=state,
+        bytes=counts["bytes"],
+        search_bytes=counts["search_bytes"],
     )
+
+
+def _size(path: Path) -> int:
+    """Return a file's size (0 when it is missing)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _changed_names(before: dict[str, str], now: dict[str, str]) -> list[str] | None:

@@ -29,14 +29,14 @@ PYGMENTS_CSS = "pygments.css"
 
 def write_site(
     ctx: BuildContext, site: Site, env: Environment, previous_files: int = 0
-) -> tuple[dict[Family, list[str]], list[Diagnostic]]:
+) -> tuple[dict[Family, list[str]], list[Diagnostic], int]:
     """Render every page into a staging folder and swap it into the output folder.
 
     With ``ctx.jobs`` > 1 the page families are rendered by that many
     processes, this one and forked workers; each renders whole families from
     the same read-only site, so the files are the same as a serial build's.
-    Returns the output paths of each page family and the problems of the
-    search index. A failure leaves the previous output as it was; a previous
+    Returns the output paths of each page family, the problems of the
+    search index and the bytes of the pages (the search index apart). A failure leaves the previous output as it was; a previous
     site of more than LARGE_SITE files (``previous_files``) is deleted in
     the background.
     """
@@ -53,13 +53,19 @@ def write_site(
         freeze_heap()  # also keeps the collector from touching (and so copying) the shared objects in each worker
         expected, done, rendered = page_estimate(site), 0, {}
         render = partial(render_family, site, env, staging)
-        for family, paths in zip(work, fork_map(render, work, jobs, what="rendering pages", batch=BATCH, here=True)):
+        size = 0
+        for family, (paths, written_bytes) in zip(
+            work, fork_map(render, work, jobs, what="rendering pages", batch=BATCH, here=True)
+        ):
             rendered[family] = paths
+            size += written_bytes
             done += len(paths)
             progress.update("writing", done, max(expected, done))
         written = {family: rendered[family] for family in all_families}
+        before = staging.bytes
         staging.copy_tree(ctx.theme / "static", "assets")
         staging.write(site.urls.asset(PYGMENTS_CSS), code_css(site))
+        size += staging.bytes - before
         if site.search:
             progress.message("indexing for search (Pagefind)…")
             index = build_index(
@@ -69,16 +75,18 @@ def write_site(
             )
             if index.error:
                 late.append(Diagnostic("", 0, 0, index.error))
-    return written, late
+    return written, late, size
 
 
-def render_family(site: Site, env: Environment, staging: Staging, family: Family) -> list[str]:
-    """Render and write the pages of one family; return their output paths."""
+def render_family(site: Site, env: Environment, staging: Staging, family: Family) -> tuple[list[str], int]:
+    """Render and write the pages of one family; return their output paths and bytes (the process
+    that renders them may be a worker, whose staging folder counts apart)."""
     paths = []
+    before = staging.bytes
     for page in family_pages(site, family):
         staging.write(page.path, render_parts(env, page))
         paths.append(page.path)
-    return paths
+    return paths, staging.bytes - before
 
 
 def render_order(work: list[Family]) -> list[Family]:
