@@ -6,8 +6,12 @@
 
 For each size it:
 1. writes N synthetic cables with benchmarks/corpus.py;
-2. converts them to a Hugo site: one Markdown page per cable, the entities as
-   four taxonomies (per, loc, org, misc) plus tags;
+2. converts them to a Hugo site: one Markdown page per cable (mentions as
+   styled spans, paragraph anchors kept), the entities as four taxonomies
+   (per, loc, org, misc) plus tags, set up as Hugo's experienced users do:
+   each page links its terms straight from its front matter (``--get-terms``
+   calls ``.GetTerms`` on every page instead, Hugo 0.111's slow path, which
+   flatters any competitor);
 3. times Hugo and sitegen on a clean build, a rebuild with nothing changed, a
    rebuild after one edited cable, a rebuild after an edit to the template of
    the document pages (``hugo``, ``sitegen build``) and, in their preview
@@ -25,6 +29,7 @@ full-text search index (Hugo builds none); see benchmarks/search_index.py.
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import re
 import shutil
@@ -48,7 +53,7 @@ from sitegen.model import ENTITY_TYPES  # noqa: E402
 
 HUGO_CONFIG = """baseURL = "http://example.org/"
 title = "Cables"
-disableKinds = ["RSS"]
+disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]
 [taxonomies]
   tag = "tags"
   per = "per"
@@ -56,7 +61,19 @@ disableKinds = ["RSS"]
   org = "org"
   misc = "misc"
 """
+#: Each page links its terms from its front matter, the fast way (no .GetTerms).
 HUGO_LAYOUTS = {
+    "_default/baseof.html": '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
+    '</head><body><p><a href="/">home</a></p><main>{{ block "main" . }}{{ end }}</main></body></html>\n',
+    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Date.Format "2006-01-02" }}</p>'
+    '{{ range $tax := slice "tags" "per" "loc" "org" "misc" }}<p>{{ $tax }}: {{ range index $.Params $tax }}'
+    '<a href="/{{ $tax }}/{{ . | urlize }}/">{{ . }}</a> {{ end }}</p>{{ end }}'
+    '<div class="cable">{{ .Content }}</div>{{ end }}\n',
+    "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
+    '<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}\n',
+}
+#: The same site calling .GetTerms on every page (``--get-terms``).
+HUGO_LAYOUTS_GET_TERMS = {
     "_default/baseof.html": '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
     '</head><body><main>{{ block "main" . }}{{ end }}</main></body></html>\n',
     "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}'
@@ -91,9 +108,10 @@ def ensure_hugo() -> str | None:
     return shutil.which("hugo")
 
 
-def write_layouts(site: Path) -> None:
+def write_layouts(site: Path, get_terms: bool = False) -> None:
     """Write the Hugo site's templates as they are before any edit."""
-    for name, text in HUGO_LAYOUTS.items():
+    shutil.rmtree(site / "layouts", ignore_errors=True)
+    for name, text in (HUGO_LAYOUTS_GET_TERMS if get_terms else HUGO_LAYOUTS).items():
         path = site / "layouts" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -122,13 +140,25 @@ def hugo_site(content: Path, site: Path) -> None:
         date = doc.date if len(doc.date) == 10 else (doc.year or "2000") + "-01-01"
         front = [f"title: {_yaml(doc.title)}", f"date: {date}", f"tags: [{', '.join(_yaml(t) for t in tags)}]"]
         front += [f"{t.lower()}: [{', '.join(_yaml(n) for n in names)}]" for t, names in terms.items()]
-        body = "\n\n".join(" ".join(_text(s) for s in par.text) for par in doc.paragraphs)
+        body = "\n\n".join(
+            f'<a id="{par.anchor}" href="#{par.anchor}">¶</a>{par.number}. ' + " ".join(_html(s) for s in par.text)
+            for par in doc.paragraphs
+        )
         out = site / "content" / "cables" / (Path(relative).stem.lower() + ".md")
         out.write_text("---\n" + "\n".join(front) + "\n---\n" + body + "\n", encoding="utf-8")
 
 
 def _yaml(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _html(segment) -> str:
+    """Return a segment as the Hugo page's Markdown has it: a mention as a span styled by its type."""
+    if isinstance(segment, str):
+        return html.escape(" ".join(segment.split()), quote=False)
+    if getattr(segment, "type", None):
+        return f'<span class="ent {segment.type.lower()}">{html.escape(segment.text, quote=False)}</span>'
+    return html.escape(_text(segment), quote=False)
 
 
 def _text(segment) -> str:
@@ -192,13 +222,17 @@ def main() -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the preview-server edit timings")
     parser.add_argument("-j", "--jobs", type=int, default=0, help="sitegen worker processes (default: all cores)")
     parser.add_argument("--keep", type=Path, help="keep the generated folders here")
+    parser.add_argument(
+        "--get-terms", action="store_true", help="Hugo templates that call .GetTerms on every page (the slow way)"
+    )
     args = parser.parse_args()
     if not MAKE_CORPUS.exists():
         sys.exit(f"cannot find {MAKE_CORPUS}")
     hugo = None if args.no_hugo else ensure_hugo()
     if hugo:
         version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()[:2]
-        print(f"Hugo: {' '.join(version)}")
+        setup = ".GetTerms on every page" if args.get_terms else "terms linked from the front matter"
+        print(f"Hugo: {' '.join(version)}, {setup}")
     print(f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB")
     header = (
         f"{'cables':>7} {'tool':<8} {'what':<22} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'tree MB':>8}"
@@ -221,7 +255,7 @@ def main() -> int:
                 hugo_dir = work / "hugo"
                 if not hugo_dir.exists():
                     hugo_site(content, hugo_dir)
-                write_layouts(hugo_dir)
+                write_layouts(hugo_dir, args.get_terms)
                 shutil.rmtree(hugo_dir / "public", ignore_errors=True)
                 run, _ = measure([hugo, "--quiet"], hugo_dir)
                 run.files, run.size = count(hugo_dir / "public")
