@@ -141,7 +141,8 @@ def document_json(site: Site, doc: Document) -> str:
             for m in doc.mentions
         ],
     }
-    return json.dumps(data, ensure_ascii=False) + "\n"  # compact: the C encoder, several times faster
+    # Without spaces after separators: a tenth smaller. The C encoder, several times faster than indenting.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _timestamp(date: str) -> str:

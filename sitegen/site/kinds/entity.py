@@ -97,8 +97,9 @@ class EntityPages(PageKind):
 def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> Iterator[Page]:
     """Yield an entity's pages: its documents with paragraph snippets, paginated.
 
-    Context: entity, type_label, type_css, type_href, forms, description, wikidata (Link or None), related (Links),
-    occurrences (the documents' list items, html.occurrence_item), pager, plus common keys.
+    Context: entity, type_label, type_css, type_href, forms, description, wikidata (Link or None), timeline and
+    related (Links) on the first page (later pages link to it: first_href), occurrences (the documents' list
+    items, html.occurrence_item), pager, plus common keys.
     """
     size = site.config.entity_documents_per_page
     total = pages_of(entity.doc_count, size)
@@ -114,13 +115,17 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             title,
             f"{label} {entity.name}: {plural(entity.doc_count, 'document')}, {plural(entity.mention_count, 'mention')}",
         )
+        first = page == 1  # the timeline and "Mentioned with" are on the first page only
         context.update(
             timeline=timeline(
                 years.counts,
                 partial(year_link, path, partial(site.urls.entity, entity.key), size, years.first),
                 "mentions",
                 years.months,
-            ),
+            )
+            if first
+            else None,
+            first_href="" if first else relative_url(path, site.urls.entity(entity.key)),
             entity=entity,
             type_label=label,
             type_css=entity.type.lower(),
@@ -131,7 +136,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
                     Link(relative_url(path, site.entity_path(k)), site.corpus.name(k), count=n, kind=k[0].lower()),
                     facet_id(k) if i < TOP_WITH else "",
                 )
-                for i, (k, n) in enumerate(entity.related)
+                for i, (k, n) in enumerate(entity.related if first else ())
             ],
             facets_href=relative_url(path, site.urls.entity_facets(entity.key)) if site.has_facets(entity.key) else "",
             occurrences=Markup(
