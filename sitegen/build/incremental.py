@@ -118,8 +118,8 @@ class SiteState:
         self.search_dirty: set[str] = set()
         """Pages of the full-text search index written or deleted since it was last made."""
         self.size: int | None = None
-        """Bytes of the output files of the page families (see outputs), when known; kept up to date
-        as files are written and deleted."""
+        """Bytes of the output files of the page families (see outputs) and of the theme's assets,
+        when known; kept up to date as files are written and deleted."""
         for family, paths in written.items():
             self._record(family, paths)
 

@@ -252,8 +252,10 @@ def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list
     """Write the cache of parsed sources and the manifest of the site just written; return its figures."""
     corpus = state.corpus
     outputs = state.outputs()
-    if state.size is None:
-        state.size = sum(_size(ctx.output / path) for path in outputs)
+    if state.size is None:  # a site built before sizes were counted: count them once, as a build does
+        state.size = sum(_size(ctx.output / path) for path in outputs) + folder_size(
+            ctx.output / state.site.urls.asset("")
+        )
     counts = {
         "documents": len(corpus.documents),
         "entities": len(corpus.entities),

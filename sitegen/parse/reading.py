@@ -156,9 +156,10 @@ def document_reading(doc: Document) -> DocumentReading:
 def paragraph_reading(par: Paragraph) -> tuple[Segments, bool, tuple[Block, ...]]:
     """Return a paragraph's reading text: its heading in one run, whether that is in capitals, and
     the blocks of its text."""
+    text = tuple(reading(par.text))
     if not par.heading:
-        return (), False, tuple(reading(par.text))
-    return reading_segments(par.heading), is_caps(plain_text(par.heading)), tuple(reading(par.text))
+        return (), False, text
+    return reading_segments(par.heading), is_caps(plain_text(par.heading)), text
 
 
 @lru_cache(maxsize=1 << 16)

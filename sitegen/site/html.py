@@ -75,7 +75,6 @@ class FragmentRenderer:
         self._resolve = resolve
         self._tips: dict[str, EntityInfo] = {}
         """Each entity mentioned on the page by its tooltip's id, in the order of first mention."""
-        self._ids: dict[tuple[str, str], str] = {}
         self._links: dict[tuple[str, str], str] = {}
         """Each entity's mention markup up to its words, made once per page."""
 
@@ -93,7 +92,7 @@ class FragmentRenderer:
             type_ = mention.type
             if info is None:
                 return f'<span class="m m-{type_.lower()}" data-entity-type="{type_}">{escape(mention.text)}</span>'
-            tip = self._ids[key] = f"tip-{len(self._tips) + 1}"
+            tip = f"tip-{len(self._tips) + 1}"
             self._tips[tip] = info
             start = self._links[key] = (
                 f'<a class="m m-{type_.lower()}" data-entity-type="{type_}" href="{self._root}{info.href}"'
