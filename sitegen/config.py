@@ -64,8 +64,9 @@ class Config:
     """How many entities the home page and the most-mentioned views show."""
     entity_min_mentions: int = 2
     """Entities mentioned fewer times have no page of their own: their mentions link to the A-Z list."""
-    facets_min_documents: int = 5
-    """Entities named in fewer documents have no filter of their documents (nor its data file)."""
+    research_min_documents: int = 5
+    """Entities named in fewer documents have no timeline, "Mentioned with" or filter of their
+    documents (nor its data file): every one of their documents is on their page anyway."""
     search: bool = True
     """Build the full-text search index with Pagefind (needs the pagefind package)."""
     search_part_megabytes: float = 150
@@ -117,7 +118,7 @@ _PAGE_KEYS = {
     "entities": "entities_per_page",
     "top_entities": "top_entities",
     "entity_min_mentions": "entity_min_mentions",
-    "facets_min_documents": "facets_min_documents",
+    "research_min_documents": "research_min_documents",
 }
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl|oklch)a?\([0-9.,%/ a-z-]{1,60}\))$")
 

@@ -278,8 +278,6 @@ class Entity:
     """The documents that mention it, in corpus order."""
     mention_count: int
     """Number of mentions in the whole corpus."""
-    related: tuple[tuple[tuple[str, str], int], ...]
-    """Entities mentioned in the same paragraphs, with counts, most frequent first."""
 
     @property
     def type(self) -> str:

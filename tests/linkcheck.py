@@ -59,7 +59,8 @@ class _Scanner(HTMLParser):
         classes = (a.get("class") or "").split()
         if tag == "a" and "m" in classes:
             block = next((b for _, b, _ in reversed(self.blocks) if b), "")
-            self.scan.mentions.append((a.get("data-entity-type", ""), a.get("href", ""), block))
+            type_ = next((c[2:].upper() for c in classes if c.startswith("m-")), "")
+            self.scan.mentions.append((type_, a.get("href", ""), block))
         if tag == "a" and "tag" in classes:
             self.scan.tags.append(a.get("href", ""))
         if tag not in ("meta", "link", "br", "img", "input", "hr"):

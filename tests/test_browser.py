@@ -99,3 +99,14 @@ def test_escape_dismisses_a_tooltip(browser, served: str) -> None:
     page.keyboard.press("Escape")
     assert not tooltip(mention)["shown"]
     page.close()
+
+
+def test_a_printed_page_names_each_mentions_type_after_it(page, served: str) -> None:
+    page.goto(served + DOC)
+    page.emulate_media(media="print")
+    labels = {
+        css: page.locator(f"div.par .m-{css}").first.evaluate("el => getComputedStyle(el, '::after').content")
+        for css in ("per", "loc", "org", "misc")
+    }
+    assert labels == {"per": '" [PER]"', "loc": '" [LOC]"', "org": '" [ORG]"', "misc": '" [MISC]"'}
+    assert page.locator(".site-header nav").is_hidden()

@@ -47,7 +47,7 @@ def test_paragraphs_and_co_mentions_are_kept() -> None:
     corpus = corpus_of("[PER Ann  ] met [PER Bob  ] .\n\n[PER Ann  ] left [LOC Lima  ] and [PER Ann  ] .")
     ann = corpus.entities[("PER", "ann")]
     assert ann.occurrences[0].paragraphs == (("par1", 1), ("par2", 2))
-    assert dict(ann.related) == {("PER", "bob"): 1, ("LOC", "lima"): 1}
+    assert dict(corpus.related(ann.key)) == {("PER", "bob"): 1, ("LOC", "lima"): 1}
 
 
 def test_documents_are_grouped_by_tag_origin_classification_and_year() -> None:

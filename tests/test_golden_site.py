@@ -18,7 +18,7 @@ GOLDEN = Path(__file__).parent / "golden"
 def test_golden_site(tmp_path: Path, update_goldens: bool) -> None:
     out = tmp_path / "site"
     # Search off: Pagefind's bundle is binary and not byte-stable (tested in test_search).
-    result = build_site(GOLDEN / "content", out, title="Golden archive", search=False, facets_min_documents=2)
+    result = build_site(GOLDEN / "content", out, title="Golden archive", search=False, research_min_documents=2)
     assert [str(w) for w in result.warnings] == [
         "notes/field notes #1.txt:3:55: warning: unknown entity type 'FOO' (expected PER, LOC, ORG or MISC);"
         " kept as plain text",

@@ -35,7 +35,7 @@ def live(tmp_path: Path) -> PreviewSession:
                 root=ROOT,
                 documents_per_page=2,
                 entity_documents_per_page=1,
-                facets_min_documents=2,
+                research_min_documents=2,
                 entities=GOLDEN.parent / "entities.toml",
             ),
             content,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def test_without_script_a_timeline_bar_leads_to_the_entitys_documents_of_its_yea
     context.close()
 
 
-MENTION = re.compile(r'<a class="m m-\w+" data-entity-type="\w+" href="([^"#]+)')
+MENTION = re.compile(r'<a class="m m-\w+" href="([^"#]+)')
 BLOCK = re.compile(r'<(?:div|section|header|footer|p)\b[^>]* id="(?:par[^"]*|header|signature)"')
 
 
@@ -241,7 +242,7 @@ def test_a_timeline_of_a_few_years_is_drawn_by_month_and_a_longer_one_by_year() 
 
 
 def test_a_month_bar_narrows_an_entitys_documents_to_its_month(browser, tmp_path: Path) -> None:
-    build_site(ROOT / "content", tmp_path / "site", facets_min_documents=2)
+    build_site(ROOT / "content", tmp_path / "site", research_min_documents=2)
     page = browser.new_page()
     page.goto((tmp_path / "site/entity/loc/embassy-caracas.html").as_uri())
     bars = page.locator(".timeline-bars a[data-month]")
@@ -286,3 +287,21 @@ def test_only_entities_named_in_enough_documents_have_a_filter(demo_site: Path) 
             assert "data-facets" not in html and "data-with" not in html and not script.exists(), page
             checked["without"] += 1
     assert checked["with"] >= 5 and checked["without"] >= 50, checked
+
+
+def test_only_an_entity_named_in_enough_documents_has_a_timeline_related_entities_and_filters(
+    demo_site: Path,
+) -> None:
+    rows = {row["url"]: int(row["documents"]) for row in csv.DictReader(open(demo_site / "entities.csv"))}
+    few = [url for url, docs in rows.items() if url.startswith("entity/") and 2 <= docs < 5]
+    many = [url for url, docs in rows.items() if url.startswith("entity/") and docs >= 5]
+    assert few and many
+    for url in few[:20]:
+        html = (demo_site / url).read_text(encoding="utf-8")
+        assert 'class="timeline"' not in html and "related-title" not in html and "data-facets" not in html, url
+        assert html.count('<li id="year-') + html.count("<li><h3>") == rows[url]  # every document is listed
+        assert not (demo_site / url.replace(".html", ".facets.js")).exists()
+    for url in many[:20]:
+        html = (demo_site / url).read_text(encoding="utf-8")
+        assert 'class="timeline"' in html and "related-title" in html and "data-facets" in html, url
+        assert (demo_site / url.replace(".html", ".facets.js")).is_file()

@@ -464,14 +464,12 @@ class Corpus:
                     tuple(_shared((blocks[places[j]], places[j + 1])) for j in range(start, stop, 2)),
                 )
             )
-        related = self._related(key)
         entity = Entity(
             key=key,
             name=self._names[key],
             forms=self.forms(key),
             occurrences=tuple(occurrences),
             mention_count=places[1],
-            related=tuple(heapq.nsmallest(MAX_RELATED, related.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
         if len(self._entity_cache) >= ENTITY_CACHE:
             del self._entity_cache[next(iter(self._entity_cache))]
@@ -497,6 +495,12 @@ class Corpus:
             summaries[number].source: {keys[n] for n in named if n != own}  # type: ignore[union-attr]
             for number, named in found.items()
         }
+
+    def related(self, key: Key) -> tuple[tuple[Key, int], ...]:
+        """Return the entities most often named in a paragraph with this one, with the number of
+        paragraphs they share, most first (at most MAX_RELATED)."""
+        counts = self._related(key)
+        return tuple(heapq.nsmallest(MAX_RELATED, counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def co_mentioned(self, key: Key) -> list[Key]:
         """Return every entity mentioned in a paragraph with this one."""

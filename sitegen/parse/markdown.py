@@ -327,10 +327,7 @@ def mention_plugin(md: MarkdownIt) -> None:
         fragments: FragmentRenderer | None = env.get("fragments")
         mention = Mention(meta["type"], meta["text"], 0, 0)
         if fragments is None:
-            return (
-                f'<span class="m m-{meta["type"].lower()}" data-entity-type="{meta["type"]}">'
-                f"{escape(meta['text'])}</span>"
-            )
+            return f'<span class="m m-{meta["type"].lower()}">{escape(meta["text"])}</span>'
         return fragments.written_mention(mention)
 
     md.add_render_rule("entity_mention", render)

@@ -91,12 +91,11 @@ class FragmentRenderer:
             info = self._entity(key)
             type_ = mention.type
             if info is None:
-                return f'<span class="m m-{type_.lower()}" data-entity-type="{type_}">{escape(mention.text)}</span>'
+                return f'<span class="m m-{type_.lower()}">{escape(mention.text)}</span>'
             tip = f"tip-{len(self._tips) + 1}"
             self._tips[tip] = info
             start = self._links[key] = (
-                f'<a class="m m-{type_.lower()}" data-entity-type="{type_}" href="{self._root}{info.href}"'
-                f' aria-describedby="{tip}">'
+                f'<a class="m m-{type_.lower()}" href="{self._root}{info.href}" aria-describedby="{tip}">'
             )
         return f"{start}{escape(mention.text)}</a>"
 
@@ -159,14 +158,14 @@ def occurrence_item(
     label, snippet, mentions there). Entity pages list hundreds of thousands of these, so they are
     built here rather than in the template; everything from the content is escaped."""
     kwic = "".join(
-        f'\n        <li><a class="place" href="{escape(place)}">{escape(label)}</a> <span class="snippet">{escape(text)}</span>'
+        f'<li><a class="place" href="{escape(place)}">{escape(label)}</a> <span class="snippet">{escape(text)}</span>'
         + (f' <span class="count">×{count}</span></li>' if count > 1 else "</li>")
         for place, label, text, count in places
     )
     opening = f'<li id="{escape(ident)}">' if ident else "<li>"
     return (
-        f'\n    {opening}\n      <h3><a href="{escape(href)}">{escape(title)}</a></h3>'
-        f'\n      <p class="doc-meta">{escape(meta)}</p>\n      <ul class="kwic">{kwic}\n      </ul>\n    </li>'
+        f'\n{opening}<h3><a href="{escape(href)}">{escape(title)}</a></h3>'
+        f'<p class="doc-meta">{escape(meta)}</p><ul class="kwic">{kwic}</ul></li>'
     )
 
 

@@ -232,10 +232,11 @@ class Site:
             or key in self.notes()
         )
 
-    def has_facets(self, key: Key) -> bool:
-        """Return True when an entity's documents can be filtered in the browser: it has pages of its
-        own and enough documents for a filter to narrow (its facet data is written beside them)."""
-        return self.has_page(key) and self.corpus.doc_total(key) >= self.config.facets_min_documents
+    def has_research_views(self, key: Key) -> bool:
+        """Return True when an entity's first page has its timeline, "Mentioned with" and the filter
+        of its documents (whose data is written beside its pages): it has pages of its own and is
+        named in enough documents for them to say more than its list of documents."""
+        return self.has_page(key) and self.corpus.doc_total(key) >= self.config.research_min_documents
 
     def entity_path(self, key: Key) -> str:
         """Return where links to an entity go: its first page, or for an entity without a page of its

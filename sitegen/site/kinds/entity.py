@@ -98,7 +98,8 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     """Yield an entity's pages: its documents with paragraph snippets, paginated.
 
     Context: entity, type_label, type_css, type_href, forms, description, wikidata (Link or None), timeline and
-    related (Links) on the first page (later pages link to it: first_href), occurrences (the documents' list
+    related (Links) on the first page of an entity with research views (its later pages link to it:
+    first_href), occurrences (the documents' list
     items, html.occurrence_item), pager, plus common keys.
     """
     size = site.config.entity_documents_per_page
@@ -107,6 +108,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     record = site.resolver.authority.records.get(entity.key)
     dates = [dated(site, occ.doc) for occ in entity.occurrences]
     years = per_year(zip(dates, (occ.mentions for occ in entity.occurrences)))
+    views = site.has_research_views(entity.key)
     for page in numbers(total, only):
         path = site.urls.entity(entity.key, page)
         title = f"{entity.name} ({label})" + (f" — page {page}" if page > 1 else "")
@@ -115,7 +117,9 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             title,
             f"{label} {entity.name}: {plural(entity.doc_count, 'document')}, {plural(entity.mention_count, 'mention')}",
         )
-        first = page == 1  # the timeline and "Mentioned with" are on the first page only
+        # The timeline and "Mentioned with" are on the first page only, and only for an entity
+        # named in enough documents for them to say more than its list (Site.has_research_views).
+        first = page == 1 and views
         context.update(
             timeline=timeline(
                 years.counts,
@@ -125,7 +129,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             )
             if first
             else None,
-            first_href="" if first else relative_url(path, site.urls.entity(entity.key)),
+            first_href=relative_url(path, site.urls.entity(entity.key)) if views and page > 1 else "",
             entity=entity,
             type_label=label,
             type_css=entity.type.lower(),
@@ -136,9 +140,9 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
                     Link(relative_url(path, site.entity_path(k)), site.corpus.name(k), count=n, kind=k[0].lower()),
                     facet_id(k) if i < TOP_WITH else "",
                 )
-                for i, (k, n) in enumerate(entity.related if first else ())
+                for i, (k, n) in enumerate(site.corpus.related(entity.key) if first else ())
             ],
-            facets_href=relative_url(path, site.urls.entity_facets(entity.key)) if site.has_facets(entity.key) else "",
+            facets_href=relative_url(path, site.urls.entity_facets(entity.key)) if views else "",
             occurrences=Markup(
                 "".join(
                     _occurrence(site, path, entity, occ, years.anchor(dates[index], index))

@@ -12,7 +12,7 @@ from sitegen.site.pages import Page, Site
 
 
 class EntityFacets(PageKind):
-    """``("facets", key)``: the facet data of one entity whose documents can be filtered (Site.has_facets)."""
+    """``("facets", key)``: the facet data of one entity whose documents can be filtered (Site.has_research_views)."""
 
     name = "facets"
     in_sitemap = False
@@ -20,19 +20,19 @@ class EntityFacets(PageKind):
     def families(self, site: Site) -> Iterator[Family]:
         """Yield one family per entity whose documents can be filtered."""
         for key in site.corpus.entities:
-            if site.has_facets(key):
+            if site.has_research_views(key):
                 yield (self.name, key)
 
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
         """Yield the script while the entity's documents can be filtered."""
         key = family[1]
-        if key in site.corpus.entities and site.has_facets(key):
+        if key in site.corpus.entities and site.has_research_views(key):
             yield Page(site.urls.entity_facets(key), "", {"body": facets_script(site, site.corpus.entity(key))})
 
     def paths(self, site: Site, family: Family) -> list[str]:
         """Return the script's path (none for an entity with too few documents or no pages of its own)."""
         key = family[1]
-        return [site.urls.entity_facets(key)] if key in site.corpus.entities and site.has_facets(key) else []
+        return [site.urls.entity_facets(key)] if key in site.corpus.entities and site.has_research_views(key) else []
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The entities whose documents, or what is known of them, changed: a document's title, date,

@@ -76,6 +76,15 @@ function sitegenLoad(src, then) {
   "use strict";
   var form = document.querySelector("form.finder");
   if (!form) return;
+  // Its controls are made here: without a script the finder cannot work, and the page is smaller.
+  if (!form.querySelector("input")) {
+    form.insertAdjacentHTML("beforeend",
+      '<label for="finder-input">Find an entity or cable</label>' +
+      '<input id="finder-input" type="text" autocomplete="off" spellcheck="false" placeholder="Entity, or cable id\u2026"' +
+      ' role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="finder-list">' +
+      '<ul id="finder-list" role="listbox" aria-label="Entities" hidden></ul>' +
+      '<p class="finder-status" role="status" aria-live="polite"></p>');
+  }
   var input = form.querySelector("input");
   var list = form.querySelector("[role=listbox]");
   var status = form.querySelector("[role=status]");
