@@ -485,3 +485,35 @@ def test_changes_with_workers_and_search_equal_a_clean_build(project: Path) -> N
         expected = build_site(content, clean)
         assert tree(project / "site") == tree(clean), (step, action)
         assert [str(w) for w in result.warnings] == [str(w) for w in expected.warnings]
+
+
+def test_an_update_in_place_takes_the_corpus_index_from_the_cache(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitegen.index.corpus import Corpus
+
+    content, site = project / "content", project / "site"
+    first = make(content, site, search=False)
+    restored: list[int] = []
+    real = Corpus.restored.__func__  # type: ignore[attr-defined]
+
+    def restore(cls, state, store):
+        restored.append(len(store))
+        return real(cls, state, store)
+
+    monkeypatch.setattr(Corpus, "restored", classmethod(restore))
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8")
+    result = make(content, site, search=False)
+    assert result.update is not None and restored == [first.documents]
+
+    def unusable(cls, state, store):
+        raise ValueError("the index names other documents than the store holds")
+
+    monkeypatch.setattr(Corpus, "restored", classmethod(unusable))  # every document is indexed again
+    lima.write_text(lima.read_text(encoding="utf-8").replace("gladly", "kindly"), encoding="utf-8")
+    result = make(content, site, search=False)
+    assert result.update is not None
+    clean = project / "clean"
+    make(content, clean, search=False)
+    assert tree(site) == tree(clean)

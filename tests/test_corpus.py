@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
+
 from sitegen.index.corpus import build_corpus
 from sitegen.model import entity_key
 from sitegen.parse.cable import parse_text
@@ -63,3 +65,26 @@ def test_documents_are_grouped_by_tag_origin_classification_and_year() -> None:
         "year": ["2009"],
     }
     assert corpus.groups["tag"]["prel"].name == "PREL"
+
+
+def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpus() -> None:
+    import io
+
+    from sitegen.index.corpus import Corpus
+    from sitegen.index.store import DocumentStore
+
+    corpus = corpus_of("[PER Ann  ] met [PER Bob  ] in [LOC Lima  ] .", "[PER Ann  ] left [LOC Peru  ] .")
+    written = io.BytesIO()
+    corpus.write_index(written)
+    store = DocumentStore()
+    for doc in corpus.documents:
+        store.put(corpus.document(doc.source))
+    again = Corpus.restored(written.getvalue(), store)
+    assert list(again.entities) == list(corpus.entities)
+    assert [again.entities[k] for k in again.entities] == [corpus.entities[k] for k in corpus.entities]
+    assert again.related(("PER", "ann")) == corpus.related(("PER", "ann"))
+    assert [d.source for d in again.documents] == [d.source for d in corpus.documents]
+    short = DocumentStore()
+    short.put(corpus.document(corpus.documents[0].source))
+    with pytest.raises(ValueError):
+        Corpus.restored(written.getvalue(), short)

@@ -16,7 +16,9 @@ time, and a SHA-256 of the records ends the file. A record is the source's
 details (path, content hash, size, time, warnings), the pickle of its
 parsed document and what the document store keeps beside it (its blocks and
 reading text, see index/store.py), which are only read when the build
-reuses them. A cache that
+reuses them. After the records come the corpus index that the documents
+make (Corpus.write_index) and its size, so that an update in place need not
+index every document again. A cache that
 is missing, truncated, damaged or written by other code is ignored, never
 trusted: the build then parses everything again.
 """
@@ -30,16 +32,21 @@ import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 from sitegen.build.manifest import code_fingerprint
 from sitegen.index.resolve import Resolver
 from sitegen.parse.authority import Authority
 from sitegen.report import log
 
-FORMAT = 6
+FORMAT = 7
 _LENGTH = 8
 """Bytes of the length before each part of a record."""
+CACHE_GAP = _LENGTH
+"""Bytes between a document's pickle and what the store keeps beside it (see Cache.where)."""
 _DIGEST = 64
 """Bytes of the checksum (hexadecimal SHA-256) after the last record."""
 _CHUNK = 1 << 20
@@ -62,6 +69,8 @@ class Cache:
     """What identifies how the documents were resolved (Resolver.digest)."""
     authority: Authority = field(default_factory=Authority)
     """The authority file they were resolved with."""
+    index_at: tuple[int, int] = (0, 0)
+    """Where the corpus index of the documents is in the file, and its size (0: none)."""
 
     def resolver(self, now: Resolver) -> Resolver:
         """Return the resolver the documents were resolved with, given the one of the build now
@@ -75,6 +84,14 @@ class Cache:
             return None
         data = os.pread(self.file.fileno(), place[1], place[0])
         return data if len(data) == place[1] else None
+
+    def index(self) -> bytes | None:
+        """Return the corpus index of the cached documents (Corpus.index_state), or None."""
+        start, size = self.index_at
+        if not size or self.file is None:
+            return None
+        data = os.pread(self.file.fileno(), size, start)
+        return data if len(data) == size else None
 
     def extra(self, relative: str) -> bytes | None:
         """Return what the document store keeps beside a source's document (store.prepared), or None."""
@@ -106,13 +123,25 @@ def read_cache(output: Path) -> Cache | None:
             return None
         start = file.tell()
         end = os.fstat(file.fileno()).st_size - _DIGEST
-        if end < start or not _verified(file, end):
+        if end < start + _LENGTH or not _verified(file, end):
             file.close()
             return None
+        file.seek(end - _LENGTH)
+        size = int.from_bytes(file.read(_LENGTH), "big")
+        end -= _LENGTH + size
+        if end < start:
+            file.close()
+            return None
+        index_at = (end, size)
         file.seek(start)
         authority = pickle.loads(file.read(int.from_bytes(file.read(_LENGTH), "big")))
         cache = Cache(
-            str(head.get("key", "")), {}, file, resolution=str(head.get("resolution", "")), authority=authority
+            str(head.get("key", "")),
+            {},
+            file,
+            resolution=str(head.get("resolution", "")),
+            authority=authority,
+            index_at=index_at,
         )
         while file.tell() < end:
             source = pickle.loads(file.read(int.from_bytes(file.read(_LENGTH), "big")))
@@ -153,6 +182,7 @@ def write_cache(
     sources: Iterable,
     documents: Callable[[str], tuple[bytes, bytes] | None],
     resolver: Resolver,
+    index: Callable[[SupportsWrite[bytes]], object] | None = None,
 ) -> None:
     """Write the cache beside ``output`` atomically, one source at a time; a cache that cannot be written is skipped.
 
@@ -161,7 +191,8 @@ def write_cache(
     the document store keeps beside it, or None.
     The documents are resolved (see index/resolve.py) by ``resolver``, whose
     authority file is kept too: after an edit of it, an update in place
-    finds the documents it resolves otherwise.
+    finds the documents it resolves otherwise. ``index`` writes the corpus
+    index of exactly these documents into a file (Corpus.write_index).
     """
     path = cache_path(output)
     head = json.dumps({"format": FORMAT, "code": code_fingerprint(), "key": key, "resolution": resolver.digest})
@@ -187,7 +218,24 @@ def write_cache(
                 ):
                     digest.update(part)
                     file.write(part)
+            start = file.tell()
+            if index is not None:
+                index(_Hashing(file, digest))
+            size = (file.tell() - start).to_bytes(_LENGTH, "big")
+            digest.update(size)
+            file.write(size)
             file.write(digest.hexdigest().encode())
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
+
+
+class _Hashing:
+    """A file to write into that adds what is written to a digest."""
+
+    def __init__(self, file: BinaryIO, digest: hashlib._Hash) -> None:
+        self._file, self._digest = file, digest
+
+    def write(self, data: bytes) -> int:
+        self._digest.update(data)
+        return self._file.write(data)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from jinja2 import Environment
 
-from sitegen.build.cache import Cache
+from sitegen.build.cache import CACHE_GAP, Cache
 from sitegen.build.context import BuildContext
 from sitegen.build.sources import Source, parse_into, source_reader
 from sitegen.errors import Diagnostic
@@ -16,6 +16,7 @@ from sitegen.index.resolve import Resolver
 from sitegen.index.store import DocumentStore
 from sitegen.parse.authority import Authority
 from sitegen.parse.markdown import unknown_mentions
+from sitegen.report import log
 from sitegen.site.pages import Site
 
 
@@ -49,14 +50,40 @@ def load_site(
 
 def cached_site(ctx: BuildContext, env: Environment, resolver: Resolver, cache: Cache) -> tuple[list[Source], Site]:
     """Return the sources in a cache and the Site they make, parsing nothing (they were resolved as
-    ``resolver`` would)."""
-    corpus = _corpus(ctx, resolver)
+    ``resolver`` would).
+
+    The corpus index kept in the cache is taken as it is, with the documents
+    read from the cache file when a page needs them; without one (or when it
+    does not fit), every cached document is indexed again.
+    """
     sources = list(cache.sources.values())
-    for source in sources:
-        data = cache.data(source.relative)
-        if data is not None:
-            corpus.add(pickle.loads(data), data, cache.extra(source.relative))
+    corpus = _restored(ctx, resolver, cache)
+    if corpus is None:
+        corpus = _corpus(ctx, resolver)
+        for source in sources:
+            data = cache.data(source.relative)
+            if data is not None:
+                corpus.add(pickle.loads(data), data, cache.extra(source.relative))
     return sources, make_site(ctx, env, resolver, corpus, sources)
+
+
+def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> Corpus | None:
+    """Return the corpus index kept in the cache, over the cached documents, or None when there is
+    none to trust for ``resolver``'s names."""
+    state = cache.index()
+    if state is None or cache.file is None:
+        return None
+    store = DocumentStore.beside(ctx.output)
+    try:
+        store.adopt(cache.file, cache.where, CACHE_GAP)
+        corpus = Corpus.restored(state, store)
+    except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
+        log.debug("the cached corpus index is not used: %s", exc)
+        return None
+    if corpus.given_names != {key: record.name for key, record in resolver.authority.records.items()}:
+        return None
+    log.debug("the corpus index of %d documents is taken from the cache", len(corpus))
+    return corpus
 
 
 def _corpus(ctx: BuildContext, resolver: Resolver) -> Corpus:

@@ -274,6 +274,7 @@ def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list
             (corpus.document_data(relative), corpus.document_extra(relative)) if relative in corpus else None
         ),
         state.site.resolver,
+        corpus.write_index,
     )
     write_manifest(ctx.output, manifest)
     return BuildResult(

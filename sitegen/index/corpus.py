@@ -12,10 +12,11 @@ documents alone, never of the order in which they were added.
 from __future__ import annotations
 
 import heapq
+import pickle
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from markupsafe import Markup
 
@@ -35,6 +36,9 @@ from sitegen.model import (
     normalise,
 )
 from sitegen.parse.reading import DocumentReading
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 T = TypeVar("T", bound=tuple)
 
@@ -211,6 +215,51 @@ class Corpus:
         self.entities: Mapping[Key, Entity] = _Entities(self)
         for doc in documents:
             self.add(doc)
+
+    #: What write_index keeps: everything but the store and what is made again when asked for.
+    _STATE = (
+        "_given_names",
+        "_numbers",
+        "_summaries",
+        "_anchors",
+        "_free",
+        "_forms",
+        "_places",
+        "_entity_numbers",
+        "_entity_keys",
+        "_co",
+        "_type_years",
+        "_tags",
+        "_groups",
+        "_group_forms",
+        "_names",
+    )
+
+    def write_index(self, file: SupportsWrite[bytes]) -> None:
+        """Write the index into a file as a pickle, without the documents (they are in the store):
+        with ``restored`` and the same documents in a store, it gives this corpus back at once."""
+        pickle.dump({name: getattr(self, name) for name in self._STATE}, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def restored(cls, state: bytes, store: DocumentStore) -> Corpus:
+        """Return the corpus that ``write_index`` wrote as ``state``, with its documents in ``store``.
+
+        Raises ValueError when the state does not describe the store's documents.
+        """
+        corpus = cls(store=store)
+        fields = pickle.loads(state)
+        if not isinstance(fields, dict) or set(fields) != set(cls._STATE):
+            raise ValueError("not the state of an index")
+        for name, value in fields.items():
+            setattr(corpus, name, value)
+        if len(corpus._numbers) != len(store) or any(source not in store for source in corpus._numbers):
+            raise ValueError("the index names other documents than the store holds")
+        return corpus
+
+    @property
+    def given_names(self) -> dict[Key, str]:
+        """The names the authority file gives entities."""
+        return self._given_names
 
     # -- changes ---------------------------------------------------------
     def add(self, doc: Document, data: bytes | None = None, extra: bytes | None = None) -> None:

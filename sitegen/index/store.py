@@ -112,6 +112,12 @@ class DocumentStore:
         self._end = 0
         self._where: dict[str, tuple[int, int, int, int]] = {}
         """Per source: where its record starts, the size of the document, of its blocks and of its reading text."""
+        self._adopted: IO[bytes] | None = None
+        """A file whose documents this store took as they lie in it (see adopt)."""
+        self._base = 0
+        """Positions below this are in the adopted file; this store's own file starts here."""
+        self._gap = 0
+        """Bytes between a document and what follows it (store.prepared) in the adopted file."""
         self._docs: OrderedDict[str, Document] = OrderedDict()
         self._blocks: OrderedDict[str, tuple[dict[str, Block], int]] = OrderedDict()
         self._blocks_size = 0
@@ -125,6 +131,20 @@ class DocumentStore:
         that would hold the output does not exist yet)."""
         folder = output.absolute().parent
         return cls(folder if folder.is_dir() else None)
+
+    def adopt(self, file: IO[bytes], places: dict[str, tuple[int, int, int]], gap: int) -> None:
+        """Take the documents of another file (the cache of the last build) where they lie in it,
+        rather than copying them: ``places`` gives, per source, where its document's pickle starts,
+        its size and the size of what ``prepared`` made of it, which starts ``gap`` bytes after the
+        document. Only an empty store adopts; the file must stay open and unchanged while it is used."""
+        assert not self._where and self._file is None
+        self._adopted, self._gap = file, gap
+        self._base = os.fstat(file.fileno()).st_size
+        for source, (start, size, extra) in places.items():
+            if extra < _SIZE:
+                raise ValueError(f"{source} has no reading text beside it")
+            blocks = int.from_bytes(self._read(start + size + gap, _SIZE), "big")
+            self._where[source] = (start, size, blocks, extra - _SIZE - blocks)
 
     def __contains__(self, source: object) -> bool:
         return source in self._where
@@ -143,7 +163,7 @@ class DocumentStore:
             self._file = tempfile.TemporaryFile(dir=self._folder, prefix="sitegen-documents-")
         os.pwrite(self._file.fileno(), data + extra, self._end)
         blocks = int.from_bytes(extra[:_SIZE], "big")
-        self._where[doc.source] = (self._end, len(data), blocks, len(extra) - _SIZE - blocks)
+        self._where[doc.source] = (self._base + self._end, len(data), blocks, len(extra) - _SIZE - blocks)
         self._end += len(data) + len(extra)
         self._forget(doc.source)
 
@@ -167,12 +187,12 @@ class DocumentStore:
     def extra(self, source: str) -> bytes:
         """Return what ``prepared`` made of a document."""
         start, size, blocks, reading = self._where[source]
-        return self._read(start + size, _SIZE + blocks + reading)
+        return self._read(self._after(start, size), _SIZE + blocks + reading)
 
     def reading(self, source: str) -> DocumentReading:
         """Return a document's reading text."""
         start, size, blocks, reading = self._where[source]
-        read: DocumentReading = pickle.loads(self._read(start + size + _SIZE + blocks, reading))
+        read: DocumentReading = pickle.loads(self._read(self._after(start, size) + _SIZE + blocks, reading))
         return read
 
     def get(self, source: str) -> Document:
@@ -194,7 +214,7 @@ class DocumentStore:
             self._blocks.move_to_end(source)
             return kept[0]
         start, size, length, _ = self._where[source]
-        blocks = pickle.loads(self._read(start + size + _SIZE, length))
+        blocks = pickle.loads(self._read(self._after(start, size) + _SIZE, length))
         shared = self._keys
         if len(shared) > SHARED_KEYS:
             shared.clear()
@@ -216,22 +236,27 @@ class DocumentStore:
         where = sorted(self._where.values())
         size = -(-len(where) // shares)
         for start, size_, length, _ in where[share * size : (share + 1) * size]:
-            yield start, pickle.loads(self._read(start + size_ + _SIZE, length))
+            yield start, pickle.loads(self._read(self._after(start, size_) + _SIZE, length))
 
     @property
     def end(self) -> int:
         """Where the next document put will start."""
-        return self._end
+        return self._base + self._end
 
     @property
     def folder(self) -> Path | None:
         """The folder the store's file is in (None: the system's temporary folder)."""
         return self._folder
 
+    def _after(self, start: int, size: int) -> int:
+        """Return where what follows a document (store.prepared) starts."""
+        return start + size + (self._gap if start < self._base else 0)
+
     def _read(self, start: int, size: int) -> bytes:
-        """Read bytes of the file, whichever process asks."""
-        assert self._file is not None
-        data = os.pread(self._file.fileno(), size, start)
+        """Read bytes at a position of the store, whichever process asks."""
+        file = self._adopted if start < self._base else self._file
+        assert file is not None
+        data = os.pread(file.fileno(), size, start if start < self._base else start - self._base)
         if len(data) != size:
-            raise OSError(f"the document store {self._file.name} was cut short")
+            raise OSError(f"the document store {file.name} was cut short")
         return data

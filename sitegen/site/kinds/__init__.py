@@ -111,7 +111,9 @@ def affected(site: Site, change: Change) -> dict[Family, Numbers]:
 
 
 def merge(pages: dict[Family, Numbers], family: Family, more: Numbers) -> None:
-    """Add page numbers (None: all pages) of a family to a to-do map."""
+    """Add page numbers (None: all pages) of a family to a to-do map (no numbers: nothing to add)."""
+    if more is not None and not more:
+        return
     if more is None or (family in pages and pages[family] is None):
         pages[family] = None
     else:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from functools import partial
 
 from markupsafe import Markup
 
-from sitegen.model import Entity, Occurrence
+from sitegen.model import Entity, Key, Occurrence
 from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
 from sitegen.site.facets import TOP_WITH, facet_id
@@ -44,54 +45,65 @@ class EntityPages(PageKind):
         return [site.urls.entity(key, n) for n in range(1, total + 1)]
 
     def affected(self, site: Site, change: Change) -> Affected:
-        """The entities the changed documents name, those mentioned with an entity whose name
-        changed, and the first page of those with a note that changed or shows changed counts.
+        """The entities the changed documents name, those mentioned with an entity whose name or
+        link changed, and the first page of those with a note that changed or shows changed counts.
 
-        Every page of an entity shows its counts, spellings and related
-        entities; those change only through the changed documents' own
-        mentions. When they did not change and the documents kept their
-        order, only the pages listing the changed documents differ.
+        Every page of an entity shows its counts and spellings; those change
+        only through the changed documents' own mentions. When they did not
+        change and the documents kept their order, only the pages listing the
+        changed documents differ, and the first page when who is named with
+        it changed ("Mentioned with" is there, for an entity with research views).
         """
         corpus, size = site.corpus, site.config.entity_documents_per_page
         changed_tips = change.changed_tips
+        nobody: tuple = (Counter(), Counter())
         for key in change.keys:
             if key not in corpus.entities:
                 yield (self.name, key), None
                 continue
-            same_everywhere = key not in changed_tips and change.local_before.get(key) == change.local_after.get(key)
+            before, after = change.local_before.get(key, nobody), change.local_after.get(key, nobody)
+            same_everywhere = key not in changed_tips and before[0] == after[0]
             if not (same_everywhere and change.members_same(key) and change.same_order):
                 yield (self.name, key), None
             else:
-                yield (
-                    (self.name, key),
-                    {
-                        page_of(corpus.occurrence_index(key, s), size)
-                        for s in change.documents
-                        if key in change.new_keys[s]
-                    },
-                )
+                pages = {
+                    page_of(corpus.occurrence_index(key, s), size)
+                    for s in change.documents
+                    if key in change.new_keys[s]
+                }
+                yield (self.name, key), pages
+                if before[1] != after[1]:
+                    yield (self.name, key), related_page(site, key)
         if changed_tips:
             for key in site.notes():
                 if key in corpus.entities:
                     yield (self.name, key), {1}
         for key in changed_tips:
             if change.renamed(key):
-                # Its name appears in the related lists of every entity mentioned with it,
-                # now or in the old versions of the changed documents.
-                for other in set(corpus.co_mentioned(key)) | set(change.local_before.get(key, ((), ()))[1]):
-                    yield (self.name, other), None
+                # Its name is in "Mentioned with" of entities mentioned with it, now or in the old
+                # versions of the changed documents.
+                for other in set(corpus.co_mentioned(key)) | set(change.local_before.get(key, nobody)[1]):
+                    yield (self.name, other), related_page(site, other)
         for key in change.records:  # its description, Wikidata link or name
             yield (self.name, key), None
         if change.authority:  # notes' mentions are resolved as they are rendered
             for key in site.notes():
                 yield (self.name, key), {1}
         for key in change.moved:
-            # It is in the related lists of every entity mentioned with it.
+            # Its link is in "Mentioned with" of every entity mentioned with it.
             for other in corpus.co_mentioned(key):
-                yield (self.name, other), None
+                yield (self.name, other), related_page(site, other)
         for key in set(change.notes_before) | set(change.notes_after):
             if change.notes_before.get(key) in change.markdown or change.notes_after.get(key) in change.markdown:
                 yield (self.name, key), {1}
+
+
+def related_page(site: Site, key: Key) -> set[int] | None:
+    """Return the pages of an entity that show who is named with it: its first page when it has
+    research views, none when it has not, and all of them (None) when it is gone."""
+    if key not in site.corpus.entities:
+        return None
+    return {1} if site.has_research_views(key) else set()
 
 
 def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> Iterator[Page]:

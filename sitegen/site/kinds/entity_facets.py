@@ -48,3 +48,7 @@ class EntityFacets(PageKind):
         for key in change.keys:
             if change.local_before.get(key) != change.local_after.get(key):
                 yield (self.name, key), None
+        # The entities named with it are listed by name and link.
+        for key in change.moved | {key for key in change.changed_tips if change.renamed(key)}:
+            for other in site.corpus.co_mentioned(key):
+                yield (self.name, other), None
