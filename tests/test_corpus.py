@@ -79,7 +79,7 @@ def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpu
     store = DocumentStore()
     for doc in corpus.documents:
         store.put(corpus.document(doc.source))
-    again = Corpus.restored(written.getvalue(), store)
+    again = Corpus.restored(io.BytesIO(written.getvalue()), store)
     assert list(again.entities) == list(corpus.entities)
     assert [again.entities[k] for k in again.entities] == [corpus.entities[k] for k in corpus.entities]
     assert again.related(("PER", "ann")) == corpus.related(("PER", "ann"))
@@ -87,4 +87,4 @@ def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpu
     short = DocumentStore()
     short.put(corpus.document(corpus.documents[0].source))
     with pytest.raises(ValueError):
-        Corpus.restored(written.getvalue(), short)
+        Corpus.restored(io.BytesIO(written.getvalue()), short)

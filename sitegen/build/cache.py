@@ -17,8 +17,9 @@ details (path, content hash, size, time, warnings), the pickle of its
 parsed document and what the document store keeps beside it (its blocks and
 reading text, see index/store.py), which are only read when the build
 reuses them. After the records come the corpus index that the documents
-make (Corpus.write_index) and its size, so that an update in place need not
-index every document again. A cache that
+make (Corpus.write_index) and the output paths of each page family, then
+their size, so that an update in place need not index every document
+again nor list every page. A cache that
 is missing, truncated, damaged or written by other code is ignored, never
 trusted: the build then parses everything again.
 """

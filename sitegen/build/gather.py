@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 from collections.abc import Iterable
 
@@ -48,42 +49,52 @@ def load_site(
     return sources, make_site(ctx, env, resolver, corpus, sources)
 
 
-def cached_site(ctx: BuildContext, env: Environment, resolver: Resolver, cache: Cache) -> tuple[list[Source], Site]:
-    """Return the sources in a cache and the Site they make, parsing nothing (they were resolved as
-    ``resolver`` would).
+def cached_site(
+    ctx: BuildContext, env: Environment, resolver: Resolver, cache: Cache
+) -> tuple[list[Source], Site, dict | None]:
+    """Return the sources in a cache, the Site they make, parsing nothing (they were resolved as
+    ``resolver`` would), and the output paths of each page family as the cache recorded them.
 
     The corpus index kept in the cache is taken as it is, with the documents
     read from the cache file when a page needs them; without one (or when it
-    does not fit), every cached document is indexed again.
+    does not fit), every cached document is indexed again, and the paths are
+    not known (None).
     """
     sources = list(cache.sources.values())
-    corpus = _restored(ctx, resolver, cache)
-    if corpus is None:
+    restored = _restored(ctx, resolver, cache)
+    if restored is None:
         corpus = _corpus(ctx, resolver)
         for source in sources:
             data = cache.data(source.relative)
             if data is not None:
                 corpus.add(pickle.loads(data), data, cache.extra(source.relative))
-    return sources, make_site(ctx, env, resolver, corpus, sources)
+        written = None
+    else:
+        corpus, written = restored
+    return sources, make_site(ctx, env, resolver, corpus, sources), written
 
 
-def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> Corpus | None:
-    """Return the corpus index kept in the cache, over the cached documents, or None when there is
-    none to trust for ``resolver``'s names."""
+def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> tuple[Corpus, dict] | None:
+    """Return the corpus index kept in the cache, over the cached documents, and the paths of each
+    page family; None when there are none to trust for ``resolver``'s names."""
     state = cache.index()
     if state is None or cache.file is None:
         return None
     store = DocumentStore.beside(ctx.output)
+    stream = io.BytesIO(state)
     try:
         store.adopt(cache.file, cache.where, CACHE_GAP)
-        corpus = Corpus.restored(state, store)
+        corpus = Corpus.restored(stream, store)
+        written = pickle.load(stream)
     except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
         log.debug("the cached corpus index is not used: %s", exc)
         return None
     if corpus.given_names != {key: record.name for key, record in resolver.authority.records.items()}:
         return None
+    if not isinstance(written, dict):
+        return None
     log.debug("the corpus index of %d documents is taken from the cache", len(corpus))
-    return corpus
+    return corpus, written
 
 
 def _corpus(ctx: BuildContext, resolver: Resolver) -> Corpus:

@@ -19,9 +19,12 @@ parse/, index/ and site/.
 
 from __future__ import annotations
 
+import pickle
 import time
 from dataclasses import astuple, dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
@@ -50,6 +53,9 @@ from sitegen.index.resolve import Resolver
 from sitegen.render.templates import theme_hashes
 from sitegen.report import log
 from sitegen.site.change import NeedsRebuild
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 #: The name of the authority file among the theme's files: an edit of it can be taken in place too.
 AUTHORITY = "authority file"
@@ -146,7 +152,9 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
         and _describes_site(cache, previous, inputs.key, ctx)
     ):
         assert previous is not None  # theme_changes is known
-        done = update_in_place(ctx, env, resolver, cache, inputs, theme_changes, previous.counts.get("bytes"))
+        done = update_in_place(
+            ctx, env, resolver, cache, inputs, theme_changes, previous.outputs, previous.counts.get("bytes")
+        )
     if done is None:
         if cache is not None and cache.resolution != resolver.digest:
             cache = None  # its documents were resolved with another authority file: parse them again
@@ -182,6 +190,7 @@ def update_in_place(
     cache: Cache,
     inputs: _Inputs,
     theme: list[str],
+    outputs: list[str],
     size: int | None = None,
 ) -> tuple[SiteState, list[Diagnostic], Update] | None:
     """Bring the site on disk, built from the cached sources, up to date with the sources found.
@@ -189,14 +198,17 @@ def update_in_place(
     Only the pages that the changed sources affect, and the pages rendered
     with the changed templates in ``theme`` (``templates/NAME``), are
     rendered; changed static files (``static/PATH``) are copied. Only files
-    whose bytes differ are written. ``size`` is the bytes of the pages on
-    disk, as the last build counted them. Returns None when the change is
+    whose bytes differ are written. ``outputs`` are the files on disk and
+    ``size`` their bytes, as the last build recorded them. Returns None when the change is
     better served by a whole build (then nothing on disk has changed).
     """
     progress = ctx.reporter.progress
     progress.message("reading the cache of the last build…")
-    before, site = cached_site(ctx, env, cache.resolver(resolver), cache)
-    state = SiteState.on_disk(ctx.output, env, site, before)
+    before, site, family_paths = cached_site(ctx, env, cache.resolver(resolver), cache)
+    if family_paths is not None and {path for paths in family_paths.values() for path in paths} == set(outputs):
+        state = SiteState(ctx.output, env, site, before, family_paths)
+    else:
+        state = SiteState.on_disk(ctx.output, env, site, before)
     state.size = size
     stale = state.families_using({name.removeprefix("templates/") for name in theme if name.startswith("templates/")})
     rerendered = sum(len(state.written[f]) for f in stale)
@@ -274,7 +286,7 @@ def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list
             (corpus.document_data(relative), corpus.document_extra(relative)) if relative in corpus else None
         ),
         state.site.resolver,
-        corpus.write_index,
+        partial(_write_index, state),
     )
     write_manifest(ctx.output, manifest)
     return BuildResult(
@@ -287,6 +299,13 @@ def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list
         bytes=counts["bytes"],
         search_bytes=counts["search_bytes"],
     )
+
+
+def _write_index(state: SiteState, file: SupportsWrite[bytes]) -> None:
+    """Write what the cache keeps of a site besides its sources: the corpus index and the output
+    paths of each page family (see gather.cached_site)."""
+    state.corpus.write_index(file)
+    pickle.dump(state.written, file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _size(path: Path) -> int:

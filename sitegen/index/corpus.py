@@ -16,7 +16,7 @@ import pickle
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
 from markupsafe import Markup
 
@@ -241,13 +241,14 @@ class Corpus:
         pickle.dump({name: getattr(self, name) for name in self._STATE}, file, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
-    def restored(cls, state: bytes, store: DocumentStore) -> Corpus:
-        """Return the corpus that ``write_index`` wrote as ``state``, with its documents in ``store``.
+    def restored(cls, state: IO[bytes], store: DocumentStore) -> Corpus:
+        """Return the corpus that ``write_index`` wrote into ``state`` (read from where it is), with
+        its documents in ``store``.
 
         Raises ValueError when the state does not describe the store's documents.
         """
         corpus = cls(store=store)
-        fields = pickle.loads(state)
+        fields = pickle.load(state)
         if not isinstance(fields, dict) or set(fields) != set(cls._STATE):
             raise ValueError("not the state of an index")
         for name, value in fields.items():
