@@ -257,15 +257,17 @@ def _change(content: Path, rng: random.Random, step: int) -> str:
     return action
 
 
-def test_many_changes_update_the_site_in_place_and_equal_a_clean_build(project: Path) -> None:
-    """Edits, additions, renames, deletions and broken files, each built in place, then compared."""
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_many_changes_update_the_site_in_place_and_equal_a_clean_build(project: Path, jobs: int) -> None:
+    """Edits, additions, renames, deletions and broken files, each built in place (the pages
+    rendered by one process, or two), then compared."""
     rng = random.Random(11)
     content = project / "content"
     make(content, project / "site", search=False)
     updates = 0
     for step in range(30):
         action = _change(content, rng, step)
-        result = make(content, project / "site", search=False)
+        result = make(content, project / "site", jobs, search=False)
         clean = project / "clean"
         shutil.rmtree(clean, ignore_errors=True)
         expected = build_into(Config(root=ROOT, search=False), content, clean, force=True)

@@ -357,3 +357,30 @@ def test_sitegen_build_takes_an_authority_edit_in_place(tmp_path: Path, monkeypa
     assert 0 < result.update.rendered < result.pages / 4
     build_into(config, content, tmp_path / "clean")
     assert tree(tmp_path / "site") == tree(tmp_path / "clean")
+
+
+def test_sitegen_build_with_two_processes_takes_every_authority_edit_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages rendered by two processes: a merged name's redirect that becomes an entity page again,
+    renames and dropped names all end as a clean build does."""
+    from sitegen.build import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_CHANGED_SHARE", 1.0)
+    monkeypatch.setattr(pipeline, "MAX_RERENDERED_SHARE", 1.0)
+    shutil.copy(ROOT / "entities.toml", tmp_path / "entities.toml")
+    config = Config(root=ROOT, entities=tmp_path / "entities.toml", search=False)
+    content = ROOT / "content"
+    build_into(config, content, tmp_path / "site", jobs=2)
+    in_place = 0
+    for step, (old, new) in enumerate(AUTHORITY_EDITS):
+        edit(tmp_path / "entities.toml", old, new)
+        if "also = 1" in new:
+            continue  # a mistake stops the build
+        result = build_into(config, content, tmp_path / "site", jobs=2)
+        in_place += result.update is not None
+        clean = tmp_path / f"clean{step}"
+        build_into(config, content, clean, force=True)
+        assert tree(tmp_path / "site") == tree(clean), (old, new)
+        shutil.rmtree(clean)
+    assert in_place >= len(AUTHORITY_EDITS) - 4

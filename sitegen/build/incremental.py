@@ -14,12 +14,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment
 
 from sitegen.build.output import safe_path, static_files
+from sitegen.build.parallel import fork_map
 from sitegen.build.search import is_indexed
 from sitegen.build.sources import Source, find_sources, read_source, resolve_source
 from sitegen.errors import Diagnostic
@@ -272,12 +275,17 @@ class SiteState:
         """Return True when only the whole-site files (data, feed, sitemap) wait."""
         return bool(self.pending) and all(kind_of(f).whole_site for f in self.pending)
 
-    def drain(self, families: set[Family] | None = None, seconds: float | None = None) -> tuple[list[str], int]:
-        """Render pending pages (only those of ``families``, or for about ``seconds``).
+    def drain(
+        self, families: set[Family] | None = None, seconds: float | None = None, jobs: int = 1
+    ) -> tuple[list[str], int]:
+        """Render pending pages (only those of ``families``, or for about ``seconds``; all of them
+        with ``jobs`` processes, this one and forked workers, when neither is given).
 
         Returns the output paths that changed and the number of pages rendered;
         pages left when the time is up stay pending.
         """
+        if jobs > 1 and families is None and seconds is None:
+            return self._drain_in_parallel(jobs)
         deadline = None if seconds is None else time.perf_counter() + seconds
         changed: list[str] = []
         count = 0
@@ -291,6 +299,32 @@ class SiteState:
                 count += self.render_family(family, deadline, changed)
             if families is not None:
                 return changed, count
+
+    def _drain_in_parallel(self, jobs: int) -> tuple[list[str], int]:
+        """Render every pending page with ``jobs`` processes; return what drain returns.
+
+        Workers render and write whole families from the same site; this
+        process then deletes the pages that are gone and records each family,
+        which may queue more (the lists of pages), rendered in the next round.
+        """
+        changed: list[str] = []
+        count = 0
+        while self.pending:
+            work = sorted(self.pending, key=_drain_order)
+            wanted = {family: self.pending.pop(family) for family in work}
+            task = partial(render_pages, self.site, self.env, self.output, wanted)
+            batch = max(1, min(64, len(work) // (4 * jobs)))
+            results = list(zip(work, fork_map(task, work, jobs, what="rendering pages", batch=batch, here=True)))
+            # Every page is written before any is deleted: a path one family gave up may be another's now.
+            taken = {path for _, (current, _, _, _) in results for path in current}
+            for family, (current, written, grown, done) in results:
+                if self.size is not None:
+                    self.size += grown
+                first_change = len(changed)
+                changed += written
+                self._settle(family, current, first_change, changed, taken)
+                count += done
+        return changed, count
 
     def render_family(self, family: Family, deadline: float | None, changed: list[str]) -> int:
         """Render the pending pages of one family (until the deadline); return how many."""
@@ -310,9 +344,24 @@ class SiteState:
                 if left:
                     self.queue(family, left)
                 break
+        self._settle(family, current, first_change, changed)
+        return len(done)
+
+    def _settle(
+        self,
+        family: Family,
+        current: list[str],
+        first_change: int,
+        changed: list[str],
+        taken: AbstractSet[str] = frozenset(),
+    ) -> None:
+        """After a family's pages were rendered: delete those it no longer has, queue the lists of
+        pages when its set of pages changed, and record its paths (``current``); ``changed`` from
+        ``first_change`` on are the family's files that were written, and ``taken`` paths that
+        other families rendered with it have now."""
         before = set(self.written.get(family, ()))
         for stale in before - set(current):
-            if self.owner.get(stale, (family,))[0] != family:
+            if self.owner.get(stale, (family,))[0] != family or stale in taken:
                 continue  # another family's now: a merged name's redirect became its entity page again
             freed = delete_page(self.output, stale)
             if self.size is not None:
@@ -326,7 +375,6 @@ class SiteState:
                         self.queue(listing)
         self._record(family, current)
         self.search_dirty.update(path for path in changed[first_change:] if is_indexed(path))
-        return len(done)
 
     def _write(self, relative: str, data: bytes) -> bool:
         """Write one output file unless it holds ``data`` already; return True when it was written."""
@@ -349,6 +397,28 @@ class SiteState:
                 self.owner[path] = (family, number)
         else:
             self.written.pop(family, None)
+
+
+def render_pages(
+    site: Site, env: Environment, output: Path, wanted: dict[Family, Numbers], family: Family
+) -> tuple[list[str], list[str], int, int]:
+    """Render and write the pages of one family that ``wanted`` asks for (None: all of them), in
+    any process. Returns the family's paths now, the paths written because their bytes changed, how
+    many bytes larger the site became and how many pages were rendered."""
+    pages = wanted[family]
+    current = family_paths(site, family)
+    number = {path: n for n, path in enumerate(current, 1)}
+    written: list[str] = []
+    grown = done = 0
+    for page in family_pages(site, family, pages):
+        if pages is not None and number[page.path] not in pages:
+            continue  # a family that always yields all its pages
+        done += 1
+        more = write_if_changed(output, page.path, render_page(env, page).encode("utf-8"))
+        if more is not None:
+            written.append(page.path)
+            grown += more
+    return current, written, grown, done
 
 
 def _drain_order(family: Family) -> bool:

@@ -243,7 +243,7 @@ def update_in_place(
         state.queue(family)
     copied = state.copy_static(ctx.theme) if any(name.startswith("static/") for name in theme) else []
     progress.message(f"updating the pages of {what_changed(changed, theme)}…")
-    written, rendered = state.drain()
+    written, rendered = state.drain(jobs=ctx.jobs)
     late: list[Diagnostic] = []
     if site.search and written:
         progress.message("indexing for search (Pagefind)…")
