@@ -91,6 +91,18 @@ class Config:
     root: Path = Path(".")
     """Folder relative paths are resolved against (the config file's folder)."""
 
+    def without_look(self) -> Config:
+        """Return this configuration without what only the stylesheets show: the types' colours
+        and the highlighting styles (see look)."""
+        types = {t: replace(v, color="", dark_color="") for t, v in self.types.items()}
+        return replace(self, types=types, code_style="", code_style_dark="")
+
+    @property
+    def look(self) -> str:
+        """Return what only the generated stylesheets show (colours.css, pygments.css), as text."""
+        colours = ";".join(f"{t}={v.color},{v.dark_color}" for t, v in sorted(self.types.items()))
+        return f"{colours};{self.code_style};{self.code_style_dark}"
+
     @property
     def search_part_bytes(self) -> int:
         """Return the size of pages each part of the search index holds, in bytes."""

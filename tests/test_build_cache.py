@@ -519,3 +519,39 @@ def test_an_update_in_place_takes_the_corpus_index_from_the_cache(
     clean = project / "clean"
     make(content, clean, search=False)
     assert tree(site) == tree(clean)
+
+
+def test_a_colour_or_highlighting_change_rewrites_only_the_stylesheets(project: Path) -> None:
+    from dataclasses import replace as with_
+
+    from sitegen.config import DEFAULT_TYPES
+
+    content, site = project / "content", project / "site"
+    config = Config(root=ROOT, search=False)
+    build_into(config, content, site)
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    purple = Config(
+        root=ROOT, search=False, types={**DEFAULT_TYPES, "PER": with_(DEFAULT_TYPES["PER"], color="#6a1b9a")}
+    )
+    result = build_into(purple, content, site)
+    touched = {p.relative_to(site).as_posix() for p, mtime in before.items() if p.stat().st_mtime_ns != mtime}
+    assert result.update is not None and result.update.rendered == 0
+    assert touched - {MARKER} == {"assets/colours.css", "assets/pygments.css"}  # the source views colour mentions
+    assert "--per: #6a1b9a;" in (site / "assets" / "colours.css").read_text(encoding="utf-8")
+    result = build_into(with_(purple, code_style="monokai"), content, site)
+    assert result.update is not None and result.update.changed == ["assets/pygments.css"]
+    build_into(with_(purple, code_style="monokai"), content, project / "clean")
+    assert tree(site) == tree(project / "clean")
+
+    # A project template that colours its pages itself is rendered again.
+    (project / "templates").mkdir()
+    (project / "templates" / "document.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{% for css, t in types %}<i style='color:{{ t.color }}'></i>"
+        "{% endfor %}{% endblock %}",
+        encoding="utf-8",
+    )
+    mine = Config(root=project, search=False)
+    build_into(mine, content, site)
+    result = build_into(with_(mine, types=purple.types), content, site)
+    assert result.update is not None and "look" in result.update.theme
+    assert "#6a1b9a" in (site / "doc" / "sample" / "09lima1669.html").read_text(encoding="utf-8")

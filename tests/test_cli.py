@@ -111,7 +111,8 @@ def test_configuration_sets_title_labels_and_page_sizes(project: Path) -> None:
     )
     assert run("build", cwd=project).returncode == 0
     html = (project / "public" / "doc" / "09lima1669.html").read_text(encoding="utf-8")
-    assert "Lima cables</title>" in html and "--per: #123456" in html
+    assert "Lima cables</title>" in html and '<link rel="stylesheet" href="../assets/colours.css">' in html
+    assert "--per: #123456;" in (project / "public" / "assets" / "colours.css").read_text(encoding="utf-8")
     assert re.search(r'<li id="tip-\d+">Human: ', html)
     assert '<link rel="canonical" href="https://example.org/lima/doc/09lima1669.html">' in html
 

@@ -266,6 +266,10 @@ class SiteState:
                 changed.append(f"assets/{name}")
         return changed
 
+    def write_asset(self, path: str, text: str) -> bool:
+        """Write a stylesheet sitegen makes (build/write.py) unless it is as it was; return True when written."""
+        return self._write(path, text.encode("utf-8"))
+
     # -- rendering what waits ----------------------------------------------
     def pending_pages(self) -> int:
         """Return roughly how many pages still wait to be rendered again."""

@@ -62,10 +62,13 @@ _FINGERPRINT: str | None = None
 
 
 def build_key(config: Config, content: Path, search_available: bool) -> str:
-    """Return the hash of everything besides the sources, the theme's files and the authority file
-    that decides the output (those are compared one by one: see pipeline.py)."""
+    """Return the hash of everything besides the sources, the theme's files, the authority file and
+    the configuration's look (colours and highlighting) that decides the output (those are compared
+    one by one: see pipeline.py)."""
     digest = hashlib.sha256()
-    digest.update(f"{FORMAT}\0{code_fingerprint()}\0{config!r}\0{content.resolve()}\0{search_available}\0".encode())
+    digest.update(
+        f"{FORMAT}\0{code_fingerprint()}\0{config.without_look()!r}\0{content.resolve()}\0{search_available}\0".encode()
+    )
     return digest.hexdigest()
 
 

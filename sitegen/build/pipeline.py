@@ -47,10 +47,10 @@ from sitegen.build.output import folder_size, mark_unfinished
 from sitegen.build.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.build.search import build_index, pagefind_command
 from sitegen.build.sources import find_sources
-from sitegen.build.write import freeze_heap, write_site
+from sitegen.build.write import freeze_heap, generated_assets, write_site
 from sitegen.errors import Diagnostic
 from sitegen.index.resolve import Resolver
-from sitegen.render.templates import theme_hashes
+from sitegen.render.templates import LOOK, theme_hashes
 from sitegen.report import log
 from sitegen.site.change import NeedsRebuild
 
@@ -120,7 +120,7 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
         files,
         skipped,
         build_key(ctx.config, ctx.content, pagefind_command() is not None),
-        theme_hashes(env, ctx.theme) | {AUTHORITY: resolver.digest},
+        theme_hashes(env, ctx.theme, ctx.config.look) | {AUTHORITY: resolver.digest},
         source_stats(files) | {d.path: [0, 0] for d in skipped},
     )
     previous = read_manifest(ctx.output)
@@ -242,6 +242,8 @@ def update_in_place(
     for family in stale:
         state.queue(family)
     copied = state.copy_static(ctx.theme) if any(name.startswith("static/") for name in theme) else []
+    if LOOK in theme:  # the types' colours or the highlighting styles: only the stylesheets show them
+        copied += [path for path, text in generated_assets(site).items() if state.write_asset(path, text)]
     progress.message(f"updating the pages of {what_changed(changed, theme)}…")
     written, rendered = state.drain(jobs=ctx.jobs)
     late: list[Diagnostic] = []

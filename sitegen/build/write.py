@@ -25,6 +25,8 @@ LARGE_SITE = 5000
 BATCH = 64
 #: The stylesheet of highlighted code, written beside the theme's files.
 PYGMENTS_CSS = "pygments.css"
+#: The stylesheet of the entity types' colours, written beside the theme's files.
+COLOURS_CSS = "colours.css"
 
 
 def write_site(
@@ -64,7 +66,8 @@ def write_site(
         written = {family: rendered[family] for family in all_families}
         before = staging.bytes
         staging.copy_tree(ctx.theme / "static", "assets")
-        staging.write(site.urls.asset(PYGMENTS_CSS), code_css(site))
+        for path, text in generated_assets(site).items():
+            staging.write(path, text)
         size += staging.bytes - before
         if site.search:
             progress.message("indexing for search (Pagefind)…")
@@ -106,6 +109,21 @@ def render_order(work: list[Family]) -> list[Family]:
         return (2, "", "")
 
     return sorted(work, key=order)
+
+
+def generated_assets(site: Site) -> dict[str, str]:
+    """Return the stylesheets sitegen writes beside the theme's files, by output path: the entity
+    types' colours and the highlighting of code, which the configuration's look decides."""
+    return {site.urls.asset(COLOURS_CSS): colours_css(site), site.urls.asset(PYGMENTS_CSS): code_css(site)}
+
+
+def colours_css(site: Site) -> str:
+    """Return the stylesheet of the entity types' colours, as custom properties (``--per``…) in the
+    light and the dark colour scheme."""
+    types = [(t.lower(), site.config.types[t]) for t in sorted(site.config.types)]
+    light = "".join(f" --{css}: {t.color};" for css, t in types)
+    dark = "".join(f" --{css}: {t.dark_color};" for css, t in types)
+    return f":root {{{light} }}\n@media (prefers-color-scheme: dark) {{\n  :root {{{dark} }}\n}}\n"
 
 
 def code_css(site: Site) -> str:

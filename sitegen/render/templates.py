@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,12 @@ from sitegen.errors import ConfigError, SitegenError
 from sitegen.site.pages import Page
 
 _PACKAGE = Path(__file__).resolve().parent.parent
+#: A template that writes a type's colour.
+_COLOUR = re.compile(r"\.(dark_)?color\b")
+
+
+#: The name of the configuration's look among the theme's hashes.
+LOOK = "look"
 
 
 class TemplateError(SitegenError):
@@ -51,13 +58,16 @@ def make_environment(theme_dir: Path, overrides: Path | None) -> jinja2.Environm
     )
 
 
-def template_hashes(env: jinja2.Environment) -> dict[str, str]:
+def template_hashes(env: jinja2.Environment, look: str = "") -> dict[str, str]:
     """Return a hash of each template together with every template it extends, includes or imports.
 
     A page needs re-rendering exactly when the hash of its template changed.
     A template that names another through a variable may use any of them,
     so its hash covers them all. A template that cannot be read or parsed
-    hashes as its error, which still tells a change.
+    hashes as its error, which still tells a change. A template that writes
+    a type's colour (``.color``, ``dark_color``) hashes with ``look``, the
+    configuration's colours (Config.look): a project theme may colour its
+    pages inline, where the bundled one leaves colours to colours.css.
     """
     sources: dict[str, str] = {}
     references: dict[str, set[str] | None] = {}
@@ -83,17 +93,23 @@ def template_hashes(env: jinja2.Environment) -> dict[str, str]:
         digest = hashlib.sha256()
         for member in sorted(closure):
             digest.update(f"{member}\0{sources.get(member, '')}\0".encode("utf-8", "surrogatepass"))
+        if any(_COLOUR.search(sources.get(member, "")) for member in closure):
+            digest.update(f"look\0{look}".encode())
         hashes[name] = digest.hexdigest()
     return hashes
 
 
-def theme_hashes(env: jinja2.Environment, theme: Path) -> dict[str, str]:
-    """Return what the look of the pages depends on, besides the configuration, as hashes by name.
+def theme_hashes(env: jinja2.Environment, theme: Path, look: str = "") -> dict[str, str]:
+    """Return what the look of the pages depends on, besides the rest of the configuration, as hashes by name.
 
-    ``templates/NAME`` is each template's hash with every template it uses;
-    ``static/PATH`` is each of the theme's static files, copied into ``assets/``.
+    ``templates/NAME`` is each template's hash with every template it uses
+    (and ``look`` when it writes colours); ``static/PATH`` is each of the
+    theme's static files, copied into ``assets/``; ``look`` the
+    configuration's colours and highlighting styles (Config.look), which the
+    stylesheets sitegen writes show.
     """
-    hashes = {f"templates/{name}": digest for name, digest in template_hashes(env).items()}
+    hashes = {f"templates/{name}": digest for name, digest in template_hashes(env, look).items()}
+    hashes[LOOK] = hashlib.sha256(look.encode()).hexdigest()
     for name, file in static_files(theme / "static"):
         hashes[f"static/{name}"] = hashlib.sha256(file.read_bytes()).hexdigest()
     return hashes

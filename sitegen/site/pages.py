@@ -312,6 +312,7 @@ class Site:
             "nav": nav,
             "css_href": link(self.urls.asset("style.css")),
             "code_css_href": link(self.urls.asset("pygments.css")),
+            "colours_css_href": link(self.urls.asset("colours.css")),
             "highlighted": False,  # True on pages with highlighted code: they link the Pygments stylesheet
             "js_href": link(self.urls.asset("sitegen.js")),
             "types": [(t.lower(), self.config.types[t]) for t in ENTITY_TYPES],
