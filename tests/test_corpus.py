@@ -67,12 +67,17 @@ def test_documents_are_grouped_by_tag_origin_classification_and_year() -> None:
     assert corpus.groups["tag"]["prel"].name == "PREL"
 
 
-def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpus() -> None:
+@pytest.mark.parametrize("piece", [1 << 16, 2])
+def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpus(
+    piece: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import io
 
+    from sitegen.index import corpus as corpus_module
     from sitegen.index.corpus import Corpus
     from sitegen.index.store import DocumentStore
 
+    monkeypatch.setattr(corpus_module, "INDEX_PIECE", piece)  # 2: every large part in pieces
     corpus = corpus_of("[PER Ann  ] met [PER Bob  ] in [LOC Lima  ] .", "[PER Ann  ] left [LOC Peru  ] .")
     written = io.BytesIO()
     corpus.write_index(written)
@@ -84,6 +89,9 @@ def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpu
     assert [again.entities[k] for k in again.entities] == [corpus.entities[k] for k in corpus.entities]
     assert again.related(("PER", "ann")) == corpus.related(("PER", "ann"))
     assert [d.source for d in again.documents] == [d.source for d in corpus.documents]
+    assert again.entities[("PER", "ann")].occurrences == corpus.entities[("PER", "ann")].occurrences
+    key = next(iter(again._places))
+    assert again._entity_keys[again._entity_numbers[key]] is key  # one copy of each key, as before
     short = DocumentStore()
     short.put(corpus.document(corpus.documents[0].source))
     with pytest.raises(ValueError):

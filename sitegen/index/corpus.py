@@ -16,6 +16,7 @@ import pickle
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain, islice
 from typing import IO, TYPE_CHECKING, TypeVar
 
 from markupsafe import Markup
@@ -47,6 +48,8 @@ T = TypeVar("T", bound=tuple)
 MAX_CO_MENTIONS = 60
 #: How many related entities each entity keeps.
 MAX_RELATED = 24
+#: Entries of a part of the index pickled at a time (Corpus.write_index).
+INDEX_PIECE = 1 << 16
 #: How many materialised entities the corpus keeps; a build asks for most of them once, and
 #: one named in most documents holds an occurrence for each of them.
 ENTITY_CACHE = 64
@@ -236,9 +239,25 @@ class Corpus:
     )
 
     def write_index(self, file: SupportsWrite[bytes]) -> None:
-        """Write the index into a file as a pickle, without the documents (they are in the store):
-        with ``restored`` and the same documents in a store, it gives this corpus back at once."""
-        pickle.dump({name: getattr(self, name) for name in self._STATE}, file, protocol=pickle.HIGHEST_PROTOCOL)
+        """Write the index into a file, without the documents (they are in the store): with
+        ``restored`` and the same documents in a store, it gives this corpus back at once.
+
+        Each part of the index is pickled on its own, and a large one in
+        pieces of INDEX_PIECE entries, so that pickling never remembers more
+        than one piece's objects: a quarter of a million documents name over
+        a million entities.
+        """
+        for name in self._STATE:
+            value = getattr(self, name)
+            if isinstance(value, (dict, list)) and len(value) > INDEX_PIECE:
+                entries = iter(value.items()) if isinstance(value, dict) else iter(value)
+                pieces = -(-len(value) // INDEX_PIECE)
+                pickle.dump((name, type(value).__name__, pieces), file, protocol=pickle.HIGHEST_PROTOCOL)
+                for _ in range(pieces):
+                    pickle.dump(list(islice(entries, INDEX_PIECE)), file, protocol=pickle.HIGHEST_PROTOCOL)
+            else:
+                pickle.dump((name, "value", 1), file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def restored(cls, state: IO[bytes], store: DocumentStore) -> Corpus:
@@ -248,14 +267,29 @@ class Corpus:
         Raises ValueError when the state does not describe the store's documents.
         """
         corpus = cls(store=store)
-        fields = pickle.load(state)
-        if not isinstance(fields, dict) or set(fields) != set(cls._STATE):
-            raise ValueError("not the state of an index")
-        for name, value in fields.items():
+        for _ in cls._STATE:
+            head = pickle.load(state)
+            if not (isinstance(head, tuple) and len(head) == 3 and head[0] in cls._STATE):
+                raise ValueError("not the state of an index")
+            name, kind, pieces = head
+            if kind == "value":
+                value = pickle.load(state)
+            else:
+                parts = [pickle.load(state) for _ in range(pieces)]
+                value = dict(chain.from_iterable(parts)) if kind == "dict" else list(chain.from_iterable(parts))
             setattr(corpus, name, value)
+        corpus._share_keys()
         if len(corpus._numbers) != len(store) or any(source not in store for source in corpus._numbers):
             raise ValueError("the index names other documents than the store holds")
         return corpus
+
+    def _share_keys(self) -> None:
+        """Make every part of a restored index hold the same key objects, as the index it was
+        written from did (the pieces were pickled apart, each with its own copies)."""
+        shared = {key: key for key in self._entity_keys}
+        for name in ("_forms", "_places", "_entity_numbers", "_names"):
+            table = getattr(self, name)
+            setattr(self, name, {shared.get(key, key): value for key, value in table.items()})
 
     @property
     def given_names(self) -> dict[Key, str]:
