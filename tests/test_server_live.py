@@ -148,3 +148,112 @@ def test_malformed_requests_get_an_error_and_the_server_stays_up(server: int, re
         assert response == b"" or b"Error code" in response, response[:200]
     assert SECRET.encode() not in response
     assert status(get(server, "/")) == 200
+
+
+def test_a_range_of_bytes_is_served_as_asked(server: int) -> None:
+    whole = get(server, "/doc/a.html")
+    assert status(whole) == 200 and b"Accept-Ranges: bytes" in whole
+    body = whole.split(b"\r\n\r\n", 1)[1]
+
+    def ranged(spec: str) -> bytes:
+        request = f"GET /doc/a.html HTTP/1.1\r\nHost: x\r\nRange: {spec}\r\nConnection: close\r\n\r\n"
+        return raw(server, request.encode())
+
+    first = ranged("bytes=0-5")
+    assert status(first) == 206 and first.split(b"\r\n\r\n", 1)[1] == body[:6]
+    assert f"Content-Range: bytes 0-5/{len(body)}".encode() in first
+    assert ranged("bytes=-4").split(b"\r\n\r\n", 1)[1] == body[-4:]
+    assert ranged("bytes=6-").split(b"\r\n\r\n", 1)[1] == body[6:]
+    assert status(ranged(f"bytes={len(body) + 10}-")) == 416
+    assert status(ranged("lines=1-2")) == 200  # not a range of bytes: the whole file
+
+
+def test_a_client_trickling_its_request_is_cut_off_at_the_deadline(
+    server: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitegen.serve import server as server_module
+
+    monkeypatch.setattr(server_module, "REQUEST_SECONDS", 1.5)
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as sock:
+        started = time.perf_counter()
+        cut = False
+        for byte in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"y" * 100:
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                cut = True
+                break
+            sock.settimeout(0.3)  # each byte comes well inside the server's socket time-out (1 s here)
+            try:
+                if sock.recv(1024) == b"":
+                    cut = True
+                    break
+            except TimeoutError:
+                pass
+        assert cut, "a client sending a byte at a time was never cut off"
+        assert time.perf_counter() - started < 4
+
+
+def test_a_client_that_goes_away_mid_answer_leaves_no_trace(tmp_path: Path, capfd: pytest.CaptureFixture) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "big.js").write_bytes(b"x" * 20_000_000)
+    httpd = PreviewServer(("127.0.0.1", 0), make_handler(root, Gate(), Broadcaster()))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        for _ in range(5):
+            with socket.create_connection(("127.0.0.1", httpd.server_address[1])) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                sock.sendall(b"GET /big.js HTTP/1.1\r\nHost: x\r\n\r\n")
+                sock.recv(1000)
+        time.sleep(0.5)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "BrokenPipe" not in err and "ConnectionReset" not in err
+
+
+def test_the_preview_listens_on_ipv6(tmp_path: Path) -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "index.html").write_text("<html><body>home over IPv6</body></html>", encoding="utf-8")
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError as exc:
+        pytest.skip(f"IPv6 loopback is not available here: {exc}")
+    httpd = PreviewServer(("::1", 0), make_handler(root, Gate(), Broadcaster()))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with socket.create_connection(("::1", httpd.server_address[1]), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        assert status(answer) == 200 and b"home over IPv6" in answer
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_busy_port_is_said_before_anything_is_built(tmp_path: Path) -> None:
+    from sitegen.errors import ConfigError
+    from sitegen.serve.preview import serve
+
+    class Untouched:
+        output = tmp_path / "site"
+
+        def build(self):
+            raise AssertionError("built before the port was taken")
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(ConfigError, match=f"port {port} on 127.0.0.1 is already in use"):
+            serve(Untouched(), port=port, say=lambda line: None)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="cannot listen on no-such-host.invalid"):
+        serve(Untouched(), host="no-such-host.invalid", port=0, say=lambda line: None)  # type: ignore[arg-type]

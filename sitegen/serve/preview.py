@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import signal
+import socket
 import threading
 import time
 import webbrowser
@@ -27,6 +28,23 @@ def _show(diagnostic: Diagnostic, content: Path) -> str:
     return show(diagnostic, content, excerpt=False)
 
 
+#: Hosts that mean every network interface.
+EVERY_INTERFACE = ("0.0.0.0", "::", "")
+
+
+def machine_addresses() -> list[str]:
+    """Return this machine's own network addresses, loopback left out (best effort)."""
+    found: dict[str, None] = {}
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, type=socket.SOCK_STREAM):
+            address = str(info[4][0])
+            if not address.startswith(("127.", "::1", "fe80")):
+                found[address] = None
+    except OSError:
+        pass
+    return list(found)
+
+
 def _url(host: str, port: int) -> str:
     """Return the address people open in a browser."""
     shown = f"[{host}]" if ":" in host else host
@@ -41,16 +59,11 @@ def serve(
     say: Callable[[str], None] = print,
     stop: threading.Event | None = None,
 ) -> int:
-    """Build and serve the site until Ctrl-C (or ``stop``); return an exit status."""
-    report = live.build()
-    for problems in live.initial_problems.values():
-        for diagnostic in problems:
-            say(_show(diagnostic, live.content))
-    if report.error:
-        say(f"error: {report.error}")
-    else:
-        documents = len(live.site.corpus.documents)
-        say(f"Built {plural(documents, 'document')}, {plural(report.rendered, 'file')} in {report.seconds:.2f} s")
+    """Build and serve the site until Ctrl-C (or ``stop``); return an exit status.
+
+    The address is taken before the build, so a busy port or a wrong host is
+    said at once rather than after building a large site.
+    """
     gate, events = Gate(), Broadcaster()
     try:
         server = PreviewServer((host, port), make_handler(live.output, gate, events))
@@ -61,7 +74,28 @@ def serve(
                 f" choose another with --port, for example --port {port + 1}"
             ) from None
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    url = _url(host, server.server_address[1])
+    try:
+        report = live.build()
+    except BaseException:
+        server.server_close()
+        raise
+    for problems in live.initial_problems.values():
+        for diagnostic in problems:
+            say(_show(diagnostic, live.content))
+    if report.error:
+        say(f"error: {report.error}")
+    else:
+        documents = len(live.site.corpus.documents)
+        say(f"Built {plural(documents, 'document')}, {plural(report.rendered, 'file')} in {report.seconds:.2f} s")
+    bound = server.server_address[1]
+    url = _url(host, bound)
+    if host in EVERY_INTERFACE:
+        url = _url("::1" if ":" in host else "127.0.0.1", bound)
+        others = ", ".join(_url(address, bound) for address in machine_addresses()) or "this machine's addresses"
+        say(
+            f"warning: --host {host} serves the site to every network this machine is on, not only to you;"
+            f" others may open it at {others}"
+        )
     events.send(_state(live, report))
 
     def rebuild(paths: set[Path]) -> None:

@@ -11,12 +11,17 @@ import json
 import mimetypes
 import posixpath
 import queue
+import re
+import socket
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 LIVE_PREFIX = "/__sitegen/"
@@ -31,7 +36,14 @@ _TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml",
     ".csv": "text/csv; charset=utf-8",
+    ".pagefind": "application/octet-stream",  # the search index's parts: compressed, read by its script
 }
+#: Seconds a client has to send a whole request (its line and headers), however slowly it sends them.
+REQUEST_SECONDS = 10.0
+#: Connections handled at once (open pages' event streams included); a connection beyond them is
+#: answered "503 Service Unavailable".
+MAX_CONNECTIONS = 512
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 class Gate:
@@ -164,11 +176,30 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
         def log_message(self, format: str, *args: object) -> None:
             pass
 
+        def handle_one_request(self) -> None:
+            # The request's line and headers must all arrive in REQUEST_SECONDS, however slowly.
+            deadlines = getattr(self.server, "deadlines", None)
+            if deadlines is not None:
+                deadlines.set(self.connection, REQUEST_SECONDS)
+            try:
+                super().handle_one_request()
+            finally:
+                if deadlines is not None:
+                    deadlines.clear(self.connection)
+
         def do_HEAD(self) -> None:
+            self._arrived()
             self._serve(head=True)
 
         def do_GET(self) -> None:
+            self._arrived()
             self._serve(head=False)
+
+        def _arrived(self) -> None:
+            """The request is in: answering it (an event stream, a large file) has no deadline."""
+            deadlines = getattr(self.server, "deadlines", None)
+            if deadlines is not None:
+                deadlines.clear(self.connection)
 
         def _serve(self, head: bool) -> None:
             try:
@@ -207,16 +238,45 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
                 if status == HTTPStatus.NOT_FOUND:
                     body = body.replace(b"<head>", b'<head><base href="/">', 1)
                 body = inject(body)
-            self._send(status, body, kind, head)
+            self._send_file(status, body, kind, head)
 
-        def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool) -> None:
+        def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool, ranges: bool = False) -> None:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
+            if ranges:
+                self.send_header("Accept-Ranges", "bytes")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
             if not head:
                 self.wfile.write(body)
+
+        def _send_file(self, status: HTTPStatus, body: bytes, kind: str, head: bool) -> None:
+            """Send a file, or the part of it a Range header asks for (one range of bytes)."""
+            asked = self.headers.get("Range")
+            if status != HTTPStatus.OK or asked is None:
+                self._send(status, body, kind, head, ranges=status == HTTPStatus.OK)
+                return
+            part = byte_range(asked, len(body))
+            if part is None:  # not one range of bytes: the whole file, as if none was asked for
+                self._send(status, body, kind, head, ranges=True)
+                return
+            start, end = part
+            if start >= len(body) or start > end:
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{len(body)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(HTTPStatus.PARTIAL_CONTENT)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Range", f"bytes {start}-{end}/{len(body)}")
+            self.send_header("Content-Length", str(end - start + 1))
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body[start : end + 1])
 
         def _events(self, page: str) -> None:
             self.send_response(HTTPStatus.OK)
@@ -258,9 +318,106 @@ def inject(html: bytes) -> bytes:
     return html[:index] + _INJECT + html[index:]
 
 
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """Return the first and last byte a Range header asks for (``bytes=0-99``, ``bytes=100-``,
+    ``bytes=-100``), or None when it is not one range of bytes. The first may be past the end."""
+    found = _RANGE.fullmatch(header.strip())
+    if found is None or found.group(1) == found.group(2) == "":
+        return None
+    first, last = found.groups()
+    if first == "":  # the last N bytes
+        return max(0, size - int(last)), size - 1
+    return int(first), min(int(last), size - 1) if last else size - 1
+
+
+class Deadlines:
+    """Cut off connections that overrun their deadline, with one thread for all of them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._due: dict[socket.socket, float] = {}
+        self._thread: threading.Thread | None = None
+
+    def set(self, connection: socket.socket, seconds: float) -> None:
+        """Cut ``connection`` off in ``seconds`` unless cleared before."""
+        with self._lock:
+            self._due[connection] = time.monotonic() + seconds
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, name="sitegen-deadlines", daemon=True)
+                self._thread.start()
+
+    def clear(self, connection: socket.socket) -> None:
+        """Forget a connection's deadline."""
+        with self._lock:
+            self._due.pop(connection, None)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self._lock:
+                late = [connection for connection, due in self._due.items() if due <= now]
+                for connection in late:
+                    del self._due[connection]
+            for connection in late:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+def address_family(host: str) -> socket.AddressFamily:
+    """Return the address family of a host to listen on (an IPv6 address or name gives AF_INET6).
+
+    Raises OSError when the host cannot be resolved.
+    """
+    try:
+        return socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+    except socket.gaierror as exc:
+        raise OSError(exc.errno, f"unknown host {host!r}") from None
+
+
 class PreviewServer(ThreadingHTTPServer):
-    """A threaded HTTP server whose handler threads never block shutdown."""
+    """A threaded HTTP server whose handler threads never block shutdown.
+
+    It listens on IPv4 or IPv6 as its host says, handles at most
+    MAX_CONNECTIONS connections at once, gives each request REQUEST_SECONDS
+    to arrive, and takes a client that goes away mid-answer quietly.
+    """
 
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 256
+
+    def __init__(self, address: tuple[str, int], handler: type, bind_and_activate: bool = True) -> None:
+        self.address_family = address_family(address[0])
+        self.deadlines = Deadlines()
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(address, handler, bind_and_activate)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(timeout=1.0):
+            try:
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Say nothing of a client that went away or was too slow; one line for anything else."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        print(f"sitegen serve: error while answering {client_address[0]}: {exc!r}", file=sys.stderr)
