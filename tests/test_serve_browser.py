@@ -112,3 +112,42 @@ def test_a_mention_added_while_the_page_is_open_has_its_tooltip(page, server: Se
     tip = tooltip(mention)
     assert tip["shown"] and tip["text"].startswith("Person Zyzzyva Quuxley 1 document"), tip
     assert tip["description"].startswith("Person: Zyzzyva Quuxley, 1 document")
+
+
+def test_a_page_refreshed_in_place_keeps_a_working_finder(page, server: Server, project: Path) -> None:
+    open_live(page, server, DOC)
+    page.evaluate("window.__marker = 1")
+    replace_in(project / LIMA, "Notwithstanding its recent", "REFRESHED Notwithstanding its recent")
+    page.wait_for_function("() => document.body.innerText.includes('REFRESHED')", timeout=10000)
+    assert page.evaluate("window.__marker") == 1  # refreshed in place, not reloaded
+    finder = page.get_by_role("combobox", name="Find an entity or cable")
+    finder.fill("garc")
+    option = page.get_by_role("option").first
+    option.wait_for(timeout=5000)
+    assert "Garc" in option.inner_text()
+    page.keyboard.press("Escape")
+    # The tooltips' listeners were replaced, not doubled: a tap shows the tooltip, a second follows.
+    assert page.evaluate("window.sitegenListeners.filter(l => l.part === 'tips').length") == 7
+
+
+def test_the_search_box_comes_back_after_a_base_template_edit(page, server: Server, project: Path) -> None:
+    open_live(page, server, "search.html")
+    page.locator("#search input").wait_for(timeout=10000)
+    base = project / "themes" / "mine" / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("Built with sitegen.", "Built with sitegen!"), "utf-8")
+    page.wait_for_function("() => document.body.innerText.includes('Built with sitegen!')", timeout=20000)
+    page.locator("#search input").wait_for(timeout=10000)
+
+
+def test_a_theme_script_edit_reloads_the_open_pages(browser, server: Server, project: Path) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 700})
+    pages = [context.new_page() for _ in range(3)]
+    for page, path in zip(pages, (DOC, "index.html", "entities/index.html")):
+        open_live(page, server, path)
+        page.evaluate("window.__marker = 1")
+    script = project / "themes" / "mine" / "static" / "sitegen.js"
+    script.write_text(script.read_text(encoding="utf-8") + "\nwindow.sitegenEdited = true;\n", encoding="utf-8")
+    for page in pages:
+        page.wait_for_function("() => window.sitegenEdited === true", timeout=15000)
+        assert page.evaluate("window.__marker") is None  # reloaded
+    context.close()

@@ -33,9 +33,35 @@
       if (tips) tips.remove();
       if (freshTips) document.head.appendChild(document.adoptNode(freshTips));
       document.body.replaceWith(document.adoptNode(fresh.body));
+      rerunScripts();
       window.scrollTo(0, y);
       if (lastState) overlay(lastState.problems, lastState.error);
     }).catch(reload);
+  }
+
+  // Scripts that came with the new body do not run by themselves: the theme's run again on it
+  // (they replace the listeners they set before), this one stays as it is.
+  function rerunScripts() {
+    var scripts = document.body.querySelectorAll("script");
+    for (var i = 0; i < scripts.length; i++) {
+      var old = scripts[i];
+      if (old.src && new URL(old.src).pathname.indexOf("/__sitegen/") === 0) continue;
+      var script = document.createElement("script");
+      for (var j = 0; j < old.attributes.length; j++) script.setAttribute(old.attributes[j].name, old.attributes[j].value);
+      if (!old.src) script.textContent = old.textContent;
+      else script.async = false;
+      old.replaceWith(script);
+    }
+  }
+
+  // The output paths of the scripts this page runs: when one of them changed, the page reloads.
+  function scriptPaths() {
+    var paths = [];
+    for (var i = 0; i < document.scripts.length; i++) {
+      var src = document.scripts[i].src;
+      if (src && new URL(src).origin === location.origin) paths.push(new URL(src).pathname.slice(1));
+    }
+    return paths;
   }
 
   function swapStylesheets() {
@@ -94,7 +120,8 @@
     overlay(data.problems, data.error);
     if (data.error) return;
     if (data.css_only) { swapStylesheets(); return; }
-    if (data.changed.indexOf("*") !== -1) reload();
+    var scripts = scriptPaths();
+    if (data.changed.indexOf("*") !== -1 || data.changed.some(function (p) { return scripts.indexOf(p) !== -1; })) reload();
     else if (data.changed.indexOf(here.slice(1)) !== -1) refresh();
   });
 })();
