@@ -329,3 +329,14 @@ def test_files_already_in_a_folder_when_it_is_first_watched_count_as_changed(tmp
         assert folder / "page.html.swp" not in seen
     finally:
         watcher.stop()
+
+
+def test_a_file_that_cannot_be_used_is_reported_when_it_is_saved(server: Server, project: Path) -> None:
+    for name, data in (
+        ("empty.txt", b""),
+        ("binary.txt", b"\x00\x01\x02 PNG\x89 \x00" * 50),
+        ("latin1.txt", "Caf\u00e9 [LOC Per\u00fa  ] .".encode("latin-1")),
+    ):
+        (project / "content" / name).write_bytes(data)
+        line = server.wait_for(f"content/{name}", timeout=15)
+        assert "warning" in line or "error" in line, line

@@ -151,3 +151,13 @@ def test_a_theme_script_edit_reloads_the_open_pages(browser, server: Server, pro
         page.wait_for_function("() => window.sitegenEdited === true", timeout=15000)
         assert page.evaluate("window.__marker") is None  # reloaded
     context.close()
+
+
+def test_a_binary_file_saved_while_serving_shows_in_the_overlay_at_once(page, server: Server, project: Path) -> None:
+    open_live(page, server, "index.html")
+    (project / "content" / "scan.txt").write_bytes(b"\x00\x01\x02 PNG\x89 \x00" * 50)
+    overlay = page.locator("#sitegen-overlay")
+    overlay.wait_for(state="visible", timeout=15000)
+    assert "scan.txt" in overlay.inner_text()
+    (project / "content" / "scan.txt").unlink()
+    overlay.wait_for(state="detached", timeout=15000)

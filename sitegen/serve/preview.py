@@ -112,6 +112,8 @@ def serve(
                     say(_show(diagnostic, live.content))
             if result.error:
                 say(f"error: {result.error}")
+            elif not result.rendered and not result.changed and result.sources:
+                pass  # only new problems in sources that make no page: said above
             else:
                 what = ", ".join(result.sources[:3]) + (" …" if len(result.sources) > 3 else "")
                 say(

@@ -289,9 +289,12 @@ class PreviewSession:
         """Re-parse changed sources, update the site and render the most wanted pages."""
         started, state = time.perf_counter(), self._state
         changed, problems = state.changed_sources(self.content, paths, keep_last_good=True)
+        told = {source for source, found in problems.items() if self.problems.get(source, []) != found}
         self.problems.update(problems)
         if not changed:
-            return None
+            # A file that cannot be used (empty, binary, undecodable) changes no page, but its problems,
+            # or their end when it is fixed or deleted, are news.
+            return Update(sources=sorted(told), seconds=time.perf_counter() - started) if told else None
         try:
             state.take_changes(changed)
         except NeedsRebuild:
