@@ -253,7 +253,7 @@ def test_a_busy_port_is_said_before_anything_is_built(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        with pytest.raises(ConfigError, match=f"port {port} on 127.0.0.1 is already in use"):
+        with pytest.raises(ConfigError, match=rf"port {port} on 127\.0\.0\.1 is already in use"):
             serve(Untouched(), port=port, say=lambda line: None)  # type: ignore[arg-type]
-    with pytest.raises(ConfigError, match="cannot listen on no-such-host.invalid"):
+    with pytest.raises(ConfigError, match=r"cannot listen on no-such-host\.invalid"):
         serve(Untouched(), host="no-such-host.invalid", port=0, say=lambda line: None)  # type: ignore[arg-type]
