@@ -161,3 +161,19 @@ def test_a_binary_file_saved_while_serving_shows_in_the_overlay_at_once(page, se
     assert "scan.txt" in overlay.inner_text()
     (project / "content" / "scan.txt").unlink()
     overlay.wait_for(state="detached", timeout=15000)
+
+
+def test_an_edit_made_while_a_template_is_broken_is_not_lost(page, server: Server, project: Path) -> None:
+    open_live(page, server, DOC)
+    template = project / "themes" / "mine" / "templates" / "document.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("{{ doc.title }}", "{{ doc.title }", 1), encoding="utf-8")
+    overlay = page.locator("#sitegen-overlay")
+    overlay.wait_for(state="visible", timeout=15000)
+    replace_in(project / LIMA, "Notwithstanding its recent", "WHILE-BROKEN Notwithstanding its recent")
+    server.wait_for("Rebuilt")
+    assert "WHILE-BROKEN" in server.get(DOC)[2]  # rendered with the last template that loaded
+    template.write_text(good, encoding="utf-8")
+    overlay.wait_for(state="detached", timeout=15000)
+    page.wait_for_function("() => document.body.innerText.includes('WHILE-BROKEN')", timeout=10000)
+    assert "internal error" not in "\n".join(server.log)

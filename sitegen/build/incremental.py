@@ -318,7 +318,12 @@ class SiteState:
             wanted = {family: self.pending.pop(family) for family in work}
             task = partial(render_pages, self.site, self.env, self.output, wanted)
             batch = max(1, min(64, len(work) // (4 * jobs)))
-            results = list(zip(work, fork_map(task, work, jobs, what="rendering pages", batch=batch, here=True)))
+            try:
+                results = list(zip(work, fork_map(task, work, jobs, what="rendering pages", batch=batch, here=True)))
+            except BaseException:
+                for family, pages in wanted.items():  # rendered again next time; writing them again does no harm
+                    self.queue(family, pages)
+                raise
             # Every page is written before any is deleted: a path one family gave up may be another's now.
             taken = {path for _, (current, _, _, _) in results for path in current}
             for family, (current, written, grown, done) in results:
@@ -337,17 +342,23 @@ class SiteState:
         current = family_paths(self.site, family)
         number = {path: n for n, path in enumerate(current, 1)}
         done: set[int] = set()
-        for page in family_pages(self.site, family, wanted):
-            if wanted is not None and number[page.path] not in wanted:
-                continue  # a family that always yields all its pages
-            done.add(number[page.path])
-            if self._write(page.path, render_page(self.env, page).encode("utf-8")):
-                changed.append(page.path)
-            if deadline is not None and time.perf_counter() >= deadline:
-                left = (set(number.values()) if wanted is None else wanted) - done
-                if left:
-                    self.queue(family, left)
-                break
+        try:
+            for page in family_pages(self.site, family, wanted):
+                if wanted is not None and number[page.path] not in wanted:
+                    continue  # a family that always yields all its pages
+                html = render_page(self.env, page)
+                done.add(number[page.path])
+                if self._write(page.path, html.encode("utf-8")):
+                    changed.append(page.path)
+                if deadline is not None and time.perf_counter() >= deadline:
+                    left = (set(number.values()) if wanted is None else wanted) - done
+                    if left:
+                        self.queue(family, left)
+                    break
+        except BaseException:
+            # A page that failed (a template error) waits to be rendered again, with those after it.
+            self.queue(family, None if wanted is None else wanted - done)
+            raise
         self._settle(family, current, first_change, changed)
         return len(done)
 

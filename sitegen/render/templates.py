@@ -46,16 +46,30 @@ def find_theme(theme: str, root: Path) -> Path:
 
 
 def make_environment(theme_dir: Path, overrides: Path | None) -> jinja2.Environment:
-    """Return a Jinja2 environment where project templates override the theme's."""
+    """Return a Jinja2 environment where project templates override the theme's.
+
+    Its templates are the versions on disk now, loaded at once and never
+    read again: pages render from the last templates that loaded, even
+    while the preview waits for a template being edited to be fixed (a
+    new environment takes the new versions).
+    """
     folders = [str(overrides)] if overrides is not None and overrides.is_dir() else []
     folders.append(str(theme_dir / "templates"))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
+        auto_reload=False,
+        cache_size=-1,
     )
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+            pass  # reported with its file and line when a page uses it
+    return env
 
 
 def template_hashes(env: jinja2.Environment, look: str = "") -> dict[str, str]:

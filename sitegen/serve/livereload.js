@@ -114,11 +114,15 @@
     lastState = data;
     overlay(data.problems, data.error);
   });
+  // This page's file changed while the build showed an error: it is shown once the error is gone.
+  var missed = false;
   source.addEventListener("build", function (event) {
     var data = JSON.parse(event.data);
     lastState = data;
     overlay(data.problems, data.error);
-    if (data.error) return;
+    var mine = (data.changed || []).indexOf(here.slice(1)) !== -1;
+    if (data.error) { missed = missed || mine || (data.changed || []).indexOf("*") !== -1; return; }
+    if (missed) { missed = false; refresh(); return; }
     if (data.css_only) { swapStylesheets(); return; }
     var scripts = scriptPaths();
     if (data.changed.indexOf("*") !== -1 || data.changed.some(function (p) { return scripts.indexOf(p) !== -1; })) reload();
