@@ -106,6 +106,26 @@ def make_parser() -> argparse.ArgumentParser:
     )
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve_cmd.add_argument(
+        "--watch",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="also watch this folder (repeatable); a change in it builds the whole site again",
+    )
+    serve_cmd.add_argument(
+        "--poll",
+        action="store_true",
+        help="look for changes every second instead of waiting for the system to tell them"
+        " (network shares, some containers and virtual machines)",
+    )
+    serve_cmd.add_argument(
+        "--no-reload", action="store_true", help="serve the pages as built, without live reload or the problem overlay"
+    )
+    serve_cmd.add_argument(
+        "--navigate", action="store_true", help="open pages go to the page of the document that was changed last"
+    )
     return parser
 
 
@@ -197,7 +217,20 @@ def run_serve(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, not {args.port}")
     live = PreviewSession(replace(_context(args), reporter=Reporter()))  # serve shows problems itself
-    return serve(live, host=args.host, port=args.port, open_browser=args.open, say=lambda line: print(line, flush=True))
+    for folder in args.watch:
+        if not folder.is_dir():
+            raise ConfigError(f"--watch {folder}: no such folder")
+    live.also_watched = [folder.absolute() for folder in args.watch]
+    return serve(
+        live,
+        host=args.host,
+        port=args.port,
+        open_browser=args.open,
+        say=lambda line: print(line, flush=True),
+        poll=args.poll,
+        reload=not args.no_reload,
+        navigate=args.navigate,
+    )
 
 
 def run_check(args: argparse.Namespace) -> int:

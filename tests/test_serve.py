@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, free_port
+from tests.test_cli import run
 
 
 class Server:
@@ -340,3 +341,25 @@ def test_a_file_that_cannot_be_used_is_reported_when_it_is_saved(server: Server,
         (project / "content" / name).write_bytes(data)
         line = server.wait_for(f"content/{name}", timeout=15)
         assert "warning" in line or "error" in line, line
+
+
+def test_serve_options_poll_watch_and_no_reload(project: Path) -> None:
+    extra = project / "data"
+    extra.mkdir()
+    server = Server(project, "--poll", "--watch", "data", "--no-reload")
+    try:
+        status_, _, body = server.get("doc/sample/09lima1669.html")
+        assert status_ == 200 and "/__sitegen/live.js" not in body  # served as built
+        replace_in(project / LIMA, "warmly", "POLLED warmly")
+        server.wait_for("Rebuilt", timeout=20)  # found by looking, every second
+        assert "POLLED" in server.get("doc/sample/09lima1669.html")[2]
+        (extra / "notes.csv").write_text("a,b\n", encoding="utf-8")
+        line = server.wait_for("Rebuilt", timeout=30)
+        assert int(line.split()[1].replace(",", "")) > 700  # a change there builds the whole site
+    finally:
+        server.stop()
+
+
+def test_watching_a_folder_that_does_not_exist_is_refused(project: Path) -> None:
+    done = run("serve", "--watch", "nowhere", "--port", "0", cwd=project)
+    assert done.returncode == 2 and "--watch nowhere: no such folder" in done.stderr

@@ -177,3 +177,14 @@ def test_an_edit_made_while_a_template_is_broken_is_not_lost(page, server: Serve
     overlay.wait_for(state="detached", timeout=15000)
     page.wait_for_function("() => document.body.innerText.includes('WHILE-BROKEN')", timeout=10000)
     assert "internal error" not in "\n".join(server.log)
+
+
+def test_with_navigate_the_open_tab_follows_the_edited_document(page, project: Path) -> None:
+    server = Server(project, "--navigate")
+    try:
+        open_live(page, server, "index.html")
+        replace_in(project / LIMA, "Notwithstanding its recent", "NAVIGATED Notwithstanding its recent")
+        page.wait_for_url("**/" + DOC, timeout=15000)
+        page.wait_for_function("() => document.body.innerText.includes('NAVIGATED')", timeout=10000)
+    finally:
+        server.stop()

@@ -120,6 +120,10 @@
     var data = JSON.parse(event.data);
     lastState = data;
     overlay(data.problems, data.error);
+    if (!data.error && data.navigate && data.navigate !== here.slice(1)) {
+      location.href = "/" + data.navigate;  // sitegen serve --navigate: follow the document being edited
+      return;
+    }
     var mine = (data.changed || []).indexOf(here.slice(1)) !== -1;
     if (data.error) { missed = missed || mine || (data.changed || []).indexOf("*") !== -1; return; }
     if (missed) { missed = false; refresh(); return; }

@@ -58,15 +58,21 @@ def serve(
     open_browser: bool = False,
     say: Callable[[str], None] = print,
     stop: threading.Event | None = None,
+    poll: bool = False,
+    reload: bool = True,
+    navigate: bool = False,
 ) -> int:
     """Build and serve the site until Ctrl-C (or ``stop``); return an exit status.
 
     The address is taken before the build, so a busy port or a wrong host is
-    said at once rather than after building a large site.
+    said at once rather than after building a large site. ``poll`` looks for
+    changes instead of waiting for events; without ``reload`` pages are served
+    as built, with no live reload; with ``navigate`` open pages go to the
+    page of the document that changed last.
     """
     gate, events = Gate(), Broadcaster()
     try:
-        server = PreviewServer((host, port), make_handler(live.output, gate, events))
+        server = PreviewServer((host, port), make_handler(live.output, gate, events, reload=reload))
     except OSError as exc:
         if exc.errno in (errno.EADDRINUSE, errno.EACCES):
             raise ConfigError(
@@ -122,9 +128,10 @@ def serve(
                     + (f": {what}" if what else "")
                     + (f"; updating {result.remaining:,} more pages" if result.remaining else "")
                 )
-            events.send(
-                {**_state(live, result), "type": "build", "changed": result.changed, "css_only": result.css_only}
-            )
+            event = {**_state(live, result), "type": "build", "changed": result.changed, "css_only": result.css_only}
+            if navigate and not result.error:
+                event["navigate"] = _changed_page(live, result.sources)
+            events.send(event)
         watcher.ensure(live.watched())  # a templates/ folder created since the start
         finish_pending()
 
@@ -163,7 +170,7 @@ def serve(
             say(f"Search index updated in {seconds:.2f} s")
 
     output = live.output.absolute()
-    watcher = watch(live.watched(), rebuild, accept=lambda p: not p.absolute().is_relative_to(output))
+    watcher = watch(live.watched(), rebuild, accept=lambda p: not p.absolute().is_relative_to(output), poll=poll)
     thread = threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True)
     thread.start()
     stop = stop or threading.Event()
@@ -189,6 +196,19 @@ def serve(
         for number, handler in previous.items():
             signal.signal(number, handler)
     return 0
+
+
+def _changed_page(live: PreviewSession, sources: list[str]) -> str:
+    """Return the output path of the page of the last changed source that has one ("" if none)."""
+    if live.state is None:
+        return ""
+    urls = live.site.urls
+    for source in reversed(sources):
+        if source in live.site.corpus:
+            return urls.document(source)
+        if source in live.site.markdown and source in urls.pages:
+            return urls.page(source)
+    return ""
 
 
 def _state(live: PreviewSession, report: Update) -> dict:

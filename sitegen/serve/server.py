@@ -161,8 +161,8 @@ def resolve_request(root: Path, raw_path: str) -> Path | None:
     return real if real.is_file() else None
 
 
-def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 20.0) -> type:
-    """Return a request handler class serving ``root``."""
+def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 20.0, reload: bool = True) -> type:
+    """Return a request handler class serving ``root`` (its pages with the live-reload script, unless not ``reload``)."""
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "sitegen"
@@ -237,7 +237,8 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
             if found.suffix == ".html":
                 if status == HTTPStatus.NOT_FOUND:
                     body = body.replace(b"<head>", b'<head><base href="/">', 1)
-                body = inject(body)
+                if reload:
+                    body = inject(body)
             self._send_file(status, body, kind, head)
 
         def _send(self, status: HTTPStatus, body: bytes, kind: str, head: bool, ranges: bool = False) -> None:

@@ -54,6 +54,8 @@ class PreviewSession:
         """Builds and updates done so far."""
         self.search_stale = False
         """True when pages changed since the search index was built."""
+        self.also_watched: list[Path] = []
+        """Other folders to watch (``--watch``): a change there builds everything again."""
 
     # -- what is served -------------------------------------------------------
     @property
@@ -96,7 +98,7 @@ class PreviewSession:
         paths.append(ctx.authority_file)
         # The project folder itself (not its subfolders): sitegen.toml and a new templates/.
         paths.append(ctx.config.root / "sitegen.toml")
-        return paths
+        return paths + self.also_watched
 
     def classify(self, path: Path) -> str:
         """Return what a changed path is: content, config, authority, template, static or other."""
@@ -105,6 +107,8 @@ class PreviewSession:
             return "config"
         if path == ctx.authority_file.absolute():
             return "authority"
+        if any(path.is_relative_to(folder.absolute()) for folder in self.also_watched):
+            return "config"  # a folder the site is made from in ways sitegen cannot see: build everything
         for kind, folder in (
             ("content", ctx.content),
             ("template", ctx.templates),

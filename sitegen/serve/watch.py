@@ -9,6 +9,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
 
 from sitegen.files import is_ignored
 
@@ -108,10 +109,12 @@ class _Handler(FileSystemEventHandler):
 class Watcher:
     """A watchdog observer over some folders, feeding one Debouncer."""
 
-    def __init__(self, action: Callable[[set[Path]], None], accept: Callable[[Path], bool]) -> None:
+    def __init__(self, action: Callable[[set[Path]], None], accept: Callable[[Path], bool], poll: bool = False) -> None:
+        """Call ``action`` with the accepted changed paths; with ``poll``, find changes by looking at
+        the files every second (for file systems that send no events: network shares, some containers)."""
         self.debouncer = Debouncer(action)
         self._handler = _Handler(self.debouncer, accept)
-        self.observer = Observer()
+        self.observer = PollingObserver(timeout=1) if poll else Observer()
         self._scheduled: set[tuple[Path, bool]] = set()
 
     def ensure(self, paths: list[Path]) -> None:
@@ -144,9 +147,11 @@ class Watcher:
         self.observer.join(timeout=5)
 
 
-def watch(paths: list[Path], action: Callable[[set[Path]], None], accept: Callable[[Path], bool]) -> Watcher:
-    """Start watching ``paths``; call ``action`` with each debounced batch of changes."""
-    watcher = Watcher(action, accept)
+def watch(
+    paths: list[Path], action: Callable[[set[Path]], None], accept: Callable[[Path], bool], poll: bool = False
+) -> Watcher:
+    """Start watching ``paths``; call ``action`` with each debounced batch of changes (see Watcher)."""
+    watcher = Watcher(action, accept, poll)
     watcher.ensure(paths)
     watcher.start()
     return watcher
