@@ -363,3 +363,16 @@ def test_serve_options_poll_watch_and_no_reload(project: Path) -> None:
 def test_watching_a_folder_that_does_not_exist_is_refused(project: Path) -> None:
     done = run("serve", "--watch", "nowhere", "--port", "0", cwd=project)
     assert done.returncode == 2 and "--watch nowhere: no such folder" in done.stderr
+
+
+def test_a_save_that_renames_the_file_away_and_writes_it_again_is_one_edit(server: Server, project: Path) -> None:
+    source = project / LIMA
+    text = source.read_text(encoding="utf-8")
+    source.rename(source.with_name("09LIMA1669.orig"))  # kept aside while the new version is written
+    time.sleep(0.3)  # long after the quiet time that starts a rebuild, inside the grace of a deletion
+    source.write_text(text.replace("warmly", "RENAMED warmly"), encoding="utf-8")
+    line = server.wait_for("Rebuilt")
+    assert "sample/09LIMA1669.txt" in line
+    assert not [line for line in server.quiet_lines(2.0) if line.startswith("Rebuilt")]  # no delete, no re-create
+    status_, _, body = server.get("doc/sample/09lima1669.html")
+    assert status_ == 200 and "RENAMED" in body

@@ -17,6 +17,9 @@ from sitegen.files import is_ignored
 QUIET = 0.05
 #: The longest a continuous burst of changes can delay a rebuild (seconds).
 MAX_DELAY = 1.0
+#: How long a path that disappeared may take to come back before it counts as deleted (seconds):
+#: some editors save by renaming the file away and writing the new one a moment later.
+GRACE = 0.5
 
 
 def is_noise(path: str) -> bool:
@@ -80,6 +83,8 @@ class Debouncer:
                     # A burst (a checkout, a search-and-replace) earns a longer quiet window.
                     quiet = self._quiet + min(0.2, 0.002 * len(self._pending))
                     due = min(self._last + quiet, self._first + self._max_delay)
+                    if now >= due and now < self._last + GRACE and any(not p.exists() for p in self._pending):
+                        due = self._last + GRACE  # gone, perhaps only for a moment: wait for it to come back
                     if now >= due or self._stopped:
                         break
                     self._cond.wait(due - now)
