@@ -188,3 +188,26 @@ def test_with_navigate_the_open_tab_follows_the_edited_document(page, project: P
         page.wait_for_function("() => document.body.innerText.includes('NAVIGATED')", timeout=10000)
     finally:
         server.stop()
+
+
+def test_a_tab_that_reconnects_catches_up_on_what_it_missed(page, tmp_path: Path) -> None:
+    import threading
+
+    from sitegen.serve.server import Broadcaster, Gate, PreviewServer, make_handler
+
+    (tmp_path / "index.html").write_text("<html><body><p>first</p></body></html>", encoding="utf-8")
+    events = Broadcaster()
+    httpd = PreviewServer(("127.0.0.1", 0), make_handler(tmp_path, Gate(), events))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/index.html")
+        page.wait_for_function("() => !!document.querySelector('script[src=\"/__sitegen/live.js\"]')")
+        events.send({"type": "build", "changed": ["other.html"], "problems": [], "error": ""})
+        page.wait_for_timeout(500)
+        events.close()  # every event stream ends, as when a laptop sleeps; the page reconnects in 0.5 s
+        (tmp_path / "index.html").write_text("<html><body><p>second</p></body></html>", encoding="utf-8")
+        events.send({"type": "build", "changed": ["index.html"], "problems": [], "error": ""})  # missed
+        page.wait_for_function("() => document.body.innerText.includes('second')", timeout=10000)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

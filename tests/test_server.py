@@ -58,3 +58,23 @@ def test_requests_are_not_starved_by_a_series_of_writes() -> None:
         stop.set()
         thread.join()
     assert waited < 0.5
+
+
+def test_a_page_that_reconnects_gets_the_build_events_it_missed() -> None:
+    from sitegen.serve.server import Broadcaster
+
+    events = Broadcaster()
+    for n in range(3):
+        events.send({"type": "build", "changed": [f"doc/{n}.html"], "problems": [], "error": ""})
+    client = events.connect("doc/2.html", since=1)
+    received = [client.get_nowait() for _ in range(client.qsize())]
+    assert [e["type"] for e in received] == ["state", "build", "build"]
+    assert [e["changed"] for e in received[1:]] == [["doc/1.html"], ["doc/2.html"]]
+    assert [e["seq"] for e in received[1:]] == [2, 3]
+    current = events.connect("doc/2.html", since=3)
+    assert current.qsize() == 1  # up to date: only the problem list
+    for n in range(Broadcaster.HISTORY + 5):
+        events.send({"type": "build", "changed": [f"doc/{n}.html"], "problems": [], "error": ""})
+    late = events.connect("doc/2.html", since=1)  # what it missed is no longer kept: reload everything
+    received = [late.get_nowait() for _ in range(late.qsize())]
+    assert [e["changed"] for e in received[1:]] == [["*"]]

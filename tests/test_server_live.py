@@ -257,3 +257,24 @@ def test_a_busy_port_is_said_before_anything_is_built(tmp_path: Path) -> None:
             serve(Untouched(), port=port, say=lambda line: None)  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match=r"cannot listen on no-such-host\.invalid"):
         serve(Untouched(), host="no-such-host.invalid", port=0, say=lambda line: None)  # type: ignore[arg-type]
+
+
+def test_an_event_stream_that_reconnects_resumes_after_its_last_event(tmp_path: Path) -> None:
+    events = Broadcaster()
+    for n in range(3):
+        events.send({"type": "build", "changed": [f"doc/{n}.html"], "problems": [], "error": ""})
+    httpd = PreviewServer(("127.0.0.1", 0), make_handler(tmp_path, Gate(), events))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with socket.create_connection(("127.0.0.1", httpd.server_address[1]), timeout=5) as sock:
+            sock.sendall(b"GET /__sitegen/events?path=doc/2.html HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 2\r\n\r\n")
+            answer = b""
+            while b"id: 3" not in answer:
+                chunk = sock.recv(65536)
+                assert chunk, answer
+                answer += chunk
+        assert b"id: 2\n" not in answer and b'"doc/2.html"' in answer  # only what came after event 2
+    finally:
+        events.close()
+        httpd.shutdown()
+        httpd.server_close()

@@ -12,8 +12,14 @@
     if (document.readyState === "complete") restore(); else window.addEventListener("load", restore);
   }
 
+  // Build events are numbered: a page that reloads itself says which it had, and the server sends
+  // those that came meanwhile (a page recreated while this one reloaded into "not found").
+  var seqKey = "sitegen-seq", lastSeq = sessionStorage.getItem(seqKey);
+  sessionStorage.removeItem(seqKey);
+
   function reload() {
     sessionStorage.setItem(scrollKey, String(window.scrollY));
+    if (lastSeq !== null) sessionStorage.setItem(seqKey, String(lastSeq));
     location.reload();
   }
 
@@ -108,7 +114,8 @@
     }
   }
 
-  var source = new EventSource("/__sitegen/events?path=" + encodeURIComponent(here));
+  var source = new EventSource("/__sitegen/events?path=" + encodeURIComponent(here) +
+    (lastSeq !== null ? "&since=" + encodeURIComponent(lastSeq) : ""));
   source.addEventListener("state", function (event) {
     var data = JSON.parse(event.data);
     lastState = data;
@@ -119,6 +126,7 @@
   source.addEventListener("build", function (event) {
     var data = JSON.parse(event.data);
     lastState = data;
+    if (data.seq !== undefined) lastSeq = data.seq;
     overlay(data.problems, data.error);
     if (!data.error && data.navigate && data.navigate !== here.slice(1)) {
       location.href = "/" + data.navigate;  // sitegen serve --navigate: follow the document being edited

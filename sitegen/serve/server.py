@@ -7,6 +7,7 @@ served half-updated.
 
 from __future__ import annotations
 
+import collections
 import json
 import mimetypes
 import posixpath
@@ -91,19 +92,37 @@ class Gate:
 
 
 class Broadcaster:
-    """Fan live-reload events out to every connected page."""
+    """Fan live-reload events out to every connected page.
+
+    Build events are numbered (``seq``) and the last HISTORY are kept, so a
+    page that reconnects, or reloaded itself, catches up on what it missed.
+    """
+
+    #: Build events kept for pages that reconnect.
+    HISTORY = 256
 
     def __init__(self) -> None:
         self._clients: dict[queue.Queue, str] = {}
         self._lock = threading.Lock()
         self.state: dict = {"type": "state", "problems": [], "error": ""}
+        self._seq = 0
+        self._history: collections.deque[dict] = collections.deque(maxlen=self.HISTORY)
 
-    def connect(self, page: str = "") -> queue.Queue:
-        """Register a page (its output path); it first receives the current problem list."""
+    def connect(self, page: str = "", since: int | None = None) -> queue.Queue:
+        """Register a page (its output path); it first receives the current problem list, then the
+        build events after number ``since`` that it missed (or, when they are no longer kept, one
+        that asks it to reload)."""
         client: queue.Queue = queue.Queue()
         with self._lock:
             self._clients[client] = page
             client.put(self.state)
+            if since is not None and since < self._seq:
+                missed = [event for event in self._history if event["seq"] > since]
+                if missed and missed[0]["seq"] == since + 1:
+                    for event in missed:
+                        client.put(event)
+                else:
+                    client.put({**self.state, "type": "build", "changed": ["*"], "css_only": False, "seq": self._seq})
         return client
 
     def open_pages(self) -> set[str]:
@@ -117,8 +136,13 @@ class Broadcaster:
             self._clients.pop(client, None)
 
     def send(self, event: dict) -> None:
-        """Send an event to every page; its problem list is also kept for newcomers."""
+        """Send an event to every page; its problem list is also kept for newcomers, and a build
+        event is numbered and kept for pages that reconnect."""
         with self._lock:
+            if event.get("type") == "build":
+                self._seq += 1
+                event = {**event, "seq": self._seq}
+                self._history.append(event)
             if "problems" in event:
                 self.state = {"type": "state", "problems": event["problems"], "error": event.get("error", "")}
             for client in self._clients:
@@ -208,8 +232,11 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
                 self._send(HTTPStatus.BAD_REQUEST, b"bad request", "text/plain; charset=utf-8", head)
                 return
             if path == LIVE_PREFIX + "events":
-                query = parse_qs(urlsplit(self.path).query).get("path", [""])[0]
-                self._events(query.lstrip("/"))
+                query = parse_qs(urlsplit(self.path).query)
+                # A reconnecting stream names the last event it had; a page that reloaded itself, ``since``.
+                seen = [self.headers.get("Last-Event-ID", ""), query.get("since", [""])[0]]
+                numbers = [int(n) for n in seen if n.isdigit() and len(n) < 12]
+                self._events(query.get("path", [""])[0].lstrip("/"), max(numbers) if numbers else None)
                 return
             if path == LIVE_PREFIX + "live.js":
                 self._send(HTTPStatus.OK, _SCRIPT, _TYPES[".js"], head)
@@ -279,7 +306,7 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
             if not head:
                 self.wfile.write(body[start : end + 1])
 
-        def _events(self, page: str) -> None:
+        def _events(self, page: str, since: int | None = None) -> None:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
@@ -287,7 +314,7 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
             self.end_headers()
             self.close_connection = True
             self.connection.settimeout(None)
-            client = events.connect(page)
+            client = events.connect(page, since)
             try:
                 self.wfile.write(b"retry: 500\n\n")
                 self.wfile.flush()
@@ -301,7 +328,8 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
                     if event is None:
                         break
                     data = json.dumps(event, ensure_ascii=False)
-                    self.wfile.write(f"event: {event['type']}\ndata: {data}\n\n".encode())
+                    ident = f"id: {event['seq']}\n" if "seq" in event else ""
+                    self.wfile.write(f"{ident}event: {event['type']}\ndata: {data}\n\n".encode())
                     self.wfile.flush()
             except (OSError, ValueError):
                 pass
