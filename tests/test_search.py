@@ -162,3 +162,25 @@ def test_the_old_document_limit_is_an_error_that_says_what_replaced_it(tmp_path:
     (tmp_path / "sitegen.toml").write_text("[search]\nmax_documents = 10\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"max_documents is no longer used: every document is indexed"):
         load_config(tmp_path / "sitegen.toml")
+
+
+def test_indexing_stops_at_once_when_cancelled_and_leaves_a_usable_index(tmp_path: Path, monkeypatch) -> None:
+    import threading
+    import time
+
+    site = tmp_path / "site"
+    build_site(ROOT / "content", site)
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    real = search.pagefind_command()
+    assert real is not None
+    slow = tmp_path / "slow-pagefind"  # Pagefind on a large archive: here, one that takes 30 s
+    slow.write_text("#!/bin/sh\nsleep 30\n", encoding="utf-8")
+    slow.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_command", lambda: [str(slow)])
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    started = time.monotonic()
+    index = search.build_index(site, 150_000_000, cancel=cancel)
+    assert index.cancelled and time.monotonic() - started < 2
+    assert json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8")) == parts  # as it was
+    assert not list(tmp_path.glob(".*sitegen-search")) and not list((site / "pagefind").glob(".*sitegen-tmp"))

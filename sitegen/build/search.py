@@ -24,8 +24,10 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable
@@ -43,6 +45,8 @@ UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
 INDEXED_FOLDERS = ("doc", "pages")
 #: A part may grow to this many times its size through edits before the parts are chosen again.
 REGROW = 1.5
+#: What _index_part returns when it was cancelled.
+CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class SearchIndex:
     seconds: float = 0.0
     error: str = ""
     """Why no index was built; empty on success."""
+    cancelled: bool = False
+    """True when it was stopped before the end (the parts done so far are in place)."""
 
 
 def pagefind_command() -> list[str] | None:
@@ -110,12 +116,15 @@ def build_index(
     part_bytes: int,
     changed: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> SearchIndex:
     """Index the pages under ``site_folder`` into ``site_folder/pagefind``; never raises.
 
     With ``changed`` (output paths written or deleted since the index was
     made), only the parts holding them are indexed again. ``progress`` hears
-    how many parts are done, of how many.
+    how many parts are done, of how many. Setting ``cancel`` stops it within
+    a tenth of a second, Pagefind included; each part is swapped in whole,
+    so the index stays usable.
     """
     command = pagefind_command()
     if command is None:
@@ -143,7 +152,11 @@ def build_index(
     for done, part in enumerate(sorted(todo)):
         if progress is not None:
             progress(done, len(todo))
-        error = _index_part(command, site_folder, members[part], bundle / f"p{part + 1}")
+        if cancel is not None and cancel.is_set():
+            return SearchIndex(error="cancelled", cancelled=True)
+        error = _index_part(command, site_folder, members[part], bundle / f"p{part + 1}", cancel)
+        if error == CANCELLED:
+            return SearchIndex(error="cancelled", cancelled=True)
         if error:
             return SearchIndex(error=error)
         indexed += len(members[part])
@@ -151,8 +164,11 @@ def build_index(
     return SearchIndex(pages=indexed, parts=len(todo), total_parts=count, seconds=time.perf_counter() - started)
 
 
-def _index_part(command: list[str], site_folder: Path, pages: list[str], target: Path) -> str:
-    """Run Pagefind over some pages of the site, swapping the result in as ``target``; return an error or ""."""
+def _index_part(
+    command: list[str], site_folder: Path, pages: list[str], target: Path, cancel: threading.Event | None = None
+) -> str:
+    """Run Pagefind over some pages of the site, swapping the result in as ``target``; return an error,
+    CANCELLED or ""."""
     stage = site_folder.parent / f".{site_folder.name}.{target.name}.sitegen-search"
     fresh, old = target.with_name(f".{target.name}.sitegen-tmp"), target.with_name(f".{target.name}.sitegen-old")
     for leftover in (stage, fresh, old):
@@ -162,19 +178,17 @@ def _index_part(command: list[str], site_folder: Path, pages: list[str], target:
         return ""
     try:
         _stage(site_folder, pages, stage)
-        done = subprocess.run(
-            [*command, "--site", str(stage), "--exclude-selectors", NOT_INDEXED, "--output-path", str(fresh)],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=3600,
-            check=False,
+        done = _run(
+            [*command, "--site", str(stage), "--exclude-selectors", NOT_INDEXED, "--output-path", str(fresh)], cancel
         )
     except (OSError, subprocess.SubprocessError) as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         return f"Pagefind could not run: {exc}"
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    if done is None:
+        shutil.rmtree(fresh, ignore_errors=True)
+        return CANCELLED
     if done.returncode != 0 or not fresh.is_dir():
         shutil.rmtree(fresh, ignore_errors=True)
         last = (done.stderr or done.stdout).strip().splitlines()[-3:]
@@ -188,6 +202,38 @@ def _index_part(command: list[str], site_folder: Path, pages: list[str], target:
     if found is None or int(found.group(1)) == 0:
         shutil.rmtree(target, ignore_errors=True)  # none of the pages has text to search
     return ""
+
+
+def _run(command: list[str], cancel: threading.Event | None) -> subprocess.CompletedProcess | None:
+    """Run a command to its end (at most an hour) and return what it did; None when ``cancel`` was
+    set first (then it is killed)."""
+    posix = os.name == "posix"
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+        start_new_session=posix,  # its own process group: Pagefind's binary is a child of its launcher
+    ) as process:
+        deadline = time.monotonic() + 3600
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=0.1)
+                return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+            except subprocess.TimeoutExpired:
+                if (cancel is not None and cancel.is_set()) or time.monotonic() > deadline:
+                    if posix:
+                        try:
+                            os.killpg(process.pid, signal.SIGKILL)
+                        except OSError:
+                            process.kill()
+                    else:
+                        process.kill()
+                    process.communicate()
+                    if cancel is not None and cancel.is_set():
+                        return None
+                    raise
 
 
 def _stage(site_folder: Path, pages: list[str], stage: Path) -> None:

@@ -104,7 +104,37 @@ def serve(
         )
     events.send(_state(live, report))
 
+    search: dict = {"thread": None, "cancel": threading.Event()}
+
+    def stop_search() -> None:
+        """Stop the search indexing under way, if any (its pages wait for the next run)."""
+        thread = search["thread"]
+        if thread is not None and thread.is_alive():
+            search["cancel"].set()
+            thread.join(timeout=5)
+
+    def start_search() -> None:
+        """Bring the search index up to date in a thread of its own: a save never waits for it."""
+        thread = search["thread"]
+        if thread is not None and thread.is_alive():
+            return
+        cancel = search["cancel"] = threading.Event()
+        changed = live.take_search_work()
+
+        def run() -> None:
+            try:
+                seconds = live.reindex_search(changed, cancel)
+            except Exception as exc:  # a bug in sitegen: say so, and keep serving
+                say(bug_report(exc))
+                return
+            if seconds is not None:
+                say(f"Search index updated in {seconds:.2f} s")
+
+        search["thread"] = threading.Thread(target=run, name="sitegen-search", daemon=True)
+        search["thread"].start()
+
     def rebuild(paths: set[Path]) -> None:
+        stop_search()  # a newer save: the index is made again once editing pauses
         try:
             with gate.writing():
                 result = live.update(paths, priority=events.open_pages())
@@ -166,8 +196,7 @@ def serve(
         if total and not live.pending:
             say(f"Updated {total:,} more pages in {time.perf_counter() - started:.2f} s")
         if live.search_stale and not live.pending and not watcher.debouncer.busy(wait=IDLE_BEFORE_DATA):
-            seconds = live.reindex_search()  # outside the gate: pages stay served meanwhile
-            say(f"Search index updated in {seconds:.2f} s")
+            start_search()  # outside the gate and the rebuilds: pages stay served and saves go on
 
     output = live.output.absolute()
     watcher = watch(live.watched(), rebuild, accept=lambda p: not p.absolute().is_relative_to(output), poll=poll)
@@ -189,6 +218,7 @@ def serve(
         pass
     finally:
         say("Stopping")
+        stop_search()
         watcher.stop()
         events.close()
         server.shutdown()

@@ -11,6 +11,7 @@ remembers every problem to show in the terminal and the browser overlay.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
@@ -191,15 +192,29 @@ class PreviewSession:
         """Return True when only the whole-site files (data, feed, sitemap) wait."""
         return self.state is not None and self.state.only_whole_site_pending()
 
-    def reindex_search(self) -> float:
-        """Rebuild the full-text search index from the pages on disk; return the seconds it took.
+    def take_search_work(self) -> set[str]:
+        """Return the indexed pages changed since the search index was last brought up to date, for
+        ``reindex_search``; the index counts as up to date until another change."""
+        self.search_stale = False
+        return self._state.take_search_dirty()
+
+    def reindex_search(self, changed: set[str] | None = None, cancel: threading.Event | None = None) -> float | None:
+        """Bring the full-text search index up to date with the pages on disk (those of ``changed``,
+        see take_search_work); return the seconds it took, or None when ``cancel`` stopped it (its
+        pages then wait for the next run).
 
         Pagefind writes a new bundle beside the old one and it is swapped in
-        whole, so this can run while the pages are being served.
+        whole, so this can run while the pages are being served, and in a
+        thread of its own while pages are rebuilt.
         """
-        self.search_stale = False
-        changed = self._state.take_search_dirty()
-        index = build_index(self.output, self.ctx.config.search_part_bytes, changed)
+        if changed is None:
+            changed = self.take_search_work()
+        index = build_index(self.output, self.ctx.config.search_part_bytes, changed, cancel=cancel)
+        if index.cancelled:
+            if self.state is not None:
+                self.state.search_dirty |= changed
+            self.search_stale = True
+            return None
         self.problems.pop("", None)
         if index.error:
             self.problems[""] = [Diagnostic("", 0, 0, index.error)]
