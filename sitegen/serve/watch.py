@@ -11,7 +11,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from sitegen.files import is_ignored
+from sitegen.files import DOCUMENT_SUFFIXES, MARKDOWN_SUFFIXES, is_ignored
 
 #: How long the sources must stay quiet before a rebuild starts (seconds).
 QUIET = 0.05
@@ -28,6 +28,15 @@ def is_noise(path: str) -> bool:
     return any(is_ignored(part) for part in parts[-1:]) or any(
         part.startswith(".") and part not in (".", "..") for part in parts[:-1]
     )
+
+
+#: What a build reads: sources, templates, the configuration and the theme's files, and folders.
+_READ = (*DOCUMENT_SUFFIXES, *MARKDOWN_SUFFIXES, ".html", ".toml", ".css", ".js", "")
+
+
+def _gone(path: Path) -> bool:
+    """Return True when a path the build reads is missing (a backup an editor deleted is not waited for)."""
+    return path.suffix.lower() in _READ and not path.exists()
 
 
 class Debouncer:
@@ -83,7 +92,7 @@ class Debouncer:
                     # A burst (a checkout, a search-and-replace) earns a longer quiet window.
                     quiet = self._quiet + min(0.2, 0.002 * len(self._pending))
                     due = min(self._last + quiet, self._first + self._max_delay)
-                    if now >= due and now < self._last + GRACE and any(not p.exists() for p in self._pending):
+                    if now >= due and now < self._last + GRACE and any(_gone(p) for p in self._pending):
                         due = self._last + GRACE  # gone, perhaps only for a moment: wait for it to come back
                     if now >= due or self._stopped:
                         break
