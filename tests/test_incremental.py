@@ -384,3 +384,23 @@ def test_sitegen_build_with_two_processes_takes_every_authority_edit_in_place(
         assert tree(tmp_path / "site") == tree(clean), (old, new)
         shutil.rmtree(clean)
     assert in_place >= len(AUTHORITY_EDITS) - 4
+
+
+def test_the_pages_an_edit_creates_or_removes_change_with_the_page_that_links_to_them(tmp_path: Path) -> None:
+    live = make_live(tmp_path, small_pages=False)
+    new = tmp_path / "content" / "cables" / "10LIMA1.txt"
+    new.write_text("1. [PER Zyzzyva Quuxley  ] met [PER Zyzzyva Quuxley  ] in Lima .\n", encoding="utf-8")
+    update = live.update({new})
+    assert update is not None and not update.full and live.pending  # the rest follows in the background
+    site = tmp_path / "site"
+    page = (site / "doc" / "cables" / "10lima1.html").read_text(encoding="utf-8")
+    assert 'href="../../entity/per/zyzzyva-quuxley.html"' in page
+    assert (site / "entity" / "per" / "zyzzyva-quuxley.html").is_file()  # already there
+    assert (site / "source" / "cables" / "10lima1.html").is_file()
+    live.drain()
+    new.unlink()
+    update = live.update({new})
+    assert update is not None
+    assert not (site / "doc" / "cables" / "10lima1.html").exists()
+    assert not (site / "entity" / "per" / "zyzzyva-quuxley.html").exists()  # gone with it
+    assert not (site / "source" / "cables" / "10lima1.html").exists()

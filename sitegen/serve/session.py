@@ -28,7 +28,7 @@ from sitegen.files import MARKDOWN_SUFFIXES
 from sitegen.render.templates import make_environment, template_hashes
 from sitegen.report import log
 from sitegen.site.change import NeedsRebuild
-from sitegen.site.kinds import Family, Numbers
+from sitegen.site.kinds import Family, Numbers, family_paths, kind_of
 from sitegen.site.pages import Site
 
 
@@ -329,8 +329,22 @@ class PreviewSession:
         update = Update(sources=sorted(changed))
         first: set[Family] = {("page" if s.endswith(MARKDOWN_SUFFIXES) else "doc", s) for s in changed}
         first |= {state.owner[p][0] for p in priority if p in state.owner}
+        first |= appearing_or_going(state)  # before the changed pages that link to them are announced
         update.changed, update.rendered = state.drain(families=first)
         self.rebuilds += 1
         update.remaining = state.pending_pages()
         update.seconds = time.perf_counter() - started
         return update
+
+
+def appearing_or_going(state: SiteState) -> set[Family]:
+    """Return the pending families whose files appear or disappear with the change: a new entity's
+    pages, a new document's source view, the pages of an entity no longer named. They are rendered
+    (or deleted) with the changed documents' pages, so that no page links to a page not there yet."""
+    found = set()
+    for family in state.pending:
+        if kind_of(family).whole_site:
+            continue
+        if family not in state.written or not family_paths(state.site, family):
+            found.add(family)
+    return found
