@@ -376,3 +376,21 @@ def test_a_save_that_renames_the_file_away_and_writes_it_again_is_one_edit(serve
     assert not [line for line in server.quiet_lines(2.0) if line.startswith("Rebuilt")]  # no delete, no re-create
     status_, _, body = server.get("doc/sample/09lima1669.html")
     assert status_ == 200 and "RENAMED" in body
+
+
+def test_a_site_that_is_up_to_date_is_served_at_once_and_still_updates(project: Path) -> None:
+    assert run("build", cwd=project).returncode == 0
+    started = time.perf_counter()
+    server = Server(project)
+    try:
+        assert any("is up to date" in line for line in server.log)
+        assert not any(line.startswith("Built ") for line in server.log)
+        assert time.perf_counter() - started < 10
+        replace_in(project / LIMA, "warmly", "UPTODATE warmly")
+        server.wait_for("Rebuilt")
+        assert "UPTODATE" in server.get("doc/sample/09lima1669.html")[2]
+        new = project / "content" / "cables" / "10LIMA2.txt"
+        new.write_text("1. [PER Zyzzyva Quuxley  ] met [PER Zyzzyva Quuxley  ] .\n", encoding="utf-8")
+        server.eventually("entity/per/zyzzyva-quuxley.html", lambda status, body: status == 200)
+    finally:
+        server.stop()

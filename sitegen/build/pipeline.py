@@ -104,12 +104,14 @@ class _Inputs:
     stats: dict[str, list[int]]
 
 
-def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
+def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> BuildResult:
     """Build the site of ``ctx`` and return what was done.
 
     With ``whole`` the site is built whole even when an update in place
     would do (the cached parse of unchanged sources is still used unless
-    ``ctx.force``).
+    ``ctx.force``). With ``keep_state`` a site that is up to date is taken as it
+    is on disk, with its state read from the cache (the preview serves it at
+    once); when that cannot be done, it is built whole.
     """
     started = time.perf_counter()
     ctx.check()
@@ -124,7 +126,29 @@ def build(ctx: BuildContext, whole: bool = False) -> BuildResult:
         source_stats(files) | {d.path: [0, 0] for d in skipped},
     )
     previous = read_manifest(ctx.output)
-    recorded = None if ctx.force or whole else up_to_date(previous, ctx.output, inputs.key, inputs.stats, inputs.looks)
+    checked = ctx.force or (whole and not keep_state)
+    recorded = None if checked else up_to_date(previous, ctx.output, inputs.key, inputs.stats, inputs.looks)
+    if recorded is not None and keep_state:
+        assert previous is not None  # recorded is
+        found = _state_on_disk(ctx, env, resolver, previous)
+        if found is not None:
+            log.debug("%s is up to date: its state is taken from the cache", ctx.output)
+            warnings = diagnostics(recorded)
+            ctx.reporter.warnings(warnings)
+            counts = recorded.counts
+            return BuildResult(
+                counts.get("documents", 0),
+                counts.get("entities", 0),
+                counts.get("pages", 0),
+                counts.get("files", 0),
+                counts.get("bytes", 0),
+                counts.get("search_bytes", 0),
+                seconds=time.perf_counter() - started,
+                warnings=warnings,
+                up_to_date=True,
+                state=found,
+            )
+        recorded, whole = None, True
     if recorded is not None:
         log.debug("%s is up to date: nothing to do", ctx.output)
         warnings = diagnostics(recorded)
@@ -316,6 +340,19 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def _state_on_disk(ctx: BuildContext, env: Environment, resolver: Resolver, previous: Manifest) -> SiteState | None:
+    """Return the state of a site that is up to date, from its cache (None when it has none to trust)."""
+    cache = read_cache(ctx.output)
+    if cache is None or cache.key != build_id(previous) or cache.resolution != resolver.digest:
+        return None
+    sources, site, family_paths = cached_site(ctx, env, resolver, cache)
+    if family_paths is None or {path for paths in family_paths.values() for path in paths} != set(previous.outputs):
+        return None
+    found = SiteState(ctx.output, env, site, sources, family_paths)
+    found.size = previous.counts.get("bytes")
+    return found
 
 
 def _changed_names(before: dict[str, str], now: dict[str, str]) -> list[str] | None:

@@ -92,7 +92,10 @@ def serve(
         say(f"error: {report.error}")
     else:
         documents = len(live.site.corpus.documents)
-        say(f"Built {plural(documents, 'document')}, {plural(report.rendered, 'file')} in {report.seconds:.2f} s")
+        if report.rendered:
+            say(f"Built {plural(documents, 'document')}, {plural(report.rendered, 'file')} in {report.seconds:.2f} s")
+        else:
+            say(f"{live.output} is up to date ({plural(documents, 'document')}): serving it as it is")
     bound = server.server_address[1]
     url = _url(host, bound)
     if host in EVERY_INTERFACE:

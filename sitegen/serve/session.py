@@ -130,7 +130,8 @@ class PreviewSession:
         started = time.perf_counter()
         try:
             self.ctx = self.ctx.reload()
-            result = build(self.ctx, whole=True)
+            # At start-up, a site that is up to date is served as it is; later, everything is built.
+            result = build(self.ctx, whole=True, keep_state=self.state is None and not self.rebuilds)
         except SitegenError as exc:
             self.error = str(exc)
             return Update(full=True, error=self.error, seconds=time.perf_counter() - started)
@@ -143,7 +144,8 @@ class PreviewSession:
         self.error = self.template_error = self.authority_error = ""
         self.search_stale = False
         self.rebuilds += 1
-        return Update(full=True, rendered=result.files, changed=["*"], seconds=time.perf_counter() - started)
+        rendered = 0 if result.up_to_date else result.files
+        return Update(full=True, rendered=rendered, changed=["*"], seconds=time.perf_counter() - started)
 
     def update(self, paths: set[Path], priority: AbstractSet[str] = frozenset()) -> Update | None:
         """Take in the changes to ``paths``; None when nothing changed.
