@@ -114,7 +114,7 @@ def serve(
         thread = search["thread"]
         if thread is not None and thread.is_alive():
             search["cancel"].set()
-            thread.join(timeout=5)
+            thread.join(timeout=2)
 
     def start_search() -> None:
         """Bring the search index up to date in a thread of its own: a save never waits for it."""
@@ -203,7 +203,7 @@ def serve(
 
     output = live.output.absolute()
     watcher = watch(live.watched(), rebuild, accept=lambda p: not p.absolute().is_relative_to(output), poll=poll)
-    thread = threading.Thread(target=server.serve_forever, name="sitegen-http", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.1,), name="sitegen-http", daemon=True)
     thread.start()
     stop = stop or threading.Event()
     previous = {}

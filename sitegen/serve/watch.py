@@ -78,7 +78,7 @@ class Debouncer:
         with self._cond:
             self._stopped = True
             self._cond.notify()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=0.5)  # a rebuild under way is left to end with the process
 
     def _run(self) -> None:
         while True:
@@ -158,7 +158,7 @@ class Watcher:
         """Stop watching and wait for the threads to end."""
         self.observer.stop()
         self.debouncer.stop()
-        self.observer.join(timeout=5)
+        self.observer.join(timeout=0.5)
 
 
 def watch(
