@@ -109,18 +109,22 @@ def serve(
 
     search: dict = {"thread": None, "cancel": threading.Event()}
 
-    def stop_search() -> None:
-        """Stop the search indexing under way, if any (its pages wait for the next run)."""
+    def stop_search(wait: bool = False) -> None:
+        """Stop the search indexing under way, if any (its pages wait for the next run); it tidies up
+        in its thread while the save that stopped it is rebuilt, unless told to ``wait``."""
         thread = search["thread"]
         if thread is not None and thread.is_alive():
             search["cancel"].set()
-            thread.join(timeout=2)
+            if wait:
+                thread.join(timeout=2)
 
     def start_search() -> None:
         """Bring the search index up to date in a thread of its own: a save never waits for it."""
         thread = search["thread"]
         if thread is not None and thread.is_alive():
-            return
+            if not search["cancel"].is_set():
+                return  # under way, and up to date with the pages it was given
+            thread.join(timeout=2)  # a run that was stopped: let it finish tidying up first
         cancel = search["cancel"] = threading.Event()
         changed = live.take_search_work()
 
@@ -221,7 +225,7 @@ def serve(
         pass
     finally:
         say("Stopping")
-        stop_search()
+        stop_search(wait=True)
         watcher.stop()
         events.close()
         server.shutdown()
