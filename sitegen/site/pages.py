@@ -252,14 +252,16 @@ class Site:
             listed = self._listed[key[0]] = {k: i for i, k in enumerate(self.corpus.type_order(key[0]))}
         return listed[key] // self.config.entities_per_page + 1
 
-    def entity_links(self, types: Iterable[str], keys: Iterable[Key]) -> dict[Key, str]:
-        """Return where links go for ``keys`` and for every entity without a page of ``types``."""
-        corpus = self.corpus
-        found = {k: self.entity_path(k) for k in keys if k in corpus.entities}
+    def entity_links(self, types: Iterable[str], keys: Iterable[Key]) -> dict[Key, str | int]:
+        """Return where links go for ``keys`` (their path), and for every other entity without a page
+        of ``types`` the page of the A-Z index that lists it (its anchor there never changes): what
+        an edit compares to find the entities whose links moved."""
+        corpus, per = self.corpus, self.config.entities_per_page
+        found: dict[Key, str | int] = {k: self.entity_path(k) for k in keys if k in corpus.entities}
         for type_ in types:
-            for key in corpus.type_order(type_):
+            for index, key in enumerate(corpus.type_order(type_)):
                 if key not in found and not self.has_page(key):
-                    found[key] = self.entity_path(key)
+                    found[key] = index // per
         return found
 
     def entity_info(self, key: Key) -> EntityInfo | None:
