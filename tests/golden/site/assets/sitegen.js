@@ -18,10 +18,29 @@ function sitegenLoad(src, then) {
   document.head.appendChild(script);
 }
 
+// Listeners on the document or the window are kept by part ("tips", "finder"…), so that running
+// this script again on a new body (the preview refreshes a page in place) replaces them.
+function sitegenOn(part, target, type, handler, capture) {
+  "use strict";
+  var kept = window.sitegenListeners = window.sitegenListeners || [];
+  kept.push({ part: part, target: target, type: type, handler: handler, capture: !!capture });
+  target.addEventListener(type, handler, capture);
+}
+function sitegenOff(part) {
+  "use strict";
+  var kept = window.sitegenListeners || [];
+  window.sitegenListeners = kept.filter(function (l) {
+    if (l.part !== part) return true;
+    l.target.removeEventListener(l.type, l.handler, l.capture);
+    return false;
+  });
+}
+
 (function () {
   "use strict";
+  sitegenOff("tips");
   // Escape hides an open tooltip until the pointer or focus leaves its mention.
-  document.addEventListener("keydown", function (event) {
+  sitegenOn("tips", document, "keydown", function (event) {
     if (event.key !== "Escape") return;
     var open = document.querySelectorAll("a.m:hover, a.m:focus");
     for (var i = 0; i < open.length; i++) open[i].classList.add("tip-dismissed");
@@ -30,8 +49,8 @@ function sitegenLoad(src, then) {
     var m = event.target.closest && event.target.closest("a.m");
     if (m) m.classList.remove("tip-dismissed");
   }
-  document.addEventListener("mouseout", reset);
-  document.addEventListener("focusout", reset);
+  sitegenOn("tips", document, "mouseout", reset);
+  sitegenOn("tips", document, "focusout", reset);
 
   // A tooltip stays inside the viewport: one that would cross an edge moves along. The tooltip is
   // the mention's ::after box, at the mention's left edge unless --tip-x moves it.
@@ -51,7 +70,7 @@ function sitegenLoad(src, then) {
     return event.target.closest ? event.target.closest("a.m") : null;
   }
   ["mouseover", "focusin"].forEach(function (name) {
-    document.addEventListener(name, function (event) {
+    sitegenOn("tips", document, name, function (event) {
       var mention = mentionOf(event);
       if (mention) place(mention);
     });
@@ -59,8 +78,8 @@ function sitegenLoad(src, then) {
 
   // Touch: the first tap on a mention shows its tooltip, a second tap follows the link.
   var touched = false, open = null;
-  document.addEventListener("pointerdown", function (event) { touched = event.pointerType === "touch"; }, true);
-  document.addEventListener("click", function (event) {
+  sitegenOn("tips", document, "pointerdown", function (event) { touched = event.pointerType === "touch"; }, true);
+  sitegenOn("tips", document, "click", function (event) {
     var mention = mentionOf(event);
     if (open && open !== mention) { open.classList.remove("tip-open"); open = null; }
     if (!mention || !touched || open === mention) return;
@@ -74,6 +93,7 @@ function sitegenLoad(src, then) {
 // Entity quick-find: prefix search over entity names, loaded as scripts so it works from file://.
 (function () {
   "use strict";
+  sitegenOff("finder");
   var form = document.querySelector("form.finder");
   if (!form) return;
   // Its controls are made here: without a script the finder cannot work, and the page is smaller.
@@ -205,7 +225,7 @@ function sitegenLoad(src, then) {
     var found = matches[active >= 0 ? active : 0];
     if (found) window.location.href = root + found.row[2];
   });
-  document.addEventListener("click", function (event) {
+  sitegenOn("finder", document, "click", function (event) {
     if (!form.contains(event.target)) { list.hidden = true; input.setAttribute("aria-expanded", "false"); }
   });
 })();
@@ -329,6 +349,7 @@ function sitegenLoad(src, then) {
 // entities named with it, every choice must hold.
 (function () {
   "use strict";
+  sitegenOff("facets");
   var box = document.querySelector("details.facets");
   if (!box) return;
   var section = box.parentNode;
@@ -534,7 +555,7 @@ function sitegenLoad(src, then) {
     update(true);
   });
   // A timeline's bar shows that year's documents; "both" those naming the other entity too.
-  document.addEventListener("click", function (event) {
+  sitegenOn("facets", document, "click", function (event) {
     var link = event.target.closest && event.target.closest(".timeline a[data-year], .timeline a[data-month], a.both");
     if (!link) return;
     event.preventDefault();
@@ -550,6 +571,6 @@ function sitegenLoad(src, then) {
       section.scrollIntoView();
     });
   });
-  window.addEventListener("hashchange", fromAddress);
+  sitegenOn("facets", window, "hashchange", fromAddress);
   fromAddress();
 })();
