@@ -229,9 +229,7 @@ def apply_change(
     fields.update(apply_markdown(site, markdown))
     fields.update(apply_documents(site, documents, names))
     links_after = site.entity_links(types, keys)
-    fields["moved"] = frozenset(
-        k for k in links_before.keys() | links_after.keys() if links_before.get(k) != links_after.get(k)
-    )
+    fields["moved"] = frozenset(site.moved_links(links_before, links_after))
     return Change(**fields)
 
 

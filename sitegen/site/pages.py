@@ -252,17 +252,48 @@ class Site:
             listed = self._listed[key[0]] = {k: i for i, k in enumerate(self.corpus.type_order(key[0]))}
         return listed[key] // self.config.entities_per_page + 1
 
-    def entity_links(self, types: Iterable[str], keys: Iterable[Key]) -> dict[Key, str | int]:
-        """Return where links go for ``keys`` (their path), and for every other entity without a page
-        of ``types`` the page of the A-Z index that lists it (its anchor there never changes): what
-        an edit compares to find the entities whose links moved."""
-        corpus, per = self.corpus, self.config.entities_per_page
-        found: dict[Key, str | int] = {k: self.entity_path(k) for k in keys if k in corpus.entities}
-        for type_ in types:
-            for index, key in enumerate(corpus.type_order(type_)):
-                if key not in found and not self.has_page(key):
-                    found[key] = index // per
-        return found
+    def entity_links(self, types: Iterable[str], keys: Iterable[Key]) -> tuple[dict[Key, str], dict[str, list[Key]]]:
+        """Return where links go for ``keys``, and the A-Z order of each of ``types``: what an edit
+        compares (moved_links) to find the entities whose links moved."""
+        found = {k: self.entity_path(k) for k in keys if k in self.corpus.entities}
+        return found, {type_: list(self.corpus.type_order(type_)) for type_ in types}
+
+    def moved_links(
+        self, before: tuple[dict[Key, str], dict[str, list[Key]]], after: tuple[dict[Key, str], dict[str, list[Key]]]
+    ) -> set[Key]:
+        """Return the entities whose links differ between two ``entity_links``: those of the given keys
+        whose path changed, and the entities without a page whose entry moved to another page of
+        their type's A-Z index (only the stretch of the order that differs is looked at: an entity
+        before it keeps its place, one after it moves by the number of entries added or removed)."""
+        named_before, orders_before = before
+        named_after, orders_after = after
+        moved = {k for k in named_before.keys() | named_after.keys() if named_before.get(k) != named_after.get(k)}
+        per = self.config.entities_per_page
+        for type_, new in orders_after.items():
+            old = orders_before.get(type_, [])
+            if old == new:
+                continue
+            start = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+            end = 0  # entries equal at the end, counted from it
+            while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+                end += 1
+            place = {key: i for i, key in enumerate(old[start : len(old) - end], start)}
+            for i in range(start, len(new) - end):
+                key = new[i]
+                if key in named_after or key in named_before:
+                    continue
+                if (place[key] // per if key in place else None) != i // per and not self.has_page(key):
+                    moved.add(key)
+            for key in set(place) - set(new[start : len(new) - end]):
+                if key not in named_before:
+                    moved.add(key)  # no longer listed
+            shift = len(new) - len(old)  # the entries after the stretch moved by as many places
+            if shift:
+                for i in range(len(new) - end, len(new)):
+                    key = new[i]
+                    if (i - shift) // per != i // per and key not in named_after and not self.has_page(key):
+                        moved.add(key)
+        return moved
 
     def entity_info(self, key: Key) -> EntityInfo | None:
         """Return what a mention needs to know about an entity (None if unknown)."""
