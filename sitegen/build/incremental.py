@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -339,19 +339,15 @@ class SiteState:
         """Render the pending pages of one family (until the deadline); return how many."""
         wanted = self.pending.pop(family)
         first_change = len(changed)
-        current = family_paths(self.site, family)
-        number = {path: n for n, path in enumerate(current, 1)}
+        current, rendered = family_renders(self.site, self.env, family, wanted)
         done: set[int] = set()
         try:
-            for page in family_pages(self.site, family, wanted):
-                if wanted is not None and number[page.path] not in wanted:
-                    continue  # a family that always yields all its pages
-                html = render_page(self.env, page)
-                done.add(number[page.path])
-                if self._write(page.path, html.encode("utf-8")):
-                    changed.append(page.path)
+            for number, path, html in rendered:
+                done.add(number)
+                if self._write(path, html.encode("utf-8")):
+                    changed.append(path)
                 if deadline is not None and time.perf_counter() >= deadline:
-                    left = (set(number.values()) if wanted is None else wanted) - done
+                    left = (set(range(1, len(current) + 1)) if wanted is None else wanted) - done
                     if left:
                         self.queue(family, left)
                     break
@@ -420,20 +416,33 @@ def render_pages(
     """Render and write the pages of one family that ``wanted`` asks for (None: all of them), in
     any process. Returns the family's paths now, the paths written because their bytes changed, how
     many bytes larger the site became and how many pages were rendered."""
-    pages = wanted[family]
-    current = family_paths(site, family)
-    number = {path: n for n, path in enumerate(current, 1)}
+    current, rendered = family_renders(site, env, family, wanted[family])
     written: list[str] = []
     grown = done = 0
-    for page in family_pages(site, family, pages):
-        if pages is not None and number[page.path] not in pages:
-            continue  # a family that always yields all its pages
+    for _, path, html in rendered:
         done += 1
-        more = write_if_changed(output, page.path, render_page(env, page).encode("utf-8"))
+        more = write_if_changed(output, path, html.encode("utf-8"))
         if more is not None:
-            written.append(page.path)
+            written.append(path)
             grown += more
     return current, written, grown, done
+
+
+def family_renders(
+    site: Site, env: Environment, family: Family, wanted: Numbers
+) -> tuple[list[str], Iterator[tuple[int, str, str]]]:
+    """Return a family's paths now, and its pages that ``wanted`` asks for (None: all of them) as
+    they are rendered: each one's number (from 1), output path and HTML."""
+    current = family_paths(site, family)
+    number = {path: n for n, path in enumerate(current, 1)}
+
+    def rendered() -> Iterator[tuple[int, str, str]]:
+        for page in family_pages(site, family, wanted):
+            if wanted is not None and number[page.path] not in wanted:
+                continue  # a family that always yields all its pages
+            yield number[page.path], page.path, render_page(env, page)
+
+    return current, rendered()
 
 
 def _drain_order(family: Family) -> bool:

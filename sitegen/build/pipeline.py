@@ -133,38 +133,11 @@ def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> B
         found = _state_on_disk(ctx, env, resolver, previous)
         if found is not None:
             log.debug("%s is up to date: its state is taken from the cache", ctx.output)
-            warnings = diagnostics(recorded)
-            ctx.reporter.warnings(warnings)
-            counts = recorded.counts
-            return BuildResult(
-                counts.get("documents", 0),
-                counts.get("entities", 0),
-                counts.get("pages", 0),
-                counts.get("files", 0),
-                counts.get("bytes", 0),
-                counts.get("search_bytes", 0),
-                seconds=time.perf_counter() - started,
-                warnings=warnings,
-                up_to_date=True,
-                state=found,
-            )
+            return _as_recorded(ctx, recorded, started, found)
         recorded, whole = None, True
     if recorded is not None:
         log.debug("%s is up to date: nothing to do", ctx.output)
-        warnings = diagnostics(recorded)
-        ctx.reporter.warnings(warnings)
-        counts = recorded.counts
-        return BuildResult(
-            counts.get("documents", 0),
-            counts.get("entities", 0),
-            counts.get("pages", 0),
-            counts.get("files", 0),
-            counts.get("bytes", 0),
-            counts.get("search_bytes", 0),
-            seconds=time.perf_counter() - started,
-            warnings=warnings,
-            up_to_date=True,
-        )
+        return _as_recorded(ctx, recorded, started)
     cache = None if ctx.force else read_cache(ctx.output)
     log.debug("cache of parsed sources: %s", "none" if cache is None else f"{len(cache.sources):,} sources")
     done: tuple[SiteState, list[Diagnostic], Update | None] | None = None
@@ -207,6 +180,26 @@ def build_whole(
     return state, warnings + late, None
 
 
+def _as_recorded(ctx: BuildContext, recorded: Manifest, started: float, state: SiteState | None = None) -> BuildResult:
+    """Return the result of a build that found the site up to date: the figures and warnings its
+    manifest recorded (the warnings are reported again), and ``state`` when it was taken from the cache."""
+    warnings = diagnostics(recorded)
+    ctx.reporter.warnings(warnings)
+    counts = recorded.counts
+    return BuildResult(
+        counts.get("documents", 0),
+        counts.get("entities", 0),
+        counts.get("pages", 0),
+        counts.get("files", 0),
+        counts.get("bytes", 0),
+        counts.get("search_bytes", 0),
+        seconds=time.perf_counter() - started,
+        warnings=warnings,
+        up_to_date=True,
+        state=state,
+    )
+
+
 def update_in_place(
     ctx: BuildContext,
     env: Environment,
@@ -229,7 +222,7 @@ def update_in_place(
     progress = ctx.reporter.progress
     progress.message("reading the cache of the last build…")
     before, site, family_paths = cached_site(ctx, env, cache.resolver(resolver), cache)
-    if family_paths is not None and {path for paths in family_paths.values() for path in paths} == set(outputs):
+    if family_paths is not None and _lists(family_paths, outputs):
         state = SiteState(ctx.output, env, site, before, family_paths)
     else:
         state = SiteState.on_disk(ctx.output, env, site, before)
@@ -348,11 +341,16 @@ def _state_on_disk(ctx: BuildContext, env: Environment, resolver: Resolver, prev
     if cache is None or cache.key != build_id(previous) or cache.resolution != resolver.digest:
         return None
     sources, site, family_paths = cached_site(ctx, env, resolver, cache)
-    if family_paths is None or {path for paths in family_paths.values() for path in paths} != set(previous.outputs):
+    if family_paths is None or not _lists(family_paths, previous.outputs):
         return None
     found = SiteState(ctx.output, env, site, sources, family_paths)
     found.size = previous.counts.get("bytes")
     return found
+
+
+def _lists(family_paths: dict, outputs: list[str]) -> bool:
+    """Return True when the paths of each page family that a cache kept are the files the manifest lists."""
+    return {path for paths in family_paths.values() for path in paths} == set(outputs)
 
 
 def _changed_names(before: dict[str, str], now: dict[str, str]) -> list[str] | None:
