@@ -179,6 +179,23 @@ def test_an_edit_made_while_a_template_is_broken_is_not_lost(page, server: Serve
     assert "internal error" not in "\n".join(server.log)
 
 
+def test_a_save_that_renames_the_file_aside_keeps_the_tab_on_the_page(page, server: Server, project: Path) -> None:
+    open_live(page, server, DOC)
+    page.evaluate("window.__marker = 1")
+    source = project / LIMA
+    text = source.read_text(encoding="utf-8")
+    source.rename(source.with_name("09LIMA1669.orig"))  # the editor keeps the original aside…
+    page.wait_for_timeout(300)  # …past the quiet time that starts a rebuild…
+    source.write_text(
+        text.replace("Notwithstanding its recent", "RENAMED-ASIDE Notwithstanding its recent"), encoding="utf-8"
+    )
+    page.wait_for_function("() => document.body.innerText.includes('RENAMED-ASIDE')", timeout=10000)
+    page.wait_for_timeout(1500)  # a deletion, had there been one, would have been announced by now
+    assert page.evaluate("window.__marker") == 1  # refreshed in place, never sent to "Page not found"
+    assert "Page not found" not in page.inner_text("body")
+    assert page.url.endswith(DOC)
+
+
 def test_with_navigate_the_open_tab_follows_the_edited_document(page, project: Path) -> None:
     server = Server(project, "--navigate")
     try:
