@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,16 +15,18 @@ from sitegen.build.incremental import what_changed
 from sitegen.build.pipeline import BuildResult, build
 from sitegen.errors import ConfigError, SitegenError
 from sitegen.index.check import suggestions
-from sitegen.report import Reporter, bug_report, display_path, verbose_logging
+from sitegen.report import Progress, Reporter, bug_report, display_path, verbose_logging
 from sitegen.serve.preview import serve
 from sitegen.serve.session import PreviewSession
 from sitegen.site.html import plural
+from sitegen.tag import DEFAULT_MODEL, tag_folder
 
 EXIT_OK, EXIT_WARNINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 DESCRIPTION = """\
 Build a static web site from documents whose named entities are tagged
-like [PER Alan Garcia  ], [LOC Peru  ], [ORG Shining Path  ] or [MISC Peruvian  ].
+like [PER Alan Garcia  ], [LOC Peru  ], [ORG Shining Path  ] or [MISC Peruvian  ],
+or annotated in CoNLL, JSONL/JSON (Prodigy, doccano, spaCy), brat or .spacy files.
 Every document becomes a page; every entity, tag, origin, classification and
 year gets an index page. The output is plain files with relative links.
 """
@@ -40,6 +43,7 @@ examples:
   sitegen build --content cables --output public --strict
   sitegen serve                          preview at http://127.0.0.1:8000/
   sitegen check                          what to fix in the annotations
+  sitegen tag texts content              tag plain text with spaCy, then build
 """
 
 
@@ -101,6 +105,33 @@ def make_parser() -> argparse.ArgumentParser:
         "--suggest", type=Path, metavar="FILE", help="write the suggested aliases and drops as an authority file"
     )
     check_cmd.add_argument("--strict", action="store_true", help="exit with status 1 when there is any finding")
+    tag_cmd = commands.add_parser(
+        "tag",
+        help="tag plain text files with a spaCy pipeline, for build to read",
+        description="Run a spaCy pipeline over the plain text files (.txt) under SRC and write each one's\n"
+        "named entities beside its text as a document under DEST, keeping file names and folders\n"
+        "(SRC/a/b.txt -> DEST/a/b.json). sitegen build reads those documents; [types.map] in\n"
+        "sitegen.toml maps spaCy's labels (PERSON, GPE, ORG, NORP...) to PER, LOC, ORG and MISC.\n"
+        "A file whose output is newer than it is skipped. The tagger and model are recorded in\n"
+        "each output.\n\n"
+        "spaCy is an optional extra: pip install 'sitegen[ner]'. Models are installed as spaCy's\n"
+        "are: python -m spacy download en_core_web_sm. --model also takes a saved pipeline's folder.",
+        epilog="examples:\n  sitegen tag texts content\n  sitegen tag texts content --model en_core_web_trf -j 1\n"
+        "  sitegen tag texts content && sitegen build\n",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    tag_cmd.add_argument("src", type=Path, metavar="SRC", help="folder of plain text files")
+    tag_cmd.add_argument(
+        "dest", type=Path, metavar="DEST", help="folder to write the tagged documents to (the content folder)"
+    )
+    tag_cmd.add_argument(
+        "--model", default=DEFAULT_MODEL, help=f"spaCy model name or folder (default: {DEFAULT_MODEL})"
+    )
+    tag_cmd.add_argument(
+        "-j", "--jobs", type=int, metavar="N", default=0, help="processes tagging at once (default: one per CPU core)"
+    )
+    tag_cmd.add_argument("--force", action="store_true", help="tag every file again, even when its output is newer")
+    tag_cmd.add_argument("-v", "--verbose", action="store_true", help="say what each stage does (to stderr)")
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
@@ -244,6 +275,24 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_WARNINGS if args.strict and findings else EXIT_OK
 
 
+def run_tag(args: argparse.Namespace) -> int:
+    """Run ``sitegen tag``."""
+    started = time.perf_counter()
+    result = tag_folder(args.src, args.dest, args.model, _jobs(args), Progress(), force=args.force)
+    reporter = Reporter.terminal(args.src)
+    reporter.warnings(result.problems)
+    seconds = time.perf_counter() - started
+    per = f", {seconds * 1000 / result.tagged:.0f} ms a file" if result.tagged else ""
+    print(
+        f"Tagged {plural(result.tagged, 'file')} ({plural(result.entities, 'entity', 'entities')}) into"
+        f" {display_path(args.dest)}/ with {result.tagger} in {seconds:.2f} s{per};"
+        f" {plural(result.skipped, 'file')} already up to date, {plural(len(result.problems), 'problem')}"
+    )
+    if result.tagged:
+        print(f'To name the tagger on the site, add to sitegen.toml:  [annotations] tagger = "{result.tagger}"')
+    return EXIT_WARNINGS if result.problems else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     parser = make_parser()
@@ -254,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         verbose_logging()
     try:
-        run = {"serve": run_serve, "check": run_check}.get(args.command, run_build)
+        run = {"serve": run_serve, "check": run_check, "tag": run_tag}.get(args.command, run_build)
         return run(args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -12,6 +12,8 @@ from pygments.styles import get_all_styles
 
 from sitegen.errors import ConfigError
 from sitegen.model import ENTITY_TYPES
+from sitegen.parse.formats import FORMATS, OFF, Formats
+from sitegen.parse.labels import Labels, valid_target
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class Config:
     """An entity's key drops a leading ``the``: ``the United States`` is United States."""
     short_forms: bool = True
     """In one document, ``Garcia`` is the ``Alan Garcia`` that document names (when it names one only)."""
+    formats: Formats = field(default_factory=Formats)
+    """The reader of each suffix (``[formats]``) and the label map (``[types.map]``)."""
     tagger: str = ""
     """What made the annotations (``[annotations] tagger``), named in the footer and the data files."""
     root: Path = Path(".")
@@ -151,6 +155,38 @@ def load_config(path: Path | None, *, required: bool = False) -> Config:
     return parse_config(data, str(path), path.parent)
 
 
+def _label_map(name: str, table: Any) -> dict[str, str]:
+    """Check ``[types.map]``: each label mapped to PER, LOC, ORG, MISC or none."""
+    table = _expect(f"{name}: [types.map]", table, dict)
+    checked = {}
+    for label, value in table.items():
+        value = _expect(f"{name}: [types.map] {label}", value, str)
+        target = valid_target(value)
+        if target is None or not label.strip():
+            raise ConfigError(
+                f'{name}: [types.map] {label} = {value!r}: expected PER, LOC, ORG, MISC or "none" (not an entity)'
+            )
+        checked[label] = target
+    return checked
+
+
+def _formats(name: str, table: Any) -> dict[str, str]:
+    """Check ``[formats]``: each suffix read in a known format, or none."""
+    table = _expect(f"{name}: [formats]", table, dict)
+    known = [*FORMATS, OFF]
+    checked = {}
+    for suffix, value in table.items():
+        value = _expect(f"{name}: [formats] {suffix}", value, str).strip().lower()
+        if not suffix.startswith(".") or len(suffix) < 2 or "/" in suffix:
+            raise ConfigError(f'{name}: [formats] {suffix!r}: expected a file suffix such as ".tsv"')
+        if value not in known:
+            raise ConfigError(f"{name}: [formats] {suffix} = {value!r}: expected one of {', '.join(known)}")
+        if suffix.lower() == ".md":
+            raise ConfigError(f"{name}: [formats] .md: Markdown pages are always read as Markdown")
+        checked[suffix.lower()] = value
+    return checked
+
+
 def _expect(where: str, value: Any, kind: type) -> Any:
     """Return value when it has the expected type, else raise ConfigError."""
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
@@ -162,12 +198,12 @@ def _expect(where: str, value: Any, kind: type) -> Any:
 
 def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
     """Check a parsed TOML table and turn it into a Config."""
-    known = {"site", "pages", "types", "search", "highlight", "entities", "annotations"}
+    known = {"site", "pages", "types", "search", "highlight", "entities", "annotations", "formats"}
     for key in data:
         if key not in known:
             raise ConfigError(
                 f"{name}: unknown section or key '{key}'"
-                " (expected [site], [pages], [types], [entities], [annotations], [search], [highlight])"
+                " (expected [site], [pages], [types], [entities], [annotations], [formats], [search], [highlight])"
             )
     values: dict[str, Any] = {"root": root}
     site = _expect(f"{name}: [site]", data.get("site", {}), dict)
@@ -186,7 +222,11 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
         values[_PAGE_KEYS[key]] = value
     types = dict(DEFAULT_TYPES)
     table = _expect(f"{name}: [types]", data.get("types", {}), dict)
+    label_map: dict[str, str] = {}
     for type_, settings in table.items():
+        if type_ == "map":
+            label_map = _label_map(name, settings)
+            continue
         if type_ not in ENTITY_TYPES:
             raise ConfigError(f"{name}: unknown entity type [types.{type_}]; expected one of {', '.join(ENTITY_TYPES)}")
         settings = _expect(f"{name}: [types.{type_}]", settings, dict)
@@ -202,6 +242,7 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
             current = replace(current, **{key: value})
         types[type_] = current
     values["types"] = types
+    values["formats"] = Formats(Labels().with_map(label_map), _formats(name, data.get("formats", {})))
     entities = _expect(f"{name}: [entities]", data.get("entities", {}), dict)
     for key, value in entities.items():
         if key not in _ENTITY_KEYS:

@@ -43,6 +43,10 @@ class Diagnostic:
         return f"{where}: warning: {self.message}"
 
 
+#: How the warning about labels the label map does not know begins (the reporter folds them into one).
+UNMAPPED = "label(s) not in [types.map], kept as MISC: "
+
+
 class SourceError(SitegenError):
     """A source file cannot be used at all (unreadable, binary, empty)."""
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-#: Source files by suffix: tagged documents and Markdown pages.
-DOCUMENT_SUFFIXES = (".txt",)
+#: Markdown pages by suffix (documents' suffixes are in parse/formats.py).
 MARKDOWN_SUFFIXES = (".md",)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sitegen import __version__
-from sitegen.errors import Diagnostic
+from sitegen.errors import UNMAPPED, Diagnostic
 
 log = logging.getLogger("sitegen")
 
@@ -114,8 +114,27 @@ class Reporter:
         diagnostics = list(diagnostics)
         if self._say is not None and diagnostics:
             self.progress.clear()
-            for diagnostic in diagnostics:
+            for diagnostic in fold_unmapped(diagnostics):
                 self._say(show(diagnostic, self.content))
+
+
+def fold_unmapped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Return the warnings with those about labels the label map does not know folded into one,
+    which lists every such label once with the number of documents using it, at the first of them."""
+    unmapped = [d for d in diagnostics if d.message.startswith(UNMAPPED)]
+    if len(unmapped) < 2:
+        return diagnostics
+    counts: dict[str, int] = {}
+    for diagnostic in unmapped:
+        for label in diagnostic.message[len(UNMAPPED) :].split(", "):
+            counts[label] = counts.get(label, 0) + 1
+    listed = ", ".join(f"{label} ({n} document{'s' * (n != 1)})" for label, n in sorted(counts.items()))
+    first = unmapped[0]
+    folded = Diagnostic(
+        first.path, first.line, first.col, f"{UNMAPPED}{listed}; map them in [types.map] of sitegen.toml"
+    )
+    rest = [d for d in diagnostics if not d.message.startswith(UNMAPPED)]
+    return [folded, *rest]
 
 
 class _StandardError(logging.StreamHandler):

@@ -86,10 +86,10 @@ def test_a_parsing_worker_that_dies_stops_the_build_with_a_message(tmp_path: Pat
     before = tree(tmp_path / "site")
     reuse_or_read = sources_module.reuse_or_read
 
-    def dies_on_one_file(relative: str, path: str, cache):
+    def dies_on_one_file(relative: str, path: str, cache, formats):
         if relative.endswith("09LIMA1669.txt") and os.getpid() != parent:
             os._exit(9)  # as a worker killed by the system would
-        return reuse_or_read(relative, path, cache)
+        return reuse_or_read(relative, path, cache, formats)
 
     parent = os.getpid()
     monkeypatch.setattr(sources_module, "reuse_or_read", dies_on_one_file)
@@ -386,9 +386,9 @@ def test_unchanged_sources_are_not_parsed_again(project: Path, monkeypatch: pyte
     content = project / "content"
     make(content, project / "site", search=False)
     parsed: list[str] = []
-    original = sources_module.parse_document
+    original = sources_module.read_document
     monkeypatch.setattr(
-        sources_module, "parse_document", lambda path, data: parsed.append(path) or original(path, data)
+        sources_module, "read_document", lambda path, *args: parsed.append(path) or original(path, *args)
     )
     # A configuration change renders every page again, but parses nothing.
     result = make(content, project / "site", search=False, title="Another title")

@@ -21,12 +21,14 @@ def check(ctx: BuildContext) -> list[Finding]:
     """Return the findings about the sources of ``ctx``, read and resolved as a build would."""
     ctx.check()
     resolver = ctx.resolver()
-    files, _ = find_sources(ctx.content)
+    files, _ = find_sources(ctx.content, ctx.config.formats)
     sources = []
     progress = ctx.reporter.progress
 
     def documents() -> Iterator[Document]:
-        for done, (source, doc, _, _, _) in enumerate(read_sources(files, None, ctx.jobs, resolver), 1):
+        for done, (source, doc, _, _, _) in enumerate(
+            read_sources(files, None, ctx.jobs, resolver, formats=ctx.config.formats), 1
+        ):
             progress.update("reading", done, len(files))
             if doc is not None:
                 yield doc

@@ -30,7 +30,7 @@ def make_site(
         corpus,
         ctx.config,
         markdown,
-        source_reader(ctx.content),
+        source_reader(ctx.content, ctx.config.formats),
         frozenset(env.list_templates()),
         ctx.config.search,
         resolver,
@@ -45,7 +45,7 @@ def load_site(
     The parsed documents are kept in a store beside the output folder; ``ctx.jobs`` processes parse them.
     """
     corpus = _corpus(ctx, resolver)
-    sources = parse_into(corpus, files, ctx.reporter.progress, cache, ctx.jobs, resolver)
+    sources = parse_into(corpus, files, ctx.reporter.progress, cache, ctx.jobs, resolver, ctx.config.formats)
     return sources, make_site(ctx, env, resolver, corpus, sources)
 
 

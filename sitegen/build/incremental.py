@@ -24,11 +24,12 @@ from jinja2 import Environment
 from sitegen.build.output import safe_path, static_files
 from sitegen.build.parallel import fork_map
 from sitegen.build.search import is_indexed
-from sitegen.build.sources import Source, find_sources, read_source, resolve_source
+from sitegen.build.sources import Source, find_sources, read_source, resolve_source, source_stat
 from sitegen.errors import Diagnostic
 from sitegen.files import MARKDOWN_SUFFIXES
 from sitegen.index.resolve import Resolver, resolved_otherwise, stale_rules
 from sitegen.model import Document
+from sitegen.parse.formats import BRAT_TEXT, split_source
 from sitegen.parse.markdown import MarkdownSource
 from sitegen.render.templates import render_page, template_hashes
 from sitegen.report import log
@@ -152,12 +153,15 @@ class SiteState:
         last good version (the preview); otherwise it is dropped, as a clean
         build would.
         """
-        sources, skipped = found if found is not None else find_sources(content)
+        formats = self.site.config.formats
+        sources, skipped = found if found is not None else find_sources(content, formats)
         current = dict(sources)
         hinted = set()
         for path in paths:
             try:
                 hinted.add(path.absolute().relative_to(content.absolute()).as_posix())
+                if path.suffix.lower() == BRAT_TEXT:  # a brat document's text: the document is its .ann
+                    hinted.add(path.absolute().relative_to(content.absolute()).with_suffix(".ann").as_posix())
             except ValueError:
                 pass
         changed: Changed = {}
@@ -168,14 +172,15 @@ class SiteState:
             if relative in self.corpus or relative in self.site.markdown:
                 changed[relative] = None
         for relative, file in sources:
+            file_relative = split_source(relative)[0]
             try:
-                stat = os.stat(file)
+                stat = source_stat(file, formats.format_of(file_relative))
             except OSError:
                 continue
             before = self.sources.get(relative)
-            if before is not None and before.stat == (stat.st_mtime_ns, stat.st_size) and relative not in hinted:
+            if before is not None and before.stat == stat and file_relative not in hinted:
                 continue
-            source = read_source(relative, file)
+            source = read_source(relative, file, formats)
             if source.document is not None:
                 document, source = resolve_source(self.site.resolver, source, source.document)
                 source = replace(source, document=document)
@@ -210,7 +215,7 @@ class SiteState:
         sources |= {s.relative for s in self.sources.values() if s.rules & stale and s.relative in corpus}
         changed: Changed = {}
         for relative in sorted(sources):
-            source = read_source(relative, content / relative)
+            source = read_source(relative, content / split_source(relative)[0], self.site.config.formats)
             if source.document is None:
                 continue  # unreadable now: the next build reports it
             document, source = resolve_source(resolver, source, source.document)

@@ -117,7 +117,7 @@ def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> B
     ctx.check()
     env = ctx.environment()
     resolver = ctx.resolver()
-    files, skipped = find_sources(ctx.content)
+    files, skipped = find_sources(ctx.content, ctx.config.formats)
     inputs = _Inputs(
         files,
         skipped,

@@ -12,26 +12,32 @@ import os
 import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from sitegen.build.cache import Cache
 from sitegen.build.parallel import fork_map
 from sitegen.errors import Diagnostic, SourceError
-from sitegen.files import DOCUMENT_SUFFIXES, MARKDOWN_SUFFIXES, is_ignored
+from sitegen.files import MARKDOWN_SUFFIXES, is_ignored
 from sitegen.index.corpus import Corpus
 from sitegen.index.resolve import Resolver
 from sitegen.index.store import prepared
 from sitegen.model import Document
-from sitegen.parse.cable import parse_document
+from sitegen.parse.conll import Part
+from sitegen.parse.formats import BRAT_TEXT, Format, Formats, parts_of, read_document, split_source, view_text
 from sitegen.parse.markdown import MarkdownSource, read_markdown
-from sitegen.parse.source import decode
 from sitegen.report import Progress
 
+#: The readers chosen when the configuration chooses none.
+NO_CHOICES = Formats()
 
-def find_sources(content: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
-    """Return every source (document or Markdown) under ``content`` as (relative path, file path), sorted.
 
+def find_sources(content: Path, formats: Formats = NO_CHOICES) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """Return every source (document or Markdown) under ``content`` as (source id, file path), sorted.
+
+    A file in a format that holds several documents gives one source per
+    document, ``file.jsonl#name`` (see parse/formats.py); the ``.txt`` of a
+    brat ``.ann`` file is that document's text, not a source of its own.
     Hidden and editor files are skipped; so are links that lead out of ``content``.
     """
     found, skipped = [], []
@@ -43,21 +49,81 @@ def find_sources(content: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]
             entries = list(os.scandir(folder))
         except OSError:
             continue
+        names = {entry.name for entry in entries}
         for entry in entries:
             name = entry.name
             if is_ignored(name):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 folders.append((entry.path, f"{prefix}{name}/"))
-            elif name.endswith(DOCUMENT_SUFFIXES + MARKDOWN_SUFFIXES):
-                relative = prefix + name
-                if entry.is_symlink() and not _inside(Path(entry.path), root):
-                    skipped.append(Diagnostic(relative, 0, 0, "link to a file outside the content folder; skipped"))
-                elif entry.is_file():
-                    found.append((relative, entry.path))
+                continue
+            fmt = None if name.endswith(MARKDOWN_SUFFIXES) else formats.format_of(name)
+            if fmt is None and not name.endswith(MARKDOWN_SUFFIXES):
+                continue
+            if fmt is not None and fmt.name != "brat" and _brat_text(name, names, formats):
+                continue
+            relative = prefix + name
+            if entry.is_symlink() and not _inside(Path(entry.path), root):
+                skipped.append(Diagnostic(relative, 0, 0, "link to a file outside the content folder; skipped"))
+            elif entry.is_file():
+                found += [(source, entry.path) for source in _documents_of(relative, entry.path, fmt)]
     found.sort()
     skipped.sort()
     return found, skipped
+
+
+def _brat_text(name: str, names: set[str], formats: Formats) -> bool:
+    """Return True for the ``.txt`` text of a brat ``.ann`` file beside it."""
+    if not name.lower().endswith(BRAT_TEXT):
+        return False
+    ann = next((n for n in names if n[: -len(".ann")] == name[: -len(BRAT_TEXT)] and n != name), None)
+    found = formats.format_of(ann) if ann else None
+    return found is not None and found.name == "brat"
+
+
+def _documents_of(relative: str, path: str, fmt: Format | None) -> list[str]:
+    """Return the source ids of a file: itself, or one per document of a file that holds several."""
+    if fmt is None or not fmt.several:
+        return [relative]
+    try:
+        parts = _parts(path, os.stat(path), fmt)
+    except OSError:
+        return [relative]
+    if not parts or (len(parts) == 1 and not fmt.always_named):
+        return [relative]
+    return [f"{relative}#{part.name}" for part in parts]
+
+
+@lru_cache(maxsize=8)
+def _read_parts(path: str, stat: tuple[int, int], fmt: Format) -> tuple[bytes, tuple[Part, ...]]:
+    """Return a file's bytes and the documents it holds (kept for the next document of the same file)."""
+    with open(path, "rb") as file:
+        data = file.read()
+    return data, tuple(parts_of(fmt, data))
+
+
+def _parts(path: str, info: os.stat_result, fmt: Format) -> tuple[Part, ...]:
+    """Return the documents a file holds."""
+    return _read_parts(path, (info.st_mtime_ns, info.st_size), fmt)[1]
+
+
+def source_stat(path: str | Path, fmt: Format | None = None) -> tuple[int, int]:
+    """Return what tells that a source changed: its modification time (ns) and size, those of a brat
+    ``.ann`` file's text included. Raises OSError."""
+    info = os.stat(path)
+    stat = (info.st_mtime_ns, info.st_size)
+    if fmt is not None and fmt.name == "brat":
+        try:
+            text = os.stat(_companion(str(path)))
+            stat = (max(stat[0], text.st_mtime_ns), stat[1] + text.st_size + 1)
+        except OSError:
+            pass
+    return stat
+
+
+def _companion(path: str) -> str:
+    """Return the path of the text of a brat ``.ann`` file."""
+    return path[: -len(".ann")] + BRAT_TEXT
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -92,20 +158,39 @@ class Source:
     """The rules of the authority file its document used (see index/resolve.py)."""
 
 
-def read_source(relative: str, path: str | Path) -> Source:
-    """Read and parse one source file; never raises for bad input."""
+def read_source(relative: str, path: str | Path, formats: Formats = NO_CHOICES) -> Source:
+    """Read and parse one source (a file, or one document of a file that holds several); never raises for bad input."""
+    file_relative, name = split_source(relative)
+    fmt = None if relative.endswith(MARKDOWN_SUFFIXES) else formats.format_of(file_relative)
     try:
         with open(path, "rb") as file:
             info = os.fstat(file.fileno())
             data = file.read()
+        companion = None
+        if fmt is not None and fmt.name == "brat":
+            try:
+                with open(_companion(str(path)), "rb") as file:
+                    companion = file.read()
+            except FileNotFoundError:
+                pass
     except OSError as exc:
         return Source(relative, None, [Diagnostic(relative, 0, 0, f"cannot read file: {exc.strerror or exc}")])
-    digest, stat = hashlib.sha256(data).hexdigest(), (info.st_mtime_ns, info.st_size)
-    if relative.endswith(MARKDOWN_SUFFIXES):
+    stat = source_stat(path, fmt) if companion is not None else (info.st_mtime_ns, info.st_size)
+    if fmt is None:
         page, diagnostics = read_markdown(relative, data)
-        return Source(relative, None, diagnostics, digest, stat, page)
+        return Source(relative, None, diagnostics, hashlib.sha256(data).hexdigest(), stat, page)
+    part = None
+    if name:
+        part = next(
+            (p for p in _read_parts(str(path), (info.st_mtime_ns, info.st_size), fmt)[1] if p.name == name), None
+        )
+        if part is None:
+            return Source(
+                relative, None, [Diagnostic(relative, 0, 0, f"the file holds no document named {name!r}")], "", stat
+            )
+    digest = _digest(data, fmt, part, companion)
     try:
-        doc = parse_document(relative, data)
+        doc = read_document(relative, fmt, data, formats.labels, part, companion)
     except SourceError as exc:
         return Source(relative, None, [exc.diagnostic], digest, stat)
     except RecursionError:
@@ -115,6 +200,23 @@ def read_source(relative: str, path: str | Path) -> Source:
     return Source(relative, doc, list(doc.diagnostics), digest, stat)
 
 
+def _digest(data: bytes, fmt: Format, part: Part | None, companion: bytes | None) -> str:
+    """Return the SHA-256 of what a document is read from: its lines of a file that holds several,
+    with a brat document's text."""
+    digest = hashlib.sha256()
+    if part is not None and fmt.name != "spacy":
+        lines = data.split(b"\n")[part.first - 1 : part.last]
+        digest.update(b"\n".join(lines))
+        digest.update(b"\0" + part.name.encode())
+    else:
+        digest.update(data)
+        if part is not None:
+            digest.update(b"\0" + part.name.encode())
+    if companion is not None:
+        digest.update(b"\0" + companion)
+    return digest.hexdigest()
+
+
 def parse_into(
     corpus: Corpus,
     files: list[tuple[str, str]],
@@ -122,6 +224,7 @@ def parse_into(
     cache: Cache | None = None,
     jobs: int = 1,
     resolver: Resolver | None = None,
+    formats: Formats = NO_CHOICES,
 ) -> list[Source]:
     """Parse every source file independently, in source order, indexing each document into ``corpus``.
 
@@ -134,7 +237,7 @@ def parse_into(
     source reused from the cache was resolved the same way).
     """
     parsed = []
-    for done, (source, doc, data, extra, _) in enumerate(read_sources(files, cache, jobs, resolver, True), 1):
+    for done, (source, doc, data, extra, _) in enumerate(read_sources(files, cache, jobs, resolver, True, formats), 1):
         if doc is not None:
             corpus.add(doc, data, extra)
         parsed.append(source)
@@ -159,6 +262,7 @@ def read_sources(
     jobs: int,
     resolver: Resolver | None = None,
     extra: bool = False,
+    formats: Formats = NO_CHOICES,
 ) -> Iterator[Read]:
     """Yield each file read, parsed and resolved with ``resolver`` (see Read), in order.
 
@@ -167,9 +271,9 @@ def read_sources(
     """
     if jobs <= 1:
         for item in files:
-            yield _prepare(item, cache, resolver, extra, keep=True)
+            yield _prepare(item, cache, resolver, extra, keep=True, formats=formats)
         return
-    prepare = partial(_prepare, cache=cache, resolver=resolver, extra=extra, keep=False)
+    prepare = partial(_prepare, cache=cache, resolver=resolver, extra=extra, keep=False, formats=formats)
     for source, doc, data, extra_data, reused in fork_map(
         prepare, files, jobs, what="parsing sources", batch=PARSE_BATCH, in_flight=PARSE_AHEAD
     ):
@@ -184,10 +288,17 @@ def resolve_source(resolver: Resolver, source: Source, doc: Document) -> tuple[D
     return resolved, replace(source, rules=rules) if rules else source
 
 
-def _prepare(item: tuple[str, str], cache: Cache | None, resolver: Resolver | None, extra: bool, keep: bool) -> Read:
+def _prepare(
+    item: tuple[str, str],
+    cache: Cache | None,
+    resolver: Resolver | None,
+    extra: bool,
+    keep: bool,
+    formats: Formats = NO_CHOICES,
+) -> Read:
     """Read, parse and resolve one source (see read_sources); ``keep`` returns the document itself
     too, not only its pickle."""
-    source, data, extra_data = reuse_or_read(*item, cache)
+    source, data, extra_data = reuse_or_read(*item, cache, formats)
     reused = data is not None
     if not extra:
         extra_data = None
@@ -204,7 +315,9 @@ def _prepare(item: tuple[str, str], cache: Cache | None, resolver: Resolver | No
     return source, doc if keep else None, data, extra_data, reused
 
 
-def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source, bytes | None, bytes | None]:
+def reuse_or_read(
+    relative: str, path: str, cache: Cache | None, formats: Formats = NO_CHOICES
+) -> tuple[Source, bytes | None, bytes | None]:
     """Return a source, reusing its cached parse when its content is unchanged; otherwise read and parse it.
 
     When the parse is reused, the pickle of its document (None if it has
@@ -214,12 +327,12 @@ def reuse_or_read(relative: str, path: str, cache: Cache | None) -> tuple[Source
     cached = cache.sources.get(relative) if cache is not None else None
     if cached is not None and cached.digest:
         try:
-            info = os.stat(path)
+            stat: tuple[int, int] | None = source_stat(path, formats.format_of(split_source(relative)[0]))
         except OSError:
-            info = None
-        if info is not None and cache is not None and cached.stat == (info.st_mtime_ns, info.st_size):
+            stat = None
+        if stat is not None and cache is not None and cached.stat == stat:
             return _reused(cached, cached.stat, cache)
-    source = read_source(relative, path)
+    source = read_source(relative, path, formats)
     if cached is not None and cache is not None and cached.digest and cached.digest == source.digest:
         return _reused(cached, source.stat, cache)
     return source, None, None
@@ -230,13 +343,32 @@ def _reused(cached: Source, stat: tuple[int, int], cache: Cache) -> tuple[Source
     return replace(cached, stat=stat, document=None), cache.data(cached.relative), cache.extra(cached.relative)
 
 
-def source_reader(content: Path) -> Callable[[str], str | None]:
-    """Return a function that reads a document's source text as its page shows it."""
+#: What a document's source view shows: its text as written, the number of its first line in
+#: the file, and the Pygments lexer that highlights it (empty: none).
+SourceText = tuple[str, int, str]
 
-    def read(relative: str) -> str | None:
+
+def source_reader(content: Path, formats: Formats = NO_CHOICES) -> Callable[[str], SourceText | None]:
+    """Return a function that reads a document's source text as its source view shows it."""
+
+    def read(relative: str) -> SourceText | None:
+        file_relative, name = split_source(relative)
+        fmt = formats.format_of(file_relative)
+        if fmt is None:
+            return None
+        path = content / file_relative
         try:
-            return decode((content / relative).read_bytes(), relative)[0]
+            data = path.read_bytes()
+            part = None
+            if name:
+                info = os.stat(path)
+                part = next((p for p in _parts(str(path), info, fmt) if p.name == name), None)
+                if part is None:
+                    return None
+            companion = Path(_companion(str(path))).read_bytes() if fmt.name == "brat" else None
+            text, first = view_text(relative, fmt, data, part, companion)
         except (OSError, SourceError):
             return None
+        return text, first, fmt.lexer
 
     return read

@@ -25,6 +25,7 @@ from typing import ClassVar
 from markupsafe import escape
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer, RegexLexer
+from pygments.lexers import get_lexer_by_name
 from pygments.style import Style
 from pygments.styles import get_style_by_name
 from pygments.token import (
@@ -175,24 +176,35 @@ def highlight_lines(text: str, lexer: Lexer) -> list[str]:
     return ["".join(line) for line in lines]
 
 
-def source_html(text: str) -> str:
-    """Return a source text highlighted with the cable lexer, with anchored line numbers."""
-    return _numbered(highlight_lines(text, CableLexer(stripnl=False, ensurenl=True)))
+def source_html(text: str, lexer: str = "tagged-cable", first: int = 1) -> str:
+    """Return a source text highlighted with the named lexer (none: plain), with anchored line numbers
+    starting at ``first``."""
+    if not lexer:
+        return plain_source_html(text, first)
+    found = (
+        CableLexer(stripnl=False, ensurenl=True)
+        if lexer == "tagged-cable"
+        else get_lexer_by_name(lexer, stripnl=False, ensurenl=True)
+    )
+    return _numbered(highlight_lines(text, found), first)
 
 
-def plain_source_html(text: str) -> str:
+def plain_source_html(text: str, first: int = 1) -> str:
     """Return a source text without highlighting (for very large files), with line anchors."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return _numbered([str(escape(line)) for line in lines])
+    return _numbered([str(escape(line)) for line in lines], first)
 
 
-def _numbered(lines: list[str]) -> str:
-    """Return the source view of lines of HTML: each line an element with an ``L<n>`` anchor."""
+def _numbered(lines: list[str], first: int = 1) -> str:
+    """Return the source view of lines of HTML: each line an element with an ``L<n>`` anchor.
+
+    The lines are blocks (see the theme's ``.source-lines .line``), so no line break goes between them:
+    inside ``<pre>`` it would show as an empty line after each."""
     body = "".join(
-        f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{line}</span>\n'
-        for n, line in enumerate(lines, 1)
+        f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{line}</span>'
+        for n, line in enumerate(lines, first)
     )
     return f'<div class="source-view"><pre class="highlight source-lines"><code>{body}</code></pre></div>'
 

@@ -11,7 +11,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from sitegen.files import DOCUMENT_SUFFIXES, MARKDOWN_SUFFIXES, is_ignored
+from sitegen.files import MARKDOWN_SUFFIXES, is_ignored
+from sitegen.parse.formats import FORMATS
 
 #: How long the sources must stay quiet before a rebuild starts (seconds).
 QUIET = 0.05
@@ -31,7 +32,7 @@ def is_noise(path: str) -> bool:
 
 
 #: What a build reads: sources, templates, the configuration and the theme's files, and folders.
-_READ = (*DOCUMENT_SUFFIXES, *MARKDOWN_SUFFIXES, ".html", ".toml", ".css", ".js", "")
+_READ = (*(s for f in FORMATS.values() for s in f.suffixes), *MARKDOWN_SUFFIXES, ".html", ".toml", ".css", ".js", "")
 
 
 def _gone(path: Path) -> bool:

@@ -96,7 +96,7 @@ class Pager:
 ENTITY_INFO_CACHE = 1 << 16
 
 
-def _no_text(source: str) -> str | None:
+def _no_text(source: str) -> tuple[str, int, str] | None:
     """Default source reader: no source text is available."""
     return None
 
@@ -113,8 +113,9 @@ class Site:
     config: Config
     markdown: dict[str, MarkdownSource] = field(default_factory=dict)
     """Parsed Markdown files by source path: pages, the home introduction, entity notes."""
-    read_text: Callable[[str], str | None] = _no_text
-    """Returns a document's decoded source text (for its source view), or None."""
+    read_text: Callable[[str], tuple[str, int, str] | None] = _no_text
+    """Returns what a document's source view shows (build/sources.py SourceText: its text, the number
+    of its first line, its lexer), or None."""
     templates: frozenset[str] = frozenset()
     """Template names available; a page asking for another one gets the default."""
     search: bool = False

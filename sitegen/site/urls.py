@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 from sitegen.model import group_key, normalise
+from sitegen.parse.formats import split_source
 
 _PURE = re.compile(r"[a-z0-9_]+(?: [a-z0-9_]+)*")
 _URL_SAFE = re.compile(r"[A-Za-z0-9_./-]*")
@@ -63,16 +64,19 @@ def paginate(path: str, page: int) -> str:
 def document_paths(sources: list[str], folder: str = "doc") -> dict[str, str]:
     """Return the output path of each source document (or Markdown page, in ``folder``).
 
-    Folders are kept; each part is slugged. Sources that differ only in case
+    Folders are kept; each part is slugged; the documents of a file that holds several
+    (``news.jsonl#7``) are in a folder named by the file (``doc/news/7.html``). Sources that differ only in case
     or Unicode form would share a path; all but the first (by path) then get a
     hash of the exact source path instead.
     """
     paths: dict[str, str] = {}
     taken: set[str] = set()
     for source in sorted(sources):
-        parts = PurePosixPath(source).parts
-        stem = posixpath.splitext(parts[-1])[0] if parts else source
-        path = folder + "/" + "/".join([file_slug(p) for p in parts[:-1]] + [file_slug(stem)]) + ".html"
+        file, name = split_source(source)  # a document of a file that holds several: in a folder named by the file
+        parts = PurePosixPath(file).parts
+        stem = posixpath.splitext(parts[-1])[0] if parts else file
+        names = [file_slug(p) for p in parts[:-1]] + [file_slug(stem)] + ([file_slug(name)] if name else [])
+        path = folder + "/" + "/".join(names) + ".html"
         if path in taken:
             digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
             path = f"{path[:-5]}--{digest}.html"

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from markupsafe import Markup
 
+from sitegen.parse.formats import split_source
 from sitegen.render.highlight import plain_source_html, source_html
 from sitegen.site.kinds.base import Family, PerDocument
 from sitegen.site.pages import Page, Site
@@ -28,7 +29,9 @@ class SourceView(PerDocument):
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
         """Yield the source view when the document still exists.
 
-        Context: doc, doc_href, data_href, source_html, line_count, plus common keys.
+        Context: doc, doc_href, data_href, source_html, line_count, source_file (the file shown),
+        first_line (its number in the file), binary (the file is binary: the document's text is shown), lexer (what highlights it: ``tagged-cable``, ``json``
+        or empty), plus common keys.
         """
         if family[1] not in site.corpus:
             return
@@ -39,13 +42,20 @@ class SourceView(PerDocument):
         context["highlighted"] = True
         context["doc_href"] = relative_url(path, site.urls.document(doc.source))
         context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
-        text = site.read_text(doc.source)
-        if text is not None:
-            text = site.redact(text)  # withheld names are never shown, tagged or not
-        if text is None:
+        read = site.read_text(doc.source)
+        context["source_file"], context["lexer"], context["first_line"] = split_source(doc.source)[0], "", 1
+        context["binary"] = False
+        if read is None:
             context["source_html"], context["line_count"] = "", 0
         else:
-            shown = source_html(text) if len(text) <= MAX_HIGHLIGHT else plain_source_html(text)
+            text, first, lexer = read
+            text = site.redact(text)  # withheld names are never shown, tagged or not
+            shown = source_html(text, lexer, first) if len(text) <= MAX_HIGHLIGHT else plain_source_html(text, first)
             context["source_html"] = Markup(shown)
             context["line_count"] = text.count("\n") + (not text.endswith("\n"))
+            context["lexer"], context["first_line"] = lexer, first
+            fmt = site.config.formats.format_of(context["source_file"])
+            if fmt is not None and fmt.name == "brat":  # the text the annotations point into
+                context["source_file"] = context["source_file"][: -len(".ann")] + ".txt"
+            context["binary"] = fmt is not None and fmt.name == "spacy"  # its text is shown, not the file
         yield Page(path, self.template, context)

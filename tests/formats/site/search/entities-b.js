@@ -1,0 +1,2 @@
+(window.sitegenFinder = window.sitegenFinder || {})["b"] =
+[["British","misc","entity/misc/british.html",2],["Bogota","loc","entities/loc.html#e-bogota",1],["Brasilia","loc","entities/loc.html#e-brasilia",1],["Britain","loc","entities/loc.html#e-britain",1],["BRUSSELS","loc","entities/loc.html#e-brussels",1],["Michelle Bachelet","per","entities/per.html#e-michelle-bachelet",1],["Peter Blackburn","per","entities/per.html#e-peter-blackburn",1]];

@@ -1,0 +1,2 @@
+(window.sitegenFinder = window.sitegenFinder || {})["k"] =
+[];

@@ -1,0 +1,2 @@
+(window.sitegenFinder = window.sitegenFinder || {})["m"] =
+[["Michelle Bachelet","per","entities/per.html#e-michelle-bachelet",1]];

@@ -1,0 +1,2 @@
+(window.sitegenFinder = window.sitegenFinder || {})["o"] =
+[["Ollanta Humala","per","entities/per.html#e-ollanta-humala",1]];

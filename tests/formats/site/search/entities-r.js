@@ -1,0 +1,2 @@
+(window.sitegenFinder = window.sitegenFinder || {})["r"] =
+[["Dilma Rousseff","per","entities/per.html#e-dilma-rousseff",1]];

@@ -1,0 +1,2 @@
+(window.sitegenFinder = window.sitegenFinder || {})["v"] =
+[["Venezuelan","misc","entities/misc.html#e-venezuelan",1]];

@@ -1,0 +1,2 @@
+(window.sitegenFinder = window.sitegenFinder || {})["w"] =
+[["Werner Zwingmann","per","entities/per.html#e-werner-zwingmann",1]];
