@@ -57,15 +57,22 @@ def train(texts: list[tuple[str, list[tuple[int, int, str]]]], folder: Path, epo
     nlp = spacy.blank("en")
     nlp.add_pipe("ner")
     examples = []
-    for text, spans in texts:
-        doc = nlp.make_doc(text)
-        ents, last = [], -1
-        for start, end, label in spans:
-            span = doc.char_span(start, end, label=label, alignment_mode="contract")
-            if span is not None and span.start >= last:
-                ents.append(span)
-                last = span.end
-        examples.append(Example.from_dict(doc, {"entities": [(s.start_char, s.end_char, s.label_) for s in ents]}))
+    for text, spans in texts:  # one example per line: many small updates learn faster than a few long ones
+        offset = 0
+        for line in text.split("\n"):
+            end_of_line = offset + len(line)
+            inside = [(a - offset, b - offset, label) for a, b, label in spans if offset <= a and b <= end_of_line]
+            if line.strip():
+                doc = nlp.make_doc(line)
+                ents, last = [], -1
+                for start, end, label in inside:
+                    span = doc.char_span(start, end, label=label, alignment_mode="contract")
+                    if span is not None and span.start >= last:
+                        ents.append(span)
+                        last = span.end
+                entities = [(s.start_char, s.end_char, s.label_) for s in ents]
+                examples.append(Example.from_dict(doc, {"entities": entities}))
+            offset = end_of_line + 1
     optimizer = nlp.initialize(lambda: examples)
     for _ in range(epochs):
         random.Random(0).shuffle(examples)
@@ -81,7 +88,7 @@ def main() -> int:
     parser.add_argument("--model", help="spaCy model name or folder (default: train one here)")
     parser.add_argument("--real", type=int, default=0, help="the first N real cables instead of the demo's")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "cables")
-    parser.add_argument("--epochs", type=int, default=3, help="training epochs of the model trained here")
+    parser.add_argument("--epochs", type=int, default=5, help="training epochs of the model trained here")
     parser.add_argument("-j", "--jobs", type=int, default=0, help="processes tagging at once (default: one per core)")
     args = parser.parse_args()
     if args.real:

@@ -100,6 +100,30 @@ def test_conll_iob2_adjacent_entities_and_lines_without_a_label(tmp_path: Path) 
     assert warnings == ["a.conll:4:1: warning: token 'spoke' has no label column; read as O"]
 
 
+def test_conll_tokens_are_joined_as_typed(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "a.conll",
+        "\n".join(
+            [
+                "Daesh B-ORG",
+                "’ O",
+                "s O",
+                "victims O",
+                "' O",
+                "families O",
+                "( O",
+                "PNP B-ORG",
+                ") O",
+                "do O",
+                "n't O",
+                ". O",
+            ]
+        ),
+    )
+    assert body(read_all(tmp_path)["a.conll"][0]) == ["Daesh’s victims' families (PNP) don't."]
+
+
 def test_conll_with_a_label_map_from_the_configuration(tmp_path: Path) -> None:
     write(tmp_path, "a.conll", "HMS B-MilitaryPlatform\nVictory I-MilitaryPlatform\nsailed O\ntoday B-Temporal\n")
     config = parse_config(

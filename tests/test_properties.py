@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sitegen.build.output import safe_path
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, SourceError
 from sitegen.model import ENTITY_TYPES, Mention, normalise, plain_text
 from sitegen.parse.cable import parse_document, parse_text
+from sitegen.parse.conll import split_conll
+from sitegen.parse.formats import FORMATS, read_document
+from sitegen.parse.labels import Labels
+from sitegen.parse.spans import Span, span_document
 from sitegen.site.urls import Urls, document_paths, relative_url, slugify
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -284,3 +289,45 @@ def test_the_source_view_highlights_exactly_the_mentions_the_parser_reads(text: 
         if token in Name.Entity
     ]
     assert highlighted == parsed
+
+
+# -- the NER formats' readers --------------------------------------------------------------------
+
+
+@SETTINGS
+@given(st.binary(max_size=400), st.binary(max_size=200), st.sampled_from(["conll", "jsonl", "json", "brat"]))
+def test_no_bytes_crash_a_reader(data: bytes, companion: bytes, name: str) -> None:
+    fmt = FORMATS[name]
+    try:
+        read_document(f"x{fmt.suffixes[0]}", fmt, data, Labels(), None, companion if name == "brat" else None)
+    except SourceError:
+        pass  # an unusable file: a message, not a crash
+
+
+@SETTINGS
+@given(
+    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=120),
+    st.lists(st.tuples(st.integers(-5, 130), st.integers(-5, 130), st.sampled_from(["PER", "GPE", "Weapon", "DATE"]))),
+)
+def test_every_linked_mention_is_the_words_of_its_span(text: str, spans: list[tuple[int, int, str]]) -> None:
+    text = text.replace("\r", " ")
+    doc = span_document("x.json", text, [Span(a, b, label) for a, b, label in spans], Labels(), lambda offset: (1, 1))
+    words = {" ".join(text[a:b].split()) for a, b, _ in spans if 0 <= a < b <= len(text)}
+    assert all(m.text in words and m.type in ENTITY_TYPES for m in doc.mentions)
+    shown = "".join(
+        s if isinstance(s, str) else s.text for p in doc.paragraphs for s in p.text if isinstance(s, (str, Mention))
+    )
+    assert "".join(shown.split()) == "".join(text.split())  # no word lost or added
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["Lima B-LOC", "Garcia I-PER", "met O", "", "-DOCSTART- -X- O", "x"]), max_size=8),
+        max_size=6,
+    )
+)
+def test_conll_documents_cover_the_file_in_order(blocks: list[list[str]]) -> None:
+    text = "\n".join(line for block in blocks for line in block)
+    parts = split_conll(text)
+    assert parts and all(a.last < b.first for a, b in pairwise(parts))

@@ -47,6 +47,9 @@ _NO_SPACE_BEFORE = {
     "''",
 }
 _NO_SPACE_AFTER = {"(", "[", "{", "$", "``", "#"}
+#: An apostrophe written as a token of its own joins the word before it, and the ending after it.
+_APOSTROPHES = {"'", "’"}
+_CLITICS = {"s", "S", "t", "re", "ve", "ll", "d", "m"}
 _BEGIN, _INSIDE, _END, _SINGLE = "B", "I", "E", "S"
 _PREFIXES = {"B": _BEGIN, "I": _INSIDE, "E": _END, "L": _END, "S": _SINGLE, "U": _SINGLE}
 
@@ -120,7 +123,10 @@ def read_conll(
             tag = "O"
         else:
             tag = columns[-1]
-        if sentence_started and token not in _NO_SPACE_BEFORE and previous not in _NO_SPACE_AFTER:
+        joined = token in _NO_SPACE_BEFORE or previous in _NO_SPACE_AFTER or token in _APOSTROPHES
+        if previous in _APOSTROPHES and token in _CLITICS:  # Daesh ’ s -> Daesh’s
+            joined = True
+        if sentence_started and not joined:
             pieces.append(" ")
             length += 1
         starts.append(length)
