@@ -239,6 +239,22 @@ def test_brat_without_its_text_or_with_broken_lines(tmp_path: Path) -> None:
     ]
 
 
+def test_brat_offsets_count_the_carriage_returns_of_windows_line_ends(tmp_path: Path) -> None:
+    (tmp_path / "w.txt").write_bytes("Lula spoke.\r\n\r\nDilma met Lula.\r\n".encode())
+    write(tmp_path, "w.ann", "T1\tPER 0 4\tLula\nT2\tPER 15 20\tDilma\nT3\tPER 25 29\tLula\n")
+    doc, warnings = read_all(tmp_path)["w.ann"]
+    assert warnings == [] and mentions(doc) == [("PER", "Lula"), ("PER", "Dilma"), ("PER", "Lula")]
+
+
+def test_doccano_offsets_and_conll_u_comments(tmp_path: Path) -> None:
+    entity = {"id": 7, "label": "ORG", "start_offset": 4, "end_offset": 13}
+    write(tmp_path, "d.jsonl", json.dumps({"id": 1, "text": "The Petrobras board", "entities": [entity]}))
+    write(tmp_path, "u.conll", "# sent_id = 1\n# text = Lula spoke\nLula B-PER\nspoke O\n")
+    found = read_all(tmp_path)
+    assert mentions(found["d.jsonl#1"][0]) == [("ORG", "Petrobras")]
+    assert body(found["u.conll"][0]) == ["Lula spoke"] and found["u.conll"][1] == []
+
+
 # -- spaCy -----------------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ name beside it, and its source view shows that text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from sitegen.errors import Diagnostic
 from sitegen.model import Document
@@ -22,10 +23,24 @@ _ENTITY = re.compile(r"^T\S*\t(?P<label>\S+) (?P<ranges>\d+ \d+(?:;\d+ \d+)*)\t?
 
 
 def read_brat(
-    source: str, text: str, annotations: str, labels: Labels, warnings: list[Diagnostic] | None = None
+    source: str,
+    text: str,
+    annotations: str,
+    labels: Labels,
+    warnings: list[Diagnostic] | None = None,
+    returns: list[int] | None = None,
 ) -> Document:
-    """Return the Document of a brat ``.txt`` text and its ``.ann`` annotations."""
+    """Return the Document of a brat ``.txt`` text and its ``.ann`` annotations.
+
+    ``returns`` are the offsets of the carriage returns the text had before its line ends were made
+    ``\n``: the annotations count them.
+    """
     warnings = list(warnings or ())
+    returns = returns or []
+
+    def shift(offset: int) -> int:
+        return offset - bisect_right(returns, offset - 1)
+
     spans = []
     for number, line in enumerate(annotations.split("\n"), 1):
         if not line.startswith("T"):
@@ -47,7 +62,7 @@ def read_brat(
         if len(ranges) > 1:
             warnings.append(Diagnostic(source, number, 1, "discontinuous entity; only its first part is linked"))
             written = None
-        start, end = ranges[0]
+        start, end = (shift(n) for n in ranges[0])
         col = line.index("\t") + 2
         spans.append(Span(start, end, found.group("label"), written if written else None, number, col))
     return span_document(source, text, spans, labels, lambda offset: line_col(text, offset), warnings)

@@ -25,6 +25,8 @@ from sitegen.parse.labels import Labels
 from sitegen.parse.spans import Span, span_document
 
 _DOCSTART = re.compile(r"^-DOCSTART-(?:\s|$)")
+#: Comment lines of CoNLL-U (``# sent_id = 3``, ``# text = …``) and CoNLL-2012 (``#begin document …``).
+_COMMENT = re.compile(r"^#\s*[\w.-]+\s*=|^#(?:begin|end) document\b")
 _NO_SPACE_BEFORE = {
     ".",
     ",",
@@ -108,6 +110,8 @@ def read_conll(
 
     for number, raw in enumerate(text.split("\n"), first_line):
         line = raw.strip()
+        if _COMMENT.match(line):
+            continue
         if not line or _DOCSTART.match(line):
             close()
             if sentence_started:

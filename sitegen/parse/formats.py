@@ -132,7 +132,9 @@ def read_document(
             )
         annotations, warnings = decode(data, relative) if data.strip() else ("", [])
         text, more = decode(companion, relative)
-        return read_brat(relative, text, annotations, labels, warnings + more)
+        raw = companion.decode("utf-8", "replace").removeprefix("\ufeff")
+        returns = [i for i, c in enumerate(raw) if c == "\r" and raw[i + 1 : i + 2] == "\n"] if "\r" in raw else []
+        return read_brat(relative, text, annotations, labels, warnings + more, returns)
     text, warnings = decode(data, relative)
     first = 1
     if part is not None:

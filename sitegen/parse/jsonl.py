@@ -6,7 +6,8 @@ these tools use:
 
 - ``spans``: ``[{"start": 0, "end": 11, "label": "PERSON"}]`` (Prodigy);
 - ``ents``: the same (spaCy's ``Doc.to_json()``);
-- ``entities`` or ``label``: ``[[0, 11, "PERSON"]]`` (doccano), or objects as above.
+- ``entities`` or ``label``: ``[[0, 11, "PERSON"]]`` (doccano), or objects as above
+  (doccano's ``start_offset`` and ``end_offset`` too).
 
 A span may give its ``text`` too, which is checked against the document's.
 A ``meta`` object (or the same keys at the top level) gives the header:
@@ -109,8 +110,9 @@ def _spans(source: str, value: dict[str, Any], line: int, warnings: list[Diagnos
 
 def _span(item: Any) -> Span | None:
     """Return a span from ``{"start", "end", "label"[, "text"]}`` or ``[start, end, label]``, else None."""
-    if isinstance(item, dict):
-        start, end, label, text = item.get("start"), item.get("end"), item.get("label"), item.get("text")
+    if isinstance(item, dict):  # Prodigy and spaCy: start, end; doccano: start_offset, end_offset
+        start, end = item.get("start", item.get("start_offset")), item.get("end", item.get("end_offset"))
+        label, text = item.get("label"), item.get("text")
     elif isinstance(item, list) and len(item) == 3:
         (start, end, label), text = item, None
     else:
