@@ -370,3 +370,24 @@ def test_re3d_builds_with_a_label_map_every_document_with_a_page_and_every_mappe
         relative = file.relative_to(RE3D).with_suffix(".html").as_posix().lower()
         page = (out / "doc" / relative).read_text(encoding="utf-8")
         assert page.count('<a class="m m-') == expected, file.name
+
+
+def test_the_preview_updates_a_jsonl_document_a_brat_text_and_a_new_conll_file(tmp_path: Path) -> None:
+    from tests.test_serve import Server
+
+    shutil.copytree(FORMATS / "content", tmp_path / "content")
+    (tmp_path / "content" / "brazil.spacy").unlink()
+    (tmp_path / "sitegen.toml").write_text("[search]\nenabled = false\n", encoding="utf-8")
+    server = Server(tmp_path)
+    try:
+        news = tmp_path / "content" / "news.jsonl"
+        news.write_text(news.read_text(encoding="utf-8").replace("visited Lima", "VISITED Lima"), encoding="utf-8")
+        server.eventually("doc/news/lima-0001.html", lambda status, body: "VISITED" in body)
+        chavez = tmp_path / "content" / "brat" / "chavez.txt"
+        chavez.write_text(chavez.read_text(encoding="utf-8").replace("spoke in", "spoke at"), encoding="utf-8")
+        server.eventually("doc/brat/chavez.html", lambda status, body: "spoke at" in body)
+        write(tmp_path / "content", "new.conll", "Zyzzyva B-PER\nQuuxley I-PER\nspoke O\n\nZyzzyva B-PER\nQuuxley I-PER\n")
+        server.eventually("entity/per/zyzzyva-quuxley.html", lambda status, body: status == 200)
+        server.eventually("doc/new.html", lambda status, body: status == 200 and '<a class="m m-per"' in body)
+    finally:
+        server.stop()
