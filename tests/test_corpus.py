@@ -96,3 +96,24 @@ def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpu
     short.put(corpus.document(corpus.documents[0].source))
     with pytest.raises(ValueError):
         Corpus.restored(io.BytesIO(written.getvalue()), short)
+
+
+def test_the_a_to_z_order_kept_up_to_date_through_edits_is_the_order_sorted_afresh() -> None:
+    import random
+
+    rng = random.Random(7)
+    names = ["Alan Garcia", "alan garcia", "Zed", "Élodie", "Bob", "bob", "Carla", "Dan", "Eve", "Ana"]
+    texts = {f"d{i}.txt": " and ".join(f"[PER {rng.choice(names)}  ]" for _ in range(3)) + " ." for i in range(12)}
+    corpus = build_corpus([parse_text(s, t) for s, t in texts.items()])
+    corpus.type_order("PER")  # sorted once; every edit below moves only what it changes
+    for _ in range(60):
+        source = rng.choice(sorted(texts))
+        if rng.random() < 0.2 and len(texts) > 3:
+            corpus.remove(source)
+            del texts[source]
+        else:
+            texts[source] = " and ".join(f"[PER {rng.choice(names)}  ]" for _ in range(rng.randint(1, 3))) + " ."
+            corpus.add(parse_text(source, texts[source]))
+        fresh = build_corpus([parse_text(s, t) for s, t in texts.items()])
+        assert corpus.type_order("PER") == fresh.type_order("PER")
+        assert corpus.entity_order() == fresh.entity_order()

@@ -76,7 +76,8 @@ def _brat_text(name: str, names: set[str], formats: Formats) -> bool:
     """Return True for the ``.txt`` text of a brat ``.ann`` file beside it."""
     if not name.lower().endswith(BRAT_TEXT):
         return False
-    ann = next((n for n in names if n[: -len(".ann")] == name[: -len(BRAT_TEXT)] and n != name), None)
+    stem = name[: -len(BRAT_TEXT)]
+    ann = next((stem + suffix for suffix in (".ann", ".ANN") if stem + suffix in names), None)
     found = formats.format_of(ann) if ann else None
     return found is not None and found.name == "brat"
 

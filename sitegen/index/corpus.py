@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import pickle
 from array import array
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain, islice
@@ -209,7 +210,12 @@ class Corpus:
         """By document number: its index in ``documents``."""
         self._entity_cache: dict[Key, Entity] = {}
         self._names: dict[Key, str] = {}
-        self._type_orders: tuple[list[Key], dict[str, list[Key]]] | None = None
+        self._type_orders: dict[str, list[Key]] | None = None
+        """Each type's keys in display order, kept up to date as entities come, go and are renamed."""
+        self._placed: dict[Key, tuple[str, str]] = {}
+        """The sort key each key of ``_type_orders`` was placed by."""
+        self._moved: set[Key] = set()
+        """Keys added, removed or renamed since ``_type_orders`` was last brought up to date."""
         self._entity_order: list[Key] | None = None
         self._group_cache: dict[str, dict[str, Group]] = {}
         self._snippets: EntitySnippets | None = None
@@ -357,6 +363,7 @@ class Corpus:
         self._order = None
         if reorder:
             self._entity_order = None
+            self._moved |= reorder
 
     def _add_places(
         self, doc: Document, number: int, local: dict[Key, dict[str, int]], spellings: dict[Key, dict[str, int]]
@@ -398,21 +405,22 @@ class Corpus:
                     if forms[text] <= 0:
                         del forms[text]
 
-    def _rename(self, keys: Iterable[Key]) -> bool:
+    def _rename(self, keys: Iterable[Key]) -> set[Key]:
         """Update the display names of entities whose mentions changed, dropping those no longer mentioned.
 
-        Returns True when the order of entities may have changed.
+        Returns the entities whose place in the order may have changed: new, gone or renamed.
         """
-        reorder = False
+        reorder = set()
         for key in keys:
             if not self._places[key][0]:
                 del self._forms[key]
                 del self._places[key]
                 self._names.pop(key, None)
-                reorder = True
+                reorder.add(key)
             else:
                 name = self._given_names.get(key) or display_name(self._spellings(key), key[1])
-                reorder = reorder or self._names.get(key) != name
+                if self._names.get(key) != name:
+                    reorder.add(key)
                 self._names[key] = name
             self._entity_cache.pop(key, None)
         return reorder
@@ -666,21 +674,44 @@ class Corpus:
     def entity_order(self) -> list[Key]:
         """Return entity keys in display order: type, then name, then key."""
         if self._entity_order is None:
-            names = self._names
-            self._entity_order = sorted(
-                self._forms, key=lambda k: (_TYPE_RANK.get(k[0], len(_TYPE_RANK)), names[k].casefold(), k[1])
-            )
+            orders = self._orders()
+            ranked = sorted(orders, key=lambda t: (_TYPE_RANK.get(t, len(_TYPE_RANK)), t))
+            self._entity_order = [key for type_ in ranked for key in orders[type_]]
         return self._entity_order
 
     def type_order(self, type_: str) -> list[Key]:
-        """Return the keys of one entity type in display order."""
-        order = self.entity_order()
-        if self._type_orders is None or self._type_orders[0] is not order:
-            split: dict[str, list[Key]] = {t: [] for t in ENTITY_TYPES}
-            for key in order:
-                split.setdefault(key[0], []).append(key)
-            self._type_orders = (order, split)
-        return self._type_orders[1].get(type_, [])
+        """Return the keys of one entity type in display order (a list the corpus keeps up to date:
+        copy it to compare it with a later one)."""
+        return self._orders().get(type_, [])
+
+    def _sort_key(self, key: Key) -> tuple[str, str]:
+        """Return where an entity goes in its type's order: by name, then key."""
+        return self._names[key].casefold(), key[1]
+
+    def _orders(self) -> dict[str, list[Key]]:
+        """Return each type's keys in display order, sorting them once and then moving only the
+        entities that came, went or were renamed since."""
+        if self._type_orders is None:
+            orders: dict[str, list[Key]] = {t: [] for t in ENTITY_TYPES}
+            placed = {key: self._sort_key(key) for key in self._names}
+            for key in sorted(placed, key=placed.__getitem__):
+                orders.setdefault(key[0], []).append(key)
+            self._type_orders, self._placed, self._moved = orders, placed, set()
+            return orders
+        if self._moved:
+            orders, placed = self._type_orders, self._placed
+            for key in self._moved:
+                keys = orders.setdefault(key[0], [])
+                old = placed.get(key)
+                if old is not None:
+                    at = bisect_left(keys, old, key=placed.__getitem__)
+                    del keys[at]
+                    del placed[key]
+                if key in self._names:
+                    placed[key] = self._sort_key(key)
+                    insort(keys, key, key=placed.__getitem__)
+            self._moved = set()
+        return self._type_orders
 
     @property
     def groups(self) -> dict[str, dict[str, Group]]:
