@@ -386,7 +386,9 @@ def test_the_preview_updates_a_jsonl_document_a_brat_text_and_a_new_conll_file(t
         chavez = tmp_path / "content" / "brat" / "chavez.txt"
         chavez.write_text(chavez.read_text(encoding="utf-8").replace("spoke in", "spoke at"), encoding="utf-8")
         server.eventually("doc/brat/chavez.html", lambda status, body: "spoke at" in body)
-        write(tmp_path / "content", "new.conll", "Zyzzyva B-PER\nQuuxley I-PER\nspoke O\n\nZyzzyva B-PER\nQuuxley I-PER\n")
+        write(
+            tmp_path / "content", "new.conll", "Zyzzyva B-PER\nQuuxley I-PER\nspoke O\n\nZyzzyva B-PER\nQuuxley I-PER\n"
+        )
         server.eventually("entity/per/zyzzyva-quuxley.html", lambda status, body: status == 200)
         server.eventually("doc/new.html", lambda status, body: status == 200 and '<a class="m m-per"' in body)
     finally:
