@@ -240,7 +240,7 @@ def test_brat_without_its_text_or_with_broken_lines(tmp_path: Path) -> None:
 
 
 def test_brat_offsets_count_the_carriage_returns_of_windows_line_ends(tmp_path: Path) -> None:
-    (tmp_path / "w.txt").write_bytes("Lula spoke.\r\n\r\nDilma met Lula.\r\n".encode())
+    (tmp_path / "w.txt").write_bytes(b"Lula spoke.\r\n\r\nDilma met Lula.\r\n")
     write(tmp_path, "w.ann", "T1\tPER 0 4\tLula\nT2\tPER 15 20\tDilma\nT3\tPER 25 29\tLula\n")
     doc, warnings = read_all(tmp_path)["w.ann"]
     assert warnings == [] and mentions(doc) == [("PER", "Lula"), ("PER", "Dilma"), ("PER", "Lula")]

@@ -404,3 +404,25 @@ def test_the_pages_an_edit_creates_or_removes_change_with_the_page_that_links_to
     assert not (site / "doc" / "cables" / "10lima1.html").exists()
     assert not (site / "entity" / "per" / "zyzzyva-quuxley.html").exists()  # gone with it
     assert not (site / "source" / "cables" / "10lima1.html").exists()
+
+
+def test_the_whole_site_files_made_in_a_process_of_their_own_match_a_clean_build_and_a_stop_leaves_them_pending(
+    live: PreviewSession, tmp_path: Path
+) -> None:
+    lima = live.content / "sample" / "09LIMA1669.txt"
+    edit(lima, "[PER Alan Garcia  ]", "[ORG Alan Garcia  ]")  # counts change in every whole-site list
+    live.update({lima})
+    while live.pending and not live.only_whole_site_pending():
+        live.drain(seconds=0.05)
+    waiting = dict(live.pending)
+    assert waiting and live.only_whole_site_pending()
+    before = tree(live.output)
+    stopped = live.start_whole_site()
+    stopped.stop()  # a newer save: nothing is taken in, every file is whole
+    assert live.pending == waiting
+    assert not [p for p in live.output.rglob("*") if p.name.endswith(".sitegen-tmp")]
+    assert all(tree(live.output)[path] for path in before)
+    job = live.start_whole_site()
+    changed, count = live.finish_whole_site(job) or ([], 0)
+    assert count >= len(waiting) and changed and live.pending == {}  # taken in from the other process
+    assert_same_as_clean_build(live, tmp_path)

@@ -11,12 +11,15 @@ pages that are gone. ``sitegen build`` (update in place) and the preview
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from jinja2 import Environment
@@ -329,16 +332,43 @@ class SiteState:
                 for family, pages in wanted.items():  # rendered again next time; writing them again does no harm
                     self.queue(family, pages)
                 raise
-            # Every page is written before any is deleted: a path one family gave up may be another's now.
-            taken = {path for _, (current, _, _, _) in results for path in current}
-            for family, (current, written, grown, done) in results:
-                if self.size is not None:
-                    self.size += grown
-                first_change = len(changed)
-                changed += written
-                self._settle(family, current, first_change, changed, taken)
-                count += done
+            count += self._take_in(results, changed)
         return changed, count
+
+    def _take_in(self, results: list[tuple[Family, Rendered]], changed: list[str]) -> int:
+        """Take in the families other processes rendered and wrote (see render_pages): delete the
+        pages they no longer have and record their paths; return how many pages were rendered."""
+        # Every page is written before any is deleted: a path one family gave up may be another's now.
+        taken = {path for _, (current, _, _, _) in results for path in current}
+        count = 0
+        for family, (current, written, grown, done) in results:
+            if self.size is not None:
+                self.size += grown
+            first_change = len(changed)
+            changed += written
+            self._settle(family, current, first_change, changed, taken)
+            count += done
+        return count
+
+    def start_whole_site(self) -> WholeSiteJob:
+        """Start rendering the pending whole-site files (data, finder, lists of everything) in a
+        forked process, which a newer edit can stop at once (see WholeSiteJob); they stay pending
+        until ``finish_whole_site`` takes in what it did."""
+        families = sorted(f for f in self.pending if kind_of(f).whole_site)
+        wanted = {family: self.pending[family] for family in families}
+        return WholeSiteJob.start(partial(_render_in_background, self.site, self.env, self.output, wanted))
+
+    def finish_whole_site(self, job: WholeSiteJob) -> tuple[list[str], int] | None:
+        """Take in a finished whole-site job: its families are no longer pending, the pages they no
+        longer have are deleted; return the paths that changed and the pages rendered (None when
+        the job failed: its families are still pending)."""
+        results = job.results()
+        if results is None:
+            return None
+        changed: list[str] = []
+        for family, _ in results:
+            self.pending.pop(family, None)
+        return changed, self._take_in(results, changed)
 
     def render_family(self, family: Family, deadline: float | None, changed: list[str]) -> int:
         """Render the pending pages of one family (until the deadline); return how many."""
@@ -415,18 +445,28 @@ class SiteState:
             self.written.pop(family, None)
 
 
+#: What render_pages returns of one family: its paths now, the paths written because their bytes
+#: changed, how many bytes larger the site became and how many pages were rendered.
+Rendered = tuple[list[str], list[str], int, int]
+
+
 def render_pages(
-    site: Site, env: Environment, output: Path, wanted: dict[Family, Numbers], family: Family
-) -> tuple[list[str], list[str], int, int]:
-    """Render and write the pages of one family that ``wanted`` asks for (None: all of them), in
-    any process. Returns the family's paths now, the paths written because their bytes changed, how
-    many bytes larger the site became and how many pages were rendered."""
+    site: Site,
+    env: Environment,
+    output: Path,
+    wanted: dict[Family, Numbers],
+    family: Family,
+    write: Callable[[Path, str, bytes], int | None] | None = None,
+) -> Rendered:
+    """Render and write (with ``write``, write_if_changed by default) the pages of one family that
+    ``wanted`` asks for (None: all of them), in any process."""
+    write = write or write_if_changed
     current, rendered = family_renders(site, env, family, wanted[family])
     written: list[str] = []
     grown = done = 0
     for _, path, html in rendered:
         done += 1
-        more = write_if_changed(output, path, html.encode("utf-8"))
+        more = write(output, path, html.encode("utf-8"))
         if more is not None:
             written.append(path)
             grown += more
@@ -454,6 +494,76 @@ def _drain_order(family: Family) -> bool:
     """Order pending families: pages first, whole-site data files last (a stable sort keeps the
     order they were queued in, and costs little when a preview drains a few milliseconds at a time)."""
     return kind_of(family).whole_site
+
+
+def _render_in_background(
+    site: Site, env: Environment, output: Path, wanted: dict[Family, Numbers]
+) -> list[tuple[Family, Rendered]]:
+    """Render the families of ``wanted`` in a WholeSiteJob's process: a stop (SIGTERM) waits for the
+    file being written, so no file is ever left half written."""
+    return [(family, render_pages(site, env, output, wanted, family, write=_write_unstoppably)) for family in wanted]
+
+
+def _write_unstoppably(root: Path, relative: str, data: bytes) -> int | None:
+    """Write one file with SIGTERM held off until it is in place."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        return write_if_changed(root, relative, data)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+class WholeSiteJob:
+    """Work done in a forked process that a newer edit stops at once: the preview makes the
+    whole-site files there, so that a save never waits for them."""
+
+    def __init__(self, process: multiprocessing.process.BaseProcess, reader: Connection) -> None:
+        self._process, self._reader = process, reader
+        self._results: list | None = None
+        self._finished = False
+
+    @classmethod
+    def start(cls, task: Callable[[], list]) -> WholeSiteJob:
+        """Fork a process that runs ``task`` and sends back what it returns."""
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+
+        def run() -> None:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the preview, which stops this
+            try:
+                results = task()
+            except BaseException:  # the preview renders them itself, and says what went wrong
+                results = None
+            writer.send(results)
+
+        process = context.Process(target=run, name="sitegen-whole-site", daemon=True)
+        process.start()
+        writer.close()
+        return cls(process, reader)
+
+    def done(self, wait: float = 0.0) -> bool:
+        """Return True once the process has sent its results (or ended without them)."""
+        if not self._finished and self._reader.poll(wait):
+            try:
+                self._results = self._reader.recv()
+            except (EOFError, OSError):
+                self._results = None
+            self._finished = True
+            self._process.join()
+        return self._finished or not self._process.is_alive()
+
+    def results(self) -> list | None:
+        """Return what the process sent back (None when it failed)."""
+        self.done(wait=5.0)
+        return self._results
+
+    def stop(self) -> None:
+        """Stop the process: it ends after the file it is writing, if any; nothing is taken in."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=2)
+        self._reader.close()
 
 
 def write_if_changed(root: Path, relative: str, data: bytes) -> int | None:

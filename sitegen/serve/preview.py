@@ -11,7 +11,7 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from sitegen.build.incremental import Update
+from sitegen.build.incremental import Update, WholeSiteJob
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.report import bug_report, log, show
 from sitegen.serve.server import Broadcaster, Gate, PreviewServer, make_handler
@@ -173,13 +173,24 @@ def serve(
         finish_pending()
 
     def finish_pending() -> None:
-        """Render the pages a change left stale, a slice at a time, until a new change arrives."""
+        """Render the pages a change left stale, a slice at a time, until a new change arrives.
+
+        These pages are written one by one, each in place at once, without holding page requests:
+        the pages a change creates or removes, which links must find, went with the rebuild. The
+        whole-site files (data, finder, lists of everything) are made last, once editing pauses, in
+        a process that a newer save stops, so that it never waits for them.
+        """
         started, total = time.perf_counter(), 0
         while live.pending and not watcher.debouncer.busy():
-            if live.only_whole_site_pending() and watcher.debouncer.busy(wait=IDLE_BEFORE_DATA):
-                return  # editing goes on: the data files can wait
             try:
-                with gate.writing():
+                if live.only_whole_site_pending():
+                    if watcher.debouncer.busy(wait=IDLE_BEFORE_DATA):
+                        return  # editing goes on: the data files can wait
+                    outcome = whole_site()
+                    if outcome is None:
+                        return  # stopped by a newer save: they wait for the next pause
+                    changed, count = outcome
+                else:
                     changed, count = live.drain(seconds=0.05)
             except SitegenError as exc:  # a template that fails on some page: the next change rebuilds all
                 say(f"error: {exc}")
@@ -205,6 +216,22 @@ def serve(
         if live.search_stale and not live.pending and not watcher.debouncer.busy(wait=IDLE_BEFORE_DATA):
             start_search()  # outside the gate and the rebuilds: pages stay served and saves go on
 
+    job: dict[str, WholeSiteJob | None] = {"running": None}
+
+    def whole_site() -> tuple[list[str], int] | None:
+        """Make the whole-site files in a process of their own; None when a newer save stopped it."""
+        running = job["running"] = live.start_whole_site()
+        try:
+            while not running.done(wait=0.02):
+                if watcher.debouncer.busy():
+                    running.stop()
+                    return None
+            taken = live.finish_whole_site(running)
+            # A process that failed sent nothing: render here, where an error is said as such.
+            return taken if taken is not None else live.drain(seconds=0.05)
+        finally:
+            job["running"] = None
+
     output = live.output.absolute()
     watcher = watch(live.watched(), rebuild, accept=lambda p: not p.absolute().is_relative_to(output), poll=poll)
     thread = threading.Thread(target=server.serve_forever, args=(0.1,), name="sitegen-http", daemon=True)
@@ -225,6 +252,9 @@ def serve(
         pass
     finally:
         say("Stopping")
+        running = job["running"]
+        if running is not None:
+            running.stop()
         stop_search(wait=True)
         watcher.stop()
         events.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sitegen.build.context import BuildContext
 from sitegen.build.gather import site_warnings
-from sitegen.build.incremental import SiteState, Update
+from sitegen.build.incremental import SiteState, Update, WholeSiteJob
 from sitegen.build.pipeline import build
 from sitegen.build.search import build_index
 from sitegen.config import Config
@@ -189,6 +189,15 @@ class PreviewSession:
     def drain(self, families: set[Family] | None = None, seconds: float | None = None) -> tuple[list[str], int]:
         """Render pending pages (only those of ``families``, or for about ``seconds``); see SiteState.drain."""
         return self._state.drain(families, seconds)
+
+    def start_whole_site(self) -> WholeSiteJob:
+        """Start making the pending whole-site files in a process of their own (see SiteState)."""
+        return self._state.start_whole_site()
+
+    def finish_whole_site(self, job: WholeSiteJob) -> tuple[list[str], int] | None:
+        """Take in a finished whole-site job; return the paths that changed and the pages rendered
+        (None when it failed)."""
+        return self._state.finish_whole_site(job)
 
     def only_whole_site_pending(self) -> bool:
         """Return True when only the whole-site files (data, feed, sitemap) wait."""
