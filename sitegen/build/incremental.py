@@ -558,6 +558,11 @@ class WholeSiteJob:
         self.done(wait=5.0)
         return self._results
 
+    def kill(self) -> None:
+        """Ask the process to end (after the file it is writing, if any), without waiting for it."""
+        if self._process.is_alive():
+            self._process.terminate()
+
     def stop(self) -> None:
         """Stop the process: it ends after the file it is writing, if any; nothing is taken in."""
         if self._process.is_alive():

@@ -204,6 +204,27 @@ def _index_part(
     return ""
 
 
+#: The Pagefind processes running, to stop when the preview ends.
+_RUNNING: set[subprocess.Popen] = set()
+
+
+def stop_indexing() -> None:
+    """Kill every Pagefind process running now, with the processes it started."""
+    for process in list(_RUNNING):
+        _kill(process)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """Kill a process started in its own process group, with the processes it started."""
+    if os.name == "posix":
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+            return
+        except OSError:
+            pass
+    process.kill()
+
+
 def _run(command: list[str], cancel: threading.Event | None) -> subprocess.CompletedProcess | None:
     """Run a command to its end (at most an hour) and return what it did; None when ``cancel`` was
     set first (then it is killed)."""
@@ -216,24 +237,22 @@ def _run(command: list[str], cancel: threading.Event | None) -> subprocess.Compl
         errors="replace",
         start_new_session=posix,  # its own process group: Pagefind's binary is a child of its launcher
     ) as process:
+        _RUNNING.add(process)
         deadline = time.monotonic() + 3600
-        while True:
-            try:
-                stdout, stderr = process.communicate(timeout=0.1)
-                return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
-            except subprocess.TimeoutExpired:
-                if (cancel is not None and cancel.is_set()) or time.monotonic() > deadline:
-                    if posix:
-                        try:
-                            os.killpg(process.pid, signal.SIGKILL)
-                        except OSError:
-                            process.kill()
-                    else:
-                        process.kill()
-                    process.communicate()
-                    if cancel is not None and cancel.is_set():
-                        return None
-                    raise
+        try:
+            while True:
+                try:
+                    stdout, stderr = process.communicate(timeout=0.1)
+                    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+                except subprocess.TimeoutExpired:
+                    if (cancel is not None and cancel.is_set()) or time.monotonic() > deadline:
+                        _kill(process)
+                        process.communicate()
+                        if cancel is not None and cancel.is_set():
+                            return None
+                        raise
+        finally:
+            _RUNNING.discard(process)
 
 
 def _stage(site_folder: Path, pages: list[str], stage: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import shutil
 import signal
 import socket
 import threading
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sitegen.build.incremental import Update, WholeSiteJob
+from sitegen.build.search import stop_indexing
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.report import bug_report, log, show
 from sitegen.serve.server import Broadcaster, Gate, PreviewServer, make_handler
@@ -181,7 +183,7 @@ def serve(
         a process that a newer save stops, so that it never waits for them.
         """
         started, total = time.perf_counter(), 0
-        while live.pending and not watcher.debouncer.busy():
+        while live.pending and not watcher.debouncer.busy() and not watcher.debouncer.stopped:
             try:
                 if live.only_whole_site_pending():
                     if watcher.debouncer.busy(wait=IDLE_BEFORE_DATA):
@@ -223,7 +225,7 @@ def serve(
         running = job["running"] = live.start_whole_site()
         try:
             while not running.done(wait=0.02):
-                if watcher.debouncer.busy():
+                if watcher.debouncer.busy() or watcher.debouncer.stopped:
                     running.stop()
                     return None
             taken = live.finish_whole_site(running)
@@ -252,11 +254,14 @@ def serve(
         pass
     finally:
         say("Stopping")
+        stop_search()
+        stop_indexing()  # Pagefind itself, at once: the search thread's tidying up is not waited for
+        for leftover in live.output.parent.glob(f".{live.output.name}.*.sitegen-search"):
+            shutil.rmtree(leftover, ignore_errors=True)  # what it was indexing from
+        watcher.stop()  # the rebuild thread stops the whole-site process, if one runs…
         running = job["running"]
         if running is not None:
-            running.stop()
-        stop_search(wait=True)
-        watcher.stop()
+            running.kill()  # …or, when that thread is held up, it is killed here
         events.close()
         server.shutdown()
         server.server_close()

@@ -74,6 +74,11 @@ class Debouncer:
                 self._cond.wait(left)
             return bool(self._pending)
 
+    @property
+    def stopped(self) -> bool:
+        """Return True once ``stop`` was called: work under way should end."""
+        return self._stopped
+
     def stop(self) -> None:
         """Stop the worker thread."""
         with self._cond:
