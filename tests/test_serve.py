@@ -394,3 +394,11 @@ def test_a_site_that_is_up_to_date_is_served_at_once_and_still_updates(project: 
         server.eventually("entity/per/zyzzyva-quuxley.html", lambda status, body: status == 200)
     finally:
         server.stop()
+
+
+def test_a_folder_of_sources_moved_away_and_back_takes_its_pages_with_it(server: Server, project: Path) -> None:
+    folder = project / "content" / "sample"
+    folder.rename(project / "sample-aside")  # one event for the folder, none for the files in it
+    server.eventually("doc/sample/09lima1669.html", lambda status, body: status == 404)
+    (project / "sample-aside").rename(folder)
+    server.eventually("doc/sample/09lima1669.html", lambda status, body: status == 200)

@@ -29,10 +29,10 @@ from sitegen.build.parallel import fork_map
 from sitegen.build.search import is_indexed
 from sitegen.build.sources import Source, find_sources, read_source, resolve_source, source_stat
 from sitegen.errors import Diagnostic
-from sitegen.files import MARKDOWN_SUFFIXES
+from sitegen.files import MARKDOWN_SUFFIXES, is_ignored
 from sitegen.index.resolve import Resolver, resolved_otherwise, stale_rules
 from sitegen.model import Document
-from sitegen.parse.formats import BRAT_TEXT, split_source
+from sitegen.parse.formats import BRAT_TEXT, Formats, split_source
 from sitegen.parse.markdown import MarkdownSource
 from sitegen.render.templates import render_page, template_hashes
 from sitegen.report import log
@@ -146,6 +146,7 @@ class SiteState:
         paths: Iterable[Path] = (),
         found: tuple[list[tuple[str, str]], list[Diagnostic]] | None = None,
         keep_last_good: bool = False,
+        only_paths: bool = False,
     ) -> tuple[Changed, dict[str, list[Diagnostic]]]:
         """Return the sources whose content changed, and the current problems of every source looked at.
 
@@ -154,10 +155,16 @@ class SiteState:
         find_sources returned for ``content``, when the caller has it. With
         ``keep_last_good`` a source that cannot be read any more keeps its
         last good version (the preview); otherwise it is dropped, as a clean
-        build would.
+        build would. With ``only_paths`` (the preview, whose watcher says
+        every change) only ``paths`` are looked at when each of them is a
+        file that is one document or page; otherwise the folder is listed.
         """
         formats = self.site.config.formats
-        sources, skipped = found if found is not None else find_sources(content, formats)
+        quick = self._only(content, paths, formats) if only_paths and found is None else None
+        if quick is not None:
+            sources, skipped = quick
+        else:
+            sources, skipped = found if found is not None else find_sources(content, formats)
         current = dict(sources)
         hinted = set()
         for path in paths:
@@ -175,6 +182,8 @@ class SiteState:
             if relative in self.corpus or relative in self.site.markdown:
                 changed[relative] = None
         for relative, file in sources:
+            if quick is not None and relative not in hinted:
+                continue  # not among the changed paths
             file_relative = split_source(relative)[0]
             try:
                 stat = source_stat(file, formats.format_of(file_relative))
@@ -199,6 +208,37 @@ class SiteState:
         for diagnostic in skipped:
             problems[diagnostic.path] = [diagnostic]
         return changed, problems
+
+    def _only(
+        self, content: Path, paths: Iterable[Path], formats: Formats
+    ) -> tuple[list[tuple[str, str]], list[Diagnostic]] | None:
+        """Return the sources (as find_sources would) from the ones known and ``paths`` alone, or
+        None when a path needs the folder listed: a folder, a link, a file of a format that holds
+        several documents or of brat's two files."""
+        folder = str(content)
+        current = {relative: os.path.join(folder, split_source(relative)[0]) for relative in self.sources}
+        root = content.absolute()
+        for path in paths:
+            try:
+                relative = path.absolute().relative_to(root).as_posix()
+            except ValueError:
+                continue  # not a source: a template, the configuration…
+            if any(is_ignored(part) for part in relative.split("/")):
+                continue
+            if path.is_dir() or path.is_symlink():
+                return None
+            fmt = None if relative.endswith(MARKDOWN_SUFFIXES) else formats.format_of(path.name)
+            if fmt is not None and (fmt.several or fmt.name == "brat" or path.with_suffix(".ann").exists()):
+                return None
+            if fmt is None and not relative.endswith(MARKDOWN_SUFFIXES):
+                if not path.exists():
+                    return None  # perhaps a folder moved away, with its sources
+                continue
+            if path.is_file():
+                current[relative] = str(path)
+            else:
+                current.pop(relative, None)
+        return sorted(current.items()), []
 
     def resolved_otherwise(self, resolver: Resolver, content: Path) -> Changed:
         """Return the documents that ``resolver`` (after an edit of the authority file) shows otherwise

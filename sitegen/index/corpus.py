@@ -684,6 +684,11 @@ class Corpus:
         copy it to compare it with a later one)."""
         return self._orders().get(type_, [])
 
+    def type_position(self, key: Key) -> int:
+        """Return where an entity comes in its type's display order (from 0)."""
+        order = self._orders().get(key[0], [])
+        return bisect_left(order, self._placed[key], key=self._placed.__getitem__)
+
     def _sort_key(self, key: Key) -> tuple[str, str]:
         """Return where an entity goes in its type's order: by name, then key."""
         return self._names[key].casefold(), key[1]
@@ -745,8 +750,7 @@ def build_corpus(documents: Iterable[Document]) -> Corpus:
 
 def mention_counts(corpus: Corpus) -> dict[str, int]:
     """Return the number of entities of each type."""
-    counts = Counter(key[0] for key in corpus.entities)
-    return {t: counts.get(t, 0) for t in ENTITY_TYPES}
+    return {t: len(corpus.type_order(t)) for t in ENTITY_TYPES}
 
 
 def top_entities(corpus: Corpus, limit: int, type_: str | None = None) -> list[Entity]:

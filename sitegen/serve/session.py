@@ -318,7 +318,7 @@ class PreviewSession:
     def _update_content(self, paths: set[Path], priority: set[str]) -> Update | None:
         """Re-parse changed sources, update the site and render the most wanted pages."""
         started, state = time.perf_counter(), self._state
-        changed, problems = state.changed_sources(self.content, paths, keep_last_good=True)
+        changed, problems = state.changed_sources(self.content, paths, keep_last_good=True, only_paths=True)
         told = {source for source, found in problems.items() if self.problems.get(source, []) != found}
         self.problems.update(problems)
         if not changed:

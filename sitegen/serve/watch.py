@@ -115,6 +115,8 @@ class _Handler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # a file in it changed: that file's own event says which
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if not raw:
                 continue

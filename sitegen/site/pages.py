@@ -127,7 +127,6 @@ class Site:
     def __post_init__(self) -> None:
         """Assign output paths to the documents and pages."""
         self._info: dict[Key, EntityInfo] = {}
-        self._listed: dict[str, dict[Key, int]] = {}
         """Per type, each entity's place on the A-Z index."""
         self._notes: dict[Key, MarkdownSource] | None = None
         self._memo: dict[str, Any] = {}
@@ -210,7 +209,6 @@ class Site:
         entity of its type, so what mentions link to is forgotten for all.
         """
         self._notes = None
-        self._listed = {}
         self._info.clear()
         self._memo.clear()
 
@@ -248,10 +246,7 @@ class Site:
 
     def az_page(self, key: Key) -> int:
         """Return the number of the page of its type's A-Z index that lists an entity."""
-        listed = self._listed.get(key[0])
-        if listed is None:
-            listed = self._listed[key[0]] = {k: i for i, k in enumerate(self.corpus.type_order(key[0]))}
-        return listed[key] // self.config.entities_per_page + 1
+        return self.corpus.type_position(key) // self.config.entities_per_page + 1
 
     def entity_links(self, types: Iterable[str], keys: Iterable[Key]) -> tuple[dict[Key, str], dict[str, list[Key]]]:
         """Return where links go for ``keys``, and the A-Z order of each of ``types``: what an edit
