@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -25,6 +26,20 @@ def tree(root: Path, search: bool = False) -> dict[str, bytes]:
         if p.is_file() and relative != MANIFEST and (search or not relative.startswith(SEARCH_BUNDLE)):
             files[relative] = p.read_bytes()
     return files
+
+
+def compare_golden(out: Path, expected_dir: Path, update: bool, skip: tuple[str, ...] = ()) -> None:
+    """Compare a built site with its golden copy (without the folders in ``skip``), or with ``update``
+    make the copy again from it."""
+    if update:
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        shutil.copytree(out, expected_dir, ignore=shutil.ignore_patterns(".sitegen", *skip))
+        return
+    actual = {p: b for p, b in tree(out).items() if not p.startswith(tuple(f"{s}/" for s in skip))}
+    expected = tree(expected_dir)
+    assert sorted(actual) == sorted(expected), "the set of output files changed"
+    for path in expected:
+        assert actual[path].decode() == expected[path].decode(), f"{path} differs from the golden site"
 
 
 def show(segments) -> str:

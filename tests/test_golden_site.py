@@ -6,11 +6,10 @@ output after an intended change, and review the diff.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from tests.conftest import build_site
-from tests.helpers import tree
+from tests.helpers import compare_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -24,12 +23,4 @@ def test_golden_site(tmp_path: Path, update_goldens: bool) -> None:
         " kept as plain text",
         "about.md:9:18: warning: no document mentions the PER 'Nobody Known'; shown without a link",
     ]
-    expected_dir = GOLDEN / "site"
-    if update_goldens:
-        shutil.rmtree(expected_dir, ignore_errors=True)
-        shutil.copytree(out, expected_dir, ignore=shutil.ignore_patterns(".sitegen"))
-        return
-    actual, expected = tree(out), tree(expected_dir)
-    assert sorted(actual) == sorted(expected), "the set of output files changed"
-    for path in expected:
-        assert actual[path].decode() == expected[path].decode(), f"{path} differs from the golden site"
+    compare_golden(out, GOLDEN / "site", update_goldens)
