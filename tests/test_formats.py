@@ -282,6 +282,14 @@ def test_without_spacy_a_docbin_says_how_to_read_it(tmp_path: Path, monkeypatch:
         spacy_docs._texts.cache_clear()
 
 
+def test_a_hash_in_the_name_of_a_file_that_is_one_document_names_no_part_of_it(tmp_path: Path) -> None:
+    write(tmp_path, "v1.2#3.txt", "[PER Alan Garcia  ] met [LOC Lima  ] .\n")
+    write(tmp_path, "notes #1.jsonl", json.dumps({"id": "a#b", "text": "Lula spoke.", "spans": [[0, 4, "PER"]]}))
+    found = read_all(tmp_path)
+    assert mentions(found["v1.2#3.txt"][0]) == [("PER", "Alan Garcia"), ("LOC", "Lima")]
+    assert mentions(found["notes #1.jsonl#a-b"][0]) == [("PER", "Lula")]
+
+
 # -- configuration -----------------------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ from sitegen.errors import Diagnostic
 from sitegen.files import MARKDOWN_SUFFIXES, is_ignored
 from sitegen.index.resolve import Resolver, resolved_otherwise, stale_rules
 from sitegen.model import Document
-from sitegen.parse.formats import BRAT_TEXT, Formats, split_source
+from sitegen.parse.formats import BRAT_TEXT, Formats
 from sitegen.parse.markdown import MarkdownSource
 from sitegen.render.templates import render_page, template_hashes
 from sitegen.report import log
@@ -184,7 +184,7 @@ class SiteState:
         for relative, file in sources:
             if quick is not None and relative not in hinted:
                 continue  # not among the changed paths
-            file_relative = split_source(relative)[0]
+            file_relative = formats.split_source(relative)[0]
             try:
                 stat = source_stat(file, formats.format_of(file_relative))
             except OSError:
@@ -216,7 +216,7 @@ class SiteState:
         None when a path needs the folder listed: a folder, a link, a file of a format that holds
         several documents or of brat's two files."""
         folder = str(content)
-        current = {relative: os.path.join(folder, split_source(relative)[0]) for relative in self.sources}
+        current = {relative: os.path.join(folder, formats.split_source(relative)[0]) for relative in self.sources}
         root = content.absolute()
         for path in paths:
             try:
@@ -258,7 +258,8 @@ class SiteState:
         sources |= {s.relative for s in self.sources.values() if s.rules & stale and s.relative in corpus}
         changed: Changed = {}
         for relative in sorted(sources):
-            source = read_source(relative, content / split_source(relative)[0], self.site.config.formats)
+            formats = self.site.config.formats
+            source = read_source(relative, content / formats.split_source(relative)[0], formats)
             if source.document is None:
                 continue  # unreadable now: the next build reports it
             document, source = resolve_source(resolver, source, source.document)
@@ -605,8 +606,7 @@ class WholeSiteJob:
 
     def stop(self) -> None:
         """Stop the process: it ends after the file it is writing, if any; nothing is taken in."""
-        if self._process.is_alive():
-            self._process.terminate()
+        self.kill()
         self._process.join(timeout=2)
         self._reader.close()
 

@@ -169,7 +169,7 @@ def _index_part(
 ) -> str:
     """Run Pagefind over some pages of the site, swapping the result in as ``target``; return an error,
     CANCELLED or ""."""
-    stage = site_folder.parent / f".{site_folder.name}.{target.name}.sitegen-search"
+    stage = _stage_folder(site_folder, target.name)
     fresh, old = target.with_name(f".{target.name}.sitegen-tmp"), target.with_name(f".{target.name}.sitegen-old")
     for leftover in (stage, fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -208,10 +208,18 @@ def _index_part(
 _RUNNING: set[subprocess.Popen] = set()
 
 
-def stop_indexing() -> None:
-    """Kill every Pagefind process running now, with the processes it started."""
+def stop_indexing(site_folder: Path) -> None:
+    """Kill every Pagefind process running now, with the processes it started, and remove the folders
+    it was indexing the pages of ``site_folder`` from."""
     for process in list(_RUNNING):
         _kill(process)
+    for stage in site_folder.parent.glob(_stage_folder(site_folder, "*").name):
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _stage_folder(site_folder: Path, part: str) -> Path:
+    """Return where the pages of one part of the index are laid out for Pagefind, beside the site."""
+    return site_folder.parent / f".{site_folder.name}.{part}.sitegen-search"
 
 
 def _kill(process: subprocess.Popen) -> None:

@@ -24,12 +24,19 @@ from sitegen.index.resolve import Resolver
 from sitegen.index.store import prepared
 from sitegen.model import Document
 from sitegen.parse.conll import Part
-from sitegen.parse.formats import BRAT_TEXT, Format, Formats, parts_of, read_document, split_source, view_text
+from sitegen.parse.formats import (
+    BRAT_TEXT,
+    NO_CHOICES,
+    Format,
+    Formats,
+    brat_text,
+    line_bounds,
+    parts_of,
+    read_document,
+    view_text,
+)
 from sitegen.parse.markdown import MarkdownSource, read_markdown
 from sitegen.report import Progress
-
-#: The readers chosen when the configuration chooses none.
-NO_CHOICES = Formats()
 
 
 def find_sources(content: Path, formats: Formats = NO_CHOICES) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
@@ -87,25 +94,72 @@ def _documents_of(relative: str, path: str, fmt: Format | None) -> list[str]:
     if fmt is None or not fmt.several:
         return [relative]
     try:
-        parts = _parts(path, os.stat(path), fmt)
+        info = os.stat(path)
+        parts = _read_parts(path, (info.st_mtime_ns, info.st_size), fmt)[1]
     except OSError:
         return [relative]
     if not parts or (len(parts) == 1 and not fmt.always_named):
         return [relative]
-    return [f"{relative}#{part.name}" for part in parts]
+    return [f"{relative}#{name}" for name in parts]
+
+
+#: Each document of a file that holds several, by name: where it is, and where its bytes start and end.
+Parts = dict[str, tuple[Part, int, int]]
 
 
 @lru_cache(maxsize=8)
-def _read_parts(path: str, stat: tuple[int, int], fmt: Format) -> tuple[bytes, tuple[Part, ...]]:
-    """Return a file's bytes and the documents it holds (kept for the next document of the same file)."""
+def _read_parts(path: str, stat: tuple[int, int], fmt: Format) -> tuple[bytes, Parts]:
+    """Return a file's bytes and the documents it holds, read once for all of them (by the time
+    and size it had, ``stat``)."""
     with open(path, "rb") as file:
         data = file.read()
-    return data, tuple(parts_of(fmt, data))
+    parts = parts_of(fmt, data)
+    lines = line_bounds(data) if fmt.by_lines else []
+    found: Parts = {}
+    for part in parts:
+        if fmt.by_lines:  # from the start of its first line to the end of its last one
+            found[part.name] = (part, lines[part.first - 1][0], lines[part.last - 1][1])
+        else:  # a binary file: each document needs the whole of it
+            found[part.name] = (part, 0, len(data))
+    return data, found
 
 
-def _parts(path: str, info: os.stat_result, fmt: Format) -> tuple[Part, ...]:
-    """Return the documents a file holds."""
-    return _read_parts(path, (info.st_mtime_ns, info.st_size), fmt)[1]
+@dataclass(frozen=True, slots=True)
+class _Bytes:
+    """What one document is read from."""
+
+    data: bytes
+    """The document's bytes: the file, or its stretch of a file that holds several."""
+    part: Part | None
+    """Its place in a file that holds several."""
+    companion: bytes | None
+    """The text of a brat ``.ann`` file (None when missing, and for other formats)."""
+    stat: tuple[int, int]
+    """What tells that it changed (see source_stat)."""
+
+
+def _document_bytes(path: str | Path, fmt: Format, name: str) -> _Bytes | None:
+    """Read what one document is read from; None when its file holds no document ``name``. Raises OSError."""
+    with open(path, "rb") as file:
+        info = os.fstat(file.fileno())
+        data = b"" if name else file.read()
+    stat = (info.st_mtime_ns, info.st_size)
+    part = None
+    if name:
+        whole, parts = _read_parts(str(path), stat, fmt)
+        if name not in parts:
+            return None
+        part, start, end = parts[name]
+        data = whole[start:end]
+    companion = None
+    if fmt.name == "brat":
+        try:
+            with open(brat_text(str(path)), "rb") as file:
+                companion = file.read()
+            stat = source_stat(path, fmt)
+        except FileNotFoundError:
+            pass
+    return _Bytes(data, part, companion, stat)
 
 
 def source_stat(path: str | Path, fmt: Format | None = None) -> tuple[int, int]:
@@ -115,16 +169,11 @@ def source_stat(path: str | Path, fmt: Format | None = None) -> tuple[int, int]:
     stat = (info.st_mtime_ns, info.st_size)
     if fmt is not None and fmt.name == "brat":
         try:
-            text = os.stat(_companion(str(path)))
+            text = os.stat(brat_text(str(path)))
             stat = (max(stat[0], text.st_mtime_ns), stat[1] + text.st_size + 1)
         except OSError:
             pass
     return stat
-
-
-def _companion(path: str) -> str:
-    """Return the path of the text of a brat ``.ann`` file."""
-    return path[: -len(".ann")] + BRAT_TEXT
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -161,60 +210,51 @@ class Source:
 
 def read_source(relative: str, path: str | Path, formats: Formats = NO_CHOICES) -> Source:
     """Read and parse one source (a file, or one document of a file that holds several); never raises for bad input."""
-    file_relative, name = split_source(relative)
-    fmt = None if relative.endswith(MARKDOWN_SUFFIXES) else formats.format_of(file_relative)
+    if relative.endswith(MARKDOWN_SUFFIXES):
+        try:
+            with open(path, "rb") as file:
+                info = os.fstat(file.fileno())
+                data = file.read()
+        except OSError as exc:
+            return Source(relative, None, [Diagnostic(relative, 0, 0, f"cannot read file: {exc.strerror or exc}")])
+        page, diagnostics = read_markdown(relative, data)
+        return Source(
+            relative, None, diagnostics, hashlib.sha256(data).hexdigest(), (info.st_mtime_ns, info.st_size), page
+        )
+    file_relative, name = formats.split_source(relative)
+    fmt = formats.format_of(file_relative)
+    if fmt is None:
+        return Source(relative, None, [Diagnostic(relative, 0, 0, "not a file sitegen reads; skipped")])
     try:
-        with open(path, "rb") as file:
-            info = os.fstat(file.fileno())
-            data = file.read()
-        companion = None
-        if fmt is not None and fmt.name == "brat":
-            try:
-                with open(_companion(str(path)), "rb") as file:
-                    companion = file.read()
-            except FileNotFoundError:
-                pass
+        read = _document_bytes(path, fmt, name)
     except OSError as exc:
         return Source(relative, None, [Diagnostic(relative, 0, 0, f"cannot read file: {exc.strerror or exc}")])
-    stat = source_stat(path, fmt) if companion is not None else (info.st_mtime_ns, info.st_size)
-    if fmt is None:
-        page, diagnostics = read_markdown(relative, data)
-        return Source(relative, None, diagnostics, hashlib.sha256(data).hexdigest(), stat, page)
-    part = None
-    if name:
-        part = next(
-            (p for p in _read_parts(str(path), (info.st_mtime_ns, info.st_size), fmt)[1] if p.name == name), None
-        )
-        if part is None:
-            return Source(
-                relative, None, [Diagnostic(relative, 0, 0, f"the file holds no document named {name!r}")], "", stat
-            )
-    digest = _digest(data, fmt, part, companion)
+    if read is None:
+        return Source(relative, None, [Diagnostic(relative, 0, 0, f"the file holds no document named {name!r}")])
+    digest = _digest(read)
     try:
-        doc = read_document(relative, fmt, data, formats.labels, part, companion)
+        doc = read_document(relative, fmt, read.data, formats.labels, read.part, read.companion)
     except SourceError as exc:
-        return Source(relative, None, [exc.diagnostic], digest, stat)
+        return Source(relative, None, [exc.diagnostic], digest, read.stat)
     except RecursionError:
         return Source(
-            relative, None, [Diagnostic(relative, 0, 0, "file is too deeply nested to parse; skipped")], digest, stat
+            relative,
+            None,
+            [Diagnostic(relative, 0, 0, "file is too deeply nested to parse; skipped")],
+            digest,
+            read.stat,
         )
-    return Source(relative, doc, list(doc.diagnostics), digest, stat)
+    return Source(relative, doc, list(doc.diagnostics), digest, read.stat)
 
 
-def _digest(data: bytes, fmt: Format, part: Part | None, companion: bytes | None) -> str:
-    """Return the SHA-256 of what a document is read from: its lines of a file that holds several,
-    with a brat document's text."""
-    digest = hashlib.sha256()
-    if part is not None and fmt.name != "spacy":
-        lines = data.split(b"\n")[part.first - 1 : part.last]
-        digest.update(b"\n".join(lines))
-        digest.update(b"\0" + part.name.encode())
-    else:
-        digest.update(data)
-        if part is not None:
-            digest.update(b"\0" + part.name.encode())
-    if companion is not None:
-        digest.update(b"\0" + companion)
+def _digest(read: _Bytes) -> str:
+    """Return the SHA-256 of what a document is read from, its name in its file and a brat document's text
+    included (that of its bytes alone for a file that is one document)."""
+    digest = hashlib.sha256(read.data)
+    if read.part is not None:
+        digest.update(b"\0" + read.part.name.encode())
+    if read.companion is not None:
+        digest.update(b"\0" + read.companion)
     return digest.hexdigest()
 
 
@@ -328,7 +368,7 @@ def reuse_or_read(
     cached = cache.sources.get(relative) if cache is not None else None
     if cached is not None and cached.digest:
         try:
-            stat: tuple[int, int] | None = source_stat(path, formats.format_of(split_source(relative)[0]))
+            stat: tuple[int, int] | None = source_stat(path, formats.format_of(formats.split_source(relative)[0]))
         except OSError:
             stat = None
         if stat is not None and cache is not None and cached.stat == stat:
@@ -353,21 +393,15 @@ def source_reader(content: Path, formats: Formats = NO_CHOICES) -> Callable[[str
     """Return a function that reads a document's source text as its source view shows it."""
 
     def read(relative: str) -> SourceText | None:
-        file_relative, name = split_source(relative)
+        file_relative, name = formats.split_source(relative)
         fmt = formats.format_of(file_relative)
         if fmt is None:
             return None
-        path = content / file_relative
         try:
-            data = path.read_bytes()
-            part = None
-            if name:
-                info = os.stat(path)
-                part = next((p for p in _parts(str(path), info, fmt) if p.name == name), None)
-                if part is None:
-                    return None
-            companion = Path(_companion(str(path))).read_bytes() if fmt.name == "brat" else None
-            text, first = view_text(relative, fmt, data, part, companion)
+            found = _document_bytes(content / file_relative, fmt, name)
+            if found is None:
+                return None
+            text, first = view_text(relative, fmt, found.data, found.part, found.companion)
         except (OSError, SourceError):
             return None
         return text, first, fmt.lexer

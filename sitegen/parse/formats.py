@@ -12,12 +12,13 @@
 ``[formats]`` in the configuration reads other suffixes as one of these
 (``".tsv" = "conll"``), or turns one off (``".json" = "none"``). A document
 of a file that holds several is named ``file.jsonl#name``: its source id
-(see ``split_source``). Everything here works on bytes; the build reads the files.
+(see ``Formats.split_source``). Everything here works on bytes; the build reads the files.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from sitegen.errors import Diagnostic, SourceError
 from sitegen.model import Document
@@ -42,6 +43,8 @@ class Format:
     """Whether a file may hold several documents."""
     always_named: bool = False
     """Whether each document of a file is named (``file.jsonl#3``) even when there is only one."""
+    by_lines: bool = True
+    """Whether each document of a file that holds several is a stretch of its lines (not of a binary file)."""
     lexer: str = ""
     """The Pygments lexer of its source view (empty: plain text)."""
 
@@ -54,7 +57,7 @@ FORMATS: dict[str, Format] = {
         Format("jsonl", (".jsonl",), several=True, always_named=True, lexer="json"),
         Format("json", (".json",), lexer="json"),
         Format("brat", (".ann",)),
-        Format("spacy", (".spacy",), several=True, always_named=True),
+        Format("spacy", (".spacy",), several=True, always_named=True, by_lines=False),
     )
 }
 #: The suffix of the text that goes with a brat ``.ann`` file.
@@ -83,17 +86,20 @@ class Formats:
             return FORMATS.get(chosen)
         return _DEFAULT.get(suffix)
 
+    def split_source(self, relative: str) -> tuple[str, str]:
+        """Return (file, document name) of a source id: ``a/b.jsonl#3`` -> (``a/b.jsonl``, ``3``);
+        (relative, "") for a file that is one document, whatever its name (``v1.2#3.txt``)."""
+        file, mark, name = relative.rpartition("#")
+        if mark and "/" not in name:
+            fmt = self.format_of(file)
+            if fmt is not None and fmt.several:
+                return file, name
+        return relative, ""
+
 
 _DEFAULT = {suffix: f for f in FORMATS.values() for suffix in f.suffixes}
-
-
-def split_source(relative: str) -> tuple[str, str]:
-    """Return (file, document name) of a source id: ``a/b.jsonl#3`` -> (``a/b.jsonl``, ``3``);
-    (relative, "") for a file that is one document."""
-    file, mark, name = relative.rpartition("#")
-    if mark and "/" not in name and "." in file.rsplit("/", 1)[-1]:
-        return file, name
-    return relative, ""
+#: The readers chosen when the configuration chooses none.
+NO_CHOICES = Formats()
 
 
 def parts_of(fmt: Format, data: bytes) -> list[Part]:
@@ -107,18 +113,33 @@ def parts_of(fmt: Format, data: bytes) -> list[Part]:
     return split_jsonl(text) if fmt.name == "jsonl" else split_conll(text)
 
 
-def part_text(text: str, part: Part) -> str:
-    """Return the lines of a decoded file that one of its documents is written on."""
-    return "\n".join(text.split("\n")[part.first - 1 : part.last])
+def line_bounds(data: bytes) -> list[tuple[int, int]]:
+    """Return where each line of a file's bytes starts and ends (before its line break), its lines
+    counted as decode counts them."""
+    bounds, start = [], 0
+    for found in _LINE_END.finditer(data):
+        bounds.append((start, found.start()))
+        start = found.end()
+    bounds.append((start, len(data)))
+    return bounds
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def brat_text(path: str) -> str:
+    """Return the path (or name) of the text of a brat ``.ann`` file."""
+    return path[: -len(".ann")] + BRAT_TEXT
 
 
 def read_document(
     relative: str, fmt: Format, data: bytes, labels: Labels, part: Part | None = None, companion: bytes | None = None
 ) -> Document:
-    """Parse one document of a file's bytes; raises SourceError only when it is unusable.
+    """Parse one document; raises SourceError only when it is unusable.
 
-    ``part`` is the document of a file that holds several; ``companion`` the
-    text of a brat ``.ann`` file.
+    ``data`` is the document's bytes: the file, or for a document of a file
+    that holds several (``part``), its lines (of a binary file, the whole
+    file). ``companion`` is the text of a brat ``.ann`` file.
     """
     if fmt.name == "cable":
         return parse_document(relative, data)
@@ -126,33 +147,29 @@ def read_document(
         return read_docbin(relative, data, part.name if part else "1", labels)
     if fmt.name == "brat":
         if companion is None:
-            stem = relative.rsplit(".", 1)[0]
             raise SourceError(
-                Diagnostic(relative, 0, 0, f"no text beside the annotations: {stem}{BRAT_TEXT} is missing; skipped")
+                Diagnostic(relative, 0, 0, f"no text beside the annotations: {brat_text(relative)} is missing; skipped")
             )
         annotations, warnings = decode(data, relative) if data.strip() else ("", [])
         text, more = decode(companion, relative)
         raw = companion.decode("utf-8", "replace").removeprefix("\ufeff")
         returns = [i for i, c in enumerate(raw) if c == "\r" and raw[i + 1 : i + 2] == "\n"] if "\r" in raw else []
         return read_brat(relative, text, annotations, labels, warnings + more, returns)
+    first = part.first if part is not None else 1
     text, warnings = decode(data, relative)
-    first = 1
-    if part is not None:
-        text, first = part_text(text, part), part.first
+    warnings = [replace(w, line=w.line + first - 1) if w.line else w for w in warnings]  # lines of the file
     if fmt.name == "conll":
         return read_conll(relative, text, labels, first, warnings)
     return read_json_document(relative, text, labels, first, warnings)
 
 
 def view_text(relative: str, fmt: Format, data: bytes, part: Part | None, companion: bytes | None) -> tuple[str, int]:
-    """Return what a document's source view shows: its text as written, and the number of its first line."""
+    """Return what a document's source view shows: its text as written, and the number of its first
+    line (``data`` as read_document takes it)."""
     if fmt.name == "spacy":
         return docbin_text(relative, data, part.name if part else "1"), 1
     if fmt.name == "brat":
         if companion is None:
             raise SourceError(Diagnostic(relative, 0, 0, "no text"))
         return decode(companion, relative)[0], 1
-    text = decode(data, relative)[0]
-    if part is not None:
-        return part_text(text, part), part.first
-    return text, 1
+    return decode(data, relative)[0], part.first if part is not None else 1

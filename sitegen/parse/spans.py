@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from sitegen.errors import UNMAPPED, Diagnostic
@@ -75,7 +75,7 @@ def span_document(
     warnings = list(warnings or ())
     kept = _checked(source, text, spans, labels, place, warnings)
     joined = {i for start, end, _ in kept for i in range(start, end) if text[i] == "\n"}
-    paragraphs = _paragraphs(source, text, kept, joined, place)
+    paragraphs = _paragraphs(text, kept, joined, place)
     mentions = tuple(m for p in paragraphs for m in p.text if isinstance(m, Mention))
     date, year = _date(source, meta.date, place, warnings)
     header = Header(subject=meta.title, tags=meta.tags) if meta.title or meta.tags else None
@@ -188,9 +188,7 @@ def _lines(text: str, joined: set[int]) -> list[tuple[int, int]]:
     return bounds
 
 
-def _paragraphs(
-    source: str, text: str, kept: list[tuple[int, int, str]], joined: set[int], place: Place
-) -> list[Paragraph]:
+def _paragraphs(text: str, kept: list[tuple[int, int, str]], joined: set[int], place: Place) -> list[Paragraph]:
     """Group the text's lines into paragraphs, at blank lines or else one a line, with their mentions."""
     lines = _lines(text, joined)
     blank = [not text[a:b].strip() for a, b in lines]
@@ -256,8 +254,3 @@ def _title(meta: Meta, paragraphs: list[Paragraph], source: str) -> str:
         return f"{ident}: {found}" if found else ident
     name = source.rsplit("#", 1)[-1] if "#" in source else PurePosixPath(source).stem
     return found or name or source
-
-
-def with_warnings(doc: Document, warnings: list[Diagnostic]) -> Document:
-    """Return a document with more warnings before its own."""
-    return replace(doc, diagnostics=(*warnings, *doc.diagnostics)) if warnings else doc

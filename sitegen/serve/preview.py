@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import shutil
 import signal
 import socket
 import threading
@@ -111,14 +110,12 @@ def serve(
 
     search: dict = {"thread": None, "cancel": threading.Event()}
 
-    def stop_search(wait: bool = False) -> None:
+    def stop_search() -> None:
         """Stop the search indexing under way, if any (its pages wait for the next run); it tidies up
-        in its thread while the save that stopped it is rebuilt, unless told to ``wait``."""
+        in its thread while the save that stopped it is rebuilt."""
         thread = search["thread"]
         if thread is not None and thread.is_alive():
             search["cancel"].set()
-            if wait:
-                thread.join(timeout=2)
 
     def start_search() -> None:
         """Bring the search index up to date in a thread of its own: a save never waits for it."""
@@ -255,9 +252,7 @@ def serve(
     finally:
         say("Stopping")
         stop_search()
-        stop_indexing()  # Pagefind itself, at once: the search thread's tidying up is not waited for
-        for leftover in live.output.parent.glob(f".{live.output.name}.*.sitegen-search"):
-            shutil.rmtree(leftover, ignore_errors=True)  # what it was indexing from
+        stop_indexing(live.output)  # Pagefind itself, at once: the search thread's tidying up is not waited for
         watcher.stop()  # the rebuild thread stops the whole-site process, if one runs…
         running = job["running"]
         if running is not None:

@@ -127,7 +127,6 @@ class Site:
     def __post_init__(self) -> None:
         """Assign output paths to the documents and pages."""
         self._info: dict[Key, EntityInfo] = {}
-        """Per type, each entity's place on the A-Z index."""
         self._notes: dict[Key, MarkdownSource] | None = None
         self._memo: dict[str, Any] = {}
         """Whole-site data that more than one step of a render needs (see memo)."""
@@ -136,7 +135,8 @@ class Site:
     def _set_urls(self) -> None:
         """Compute the output paths of documents and Markdown pages."""
         pages = [s for s, m in self.markdown.items() if m.kind == "page"]
-        self.urls = Urls(document_paths([d.source for d in self.corpus.documents]), document_paths(pages, "pages"))
+        documents = document_paths([d.source for d in self.corpus.documents], formats=self.config.formats)
+        self.urls = Urls(documents, document_paths(pages, "pages"))
         self._notes = None
 
     def forget(self) -> None:

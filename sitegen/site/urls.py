@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote, unquote
 
 from sitegen.model import group_key, normalise
-from sitegen.parse.formats import split_source
+from sitegen.parse.formats import NO_CHOICES, Formats
 
 _PURE = re.compile(r"[a-z0-9_]+(?: [a-z0-9_]+)*")
 _URL_SAFE = re.compile(r"[A-Za-z0-9_./-]*")
@@ -61,7 +61,7 @@ def paginate(path: str, page: int) -> str:
     return f"{stem}.{page}{ext}"
 
 
-def document_paths(sources: list[str], folder: str = "doc") -> dict[str, str]:
+def document_paths(sources: list[str], folder: str = "doc", formats: Formats = NO_CHOICES) -> dict[str, str]:
     """Return the output path of each source document (or Markdown page, in ``folder``).
 
     Folders are kept; each part is slugged; the documents of a file that holds several
@@ -72,7 +72,7 @@ def document_paths(sources: list[str], folder: str = "doc") -> dict[str, str]:
     paths: dict[str, str] = {}
     taken: set[str] = set()
     for source in sorted(sources):
-        file, name = split_source(source)  # a document of a file that holds several: in a folder named by the file
+        file, name = formats.split_source(source)  # a document of a file that holds several: in a folder named by it
         parts = PurePosixPath(file).parts
         stem = posixpath.splitext(parts[-1])[0] if parts else file
         names = [file_slug(p) for p in parts[:-1]] + [file_slug(stem)] + ([file_slug(name)] if name else [])

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from markupsafe import Markup
 
-from sitegen.parse.formats import split_source
+from sitegen.parse.formats import brat_text
 from sitegen.render.highlight import plain_source_html, source_html
 from sitegen.site.kinds.base import Family, PerDocument
 from sitegen.site.pages import Page, Site
@@ -30,8 +30,8 @@ class SourceView(PerDocument):
         """Yield the source view when the document still exists.
 
         Context: doc, doc_href, data_href, source_html, line_count, source_file (the file shown),
-        first_line (its number in the file), binary (the file is binary: the document's text is shown), lexer (what highlights it: ``tagged-cable``, ``json``
-        or empty), plus common keys.
+        first_line (its number in the file), binary (the file is binary: the document's text is
+        shown), lexer (what highlights it: ``tagged-cable``, ``json`` or empty), plus common keys.
         """
         if family[1] not in site.corpus:
             return
@@ -43,7 +43,8 @@ class SourceView(PerDocument):
         context["doc_href"] = relative_url(path, site.urls.document(doc.source))
         context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
         read = site.read_text(doc.source)
-        context["source_file"], context["lexer"], context["first_line"] = split_source(doc.source)[0], "", 1
+        formats = site.config.formats
+        context["source_file"], context["lexer"], context["first_line"] = formats.split_source(doc.source)[0], "", 1
         context["binary"] = False
         if read is None:
             context["source_html"], context["line_count"] = "", 0
@@ -54,8 +55,8 @@ class SourceView(PerDocument):
             context["source_html"] = Markup(shown)
             context["line_count"] = text.count("\n") + (not text.endswith("\n"))
             context["lexer"], context["first_line"] = lexer, first
-            fmt = site.config.formats.format_of(context["source_file"])
+            fmt = formats.format_of(context["source_file"])
             if fmt is not None and fmt.name == "brat":  # the text the annotations point into
-                context["source_file"] = context["source_file"][: -len(".ann")] + ".txt"
+                context["source_file"] = brat_text(context["source_file"])
             context["binary"] = fmt is not None and fmt.name == "spacy"  # its text is shown, not the file
         yield Page(path, self.template, context)
