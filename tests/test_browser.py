@@ -76,7 +76,7 @@ def test_clicking_a_mention_reaches_its_entity_page_and_back(page, served: str) 
     first_mention(page, "Alan Garcia").click()
     assert page.url.startswith(served + "entity/per/")
     assert page.locator("h1").inner_text() == "Alan Garcia"
-    page.locator("a.place").first.click()
+    page.locator(".kwic a").first.click()
     assert page.url.startswith(served + "doc/") and "#par" in page.url
 
 

@@ -91,10 +91,32 @@ def test_registered_with_pygments() -> None:
 
 def test_source_view_lines_are_anchored_and_escaped() -> None:
     html = source_html("first <b>line</b>\n[PER Alan Garcia  ] second\n")
-    assert '<span class="line" id="L1"><a class="ln" href="#L1">1</a>' in html
+    assert '<code><span id="L1"><a href="#L1">1</a>first' in html
     assert 'id="L2"' in html and 'id="L3"' not in html
     assert "&lt;b&gt;line&lt;/b&gt;" in html and "<b>" not in html
-    assert '<span class="ni-PER">Alan Garcia</span>' in html
+    # the words inside the brackets' element, the spaces before "]" kept as written
+    assert '<span class="p-Entity-PER">[PER <span class="ni-PER">Alan Garcia</span>  ]</span> second' in html
+
+
+def test_a_mention_in_the_source_view_looks_as_it_did_with_its_words_inside_its_brackets(browser) -> None:
+    """In both colour schemes the words of a mention are bold, coloured and underlined; its brackets
+    bold and coloured, not underlined."""
+    from sitegen.config import load_config
+
+    config = load_config(None)
+    colours = {t: v.color for t, v in config.types.items()}
+    dark = {t: v.dark_color for t, v in config.types.items()}
+    css = pygments_css(config.code_style, config.code_style_dark, colours, dark)
+    style = "e => { const s = getComputedStyle(e); return [s.fontWeight, s.textDecorationLine, s.color]; }"
+    for scheme in ("light", "dark"):
+        page = browser.new_page(color_scheme=scheme)
+        page.set_content(f"<style>{css}</style>" + source_html("x [ORG Shining Path  ] y\n"))
+        words = page.locator(".ni-ORG").evaluate(style)
+        brackets = page.locator(".p-Entity-ORG").evaluate(style)
+        assert words[0] == brackets[0] == "700", scheme
+        assert "underline" in words[1] and "underline" not in brackets[1], scheme
+        assert words[2] == brackets[2], scheme
+        page.close()
 
 
 def test_stylesheet_has_both_schemes_and_the_entity_colours() -> None:

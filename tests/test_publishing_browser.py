@@ -134,7 +134,11 @@ def test_source_view_links_lines_and_back(page, served: str) -> None:
     page.goto(served + DOC)
     page.get_by_role("link", name="Annotated source").click()
     page.wait_for_url("**/" + SOURCE)
-    assert page.locator(".source-lines .line").count() > 50
+    assert page.locator(".source-lines code > span").count() > 50
+    number = page.locator("#L12 > a").first  # each line starts with the link to it, styled as a gutter
+    assert number.inner_text() == "12" and number.get_attribute("href") == "#L12"
+    assert number.evaluate("el => getComputedStyle(el).display") == "inline-block"
+    assert page.locator("#L12").evaluate("el => getComputedStyle(el).display") == "block"
     mention = page.locator("#L4 .ni-PER", has_text="Alan Garcia")
     assert mention.count() == 1
     page.goto(served + SOURCE + "#L12")

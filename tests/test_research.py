@@ -193,9 +193,12 @@ def test_finder_parts_stay_small_and_every_name_is_found_by_every_prefix(monkeyp
     names = [
         f"{first}{second}{third} Name{i}" for i in range(40) for first in "ta" for second in "hoe" for third in "rnm"
     ]
-    rows = [([name, "per", f"entity/per/{i}.html", 1000 - i], finder.words(name)) for i, name in enumerate(names)]
+    rows = [
+        (finder._dumps([name, "per", f"entity/per/{i}.html", 1000 - i]), finder.words(name))
+        for i, name in enumerate(names)
+    ]
     parts = finder.finder_parts(rows)
-    sizes = {name: sum(len(finder._dumps(rows[n][0])) + 1 for n in members) for name, members in parts.items()}
+    sizes = {name: sum(len(rows[n][0]) + 1 for n in members) for name, members in parts.items()}
     assert len(parts) > len(finder.FIRST_PARTS)  # t and a were split
     assert all(size <= 2_000 for size in sizes.values()), sizes
     for number, (row, words) in enumerate(rows):

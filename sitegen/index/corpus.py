@@ -753,12 +753,15 @@ def mention_counts(corpus: Corpus) -> dict[str, int]:
     return {t: len(corpus.type_order(t)) for t in ENTITY_TYPES}
 
 
-def top_entities(corpus: Corpus, limit: int, type_: str | None = None) -> list[Entity]:
-    """Return the most-mentioned entities, optionally of one type."""
-    pool = [k for k in corpus.entities if type_ is None or k[0] == type_]
+def top_entities(corpus: Corpus, limit: int, type_: str | None = None) -> list[Key]:
+    """Return the keys of the most-mentioned entities, optionally of one type: most mentions first,
+    then by name. Only the entities with at least the ``limit``-th largest count are sorted."""
+    pool: Iterable[Key] = corpus.entities if type_ is None else corpus.type_order(type_)
     totals = {k: corpus.mention_total(k) for k in pool}
-    best = sorted(pool, key=lambda k: (-totals[k], corpus.name(k).casefold(), k))[:limit]
-    return [corpus.entity(k) for k in best]
+    if len(totals) > limit > 0:
+        least = heapq.nlargest(limit, totals.values())[-1]
+        totals = {k: n for k, n in totals.items() if n >= least}
+    return sorted(totals, key=lambda k: (-totals[k], corpus.name(k).casefold(), k))[:limit]
 
 
 def _number(doc: Summary) -> int:

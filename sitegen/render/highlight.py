@@ -43,6 +43,8 @@ from sitegen.parse.mention import MENTION as MENTION_RE
 
 MENTION = {t: getattr(Name.Entity, t) for t in ENTITY_TYPES}
 BRACKET = {t: getattr(Punctuation.Entity, t) for t in ENTITY_TYPES}
+#: The words of a mention, by the type of the brackets they are written inside (one line, no line end).
+_WORDS_IN = {BRACKET[t]: MENTION[t] for t in ENTITY_TYPES}
 
 
 def _mention(lexer: RegexLexer, match: re.Match[str]) -> Iterator[tuple[int, _TokenType, str]]:
@@ -121,7 +123,7 @@ def make_style(base: str, colors: dict[str, str]) -> type[Style]:
     )
     for type_, color in colors.items():
         usable = color if re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", color) else ""
-        styles[MENTION[type_]] = f"{usable} underline".strip()
+        styles[MENTION[type_]] = f"bold {usable} underline"  # bold like the brackets it is written inside
         styles[BRACKET[type_]] = f"bold {usable}".strip()
     return type(f"Sitegen{base.title()}Style", (parent,), {"styles": styles})
 
@@ -161,13 +163,27 @@ def highlight_lines(text: str, lexer: Lexer) -> list[str]:
     """Return ``text`` as highlighted HTML, one string per line.
 
     The markup is written here rather than by Pygments' HtmlFormatter so that
-    it (and its escaping) does not change with the Pygments version.
+    it (and its escaping) does not change with the Pygments version. A
+    mention's words are written inside its brackets' element, not beside it:
+    a cable has hundreds of mentions.
     """
     lines: list[list[str]] = [[]]
-    for ttype, value in lexer.get_tokens(text):
+    tokens = list(lexer.get_tokens(text))
+    i, count = 0, len(tokens)
+    while i < count:
+        ttype, value = tokens[i]
         css = _css_class(ttype)
-        for i, part in enumerate(value.split("\n")):
-            if i:
+        if ttype in _WORDS_IN and i + 2 < count and tokens[i + 1][0] is _WORDS_IN[ttype] and tokens[i + 2][0] is ttype:
+            words, closing = tokens[i + 1][1], tokens[i + 2][1]
+            lines[-1].append(
+                f'<span class="{css}">{escape(value)}<span class="{_css_class(tokens[i + 1][0])}">'
+                f"{escape(words)}</span>{escape(closing)}</span>"
+            )
+            i += 3
+            continue
+        i += 1
+        for j, part in enumerate(value.split("\n")):
+            if j:
                 lines.append([])
             if part:
                 lines[-1].append(f'<span class="{css}">{escape(part)}</span>' if css else str(escape(part)))
@@ -198,14 +214,13 @@ def plain_source_html(text: str, first: int = 1) -> str:
 
 
 def _numbered(lines: list[str], first: int = 1) -> str:
-    """Return the source view of lines of HTML: each line an element with an ``L<n>`` anchor.
+    """Return the source view of lines of HTML: each line an element with an ``L<n>`` anchor, its
+    first child the link to it (the only elements directly inside ``code``; the theme styles them as
+    ``.source-lines code > span``, without a class on each of thousands of lines).
 
-    The lines are blocks (see the theme's ``.source-lines .line``), so no line break goes between them:
-    inside ``<pre>`` it would show as an empty line after each."""
-    body = "".join(
-        f'<span class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>{line}</span>'
-        for n, line in enumerate(lines, first)
-    )
+    The lines are blocks, so no line break goes between them: inside ``<pre>`` it would show as an
+    empty line after each."""
+    body = "".join(f'<span id="L{n}"><a href="#L{n}">{n}</a>{line}</span>' for n, line in enumerate(lines, first))
     return f'<div class="source-view"><pre class="highlight source-lines"><code>{body}</code></pre></div>'
 
 

@@ -54,9 +54,9 @@ def words(name: str) -> set[str]:
 MEMO = "finder"
 
 
-def finder_parts(rows: list[tuple[list, set[str]]]) -> dict[str, array]:
+def finder_parts(rows: list[tuple[str, set[str]]]) -> dict[str, array]:
     """Return each part's rows, as their numbers among ``rows`` (see finder_rows)."""
-    sizes = array("I", (len(_dumps(row)) + 1 for row, _ in rows))
+    sizes = array("I", (len(row) + 1 for row, _ in rows))
     by_first: dict[str, array] = {}
     for number, (_, found) in enumerate(rows):
         for first in {w[0] for w in found}:
@@ -102,12 +102,13 @@ def _capped(members: array, sizes: array) -> array:
     return kept
 
 
-def finder_rows(site: Site) -> list[tuple[list, set[str]]]:
-    """Return every row with the words it is found by: entities most-mentioned first, then documents."""
+def finder_rows(site: Site) -> list[tuple[str, set[str]]]:
+    """Return every row, as the JSON it is written as, with the words it is found by: entities
+    most-mentioned first, then documents."""
     corpus = site.corpus
     keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
     aliases = _aliases(site)
-    rows: list[tuple[list, set[str]]] = []
+    rows: list[tuple[str, set[str]]] = []
     for key in keys:
         name = corpus.name(key)
         row = [name, key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
@@ -116,19 +117,19 @@ def finder_rows(site: Site) -> list[tuple[list, set[str]]]:
             row.append(aliases[key])
             for alias in aliases[key]:
                 found |= words(alias)
-        rows.append((row, found))
+        rows.append((_dumps(row), found))
     for doc in corpus.documents:  # found by their reference id: 09lima16 finds 09LIMA1669
         if doc.ref:
             subject = doc.title.removeprefix(f"{doc.ref}:").strip()
-            rows.append(([doc.ref, "doc", site.urls.document(doc.source), 0, [], subject], words(doc.ref)))
+            rows.append((_dumps([doc.ref, "doc", site.urls.document(doc.source), 0, [], subject]), words(doc.ref)))
     return rows
 
 
-def _rows_and_parts(site: Site) -> tuple[list[tuple[list, set[str]]], dict[str, array]]:
+def _rows_and_parts(site: Site) -> tuple[list[tuple[str, set[str]]], dict[str, array]]:
     """Return the finder's rows and parts, made once per change of the site (the part names and the
     parts are asked for in turn, and a preview renders the parts a few at a time)."""
 
-    def make() -> tuple[list[tuple[list, set[str]]], dict[str, array]]:
+    def make() -> tuple[list[tuple[str, set[str]]], dict[str, array]]:
         rows = finder_rows(site)
         return rows, finder_parts(rows)
 
@@ -146,7 +147,7 @@ def finder_scripts(site: Site, only: set[int] | None = None) -> Iterator[tuple[s
         if name == INDEX:
             yield INDEX, f"window.sitegenFinderParts = {json.dumps(names)};\n"
         else:
-            data = "[" + ",".join(_dumps(rows[n][0]) for n in parts[name]) + "]"
+            data = "[" + ",".join(rows[n][0] for n in parts[name]) + "]"
             yield name, f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(name)}] =\n{data};\n"
     site.drop_memo(MEMO)
 

@@ -158,7 +158,7 @@ def occurrence_item(
     label, snippet, mentions there). Entity pages list hundreds of thousands of these, so they are
     built here rather than in the template; everything from the content is escaped."""
     kwic = "".join(
-        f'<li><a class="place" href="{escape(place)}">{escape(label)}</a> <span class="snippet">{escape(text)}</span>'
+        f'<li><a href="{escape(place)}">{escape(label)}</a> {escape(text)}'
         + (f' <span class="count">×{count}</span></li>' if count > 1 else "</li>")
         for place, label, text, count in places
     )

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sitegen.config import Config
 from sitegen.index.corpus import Corpus
 from sitegen.index.resolve import Resolver
-from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Entity, Key
+from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Key
 from sitegen.parse.markdown import MarkdownSource, markdown_link, note_key
 from sitegen.site import exports
 from sitegen.site.html import EntityInfo, FragmentRenderer, shown_date
@@ -411,9 +411,10 @@ def pages_of(count: int, size: int) -> int:
     return max(1, math.ceil(count / size))
 
 
-def entity_links(site: Site, path: str, entities: list[Entity]) -> list[Link]:
+def entity_links(site: Site, path: str, keys: list[Key]) -> list[Link]:
     """Return links to entity pages, with mention counts."""
+    corpus = site.corpus
     return [
-        Link(relative_url(path, site.entity_path(e.key)), e.name, count=e.mention_count, kind=e.type.lower())
-        for e in entities
+        Link(relative_url(path, site.entity_path(k)), corpus.name(k), count=corpus.mention_total(k), kind=k[0].lower())
+        for k in keys
     ]
