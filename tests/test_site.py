@@ -109,6 +109,12 @@ def test_paginated_entity_pages_keep_every_document(tmp_path: Path) -> None:
     out = build_peru_site(tmp_path, 7, entity_documents_per_page=3, documents_per_page=2)
     pages = sorted(p.name for p in (out / "entity/loc").iterdir())
     assert pages == ["peru.2.html", "peru.3.html", "peru.facets.js", "peru.html"]
+    # each page numbers its documents on from the last: 1-3, 4-6, 7
+    ols = [
+        re.search(r'<ol class="occurrences"( start="\d+")?>', (out / "entity/loc" / name).read_text(encoding="utf-8"))
+        for name in ("peru.html", "peru.2.html", "peru.3.html")
+    ]
+    assert [m.group(1) if m else "missing" for m in ols] == [None, ' start="4"', ' start="7"']
     assert sorted(p.name for p in out.glob("index*.html")) == [
         "index.2.html",
         "index.3.html",

@@ -112,7 +112,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     Context: entity, type_label, type_css, type_href, forms, description, wikidata (Link or None), timeline and
     related (Links) on the first page of an entity with research views (its later pages link to it:
     first_href), occurrences (the documents' list
-    items, html.occurrence_item), pager, plus common keys.
+    items, html.occurrence_item) and first_number (the first one's number), pager, plus common keys.
     """
     size = site.config.entity_documents_per_page
     total = pages_of(entity.doc_count, size)
@@ -161,6 +161,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
                     for index, occ in enumerate(entity.occurrences[(page - 1) * size : page * size], (page - 1) * size)
                 )
             ),
+            first_number=(page - 1) * size + 1,
             pager=pager(lambda n: site.urls.entity(entity.key, n), path, page, total),
             note_html="",
             description=record.description if record else "",
