@@ -12,10 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Error, Whitespace
 
-from sitegen.render.highlight import CableLexer, pygments_css, source_html
+from sitegen.render.highlight import CableLexer, _cable_lines, highlight_lines, pygments_css, source_html
 from tests.helpers import check_case, fixture_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,3 +126,68 @@ def test_stylesheet_has_both_schemes_and_the_entity_colours() -> None:
     light, dark = css.lower().split("@media (prefers-color-scheme: dark)")
     assert ".highlight .ni-per" in light and "#8a3ffc" in light
     assert ".highlight .ni-per" in dark and "#c6a8ff" in dark
+
+
+#: Pieces of tagged cables that the lexer's rules match, and what lies around them.
+PIECES = [
+    "[PER ",
+    "[loc ",
+    "[ORG Shining Path  ]",
+    "  ]",
+    "]",
+    "[",
+    "<",
+    ">",
+    "&",
+    "'",
+    '"',
+    "x",
+    "Peru",
+    "5",
+    "_",
+    "é",
+    " ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "\ufeff",
+    "<a href='/tag/PREL_0.html'>PREL</a>",
+    "<a id='par2' href='#par2'>¶</a>2 .",
+    "<a\nhref='/tag/X_0.html'>X</a>",
+    "<code>",
+    "<pre>",
+    "</pre>",
+    "E.O. 12958:",
+    "E O 12958",
+    "DECL:",
+    "TAGS",
+    "SUBJECT:",
+    "Subject:",
+    "REF:",
+    "REFTEL:",
+    "CLASSIFIED BY:",
+    "classified by",
+    "REASONS",
+    "SECRET",
+    "C O N F I D E N T I A L",
+    "UNCLAS",
+    "LIMITED OFFICIAL USE",
+]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=60))
+def test_the_source_views_highlighter_writes_what_the_pygments_lexer_does(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert _cable_lines(text) == highlight_lines(text, CableLexer(stripnl=False, ensurenl=True))
+
+
+def test_the_source_views_highlighter_writes_what_the_pygments_lexer_does_on_real_cables() -> None:
+    cables = sorted((ROOT / "content").rglob("*.txt"))
+    shared = ROOT.parent / "shared" / "corpus" / "cables"
+    if shared.is_dir():
+        cables += sorted(shared.glob("*.txt"))[::20]  # 271 of the 5,406
+    for cable in cables:
+        text = cable.read_text(encoding="utf-8", errors="replace")
+        assert _cable_lines(text) == highlight_lines(text, CableLexer(stripnl=False, ensurenl=True)), cable

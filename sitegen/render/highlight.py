@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import ClassVar
 
 from markupsafe import escape
@@ -80,21 +80,23 @@ class CableLexer(RegexLexer):
     url = "https://github.com/sitegen/sitegen"
 
     tokens = {
-        # The header is the first line; its field names are highlighted only there.
+        # The header is the first line; its field names are highlighted only there. Every rule but
+        # the plain text starts where no letter or digit is before it (source views use _cable_lines,
+        # which looks for the rules alone and counts on that).
         "root": [
             (r"\n", Whitespace, "body"),
             *_COMMON,
             (
-                r"(E\s?\.?\s?O\s?\.?\s*12958\s*:?|\bDECL\b\s*:?|\bTAGS\b\s*:?|\b(?:SUBJECT|Subject|SUBJ)\s*:"
+                r"((?<![A-Za-z0-9])E\s?\.?\s?O\s?\.?\s*12958\s*:?|\bDECL\b\s*:?|\bTAGS\b\s*:?|\b(?:SUBJECT|Subject|SUBJ)\s*:"
                 r"|\bREF(?:S|TEL)?\s*:|\b(?i:CLASSIFIED\s+BY)\b\s*:?|\bREASONS?\b\s*:?)",
                 Name.Attribute,
             ),
             (
-                r"(?<![A-Za-z])(C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T|UNCLASSIFIED|UNCLAS"
+                r"(?<![A-Za-z0-9])(C ?O ?N ?F ?I ?D ?E ?N ?T ?I ?A ?L|S ?E ?C ?R ?E ?T|UNCLASSIFIED|UNCLAS"
                 r"|LIMITED OFFICIAL USE)(?![A-Za-z])",
                 Keyword.Constant,
             ),
-            (r"[A-Za-z0-9]+|[^\[<\nA-Za-z0-9]", Text),
+            (r"[A-Za-z0-9]+|[^\[<\nA-Za-z0-9]+", Text),  # no field name or classification starts in a run of these
             (r"[\[<]", Text),
         ],
         "body": [
@@ -151,6 +153,7 @@ def _classes() -> dict:
     return dict(formatter.ttype2class)  # type: ignore[attr-defined]  # set by HtmlFormatter.__init__
 
 
+@cache
 def _css_class(ttype: _TokenType) -> str:
     """Return the CSS class of a token type (that of its nearest styled parent)."""
     classes = _classes()
@@ -182,6 +185,10 @@ def highlight_lines(text: str, lexer: Lexer) -> list[str]:
             i += 3
             continue
         i += 1
+        if not css:  # plain text: escaped with the plain text that follows it, at once
+            while i < count and not _css_class(tokens[i][0]):
+                value += tokens[i][1]
+                i += 1
         for j, part in enumerate(value.split("\n")):
             if j:
                 lines.append([])
@@ -192,17 +199,86 @@ def highlight_lines(text: str, lexer: Lexer) -> list[str]:
     return ["".join(line) for line in lines]
 
 
+@lru_cache(maxsize=1)
+def _cable_states() -> dict[str, tuple[re.Pattern[str], list[tuple[object, str | None]]]]:
+    """Return each state of CableLexer as one pattern of its rules but plain text (which is what lies
+    between their matches), with each rule's token type or callback and the state it goes to. The
+    body's line ends are left to the text: they change nothing there."""
+    states = {}
+    for state, rules in CableLexer.tokens.items():
+        kept = [rule for rule in rules if rule[1] is not Text and not (state == "body" and rule[1] is Whitespace)]
+        pattern = re.compile("|".join(f"(?P<r{i}>{rule[0]})" for i, rule in enumerate(kept)), CableLexer.flags)
+        states[state] = (pattern, [(rule[1], rule[2] if len(rule) > 2 else None) for rule in kept])
+    return states
+
+
+#: Where a rule of the body can start.
+_BODY_START = re.compile(r"[\[<]")
+
+
+def _escape(text: str) -> str:
+    """Return text escaped for HTML as markupsafe escapes it, without making a Markup of it."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace('"', "&#34;")
+    )
+
+
+def _cable_lines(text: str) -> list[str]:
+    """Return a tagged cable highlighted as ``highlight_lines`` does with CableLexer, several times faster.
+
+    Pygments tries every rule of a state at each word; this looks for the next match of any rule,
+    which finds the same since each rule starts where no letter or digit is before it."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    out: list[str] = []
+    states, state, pos, size = _cable_states(), "root", 0, len(text)
+    while pos < size:
+        pattern, rules = states[state]
+        if state == "body":  # every rule of the body starts with "[" or "<": look only there
+            found, at = None, pos
+            while found is None and (near := _BODY_START.search(text, at)) is not None:
+                found, at = pattern.match(text, near.start()), near.start() + 1
+        else:
+            found = pattern.search(text, pos)
+        end = found.start() if found else size
+        if end > pos:
+            out.append(_escape(text[pos:end]))
+        if found is None:
+            break
+        action, after = rules[int(found.lastgroup[1:])]  # type: ignore[index]  # every alternative is named
+        if action is _mention:
+            type_, words = found.group("type").upper(), found.group("words")
+            shown = words.rstrip()
+            out.append(  # "[TYPE " and the spaces and "]" after the words need no escaping
+                f'<span class="{_css_class(BRACKET[type_])}">{found.group(0)[: found.start("words") - end]}'
+                f'<span class="{_css_class(MENTION[type_])}">{_escape(shown)}</span>{words[len(shown) :]}]</span>'
+            )
+        elif action is Whitespace:
+            out.append(found.group())
+        else:  # a token of one class, in a span on each line it is on
+            css = _css_class(action)
+            out.append(
+                "\n".join(
+                    f'<span class="{css}">{part}</span>' if part else "" for part in _escape(found.group()).split("\n")
+                )
+            )
+        state = after or state
+        pos = found.end()
+    lines = "".join(out).split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
 def source_html(text: str, lexer: str = "tagged-cable", first: int = 1) -> str:
     """Return a source text highlighted with the named lexer (none: plain), with anchored line numbers
     starting at ``first``."""
     if not lexer:
         return plain_source_html(text, first)
-    found = (
-        CableLexer(stripnl=False, ensurenl=True)
-        if lexer == "tagged-cable"
-        else get_lexer_by_name(lexer, stripnl=False, ensurenl=True)
-    )
-    return _numbered(highlight_lines(text, found), first)
+    if lexer == "tagged-cable":
+        return _numbered(_cable_lines(text), first)
+    return _numbered(highlight_lines(text, get_lexer_by_name(lexer, stripnl=False, ensurenl=True)), first)
 
 
 def plain_source_html(text: str, first: int = 1) -> str:
