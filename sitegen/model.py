@@ -81,6 +81,18 @@ class Mention:
         if not self.key[0]:
             object.__setattr__(self, "key", entity_key(self.type, self.text))
 
+    def but(self, *, text: str | None = None, paragraph: str | None = None) -> Mention:
+        """Return this mention with other words as shown or in another block, naming the same entity
+        (``dataclasses.replace``, several times faster: documents hold hundreds of mentions)."""
+        return Mention(
+            self.type,
+            self.text if text is None else text,
+            self.line,
+            self.col,
+            self.paragraph if paragraph is None else paragraph,
+            self.key,
+        )
+
     def __reduce__(self):
         """Pickle as the constructor's arguments: much faster than a slotted dataclass's state.
 

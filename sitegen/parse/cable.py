@@ -318,7 +318,7 @@ def _finish(pars: list[_Draft], source: str, warnings: list[Diagnostic]) -> list
 def _tag_mentions(items: list, block: str) -> list:
     """Record the block (paragraph anchor) on each mention."""
     return [
-        replace(item, paragraph=block) if isinstance(item, Mention) else item
+        item.but(paragraph=block) if isinstance(item, Mention) else item
         for item in items
         if not isinstance(item, Anchor)
     ]

@@ -207,10 +207,16 @@ def _split_heading(text: str) -> tuple[str, str]:
     return before, heading
 
 
+#: Per rule of _RULES, characters one of which a text must hold for the rule to change it (None: any
+#: text): most texts hold none, and a test of each is cheaper than a search.
+_NEEDS = [None, None, "([{", "'’", "'’", "-", "$", "“‘", "”"]
+
+
 def _detokenise(text: str) -> str:
     """Join tokens as a person would have typed them."""
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
+    for (pattern, replacement), needs in zip(_RULES, _NEEDS, strict=True):
+        if needs is None or any(char in text for char in needs):
+            text = pattern.sub(replacement, text)
     if text.count('"') % 2 == 0 and '"' in text:
         text = _pair_quotes(text)
     return text.strip()
@@ -244,7 +250,7 @@ def _block(kind: str, text: str, items: list) -> Block:
         if found.start() > pos:
             out.append(text[pos : found.start()])
         item = items[int(found.group(1))]
-        out.append(replace(item, text=reading_text(item.text)) if isinstance(item, Mention) else item)
+        out.append(item.but(text=reading_text(item.text)) if isinstance(item, Mention) else item)
         pos = found.end()
     if pos < len(text):
         out.append(text[pos:])

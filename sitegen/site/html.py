@@ -28,6 +28,10 @@ class EntityInfo:
     """The entity's display name."""
     counts: str
     """The tooltip's last line: ``8 documents · 9 mentions`` (and ``· no page of its own``)."""
+    tip_css: str = ""
+    """The tooltip's text as a CSS string (made once: every page that names the entity shows it)."""
+    tip_html: str = ""
+    """The tooltip's text as the screen-reader description, escaped HTML."""
 
     @classmethod
     def make(cls, path: str, label: str, name: str, docs: int, mentions: int, has_page: bool = True) -> EntityInfo:
@@ -36,7 +40,14 @@ class EntityInfo:
         counts = f"{plural(docs, 'document')} · {plural(mentions, 'mention')}" + (
             "" if has_page else " · no page of its own"
         )
-        return cls(quote(path, safe="/#"), label, name, counts)
+        return cls(
+            quote(path, safe="/#"),
+            label,
+            name,
+            counts,
+            css_string(f"{label}\n{name}\n{counts}"),
+            f"{escape(label)}: {escape(name)}, {escape(counts)}",
+        )
 
 
 def shown_date(date: str) -> str:
@@ -103,20 +114,14 @@ class FragmentRenderer:
         """Return the page's style element that gives each mentioned entity's mentions their tooltip text."""
         if not self._tips:
             return Markup("")
-        rules = "".join(
-            f'[aria-describedby="{tip}"]{{--tip:{css_string(chr(10).join((info.label, info.name, info.counts)))}}}\n'
-            for tip, info in self._tips.items()
-        )
+        rules = "".join(f'[aria-describedby="{tip}"]{{--tip:{info.tip_css}}}\n' for tip, info in self._tips.items())
         return Markup(f'<style id="tips">\n{rules}</style>')
 
     def tips_list(self) -> Markup:
         """Return the hidden list of the tooltips' descriptions that mentions name with ``aria-describedby``."""
         if not self._tips:
             return Markup("")
-        items = "".join(
-            f'<li id="{tip}">{escape(info.label)}: {escape(info.name)}, {escape(info.counts)}</li>'
-            for tip, info in self._tips.items()
-        )
+        items = "".join(f'<li id="{tip}">{info.tip_html}</li>' for tip, info in self._tips.items())
         return Markup(f'<ul class="tips" hidden>{items}</ul>')
 
     def tag(self, tag: TagRef) -> str:
