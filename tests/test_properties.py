@@ -331,3 +331,14 @@ def test_conll_documents_cover_the_file_in_order(blocks: list[list[str]]) -> Non
     text = "\n".join(line for block in blocks for line in block)
     parts = split_conll(text)
     assert parts and all(a.last < b.first for a, b in pairwise(parts))
+
+
+@SETTINGS
+@given(st.text())
+def test_escaping_text_for_html_is_markupsafes(text: str) -> None:
+    from markupsafe import escape
+
+    from sitegen.render.escape import escape_html
+
+    assert escape_html(text) == str(escape(text))
+    assert escape_html("<a href='x'>\"&\"</a>") == "&lt;a href=&#39;x&#39;&gt;&#34;&amp;&#34;&lt;/a&gt;"

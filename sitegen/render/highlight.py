@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 from typing import ClassVar
 
-from markupsafe import escape
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer, RegexLexer
 from pygments.lexers import get_lexer_by_name
@@ -40,6 +39,7 @@ from pygments.token import (
 
 from sitegen.model import ENTITY_TYPES
 from sitegen.parse.mention import MENTION as MENTION_RE
+from sitegen.render.escape import escape_html
 
 MENTION = {t: getattr(Name.Entity, t) for t in ENTITY_TYPES}
 BRACKET = {t: getattr(Punctuation.Entity, t) for t in ENTITY_TYPES}
@@ -179,8 +179,8 @@ def highlight_lines(text: str, lexer: Lexer) -> list[str]:
         if ttype in _WORDS_IN and i + 2 < count and tokens[i + 1][0] is _WORDS_IN[ttype] and tokens[i + 2][0] is ttype:
             words, closing = tokens[i + 1][1], tokens[i + 2][1]
             lines[-1].append(
-                f'<span class="{css}">{escape(value)}<span class="{_css_class(tokens[i + 1][0])}">'
-                f"{escape(words)}</span>{escape(closing)}</span>"
+                f'<span class="{css}">{escape_html(value)}<span class="{_css_class(tokens[i + 1][0])}">'
+                f"{escape_html(words)}</span>{escape_html(closing)}</span>"
             )
             i += 3
             continue
@@ -193,7 +193,7 @@ def highlight_lines(text: str, lexer: Lexer) -> list[str]:
             if j:
                 lines.append([])
             if part:
-                lines[-1].append(f'<span class="{css}">{escape(part)}</span>' if css else str(escape(part)))
+                lines[-1].append(f'<span class="{css}">{escape_html(part)}</span>' if css else escape_html(part))
     if lines and not lines[-1]:
         lines.pop()
     return ["".join(line) for line in lines]
@@ -216,13 +216,6 @@ def _cable_states() -> dict[str, tuple[re.Pattern[str], list[tuple[object, str |
 _BODY_START = re.compile(r"[\[<]")
 
 
-def _escape(text: str) -> str:
-    """Return text escaped for HTML as markupsafe escapes it, without making a Markup of it."""
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace('"', "&#34;")
-    )
-
-
 def _cable_lines(text: str) -> list[str]:
     """Return a tagged cable highlighted as ``highlight_lines`` does with CableLexer, several times faster.
 
@@ -243,7 +236,7 @@ def _cable_lines(text: str) -> list[str]:
             found = pattern.search(text, pos)
         end = found.start() if found else size
         if end > pos:
-            out.append(_escape(text[pos:end]))
+            out.append(escape_html(text[pos:end]))
         if found is None:
             break
         action, after = rules[int(found.lastgroup[1:])]  # type: ignore[index]  # every alternative is named
@@ -252,7 +245,7 @@ def _cable_lines(text: str) -> list[str]:
             shown = words.rstrip()
             out.append(  # "[TYPE " and the spaces and "]" after the words need no escaping
                 f'<span class="{_css_class(BRACKET[type_])}">{found.group(0)[: found.start("words") - end]}'
-                f'<span class="{_css_class(MENTION[type_])}">{_escape(shown)}</span>{words[len(shown) :]}]</span>'
+                f'<span class="{_css_class(MENTION[type_])}">{escape_html(shown)}</span>{words[len(shown) :]}]</span>'
             )
         elif action is Whitespace:
             out.append(found.group())
@@ -260,7 +253,8 @@ def _cable_lines(text: str) -> list[str]:
             css = _css_class(action)
             out.append(
                 "\n".join(
-                    f'<span class="{css}">{part}</span>' if part else "" for part in _escape(found.group()).split("\n")
+                    f'<span class="{css}">{part}</span>' if part else ""
+                    for part in escape_html(found.group()).split("\n")
                 )
             )
         state = after or state
@@ -286,7 +280,7 @@ def plain_source_html(text: str, first: int = 1) -> str:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return _numbered([str(escape(line)) for line in lines], first)
+    return _numbered([escape_html(line) for line in lines], first)
 
 
 def _numbered(lines: list[str], first: int = 1) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from sitegen.model import Mention, Segments, TagRef, plain_text
+from sitegen.render.escape import escape_html
 
 
 @dataclass(frozen=True)
@@ -102,13 +103,13 @@ class FragmentRenderer:
             info = self._entity(key)
             type_ = mention.type
             if info is None:
-                return f'<span class="m m-{type_.lower()}">{escape(mention.text)}</span>'
+                return f'<span class="m m-{type_.lower()}">{escape_html(mention.text)}</span>'
             tip = f"tip-{len(self._tips) + 1}"
             self._tips[tip] = info
             start = self._links[key] = (
                 f'<a class="m m-{type_.lower()}" href="{self._root}{info.href}" aria-describedby="{tip}">'
             )
-        return f"{start}{escape(mention.text)}</a>"
+        return f"{start}{escape_html(mention.text)}</a>"
 
     def tips_style(self) -> Markup:
         """Return the page's style element that gives each mentioned entity's mentions their tooltip text."""
@@ -127,14 +128,14 @@ class FragmentRenderer:
     def tag(self, tag: TagRef) -> str:
         """Return a source tag link, pointing at this site's tag page."""
         href = self._root + quote(self._tag_path(tag.name), safe="/")
-        return f'<a class="tag" href="{href}">{escape(tag.name)}</a>'
+        return f'<a class="tag" href="{href}">{escape_html(tag.name)}</a>'
 
     def text(self, segments: Segments) -> Markup:
         """Return running text as HTML: escaped strings, mentions and tag links."""
         out: list[str] = []
         for seg in segments:
             if isinstance(seg, str):
-                out.append(escape(seg))
+                out.append(escape_html(seg))
             elif isinstance(seg, Mention):
                 out.append(self.mention(seg))
             else:
@@ -163,14 +164,14 @@ def occurrence_item(
     label, snippet, mentions there). Entity pages list hundreds of thousands of these, so they are
     built here rather than in the template; everything from the content is escaped."""
     kwic = "".join(
-        f'<li><a href="{escape(place)}">{escape(label)}</a> {escape(text)}'
+        f'<li><a href="{escape_html(place)}">{escape_html(label)}</a> {text}'
         + (f' <span class="count">×{count}</span></li>' if count > 1 else "</li>")
         for place, label, text, count in places
     )
-    opening = f'<li id="{escape(ident)}">' if ident else "<li>"
+    opening = f'<li id="{escape_html(ident)}">' if ident else "<li>"
     return (
-        f'\n{opening}<h3><a href="{escape(href)}">{escape(title)}</a></h3>'
-        f'<p class="doc-meta">{escape(meta)}</p><ul class="kwic">{kwic}</ul></li>'
+        f'\n{opening}<h3><a href="{escape_html(href)}">{escape_html(title)}</a></h3>'
+        f'<p class="doc-meta">{escape_html(meta)}</p><ul class="kwic">{kwic}</ul></li>'
     )
 
 
@@ -203,7 +204,7 @@ def keyword_in_context(left: str, found: str, right: str, width: int) -> Markup:
     if len(right) > width:
         right = right[:width].rsplit(" ", 1)[0] + "…"
     return Markup(
-        f"{escape(left)}{space_left if left else ''}<mark>{escape(found)}</mark>{space_right if right else ''}{escape(right)}"
+        f"{escape_html(left)}{space_left if left else ''}<mark>{escape_html(found)}</mark>{space_right if right else ''}{escape_html(right)}"
     )
 
 
