@@ -38,6 +38,10 @@ def public_url(site: Site, path: str) -> str:
 
 #: Entities per part of a data file written in parts.
 PART = 2000
+#: Write entities.json's rows and the documents' data: one encoder each for all of them (json.dumps
+#: with options makes one per call).
+_ROW = json.JSONEncoder(ensure_ascii=False)
+_DOCUMENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _entity_rows(site: Site) -> Iterator[dict]:
@@ -77,7 +81,7 @@ def entities_json(site: Site) -> Iterator[str]:
     yield "{" + (f'"tagger": {json.dumps(tagger, ensure_ascii=False)}, ' if tagger else "") + '"entities": [\n'
     separator = ""
     for part in _parts(_entity_rows(site)):
-        yield separator + ",\n".join(json.dumps(row, ensure_ascii=False) for row in part)
+        yield separator + ",\n".join(_ROW.encode(row) for row in part)
         separator = ",\n"
     yield "\n]}\n"
 
@@ -142,7 +146,7 @@ def document_json(site: Site, doc: Document) -> str:
         ],
     }
     # Without spaces after separators: a tenth smaller. The C encoder, several times faster than indenting.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _DOCUMENT.encode(data) + "\n"
 
 
 def _timestamp(date: str) -> str:

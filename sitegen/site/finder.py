@@ -36,6 +36,8 @@ TOP_BYTES = 60_000
 MAX_PREFIX = 6
 #: The script that lists the parts.
 INDEX = "_parts"
+#: Writes a row: one encoder for all of them (json.dumps with options makes one per call).
+_JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
 _WORD = re.compile(r"[^0-9a-z]+")
 
@@ -159,7 +161,7 @@ def finder_part_names(site: Site) -> list[str]:
 
 def _dumps(row: list) -> str:
     """Return a row as JSON that is safe inside a script."""
-    return json.dumps(row, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
+    return _JSON.encode(row).replace("<", "\\u003c")
 
 
 def _aliases(site: Site) -> dict[Key, list[str]]:
