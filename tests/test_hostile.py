@@ -194,3 +194,15 @@ def test_no_script_runs_in_the_browser(hostile_site, browser) -> None:
     finally:
         context.close()
         server.shutdown()
+
+
+def test_an_entity_pages_document_item_escapes_all_but_a_snippet_made_as_html() -> None:
+    from markupsafe import Markup
+
+    from sitegen.site.html import occurrence_item
+
+    places = [("d.html#p1", "¶ 1", Markup("a <mark>b</mark>"), 1), ("d.html#p2", "<i>", "<script>x</script>", 2)]
+    item = occurrence_item('d.html"><script>', "<b>title</b>", "LIMA & co", places)
+    assert "a <mark>b</mark>" in item  # the snippet, made as HTML with its text escaped
+    assert "<script>" not in item and "<b>" not in item and "<i>" not in item
+    assert "&lt;script&gt;x&lt;/script&gt;" in item and "LIMA &amp; co" in item and "d.html&#34;&gt;" in item

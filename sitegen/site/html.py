@@ -164,7 +164,7 @@ def occurrence_item(
     label, snippet, mentions there). Entity pages list hundreds of thousands of these, so they are
     built here rather than in the template; everything from the content is escaped."""
     kwic = "".join(
-        f'<li><a href="{escape_html(place)}">{escape_html(label)}</a> {text}'
+        f'<li><a href="{escape_html(place)}">{escape_html(label)}</a> {escape(text)}'  # a snippet is Markup already
         + (f' <span class="count">×{count}</span></li>' if count > 1 else "</li>")
         for place, label, text, count in places
     )
