@@ -43,8 +43,8 @@ from sitegen.render.escape import escape_html
 
 MENTION = {t: getattr(Name.Entity, t) for t in ENTITY_TYPES}
 BRACKET = {t: getattr(Punctuation.Entity, t) for t in ENTITY_TYPES}
-#: The words of a mention, by the type of the brackets they are written inside (one line, no line end).
-_WORDS_IN = {BRACKET[t]: MENTION[t] for t in ENTITY_TYPES}
+#: The entity type of a mention's brackets' token type.
+_TYPE_OF = {BRACKET[t]: t for t in ENTITY_TYPES}
 
 
 def _mention(lexer: RegexLexer, match: re.Match[str]) -> Iterator[tuple[int, _TokenType, str]]:
@@ -166,37 +166,46 @@ def highlight_lines(text: str, lexer: Lexer) -> list[str]:
     """Return ``text`` as highlighted HTML, one string per line.
 
     The markup is written here rather than by Pygments' HtmlFormatter so that
-    it (and its escaping) does not change with the Pygments version. A
-    mention's words are written inside its brackets' element, not beside it:
-    a cable has hundreds of mentions.
+    it (and its escaping) does not change with the Pygments version.
     """
-    lines: list[list[str]] = [[]]
+    out: list[str] = []
     tokens = list(lexer.get_tokens(text))
-    i, count = 0, len(tokens)
-    while i < count:
+    i = 0
+    while i < len(tokens):
         ttype, value = tokens[i]
-        css = _css_class(ttype)
-        if ttype in _WORDS_IN and i + 2 < count and tokens[i + 1][0] is _WORDS_IN[ttype] and tokens[i + 2][0] is ttype:
-            words, closing = tokens[i + 1][1], tokens[i + 2][1]
-            lines[-1].append(
-                f'<span class="{css}">{escape_html(value)}<span class="{_css_class(tokens[i + 1][0])}">'
-                f"{escape_html(words)}</span>{escape_html(closing)}</span>"
-            )
+        type_ = _TYPE_OF.get(ttype)
+        if type_ and i + 2 < len(tokens) and tokens[i + 1][0] is MENTION[type_] and tokens[i + 2][0] is ttype:
+            out.append(_mention_html(type_, value, tokens[i + 1][1], tokens[i + 2][1]))
             i += 3
-            continue
-        i += 1
-        if not css:  # plain text: escaped with the plain text that follows it, at once
-            while i < count and not _css_class(tokens[i][0]):
-                value += tokens[i][1]
-                i += 1
-        for j, part in enumerate(value.split("\n")):
-            if j:
-                lines.append([])
-            if part:
-                lines[-1].append(f'<span class="{css}">{escape_html(part)}</span>' if css else escape_html(part))
+        else:
+            out.append(_token_html(_css_class(ttype), value))
+            i += 1
+    return _split_lines(out)
+
+
+def _token_html(css: str, value: str) -> str:
+    """Return a token's text escaped, in an element of its class on each line it is on (plain text: in none)."""
+    escaped = escape_html(value)
+    if not css:
+        return escaped
+    return "\n".join(f'<span class="{css}">{part}</span>' if part else "" for part in escaped.split("\n"))
+
+
+def _mention_html(type_: str, opening: str, words: str, closing: str) -> str:
+    """Return a mention: its brackets' element with its words' element inside (not beside it: a cable
+    has hundreds of mentions)."""
+    return (
+        f'<span class="{_css_class(BRACKET[type_])}">{escape_html(opening)}'
+        f'<span class="{_css_class(MENTION[type_])}">{escape_html(words)}</span>{escape_html(closing)}</span>'
+    )
+
+
+def _split_lines(out: list[str]) -> list[str]:
+    """Return highlighted HTML as lines (no element spans a line end), without an empty last one."""
+    lines = "".join(out).split("\n")
     if lines and not lines[-1]:
         lines.pop()
-    return ["".join(line) for line in lines]
+    return lines
 
 
 @lru_cache(maxsize=1)
@@ -240,29 +249,16 @@ def _cable_lines(text: str) -> list[str]:
         if found is None:
             break
         action, after = rules[int(found.lastgroup[1:])]  # type: ignore[index]  # every alternative is named
-        if action is _mention:
-            type_, words = found.group("type").upper(), found.group("words")
+        if action is _mention:  # the tokens _mention makes
+            words = found.group("words")
             shown = words.rstrip()
-            out.append(  # "[TYPE " and the spaces and "]" after the words need no escaping
-                f'<span class="{_css_class(BRACKET[type_])}">{found.group(0)[: found.start("words") - end]}'
-                f'<span class="{_css_class(MENTION[type_])}">{escape_html(shown)}</span>{words[len(shown) :]}]</span>'
-            )
-        elif action is Whitespace:
-            out.append(found.group())
-        else:  # a token of one class, in a span on each line it is on
-            css = _css_class(action)
-            out.append(
-                "\n".join(
-                    f'<span class="{css}">{part}</span>' if part else ""
-                    for part in escape_html(found.group()).split("\n")
-                )
-            )
+            opening = found.group(0)[: found.start("words") - end]
+            out.append(_mention_html(found.group("type").upper(), opening, shown, words[len(shown) :] + "]"))
+        else:
+            out.append(_token_html(_css_class(action), found.group()))
         state = after or state
         pos = found.end()
-    lines = "".join(out).split("\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    return lines
+    return _split_lines(out)
 
 
 def source_html(text: str, lexer: str = "tagged-cable", first: int = 1) -> str:
