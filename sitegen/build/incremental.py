@@ -257,8 +257,8 @@ class SiteState:
         stale = stale_rules(used, old.authority, resolver.authority)
         sources |= {s.relative for s in self.sources.values() if s.rules & stale and s.relative in corpus}
         changed: Changed = {}
+        formats = self.site.config.formats
         for relative in sorted(sources):
-            formats = self.site.config.formats
             source = read_source(relative, content / formats.split_source(relative)[0], formats)
             if source.document is None:
                 continue  # unreadable now: the next build reports it

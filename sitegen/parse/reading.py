@@ -43,20 +43,22 @@ _PAGE_BREAK = re.compile(
 #: The end of a sentence before a heading that shares its line.
 _SENTENCE_END = re.compile(r".*[.?!:;][\s\"')\]]*\s")
 _WORD = r"[0-9A-Za-z\u00c0-\uffff" + _OPEN + _CLOSE + "]"
-_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\s+"), " "),
+#: Each rule: what it replaces, with what, and characters one of which a text must hold for it to
+#: change anything (None: any text). Most texts hold none, and a test of each is cheaper than a search.
+_RULES: list[tuple[re.Pattern[str], str, str | None]] = [
+    (re.compile(r"\s+"), " ", None),
     # No space before closing punctuation, or after an opening bracket.
-    (re.compile(r" +([,.;:!?%)\]}])"), r"\1"),
-    (re.compile(r"([(\[{]) +"), r"\1"),
+    (re.compile(r" +([,.;:!?%)\]}])"), r"\1", None),
+    (re.compile(r"([(\[{]) +"), r"\1", "([{"),
     # Clitics and possessives: Peru 's, do n't, they 're.
-    (re.compile(r" +(['’](?:s|S|re|RE|ve|VE|ll|LL|d|D|m|M)\b)"), r"\1"),
-    (re.compile(r" +([nN]['’][tT])\b"), r"\1"),
+    (re.compile(r" +(['’](?:s|S|re|RE|ve|VE|ll|LL|d|D|m|M)\b)"), r"\1", "'’"),
+    (re.compile(r" +([nN]['’][tT])\b"), r"\1", "'’"),
     # A hyphenated word split in three: ZANU - PF.
-    (re.compile(rf"(?<={_WORD}) - (?={_WORD})"), "-"),
-    (re.compile(r"\$ +(?=[0-9])"), "$"),
+    (re.compile(rf"(?<={_WORD}) - (?={_WORD})"), "-", "-"),
+    (re.compile(r"\$ +(?=[0-9])"), "$", "$"),
     # Curly quotes say which way they face.
-    (re.compile(r"([“‘]) +"), r"\1"),
-    (re.compile(r" +(”)"), r"\1"),
+    (re.compile(r"([“‘]) +"), r"\1", "“‘"),
+    (re.compile(r" +(”)"), r"\1", "”"),
 ]
 _QUOTE = re.compile(r'"')
 #: Letters in a text above which share of capitals it reads as written in capitals.
@@ -207,14 +209,9 @@ def _split_heading(text: str) -> tuple[str, str]:
     return before, heading
 
 
-#: Per rule of _RULES, characters one of which a text must hold for the rule to change it (None: any
-#: text): most texts hold none, and a test of each is cheaper than a search.
-_NEEDS = [None, None, "([{", "'’", "'’", "-", "$", "“‘", "”"]
-
-
 def _detokenise(text: str) -> str:
     """Join tokens as a person would have typed them."""
-    for (pattern, replacement), needs in zip(_RULES, _NEEDS, strict=True):
+    for pattern, replacement, needs in _RULES:
         if needs is None or any(char in text for char in needs):
             text = pattern.sub(replacement, text)
     if text.count('"') % 2 == 0 and '"' in text:

@@ -8,7 +8,7 @@ HTML contract documented in the README.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -29,10 +29,15 @@ class EntityInfo:
     """The entity's display name."""
     counts: str
     """The tooltip's last line: ``8 documents · 9 mentions`` (and ``· no page of its own``)."""
-    tip_css: str = ""
+    tip_css: str = field(init=False)
     """The tooltip's text as a CSS string (made once: every page that names the entity shows it)."""
-    tip_html: str = ""
+    tip_html: str = field(init=False)
     """The tooltip's text as the screen-reader description, escaped HTML."""
+
+    def __post_init__(self) -> None:
+        """Make the tooltip's text from the label, name and counts."""
+        object.__setattr__(self, "tip_css", css_string(f"{self.label}\n{self.name}\n{self.counts}"))
+        object.__setattr__(self, "tip_html", f"{escape(self.label)}: {escape(self.name)}, {escape(self.counts)}")
 
     @classmethod
     def make(cls, path: str, label: str, name: str, docs: int, mentions: int, has_page: bool = True) -> EntityInfo:
@@ -41,14 +46,7 @@ class EntityInfo:
         counts = f"{plural(docs, 'document')} · {plural(mentions, 'mention')}" + (
             "" if has_page else " · no page of its own"
         )
-        return cls(
-            quote(path, safe="/#"),
-            label,
-            name,
-            counts,
-            css_string(f"{label}\n{name}\n{counts}"),
-            f"{escape(label)}: {escape(name)}, {escape(counts)}",
-        )
+        return cls(quote(path, safe="/#"), label, name, counts)
 
 
 def shown_date(date: str) -> str:
