@@ -186,6 +186,7 @@ def choose(parts: set[str], query: str) -> str:
 
 
 def test_finder_parts_stay_small_and_every_name_is_found_by_every_prefix(monkeypatch) -> None:
+    from sitegen.render.escape import script_json
     from sitegen.site import finder
 
     monkeypatch.setattr(finder, "PART_BYTES", 2_000)
@@ -194,7 +195,7 @@ def test_finder_parts_stay_small_and_every_name_is_found_by_every_prefix(monkeyp
         f"{first}{second}{third} Name{i}" for i in range(40) for first in "ta" for second in "hoe" for third in "rnm"
     ]
     rows = [
-        (finder._dumps([name, "per", f"entity/per/{i}.html", 1000 - i]), finder.words(name))
+        (script_json([name, "per", f"entity/per/{i}.html", 1000 - i]), finder.words(name))
         for i, name in enumerate(names)
     ]
     parts = finder.finder_parts(rows)

@@ -1,7 +1,18 @@
-"""Escaping text for HTML where millions of fragments are written: the same as markupsafe's escape,
-without making a Markup object of each."""
+"""Escaping what sitegen writes by the million: text for HTML (the same as markupsafe's escape,
+without making a Markup object of each), and data for the site's scripts."""
 
 from __future__ import annotations
+
+import json
+
+#: Writes script data: one encoder for all of it (json.dumps with options makes one per call).
+_SCRIPT_JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
+
+
+def script_json(value: object) -> str:
+    """Return a value as compact JSON that is safe inside a script: ASCII only, and no ``<`` (so no
+    ``</script>``)."""
+    return _SCRIPT_JSON.encode(value).replace("<", "\\u003c")
 
 
 def escape_html(text: str) -> str:

@@ -9,17 +9,15 @@ the site's index.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sitegen.model import Entity, Key, group_key
+from sitegen.render.escape import script_json
 from sitegen.site.pages import Site
 from sitegen.site.urls import relative_url, slugify
 
 #: How many of the entities most often named with it can narrow an entity's documents.
 TOP_WITH = 20
-#: Writes the data: one encoder for every entity (json.dumps with options makes one per call).
-_JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
 
 def facets_data(site: Site, entity: Entity) -> dict[str, Any]:
@@ -79,5 +77,5 @@ def facet_id(key: Key) -> str:
 
 def facets_script(site: Site, entity: Entity) -> str:
     """Return the script that hands an entity's facet data to the page that loads it."""
-    data = _JSON.encode(facets_data(site, entity)).replace("<", "\\u003c")
+    data = script_json(facets_data(site, entity))
     return f"window.sitegenFacets = {data};\n"

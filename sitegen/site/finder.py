@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sitegen.model import Key, fold
+from sitegen.render.escape import script_json
 
 if TYPE_CHECKING:
     from sitegen.site.pages import Site
@@ -36,8 +37,6 @@ TOP_BYTES = 60_000
 MAX_PREFIX = 6
 #: The script that lists the parts.
 INDEX = "_parts"
-#: Writes a row: one encoder for all of them (json.dumps with options makes one per call).
-_JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
 _WORD = re.compile(r"[^0-9a-z]+")
 
@@ -119,11 +118,11 @@ def finder_rows(site: Site) -> list[tuple[str, set[str]]]:
             row.append(aliases[key])
             for alias in aliases[key]:
                 found |= words(alias)
-        rows.append((_dumps(row), found))
+        rows.append((script_json(row), found))
     for doc in corpus.documents:  # found by their reference id: 09lima16 finds 09LIMA1669
         if doc.ref:
             subject = doc.title.removeprefix(f"{doc.ref}:").strip()
-            rows.append((_dumps([doc.ref, "doc", site.urls.document(doc.source), 0, [], subject]), words(doc.ref)))
+            rows.append((script_json([doc.ref, "doc", site.urls.document(doc.source), 0, [], subject]), words(doc.ref)))
     return rows
 
 
@@ -157,11 +156,6 @@ def finder_scripts(site: Site, only: set[int] | None = None) -> Iterator[tuple[s
 def finder_part_names(site: Site) -> list[str]:
     """Return the names of the scripts the finder's data is in: the list of parts, then the parts."""
     return [INDEX, *sorted(_rows_and_parts(site)[1])]
-
-
-def _dumps(row: list) -> str:
-    """Return a row as JSON that is safe inside a script."""
-    return _JSON.encode(row).replace("<", "\\u003c")
 
 
 def _aliases(site: Site) -> dict[Key, list[str]]:
