@@ -406,6 +406,19 @@ def test_the_pages_an_edit_creates_or_removes_change_with_the_page_that_links_to
     assert not (site / "source" / "cables" / "10lima1.html").exists()
 
 
+def test_a_drain_for_some_time_renders_the_pages_and_leaves_the_whole_site_files_however_long_it_may_take(
+    live: PreviewSession,
+) -> None:
+    lima = live.content / "sample" / "09LIMA1669.txt"
+    edit(lima, "[PER Alan Garcia  ]", "[ORG Alan Garcia  ]")  # counts change in every whole-site list
+    live.update({lima})
+    assert live.pending and not live.only_whole_site_pending()
+    live.drain(seconds=600)  # time enough for everything: the pages are done, the whole-site files wait
+    assert live.pending and live.only_whole_site_pending()
+    live.drain(seconds=600)  # only they are left: now they are made
+    assert live.pending == {}
+
+
 def test_the_whole_site_files_made_in_a_process_of_their_own_match_a_clean_build_and_a_stop_leaves_them_pending(
     live: PreviewSession, tmp_path: Path
 ) -> None:

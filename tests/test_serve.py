@@ -70,6 +70,17 @@ class Server:
         self.log += got
         return got
 
+    def settle(self, quiet: float = 2.5, limit: float = 30) -> list[str]:
+        """Return what is printed until nothing is for ``quiet`` seconds: an edit's last work (the
+        whole-site files, made once editing pauses, and then the search index) is done."""
+        end, got = time.monotonic() + limit, []
+        while time.monotonic() < end:
+            more = self.quiet_lines(quiet)
+            if not more:
+                break
+            got += more
+        return got
+
     def get(self, path: str) -> tuple[int, str, str]:
         """Return status, content type and body of a page."""
         try:
@@ -210,6 +221,7 @@ def test_vim_save_sequence_rebuilds_exactly_once_and_swap_files_trigger_nothing(
     lines = server.quiet_lines(2.0)
     assert len([line for line in lines if line.startswith("Rebuilt")]) == 1, lines
     assert "vimly" in server.get("doc/sample/09lima1669.html")[2]
+    server.settle()  # the save's whole-site files and search index, made once editing pauses
     swap.unlink()
     assert server.quiet_lines(1.0) == []
 

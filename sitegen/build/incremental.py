@@ -335,15 +335,25 @@ class SiteState:
         with ``jobs`` processes, this one and forked workers, when neither is given).
 
         Returns the output paths that changed and the number of pages rendered;
-        pages left when the time is up stay pending.
+        pages left when the time is up stay pending. A drain for some ``seconds`` that finds pages
+        pending leaves the whole-site files for a drain that finds only them (the preview makes those
+        in a process of their own, once editing pauses).
         """
         if jobs > 1 and families is None and seconds is None:
             return self._drain_in_parallel(jobs)
         deadline = None if seconds is None else time.perf_counter() + seconds
+        pages_only = deadline is not None and not self.only_whole_site_pending()
         changed: list[str] = []
         count = 0
         while True:
-            chosen = sorted((f for f in self.pending if families is None or f in families), key=_drain_order)
+            chosen = sorted(
+                (
+                    f
+                    for f in self.pending
+                    if (families is None or f in families) and not (pages_only and kind_of(f).whole_site)
+                ),
+                key=_drain_order,
+            )
             if not chosen or (deadline is not None and time.perf_counter() >= deadline):
                 return changed, count
             for family in chosen:
