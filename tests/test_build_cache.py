@@ -14,7 +14,7 @@ import pytest
 from sitegen.build import manifest as manifest_module
 from sitegen.build import sources as sources_module
 from sitegen.build import write as write_module
-from sitegen.build.cache import cache_path
+from sitegen.build.cache import cache_path, read_cache
 from sitegen.build.output import MARKER
 from sitegen.build.search import pagefind_command
 from sitegen.config import Config
@@ -437,6 +437,59 @@ def test_a_damaged_or_stale_cache_is_ignored(project: Path, damage: str) -> None
     make(content, clean, search=False)
     assert tree(site) == tree(clean)
     assert make(content, site, search=False).up_to_date
+
+
+def test_an_update_in_place_appends_to_the_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.build import cache as cache_module
+
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    path = cache_path(site)
+    first = read_cache(site)
+    assert first is not None and first.file is not None
+    first.file.close()
+    inode, size = path.stat().st_ino, path.stat().st_size
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8")
+    assert make(content, site, search=False).update is not None
+    # The same file: the other documents' records stay where they were, the edited one is appended.
+    second = read_cache(site)
+    assert second is not None and second.file is not None
+    assert path.stat().st_ino == inode and second.records_end > first.records_end
+    edited = "sample/09LIMA1669.txt"
+    assert second.where[edited][0] >= first.records_end
+    others = {relative for relative in first.where if relative != edited}
+    assert {r: second.where[r] for r in others} == {r: first.where[r] for r in others}
+    assert path.stat().st_size < size + (second.records_end - first.records_end) + 2 * (size - first.records_end)
+    second.file.close()
+
+    # A damaged appended record is found: the cache is not trusted, and the site is built whole.
+    data = bytearray(path.read_bytes())
+    data[second.where[edited][0] + 10] ^= 1
+    path.write_bytes(bytes(data))
+    assert read_cache(site) is None
+    lima.write_text(lima.read_text(encoding="utf-8").replace("gladly", "kindly"), encoding="utf-8")
+    assert make(content, site, search=False).update is None
+    clean = project / "clean"
+    make(content, clean, search=False)
+    assert tree(site) == tree(clean)
+
+    # A cache that records mostly documents no longer used is written anew.
+    inode = path.stat().st_ino
+    lima.write_text(lima.read_text(encoding="utf-8").replace("kindly", "warmly"), encoding="utf-8")
+    assert make(content, site, search=False).update is not None
+    assert path.stat().st_ino == inode
+    monkeypatch.setattr(cache_module, "MIN_LIVE_SHARE", 1.01)
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "gladly"), encoding="utf-8")
+    assert make(content, site, search=False).update is not None
+    assert path.stat().st_ino != inode
+    rewritten = read_cache(site)
+    assert rewritten is not None and rewritten.file is not None
+    head = len(path.read_bytes().split(b"\n", 1)[0]) + 1
+    assert rewritten.records_end == head + sum(8 + data + 8 + extra for _, data, extra in rewritten.where.values())
+    rewritten.file.close()
+    make(content, clean, search=False)
+    assert tree(site) == tree(clean)
 
 
 def test_an_interrupted_update_is_not_trusted(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

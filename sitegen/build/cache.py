@@ -7,21 +7,27 @@ unchanged, and when the site on disk was built from the cached sources with
 the same configuration, theme and code, it re-renders only the pages the
 changed sources affect.
 
-The file starts with a line of JSON naming the cache format, a fingerprint
-of sitegen's own code, the build key and the resolution (see
-index/resolve.py), then the pickled authority file the documents were
-resolved with. Each source follows as a
-length-prefixed record, so the cache is written and read one source at a
-time, and a SHA-256 of the records ends the file. A record is the source's
-details (path, content hash, size, time, warnings), the pickle of its
-parsed document and what the document store keeps beside it (its blocks and
-reading text, see index/store.py), which are only read when the build
-reuses them. After the records come the corpus index that the documents
-make (Corpus.write_index) and the output paths of each page family, then
-their size, so that an update in place need not index every document
-again nor list every page. A cache that
-is missing, truncated, damaged or written by other code is ignored, never
-trusted: the build then parses everything again.
+The file starts with a line of JSON naming the cache format and a
+fingerprint of sitegen's own code. The parsed documents follow, one record
+each: the pickle of the document and what the document store keeps beside
+it (its blocks and reading text, see index/store.py), each after its
+length. Then comes the directory: a pickle of the build key, the resolution
+(see index/resolve.py), the authority file the documents were resolved
+with, each source's details (path, content hash, size, time, warnings) and
+where its record is with the record's SHA-256. After the directory come the
+corpus index that the documents make (Corpus.write_index) and the output
+paths of each page family, so that an update in place need not index every
+document again nor list every page. The file ends with the sizes of the
+directory and the index and a SHA-256 of both.
+
+A whole build writes the file anew. An update in place appends: it keeps
+the records of the documents it did not parse again where they are, writes
+the new ones after them in place of the old directory, then a new directory,
+index and checksum (write_cache). A file that records mostly documents no
+longer used is written anew instead. A cache that is missing, truncated,
+damaged (any record or the directory) or written by other code is ignored,
+never trusted: the build then parses everything again. Every checksum is
+verified before anything is unpickled.
 """
 
 from __future__ import annotations
@@ -43,14 +49,19 @@ from sitegen.index.resolve import Resolver
 from sitegen.parse.authority import Authority
 from sitegen.report import log
 
-FORMAT = 7
+FORMAT = 8
 _LENGTH = 8
-"""Bytes of the length before each part of a record."""
+"""Bytes of the length before each part of a record, and of each size at the end of the file."""
 CACHE_GAP = _LENGTH
 """Bytes between a document's pickle and what the store keeps beside it (see Cache.where)."""
 _DIGEST = 64
-"""Bytes of the checksum (hexadecimal SHA-256) after the last record."""
+"""Bytes of the checksum (hexadecimal SHA-256) at the end of the file."""
+_TAIL = 2 * _LENGTH + _DIGEST
+"""Bytes after the index: the sizes of the directory and of the index, and their checksum."""
 _CHUNK = 1 << 20
+#: An update in place writes the cache anew rather than appending when fewer than this share of its
+#: records' bytes are documents still used.
+MIN_LIVE_SHARE = 0.5
 
 
 @dataclass
@@ -72,6 +83,10 @@ class Cache:
     """The authority file they were resolved with."""
     index_at: tuple[int, int] = (0, 0)
     """Where the corpus index of the documents is in the file, and its size (0: none)."""
+    digests: dict[str, bytes] = field(default_factory=dict)
+    """Per source in ``where``: the SHA-256 of its record (document, length, what follows it)."""
+    records_end: int = 0
+    """Where the records end and the directory starts (where an update appends)."""
 
     def resolver(self, now: Resolver) -> Resolver:
         """Return the resolver the documents were resolved with, given the one of the build now
@@ -112,8 +127,8 @@ def cache_path(output: Path) -> Path:
 def read_cache(output: Path) -> Cache | None:
     """Return the cache of the site in ``output``, or None when there is none to trust.
 
-    The checksum is verified before anything is unpickled. Documents stay in
-    the file until ``Cache.data`` asks for one.
+    Every checksum (the directory's, then each record's) is verified before
+    anything is unpickled. Documents stay in the file until ``Cache.data`` asks for one.
     """
     file = None
     try:
@@ -122,41 +137,12 @@ def read_cache(output: Path) -> Cache | None:
         if not isinstance(head, dict) or head.get("format") != FORMAT or head.get("code") != code_fingerprint():
             file.close()
             return None
-        start = file.tell()
-        end = os.fstat(file.fileno()).st_size - _DIGEST
-        if end < start + _LENGTH or not _verified(file, end):
+        cache = _directory(file, file.tell())
+        if cache is None:
             file.close()
-            return None
-        file.seek(end - _LENGTH)
-        size = int.from_bytes(file.read(_LENGTH), "big")
-        end -= _LENGTH + size
-        if end < start:
-            file.close()
-            return None
-        index_at = (end, size)
-        file.seek(start)
-        authority = pickle.loads(file.read(int.from_bytes(file.read(_LENGTH), "big")))
-        cache = Cache(
-            str(head.get("key", "")),
-            {},
-            file,
-            resolution=str(head.get("resolution", "")),
-            authority=authority,
-            index_at=index_at,
-        )
-        while file.tell() < end:
-            source = pickle.loads(file.read(int.from_bytes(file.read(_LENGTH), "big")))
-            size = int.from_bytes(file.read(_LENGTH), "big")
-            start = file.tell()
-            file.seek(size, os.SEEK_CUR)
-            extra = int.from_bytes(file.read(_LENGTH), "big")
-            file.seek(extra, os.SEEK_CUR)
-            if size:
-                cache.where[source.relative] = (start, size, extra)
-            cache.sources[source.relative] = source
         return cache
     except (OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
-        # Damaged or unreadable: ignored, never trusted. The checksum and the code fingerprint are
+        # Damaged or unreadable: ignored, never trusted. The checksums and the code fingerprint are
         # checked before anything is unpickled, so any other error here is a bug and is raised.
         log.debug("the cache of parsed sources is not used: %s", exc)
         if file is not None:
@@ -164,17 +150,55 @@ def read_cache(output: Path) -> Cache | None:
         return None
 
 
-def _verified(file: BinaryIO, end: int) -> bool:
-    """Return True when the records up to ``end`` match the checksum that follows them."""
+def _directory(file: BinaryIO, start: int) -> Cache | None:
+    """Return the cache whose records start at ``start`` in ``file``, or None when a checksum fails."""
+    end = os.fstat(file.fileno()).st_size - _TAIL
+    if end < start:
+        return None
+    tail = os.pread(file.fileno(), _TAIL, end)
+    size = int.from_bytes(tail[:_LENGTH], "big")
+    index_size = int.from_bytes(tail[_LENGTH : 2 * _LENGTH], "big")
+    records_end = end - index_size - size
+    if records_end < start:
+        return None
     digest = hashlib.sha256()
-    left = end - file.tell()
-    while left > 0:
-        chunk = file.read(min(_CHUNK, left))
+    for at, length in ((records_end, size + index_size), (end, 2 * _LENGTH)):
+        if not _hashed(file, at, length, digest):
+            return None
+    if tail[2 * _LENGTH :] != digest.hexdigest().encode():
+        return None
+    found = pickle.loads(os.pread(file.fileno(), size, records_end))
+    where: dict[str, tuple[int, int, int]] = found["where"]
+    digests: dict[str, bytes] = found["digests"]
+    for relative, (at, data, extra) in sorted(where.items(), key=lambda item: item[1]):
+        if at < start or at + data + _LENGTH + extra > records_end:
+            return None
+        record = hashlib.sha256()
+        if not _hashed(file, at, data + _LENGTH + extra, record) or record.digest() != digests.get(relative):
+            return None
+    return Cache(
+        found["key"],
+        {source.relative: source for source in found["sources"]},
+        file,
+        where,
+        found["resolution"],
+        found["authority"],
+        (records_end + size, index_size),
+        digests,
+        records_end,
+    )
+
+
+def _hashed(file: BinaryIO, at: int, length: int, digest: hashlib._Hash) -> bool:
+    """Add ``length`` bytes of ``file`` from ``at`` to ``digest``; return False when the file is shorter."""
+    while length > 0:
+        chunk = os.pread(file.fileno(), min(_CHUNK, length), at)
         if not chunk:
             return False
         digest.update(chunk)
-        left -= len(chunk)
-    return file.read(_DIGEST) == digest.hexdigest().encode()
+        at += len(chunk)
+        length -= len(chunk)
+    return True
 
 
 def write_cache(
@@ -184,8 +208,10 @@ def write_cache(
     documents: Callable[[str], tuple[bytes, bytes] | None],
     resolver: Resolver,
     index: Callable[[SupportsWrite[bytes]], object] | None = None,
+    previous: Cache | None = None,
+    kept: Callable[[str], bool] = lambda relative: False,
 ) -> None:
-    """Write the cache beside ``output`` atomically, one source at a time; a cache that cannot be written is skipped.
+    """Write the cache beside ``output``, one source at a time; a cache that cannot be written is skipped.
 
     ``sources`` are build.Source records without their documents;
     ``documents`` returns the pickle of a source's parsed document and what
@@ -194,41 +220,101 @@ def write_cache(
     authority file is kept too: after an edit of it, an update in place
     finds the documents it resolves otherwise. ``index`` writes the corpus
     index of exactly these documents into a file (Corpus.write_index).
+
+    With ``previous``, the cache this build read and still has open, the
+    records of the sources for which ``kept`` is True (their document is the
+    one recorded there) stay where they are and the rest is appended; else
+    the cache is written anew into a temporary file that then replaces it.
     """
     path = cache_path(output)
-    head = json.dumps({"format": FORMAT, "code": code_fingerprint(), "key": key, "resolution": resolver.digest})
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    digest = hashlib.sha256()
+    sources = list(sources)
     try:
-        with open(tmp, "wb") as file:
-            file.write(head.encode() + b"\n")
-            authority = pickle.dumps(resolver.authority, protocol=pickle.HIGHEST_PROTOCOL)
-            for part in (len(authority).to_bytes(_LENGTH, "big"), authority):
-                digest.update(part)
-                file.write(part)
-            for source in sources:
-                meta = pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL)
-                data, extra = documents(source.relative) or (b"", b"")
-                for part in (
-                    len(meta).to_bytes(_LENGTH, "big"),
-                    meta,
-                    len(data).to_bytes(_LENGTH, "big"),
-                    data,
-                    len(extra).to_bytes(_LENGTH, "big"),
-                    extra,
-                ):
-                    digest.update(part)
-                    file.write(part)
-            start = file.tell()
-            if index is not None:
-                index(_Hashing(file, digest))
-            size = (file.tell() - start).to_bytes(_LENGTH, "big")
-            digest.update(size)
-            file.write(size)
-            file.write(digest.hexdigest().encode())
-        os.replace(tmp, path)
+        if previous is not None and _appendable(path, previous, sources, kept):
+            assert previous.file is not None  # _appendable checked
+            with open(path, "r+b") as file:
+                if os.fstat(file.fileno()).st_ino == os.fstat(previous.file.fileno()).st_ino:
+                    file.truncate(previous.records_end)
+                    file.seek(previous.records_end)
+                    _write_rest(file, key, sources, documents, resolver, index, previous, kept)
+                    return
+        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+        try:
+            with open(tmp, "wb") as file:
+                head = json.dumps({"format": FORMAT, "code": code_fingerprint()})
+                file.write(head.encode() + b"\n")
+                _write_rest(file, key, sources, documents, resolver, index)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        log.debug("the cache of parsed sources is not written: %s", exc)
+
+
+def _appendable(path: Path, previous: Cache, sources: list, kept: Callable[[str], bool]) -> bool:
+    """Return True when an update may append to ``previous``: it is the file at ``path`` and most of
+    its records' bytes are documents still used."""
+    if previous.file is None or not previous.records_end:
+        return False
+    try:
+        if os.stat(path).st_ino != os.fstat(previous.file.fileno()).st_ino:
+            return False
     except OSError:
-        tmp.unlink(missing_ok=True)
+        return False
+    live = sum(
+        place[1] + place[2]
+        for source in sources
+        if (place := previous.where.get(source.relative)) is not None and kept(source.relative)
+    )
+    return live >= MIN_LIVE_SHARE * previous.records_end
+
+
+def _write_rest(
+    file: BinaryIO,
+    key: str,
+    sources: list,
+    documents: Callable[[str], tuple[bytes, bytes] | None],
+    resolver: Resolver,
+    index: Callable[[SupportsWrite[bytes]], object] | None,
+    previous: Cache | None = None,
+    kept: Callable[[str], bool] = lambda relative: False,
+) -> None:
+    """Write, from where ``file`` is, the records not kept from ``previous``, then the directory,
+    the index and the checksum."""
+    where: dict[str, tuple[int, int, int]] = {}
+    digests: dict[str, bytes] = {}
+    for source in sources:
+        relative = source.relative
+        if previous is not None and relative in previous.where and kept(relative):
+            where[relative], digests[relative] = previous.where[relative], previous.digests[relative]
+            continue
+        found = documents(relative)
+        if found is None or not found[0]:
+            continue
+        data, extra = found
+        record = b"".join((len(data).to_bytes(_LENGTH, "big"), data, len(extra).to_bytes(_LENGTH, "big"), extra))
+        where[relative] = (file.tell() + _LENGTH, len(data), len(extra))
+        digests[relative] = hashlib.sha256(record[_LENGTH:]).digest()
+        file.write(record)
+    digest = hashlib.sha256()
+    directory = pickle.dumps(
+        {
+            "key": key,
+            "resolution": resolver.digest,
+            "authority": resolver.authority,
+            "sources": sources,
+            "where": where,
+            "digests": digests,
+        },
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    digest.update(directory)
+    file.write(directory)
+    start = file.tell()
+    if index is not None:
+        index(_Hashing(file, digest))
+    sizes = len(directory).to_bytes(_LENGTH, "big") + (file.tell() - start).to_bytes(_LENGTH, "big")
+    digest.update(sizes)
+    file.write(sizes + digest.hexdigest().encode())
 
 
 class _Hashing:

@@ -373,10 +373,12 @@ class SiteState:
         changed: list[str] = []
         count = 0
         while self.pending:
-            work = sorted(self.pending, key=_drain_order)
+            # The whole-site files first: each is one long task, which the other processes' pages
+            # balance, rather than the last ones left to a single process.
+            work = sorted(self.pending, key=_drain_order, reverse=True)
             wanted = {family: self.pending.pop(family) for family in work}
             task = partial(render_pages, self.site, self.env, self.output, wanted)
-            batch = max(1, min(64, len(work) // (4 * jobs)))
+            batch = max(1, min(64, len(work) // (16 * jobs)))
             try:
                 results = list(zip(work, fork_map(task, work, jobs, what="rendering pages", batch=batch, here=True)))
             except BaseException:

@@ -152,12 +152,13 @@ def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> B
         done = update_in_place(
             ctx, env, resolver, cache, inputs, theme_changes, previous.outputs, previous.counts.get("bytes")
         )
+    appended = cache if done is not None else None  # the cache its unchanged documents are read from
     if done is None:
         if cache is not None and cache.resolution != resolver.digest:
             cache = None  # its documents were resolved with another authority file: parse them again
         done = build_whole(ctx, env, resolver, cache, inputs, previous.counts.get("files", 0) if previous else 0)
     state, warnings, update = done
-    result = _finish(ctx, state, inputs, warnings)
+    result = _finish(ctx, state, inputs, warnings, appended)
     result.update, result.seconds = update, time.perf_counter() - started
     return result
 
@@ -279,8 +280,14 @@ def update_in_place(
     return state, warnings + late, Update(sorted(changed), theme, rendered, copied + written)
 
 
-def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list[Diagnostic]) -> BuildResult:
-    """Write the cache of parsed sources and the manifest of the site just written; return its figures."""
+def _finish(
+    ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list[Diagnostic], previous: Cache | None = None
+) -> BuildResult:
+    """Write the cache of parsed sources and the manifest of the site just written; return its figures.
+
+    After an update in place, ``previous`` is the cache it read: the documents
+    still read from it stay there, and the cache is appended to.
+    """
     corpus = state.corpus
     outputs = state.outputs()
     if state.size is None:  # a site built before sizes were counted: count them once, as a build does
@@ -306,6 +313,8 @@ def _finish(ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list
         ),
         state.site.resolver,
         partial(_write_index, state),
+        previous,
+        lambda relative: previous is not None and corpus.adopted_at(relative) == previous.where[relative][0],
     )
     write_manifest(ctx.output, manifest)
     return BuildResult(

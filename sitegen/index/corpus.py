@@ -524,6 +524,11 @@ class Corpus:
         """Return a document's pickle."""
         return self._store.data(source)
 
+    def adopted_at(self, source: str) -> int | None:
+        """Return where a document lies in the file the store adopted (see DocumentStore.adopt), or
+        None when it is not there (parsed in this process, or not indexed)."""
+        return self._store.adopted_at(source) if source in self._numbers else None
+
     def document_extra(self, source: str) -> bytes:
         """Return what the store keeps beside a document's pickle (store.prepared)."""
         return self._store.extra(source)
@@ -576,15 +581,17 @@ class Corpus:
         """Return the keys of a document's tags (header and text), in order."""
         return self._tags.get(self._numbers[source], ())
 
-    def mentioned_with(self, key: Key) -> dict[str, set[Key]]:
-        """Return, per document that mentions an entity, the entities named in a paragraph with it there
-        (the documents where it is named alone are left out)."""
+    def mentioned_with(self, key: Key, among: Iterable[Key]) -> dict[str, set[Key]]:
+        """Return, per document that mentions an entity, the entities of ``among`` named in a paragraph
+        with it there (the documents where it is named with none of them are left out)."""
+        own, keys, summaries = self._entity_numbers.get(key), self._entity_keys, self._summaries
+        wanted = {self._entity_numbers[k] for k in among if k in self._entity_numbers} - {own}
         found: dict[int, set[int]] = defaultdict(set)
         for number, named in self._shared_blocks(key):
-            found[number].update(named)
-        own, keys, summaries = self._entity_numbers.get(key), self._entity_keys, self._summaries
+            if shared := wanted.intersection(named):
+                found[number] |= shared
         return {
-            summaries[number].source: {keys[n] for n in named if n != own}  # type: ignore[union-attr]
+            summaries[number].source: {keys[n] for n in named}  # type: ignore[union-attr]
             for number, named in found.items()
         }
 
@@ -631,7 +638,10 @@ class Corpus:
 
     def forms(self, key: Key) -> tuple[tuple[str, int], ...]:
         """Return an entity's spellings with their counts, most frequent first."""
-        return tuple(sorted(self._spellings(key).items(), key=lambda kv: (-kv[1], kv[0])))
+        forms = self._forms[key]
+        if isinstance(forms, str):  # most entities are written one way
+            return ((forms, self._places[key][1]),)
+        return tuple(sorted(forms.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def spellings(self) -> Iterator[tuple[Key, Iterable[str]]]:
         """Yield every entity with the words its mentions are written in."""

@@ -179,6 +179,11 @@ class DocumentStore:
         if dropped is not None:
             self._blocks_size -= dropped[1]
 
+    def adopted_at(self, source: str) -> int | None:
+        """Return where a document's pickle starts in the adopted file, or None when it is not there."""
+        place = self._where.get(source)
+        return place[0] if place is not None and place[0] < self._base else None
+
     def data(self, source: str) -> bytes:
         """Return a document's pickle."""
         start, size, _, _ = self._where[source]

@@ -33,7 +33,7 @@ def facets_data(site: Site, entity: Entity) -> dict[str, Any]:
     groups = corpus.groups
     top = [key for key, _ in site.corpus.related(entity.key)[:TOP_WITH]]
     with_number = {key: n for n, key in enumerate(top)}
-    named_with = corpus.mentioned_with(entity.key) if top else {}
+    named_with = corpus.mentioned_with(entity.key, among=top) if top else {}
     origins: dict[str, int] = {}
     tags: dict[str, int] = {}
     docs = []
@@ -48,7 +48,7 @@ def facets_data(site: Site, entity: Entity) -> dict[str, Any]:
                 corpus.summary(occ.doc).year,
                 origin,
                 [tags.setdefault(tag, len(tags)) for tag in corpus.tags_of(occ.doc)],
-                sorted(with_number[key] for key in named_with.get(occ.doc, ()) if key in with_number),
+                sorted(with_number[key] for key in named_with.get(occ.doc, ())),
                 occ.mentions,
             ]
         )
