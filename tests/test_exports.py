@@ -48,17 +48,23 @@ def test_whole_site_data_files_are_written_in_parts_that_join_into_the_same_file
 ) -> None:
     """entities.json and entities.csv are made a few entities at a time, never held whole."""
     monkeypatch.setattr(exports, "PART", 7)
-    made, whole = [], exports.entities_json
+    made, whole, rows, passes = [], exports.entities_json, exports._entity_rows, []
 
-    def counted(site):
-        for part in whole(site):
+    def counted(site, *args):
+        for part in whole(site, *args):
             made.append(part)
             yield part
 
+    def each_pass(site):
+        passes.append(site)
+        return rows(site)
+
     monkeypatch.setattr(exports, "entities_json", counted)
+    monkeypatch.setattr(exports, "_entity_rows", each_pass)
     build_site(ROOT / "content", tmp_path / "site")
     entities = len(json.loads((demo_site / "entities.json").read_text(encoding="utf-8"))["entities"])
     assert len(made) == 2 + -(-entities // 7)
+    assert len(passes) == 1  # the CSV's rows are made with the JSON's
     finder = sorted(p.relative_to(demo_site) for p in (demo_site / "search").glob("entities-*.js"))
     assert len(finder) == len(FIRST_PARTS) + 1  # a part per first character, and the list of parts
     for name in ["entities.json", "entities.csv", *finder]:

@@ -75,39 +75,57 @@ def _parts(rows: Iterator[dict]) -> Iterator[list[dict]]:
         yield part
 
 
-def entities_json(site: Site) -> Iterator[str]:
-    """Yield entities.json in parts: every entity with its spellings, counts and page URL."""
+def entities_json(site: Site, csv_parts: list[str] | None = None) -> Iterator[str]:
+    """Yield entities.json in parts: every entity with its spellings, counts and page URL.
+
+    With ``csv_parts``, the rows of entities.csv are made from the same rows and put there once
+    the last part is made (see entities_csv), so that a build makes each entity's row once.
+    """
     tagger = site.config.tagger
     yield "{" + (f'"tagger": {json.dumps(tagger, ensure_ascii=False)}, ' if tagger else "") + '"entities": [\n'
     separator = ""
+    made: list[str] = []
     for part in _parts(_entity_rows(site)):
         yield separator + ",\n".join(_ROW.encode(row) for row in part)
         separator = ",\n"
+        if csv_parts is not None:
+            made.append(_csv_rows(part))
+    if csv_parts is not None:
+        csv_parts.extend(made)
     yield "\n]}\n"
 
 
-def entities_csv(site: Site) -> Iterator[str]:
-    """Yield entities.csv in parts: one row per entity; spellings joined with ' | '."""
+def entities_csv(site: Site, parts: list[str] | None = None) -> Iterator[str]:
+    """Yield entities.csv in parts: one row per entity; spellings joined with ' | '. ``parts`` are its
+    rows as entities_json made them, when it did (they are let go as they are written)."""
+    yield _csv_rows([], header=True)
+    if parts:
+        while parts:
+            yield parts.pop(0)
+        return
+    for part in _parts(_entity_rows(site)):
+        yield _csv_rows(part)
+
+
+def _csv_rows(rows: list[dict], header: bool = False) -> str:
+    """Return rows of entities.csv (and its header line first, with ``header``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["type", "name", "documents", "mentions", "forms", "url", "id"])
-    for part in _parts(_entity_rows(site)):
-        for row in part:
-            writer.writerow(
-                [
-                    row["type"],
-                    row["name"],
-                    row["documents"],
-                    row["mentions"],
-                    " | ".join(f["form"] for f in row["forms"]),
-                    row["url"],
-                    row["id"],
-                ]
-            )
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-    yield out.getvalue()
+    if header:
+        writer.writerow(["type", "name", "documents", "mentions", "forms", "url", "id"])
+    for row in rows:
+        writer.writerow(
+            [
+                row["type"],
+                row["name"],
+                row["documents"],
+                row["mentions"],
+                " | ".join(f["form"] for f in row["forms"]),
+                row["url"],
+                row["id"],
+            ]
+        )
+    return out.getvalue()
 
 
 def document_json(site: Site, doc: Document) -> str:
