@@ -492,6 +492,28 @@ def test_an_update_in_place_appends_to_the_cache(project: Path, monkeypatch: pyt
     assert tree(site) == tree(clean)
 
 
+def test_a_site_taken_from_the_cache_still_reads_its_documents_after_another_build_appends(project: Path) -> None:
+    """A preview takes its site from the cache and reads documents from it while it runs; a
+    `sitegen build` meanwhile appends to the same file, and must not move what the preview reads."""
+    from sitegen.build.context import BuildContext
+    from sitegen.build.pipeline import build
+
+    content, site = project / "content", project / "site"
+    config = Config(root=ROOT, search=False)
+    build_into(config, content, site)
+    inode = cache_path(site).stat().st_ino
+    held = build(BuildContext(config, content, site), whole=True, keep_state=True).state  # as a preview starts
+    assert held is not None
+    sources = [summary.source for summary in held.corpus.documents]
+    before = {s: (held.corpus.document_data(s), held.corpus.document_extra(s)) for s in sources}
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8")
+    assert build_into(config, content, site).update is not None
+    assert cache_path(site).stat().st_ino == inode  # appended to, not replaced
+    assert {s: (held.corpus.document_data(s), held.corpus.document_extra(s)) for s in sources} == before
+    assert all(held.corpus.reading(s) is not None for s in sources)
+
+
 def test_an_interrupted_update_is_not_trusted(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     content, site = project / "content", project / "site"
     make(content, site, search=False)
