@@ -38,6 +38,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -229,20 +230,19 @@ def write_cache(
     path = cache_path(output)
     sources = list(sources)
     try:
-        if previous is not None and _appendable(path, previous, sources, kept):
-            assert previous.file is not None  # _appendable checked
-            with open(path, "r+b") as file:
-                if os.fstat(file.fileno()).st_ino == os.fstat(previous.file.fileno()).st_ino:
-                    file.truncate(previous.records_end)
-                    file.seek(previous.records_end)
-                    _write_rest(file, key, sources, documents, resolver, index, previous, kept)
-                    return
+        rest = partial(_write_rest, key=key, sources=sources, documents=documents, resolver=resolver, index=index)
+        if (
+            previous is not None
+            and _mostly_live(previous, sources, kept)
+            and _appended(path, previous, partial(rest, previous=previous, kept=kept))
+        ):
+            return
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
         try:
             with open(tmp, "wb") as file:
                 head = json.dumps({"format": FORMAT, "code": code_fingerprint()})
                 file.write(head.encode() + b"\n")
-                _write_rest(file, key, sources, documents, resolver, index)
+                rest(file)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
@@ -250,15 +250,9 @@ def write_cache(
         log.debug("the cache of parsed sources is not written: %s", exc)
 
 
-def _appendable(path: Path, previous: Cache, sources: list, kept: Callable[[str], bool]) -> bool:
-    """Return True when an update may append to ``previous``: it is the file at ``path`` and most of
-    its records' bytes are documents still used."""
+def _mostly_live(previous: Cache, sources: list, kept: Callable[[str], bool]) -> bool:
+    """Return True when most of the bytes of ``previous``'s records are documents still used."""
     if previous.file is None or not previous.records_end:
-        return False
-    try:
-        if os.stat(path).st_ino != os.fstat(previous.file.fileno()).st_ino:
-            return False
-    except OSError:
         return False
     live = sum(
         place[1] + place[2]
@@ -266,6 +260,23 @@ def _appendable(path: Path, previous: Cache, sources: list, kept: Callable[[str]
         if (place := previous.where.get(source.relative)) is not None and kept(source.relative)
     )
     return live >= MIN_LIVE_SHARE * previous.records_end
+
+
+def _appended(path: Path, previous: Cache, write: Callable[[BinaryIO], None]) -> bool:
+    """Have ``write`` write after ``previous``'s records, in place of its directory, when ``previous``
+    is still the file at ``path``; return False when it is not (then nothing was written)."""
+    assert previous.file is not None  # _mostly_live checked
+    try:
+        file = open(path, "r+b")
+    except FileNotFoundError:
+        return False
+    with file:
+        if os.fstat(file.fileno()).st_ino != os.fstat(previous.file.fileno()).st_ino:
+            return False
+        file.truncate(previous.records_end)
+        file.seek(previous.records_end)
+        write(file)
+    return True
 
 
 def _write_rest(

@@ -373,8 +373,9 @@ class SiteState:
         changed: list[str] = []
         count = 0
         while self.pending:
-            # The whole-site files first: each is one long task, which the other processes' pages
-            # balance, rather than the last ones left to a single process.
+            # The whole-site files first, and in batches small enough that no two of them fall in one:
+            # each is one long task, which the other processes' pages balance, rather than the last
+            # ones left to a single process.
             work = sorted(self.pending, key=_drain_order, reverse=True)
             wanted = {family: self.pending.pop(family) for family in work}
             task = partial(render_pages, self.site, self.env, self.output, wanted)
