@@ -20,6 +20,8 @@ ENTITY_TYPES: tuple[str, ...] = ("PER", "LOC", "ORG", "MISC")
 
 def normalise(name: str) -> str:
     """Return a name's identity: NFC, white space collapsed, case folded."""
+    if name.isascii():  # NFC changes no ASCII text
+        return " ".join(name.split()).lower()
     normal = " ".join(unicodedata.normalize("NFC", name).split()).casefold()
     return unicodedata.normalize("NFC", normal)
 
@@ -33,6 +35,8 @@ def group_key(kind: str, name: str) -> str:
 
 def fold(text: str) -> str:
     """Return text with accents removed and case folded: how the entity finder compares names."""
+    if text.isascii():  # no accents, and ASCII folds as it lowers
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -596,6 +596,35 @@ def test_an_update_in_place_takes_the_corpus_index_from_the_cache(
     assert tree(site) == tree(clean)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_update_in_place_makes_again_only_the_rows_of_the_entities_it_changed(
+    project: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """The entities' rows in entities.json, entities.csv and the finder are kept in the cache."""
+    from sitegen.build import write
+    from sitegen.site import pages
+
+    content, site = project / "content", project / "site"
+    first = make(content, site, jobs, search=False)
+    made: list = []
+    real = pages.entity_row
+
+    def counted(site, key):
+        made.append(key)
+        return real(site, key)
+
+    monkeypatch.setattr(pages, "entity_row", counted)
+    monkeypatch.setattr(write, "entity_row", counted)
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8")
+    result = make(content, site, jobs, search=False)
+    assert result.update is not None and "entities.json" in result.update.changed
+    assert ("PER", "ann newname") in made and len(made) == len(set(made)) < first.entities / 20
+    clean = project / "clean"
+    make(content, clean, search=False)
+    assert tree(site) == tree(clean)
+
+
 def test_a_colour_or_highlighting_change_rewrites_only_the_stylesheets(project: Path) -> None:
     from dataclasses import replace as with_
 

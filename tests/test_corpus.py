@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 
 import pytest
@@ -50,6 +51,28 @@ def test_paragraphs_and_co_mentions_are_kept() -> None:
     ann = corpus.entities[("PER", "ann")]
     assert ann.occurrences[0].paragraphs == (("par1", 1), ("par2", 2))
     assert dict(corpus.related(ann.key)) == {("PER", "bob"): 1, ("LOC", "lima"): 1}
+
+
+def test_counting_co_mentions_stops_early_only_when_enough_others_share_more() -> None:
+    rng = random.Random(3)
+    texts = [
+        "[PER Ann  ] met " + " ".join(f"[PER B{n:02}  ]" for n in range(30) if rng.random() < (n + 1) / 31) + " ."
+        for _ in range(200)
+    ]
+    corpus = corpus_of(*texts)
+    ann = ("PER", "ann")
+    counts = corpus.co_mention_counts(ann)
+    assert len(counts) == 30 and dict(corpus.related(ann)) == dict(counts.most_common(24))
+    for ceiling in {0, *counts.values()}:  # each just below or at some counts
+        for besides in ((), tuple(k for k in counts if k[1] >= "b20")):
+            above = sum(1 for key, count in counts.items() if count > ceiling and key not in besides)
+            found = corpus.co_mention_counts_unless(ann, ceiling, 24, besides)
+            assert found is None if above >= 24 else found == counts, (ceiling, besides)
+    read = []
+    blocks = corpus._shared_blocks
+    corpus._shared_blocks = lambda key: (read.append(block) or block for block in blocks(key))  # type: ignore[method-assign]
+    assert corpus.co_mention_counts_unless(ann, 0, 24) is None
+    assert 0 < len(read) < 200  # it stopped before the last paragraph
 
 
 def test_documents_are_grouped_by_tag_origin_classification_and_year() -> None:

@@ -6,11 +6,13 @@ import csv
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from sitegen.site import exports
+from sitegen.build import write
+from sitegen.site import exports, pages
 from sitegen.site.finder import FIRST_PARTS
 from tests.conftest import ROOT, build_site
 from tests.linkcheck import scan_page
@@ -46,25 +48,27 @@ def test_entities_json_and_csv_agree_with_the_entity_pages(demo_site: Path) -> N
 def test_whole_site_data_files_are_written_in_parts_that_join_into_the_same_files(
     demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """entities.json and entities.csv are made a few entities at a time, never held whole."""
+    """entities.json and entities.csv are made a few entities at a time, never held whole, from rows
+    made once per entity for them and the finder."""
     monkeypatch.setattr(exports, "PART", 7)
-    made, whole, rows, passes = [], exports.entities_json, exports._entity_rows, []
+    made, whole, rows, real_row = [], exports.entities_json, Counter(), pages.entity_row
 
     def counted(site, *args):
         for part in whole(site, *args):
             made.append(part)
             yield part
 
-    def each_pass(site):
-        passes.append(site)
-        return rows(site)
+    def each_row(site, key):
+        rows[key] += 1
+        return real_row(site, key)
 
     monkeypatch.setattr(exports, "entities_json", counted)
-    monkeypatch.setattr(exports, "_entity_rows", each_pass)
+    monkeypatch.setattr(pages, "entity_row", each_row)
+    monkeypatch.setattr(write, "entity_row", each_row)
     build_site(ROOT / "content", tmp_path / "site")
     entities = len(json.loads((demo_site / "entities.json").read_text(encoding="utf-8"))["entities"])
     assert len(made) == 2 + -(-entities // 7)
-    assert len(passes) == 1  # the CSV's rows are made with the JSON's
+    assert len(rows) == entities and set(rows.values()) == {1}  # for the JSON, the CSV and the finder
     finder = sorted(p.relative_to(demo_site) for p in (demo_site / "search").glob("entities-*.js"))
     assert len(finder) == len(FIRST_PARTS) + 1  # a part per first character, and the list of parts
     for name in ["entities.json", "entities.csv", *finder]:

@@ -439,3 +439,56 @@ def test_the_whole_site_files_made_in_a_process_of_their_own_match_a_clean_build
     changed, count = live.finish_whole_site(job) or ([], 0)
     assert count >= len(waiting) and changed and live.pending == {}  # taken in from the other process
     assert_same_as_clean_build(live, tmp_path)
+
+
+def test_an_entitys_filter_data_and_mentioned_with_are_rendered_again_only_when_what_they_list_changes(
+    tmp_path: Path,
+) -> None:
+    """Alan Garcia is named in six documents: with Person A01 to A19 in three paragraphs and with A20
+    to A26 in two, so his filter lists A01 to A20 and "Mentioned with" A01 to A24. Edits of the last
+    document (listed on his third page, not his first) change who is named with him there; a
+    seventh document renames others."""
+    content = tmp_path / "content"
+    content.mkdir()
+    first, second = (
+        " ".join(f"[PER Person A{n:02}  ]" for n in range(1, 20)),
+        " ".join(f"[PER Person A{n}  ]" for n in range(20, 27)),
+    )
+    for n, words in enumerate([first, first, first, second, second], 1):
+        (content / f"10TEST{n}.txt").write_text(f"1. [PER Alan Garcia  ] with {words} .\n", encoding="utf-8")
+    last, seventh = content / "10TEST6.txt", content / "10TEST7.txt"
+
+    def named_with_him(words: str) -> str:
+        return f"1. [PER Alan Garcia  ] met the press .\n\n2. [PER Alan Garcia  ] spoke {words} .\n"
+
+    last.write_text(named_with_him(""), encoding="utf-8")
+    config = tmp_path / "sitegen.toml"
+    config.write_text("[pages]\nentity_documents = 2\n", encoding="utf-8")
+    live = preview_session(config, content, tmp_path / "site")
+    live.test_settings = {"entity_documents_per_page": 2}
+    assert not live.build().error
+    garcia = ("PER", "alan garcia")
+    assert [k[1] for k, _ in live.site.related(garcia)][19:24] == [f"person a{n}" for n in range(20, 25)]
+    assert live.site.corpus.occurrence_index(garcia, "10TEST6.txt") == 5  # on his third page
+
+    def edited(path: Path, text: str) -> tuple[bool, bool]:
+        """Write ``text`` to ``path``; return whether his filter data and his first page are rendered
+        again; check the site against a clean build."""
+        path.write_text(text, encoding="utf-8")
+        live.update({path})
+        facets, entity = live.pending.get(("facets", garcia), ()), live.pending.get(("entity", garcia), set())
+        assert_same_as_clean_build(live, tmp_path)
+        return facets is None, entity is None or 1 in entity
+
+    # Named once with him: too few times to be listed with him, or to filter by.
+    assert edited(last, named_with_him("and [PER Zed Newcomer  ]")) == (False, False)
+    # Renamed elsewhere: he does not list it.
+    assert edited(seventh, "1. [PER ZED NEWCOMER  ] [PER ZED NEWCOMER  ] .\n") == (False, False)
+    # A05, which he lists, renamed elsewhere.
+    assert edited(seventh, "1. " + "[PER PERSON A05  ] " * 4 + ".\n") == (True, True)
+    # A20 is named with him a third time: still twentieth, and now a filter of this document.
+    assert edited(last, named_with_him("and [PER Person A20  ]")) == (True, True)
+    # So is A21: its count changes in "Mentioned with", but it is not a filter.
+    assert edited(last, named_with_him("and [PER Person A20  ] [PER Person A21  ]")) == (False, True)
+    # Without A20 again, A21 takes its place among the filters.
+    assert edited(last, named_with_him("and [PER Person A21  ]")) == (True, True)

@@ -15,10 +15,12 @@ from sitegen.errors import Diagnostic
 from sitegen.index.corpus import Corpus
 from sitegen.index.resolve import Resolver
 from sitegen.index.store import DocumentStore
+from sitegen.model import Key
 from sitegen.parse.authority import Authority
 from sitegen.parse.markdown import unknown_mentions
 from sitegen.report import log
 from sitegen.site.pages import Site
+from sitegen.site.rows import EntityRow, unpacked
 
 
 def make_site(
@@ -62,6 +64,7 @@ def cached_site(
     """
     sources = list(cache.sources.values())
     restored = _restored(ctx, resolver, cache)
+    rows: dict[Key, EntityRow] = {}
     if restored is None:
         corpus = _corpus(ctx, resolver)
         for source in sources:
@@ -70,13 +73,16 @@ def cached_site(
                 corpus.add(pickle.loads(data), data, cache.extra(source.relative))
         written = None
     else:
-        corpus, written = restored
-    return sources, make_site(ctx, env, resolver, corpus, sources), written
+        corpus, written, rows = restored
+    site = make_site(ctx, env, resolver, corpus, sources)
+    site.take_rows(rows)
+    return sources, site, written
 
 
-def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> tuple[Corpus, dict] | None:
-    """Return the corpus index kept in the cache, over the cached documents, and the paths of each
-    page family; None when there are none to trust for ``resolver``'s names."""
+def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> tuple[Corpus, dict, dict[Key, EntityRow]] | None:
+    """Return the corpus index kept in the cache, over the cached documents, the paths of each
+    page family and the entities' rows in the data files; None when there are none to trust for
+    ``resolver``'s names."""
     state = cache.index()
     if state is None or cache.file is None:
         return None
@@ -86,6 +92,7 @@ def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> tuple[Corp
         store.adopt(cache.file, cache.where, CACHE_GAP)
         corpus = Corpus.restored(stream, store)
         written = pickle.load(stream)
+        rows = unpacked(pickle.load(stream))
     except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
         log.debug("the cached corpus index is not used: %s", exc)
         return None
@@ -94,7 +101,7 @@ def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> tuple[Corp
     if not isinstance(written, dict):
         return None
     log.debug("the corpus index of %d documents is taken from the cache", len(corpus))
-    return corpus, written
+    return corpus, written, rows
 
 
 def _corpus(ctx: BuildContext, resolver: Resolver) -> Corpus:

@@ -136,8 +136,9 @@ class SiteState:
         return cls(output, env, site, sources, {family: family_paths(site, family) for family in families(site)})
 
     def outputs(self) -> list[str]:
-        """Return every output file of the page families, in the order of the site."""
-        return [path for family in families(self.site) for path in self.written.get(family, ())]
+        """Return every output file of the page families, sorted (the same for the same site, however
+        it was built)."""
+        return sorted(path for paths in self.written.values() for path in paths)
 
     # -- taking in changes ---------------------------------------------------
     def changed_sources(

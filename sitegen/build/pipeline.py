@@ -47,12 +47,13 @@ from sitegen.build.output import folder_size, mark_unfinished
 from sitegen.build.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.build.search import build_index, pagefind_command
 from sitegen.build.sources import find_sources
-from sitegen.build.write import freeze_heap, generated_assets, write_site
+from sitegen.build.write import freeze_heap, generated_assets, make_rows, write_site
 from sitegen.errors import Diagnostic
 from sitegen.index.resolve import Resolver
 from sitegen.render.templates import LOOK, theme_hashes
 from sitegen.report import log
 from sitegen.site.change import NeedsRebuild
+from sitegen.site.rows import packed
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -263,6 +264,7 @@ def update_in_place(
     if LOOK in theme:  # the types' colours or the highlighting styles: only the stylesheets show them
         copied += [path for path, text in generated_assets(site).items() if state.write_asset(path, text)]
     progress.message(f"updating the pages of {what_changed(changed, theme)}…")
+    make_rows(site, ctx.jobs)  # of the entities the edit changed: before the pages, so every process has them
     written, rendered = state.drain(jobs=ctx.jobs)
     late: list[Diagnostic] = []
     if site.search and written:
@@ -330,10 +332,11 @@ def _finish(
 
 
 def _write_index(state: SiteState, file: SupportsWrite[bytes]) -> None:
-    """Write what the cache keeps of a site besides its sources: the corpus index and the output
-    paths of each page family (see gather.cached_site)."""
+    """Write what the cache keeps of a site besides its sources: the corpus index, the output
+    paths of each page family and the entities' rows in the data files (see gather.cached_site)."""
     state.corpus.write_index(file)
     pickle.dump(state.written, file, protocol=pickle.HIGHEST_PROTOCOL)
+    pickle.dump(packed(state.site.kept_rows()), file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _size(path: Path) -> int:

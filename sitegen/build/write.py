@@ -13,12 +13,16 @@ from sitegen.build.output import Staging, staged_output
 from sitegen.build.parallel import fork_map
 from sitegen.build.search import build_index
 from sitegen.errors import Diagnostic
+from sitegen.model import Key
 from sitegen.render.highlight import pygments_css
 from sitegen.render.templates import render_parts
 from sitegen.report import log
 from sitegen.site.kinds import Family, families, family_pages, kind_of
 from sitegen.site.pages import Site
+from sitegen.site.rows import EntityRow, entity_row
 
+#: Entities whose rows a process makes at a time.
+ROWS_BATCH = 4000
 #: A previous site with more files than this is deleted in the background after the swap.
 LARGE_SITE = 5000
 #: Page families a rendering process takes at a time.
@@ -49,6 +53,7 @@ def write_site(
     count = len(site.corpus)
     log.debug("making the snippets of %d documents with %d process(es)", count, jobs)
     site.corpus.group_snippets(jobs, lambda done: progress.update("snippets", done, count))
+    make_rows(site, jobs)
     late: list[Diagnostic] = []
     with staged_output(ctx.output, large=previous_files > LARGE_SITE) as staging:
         log.debug("rendering %d page families with %d process(es)", len(work), jobs)
@@ -79,6 +84,30 @@ def write_site(
             if index.error:
                 late.append(Diagnostic("", 0, 0, index.error))
     return written, late, size
+
+
+def make_rows(site: Site, jobs: int) -> None:
+    """Make the rows in the whole-site data files of the entities that have none yet (Site.entity_row),
+    with ``jobs`` processes when there are many: the data files are then joined from them wherever
+    they are rendered, and the cache keeps them for the next build."""
+    missing = site.rows_missing()
+    if not missing:
+        return
+    site.entity_row(missing[0])
+    site.corpus.type_position(missing[0])  # the A-Z order, sorted once for every process
+    chunks = [missing[start : start + ROWS_BATCH] for start in range(1, len(missing), ROWS_BATCH)]
+    log.debug("making the rows of %d entities", len(missing))
+    if len(chunks) > 1:
+        made = fork_map(partial(_rows_of, site), chunks, jobs, what="making rows", here=True)
+    else:
+        made = map(partial(_rows_of, site), chunks)
+    for chunk, rows in zip(chunks, made):
+        site.take_rows(dict(zip(chunk, rows)))
+
+
+def _rows_of(site: Site, keys: list[Key]) -> list[EntityRow]:
+    """Return the rows of some entities (in any process)."""
+    return [entity_row(site, key) for key in keys]
 
 
 def render_family(site: Site, env: Environment, staging: Staging, family: Family) -> tuple[list[str], int]:

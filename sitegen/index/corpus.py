@@ -142,6 +142,12 @@ def co_mention_blocks(doc: Document) -> dict[str, tuple[Key, ...]]:
     return {block: tuple(keys) for block, keys in blocks.items() if 1 < len(keys) <= MAX_CO_MENTIONS}
 
 
+def most_related(counts: Mapping[Key, int]) -> tuple[tuple[Key, int], ...]:
+    """Return the MAX_RELATED entities with the most paragraphs shared (``counts``, as
+    Corpus.co_mention_counts gives them), most first, then by key."""
+    return tuple(heapq.nsmallest(MAX_RELATED, counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 class _Entities(Mapping):
     """Entities by key, in display order (type, then name), built on demand."""
 
@@ -598,23 +604,41 @@ class Corpus:
     def related(self, key: Key) -> tuple[tuple[Key, int], ...]:
         """Return the entities most often named in a paragraph with this one, with the number of
         paragraphs they share, most first (at most MAX_RELATED)."""
-        counts = self._related(key)
-        return tuple(heapq.nsmallest(MAX_RELATED, counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return most_related(self.co_mention_counts(key))
 
     def co_mentioned(self, key: Key) -> list[Key]:
         """Return every entity mentioned in a paragraph with this one."""
-        return list(self._related(key))
+        return list(self.co_mention_counts(key))
 
-    def _related(self, key: Key) -> Counter[Key]:
+    def co_mention_counts(self, key: Key) -> Counter[Key]:
         """Count the blocks each other entity shares with this one.
 
         Counted when asked, from the blocks of the documents that mention it,
         rather than kept for every pair of entities: that would be most of
         the index's memory and of the time to build it.
         """
+        counts = self.co_mention_counts_unless(key, None, 0)
+        assert counts is not None  # counting never stops early without a ceiling
+        return counts
+
+    def co_mention_counts_unless(
+        self, key: Key, ceiling: int | None, among: int, besides: Iterable[Key] = ()
+    ) -> Counter[Key] | None:
+        """Return co_mention_counts, or None as soon as ``among`` entities other than ``besides``
+        are found to share more than ``ceiling`` blocks with this one: then no entity that shares
+        ``ceiling`` or fewer is among its ``among`` most related, and counting stops early."""
+        numbers = self._entity_numbers
+        left_out = {numbers[k] for k in (key, *besides) if k in numbers}
         counts: Counter[int] = Counter()
-        for _, named in self._shared_blocks(key):
+        check = 64
+        for seen, (_, named) in enumerate(self._shared_blocks(key), 1):
             counts.update(named)
+            if ceiling is not None and seen == check:  # looked at after 64, 128, 256... blocks
+                check *= 2
+                if sum(1 for n, c in counts.items() if c > ceiling and n not in left_out) >= among:
+                    return None
+        if ceiling is not None and sum(1 for n, c in counts.items() if c > ceiling and n not in left_out) >= among:
+            return None
         keys = self._entity_keys
         related = Counter({keys[number]: n for number, n in counts.items()})
         related.pop(key, None)

@@ -230,7 +230,10 @@ def apply_change(
     fields.update(apply_documents(site, documents, names))
     links_after = site.entity_links(types, keys)
     fields["moved"] = frozenset(site.moved_links(links_before, links_after))
-    return Change(**fields)
+    change = Change(**fields)
+    # An entity's rows in the data files show its name, spellings, counts, link and record.
+    site.forget_rows(None if change.authority else change.keys | change.moved | change.records | change.aliases)
+    return change
 
 
 def _shown(authority: Authority, key: Key) -> tuple | None:

@@ -6,8 +6,6 @@ the files are as reproducible as the pages.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from collections.abc import Iterator
@@ -17,6 +15,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from sitegen.model import Document, Summary, entity_id, plain_text
+from sitegen.site.rows import EntityRow, csv_line
 from sitegen.site.urls import absolute_url
 
 if TYPE_CHECKING:
@@ -38,94 +37,34 @@ def public_url(site: Site, path: str) -> str:
 
 #: Entities per part of a data file written in parts.
 PART = 2000
-#: Write entities.json's rows and the documents' data: one encoder each for all of them (json.dumps
-#: with options makes one per call).
-_ROW = json.JSONEncoder(ensure_ascii=False)
+#: Write the documents' data: one encoder for all of them (json.dumps with options makes one per call).
 _DOCUMENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def _entity_rows(site: Site) -> Iterator[dict]:
-    """Yield every entity as a plain record, in display order, one at a time."""
-    corpus, types, records = site.corpus, site.config.types, site.resolver.authority.records
-    for key in corpus.entities:  # counted without materialising every entity
-        row = {
-            "id": entity_id(key),
-            "type": key[0],
-            "type_label": types[key[0]].label,
-            "name": corpus.name(key),
-            "key": key[1],
-            "forms": [{"form": form, "count": count} for form, count in corpus.forms(key)],
-            "documents": corpus.doc_total(key),
-            "mentions": corpus.mention_total(key),
-            "url": public_url(site, site.entity_path(key)),
-        }
-        record = records.get(key)
-        if record is not None:  # what the authority file says of it
-            row["aliases"] = [{"type": alias[0], "key": alias[1]} for alias in record.aliases]
-            if record.wikidata:
-                row["wikidata"] = record.wikidata
-            if record.description:
-                row["description"] = record.description
-        yield row
-
-
-def _parts(rows: Iterator[dict]) -> Iterator[list[dict]]:
-    """Yield the rows PART at a time, so a data file of any size is made a part at a time."""
-    while part := list(islice(rows, PART)):
+def _parts(site: Site) -> Iterator[list[EntityRow]]:
+    """Yield every entity's rows (Site.entity_row) in display order, PART entities at a time, so a
+    data file of any size is made a part at a time."""
+    keys = iter(site.corpus.entities)
+    while part := [site.entity_row(key) for key in islice(keys, PART)]:
         yield part
 
 
-def entities_json(site: Site, csv_parts: list[str] | None = None) -> Iterator[str]:
-    """Yield entities.json in parts: every entity with its spellings, counts and page URL.
-
-    With ``csv_parts``, the rows of entities.csv are made from the same rows and put there once
-    the last part is made (see entities_csv), so that a build makes each entity's row once.
-    """
+def entities_json(site: Site) -> Iterator[str]:
+    """Yield entities.json in parts: every entity with its spellings, counts and page URL."""
     tagger = site.config.tagger
     yield "{" + (f'"tagger": {json.dumps(tagger, ensure_ascii=False)}, ' if tagger else "") + '"entities": [\n'
     separator = ""
-    made: list[str] = []
-    for part in _parts(_entity_rows(site)):
-        yield separator + ",\n".join(_ROW.encode(row) for row in part)
+    for part in _parts(site):
+        yield separator + ",\n".join(row.json for row in part)
         separator = ",\n"
-        if csv_parts is not None:
-            made.append(_csv_rows(part))
-    if csv_parts is not None:
-        csv_parts.extend(made)
     yield "\n]}\n"
 
 
-def entities_csv(site: Site, parts: list[str] | None = None) -> Iterator[str]:
-    """Yield entities.csv in parts: one row per entity; spellings joined with ' | '. ``parts`` are its
-    rows as entities_json made them, when it did (they are let go as they are written)."""
-    yield _csv_rows([], header=True)
-    if parts:
-        while parts:
-            yield parts.pop(0)
-        return
-    for part in _parts(_entity_rows(site)):
-        yield _csv_rows(part)
-
-
-def _csv_rows(rows: list[dict], header: bool = False) -> str:
-    """Return rows of entities.csv (and its header line first, with ``header``)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if header:
-        writer.writerow(["type", "name", "documents", "mentions", "forms", "url", "id"])
-    for row in rows:
-        writer.writerow(
-            [
-                row["type"],
-                row["name"],
-                row["documents"],
-                row["mentions"],
-                " | ".join(f["form"] for f in row["forms"]),
-                row["url"],
-                row["id"],
-            ]
-        )
-    return out.getvalue()
+def entities_csv(site: Site) -> Iterator[str]:
+    """Yield entities.csv in parts: one row per entity; spellings joined with ' | '."""
+    yield csv_line(["type", "name", "documents", "mentions", "forms", "url", "id"])
+    for part in _parts(site):
+        yield "".join(row.csv for row in part)
 
 
 def document_json(site: Site, doc: Document) -> str:

@@ -31,7 +31,7 @@ def facets_data(site: Site, entity: Entity) -> dict[str, Any]:
     corpus = site.corpus
     path = site.urls.entity(entity.key)
     groups = corpus.groups
-    top = [key for key, _ in site.corpus.related(entity.key)[:TOP_WITH]]
+    top = [key for key, _ in site.related(entity.key)[:TOP_WITH]]
     with_number = {key: n for n, key in enumerate(top)}
     named_with = corpus.mentioned_with(entity.key, among=top) if top else {}
     origins: dict[str, int] = {}

@@ -16,13 +16,12 @@ loads from ``file://`` too.
 from __future__ import annotations
 
 import json
-import re
 from array import array
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sitegen.model import Key, fold
 from sitegen.render.escape import script_json
+from sitegen.site.rows import words
 
 if TYPE_CHECKING:
     from sitegen.site.pages import Site
@@ -37,19 +36,6 @@ TOP_BYTES = 60_000
 MAX_PREFIX = 6
 #: The script that lists the parts.
 INDEX = "_parts"
-
-_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def words(name: str) -> set[str]:
-    """Return the words a row is found by (folded); "_" stands for a name or word that starts with
-    neither a letter nor a digit."""
-    folded = fold(name)
-    found = {w for w in _WORD.split(folded) if w}
-    if not found or re.search(r"(^|\s)[^\s0-9a-z]", folded):
-        found.add("_")
-    return found
-
 
 #: The name under which the site keeps the rows and parts while they are written (Site.memo).
 MEMO = "finder"
@@ -105,20 +91,13 @@ def _capped(members: array, sizes: array) -> array:
 
 def finder_rows(site: Site) -> list[tuple[str, set[str]]]:
     """Return every row, as the JSON it is written as, with the words it is found by: entities
-    most-mentioned first, then documents."""
+    most-mentioned first (their rows as the site keeps them, Site.entity_row), then documents."""
     corpus = site.corpus
     keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
-    aliases = _aliases(site)
     rows: list[tuple[str, set[str]]] = []
     for key in keys:
-        name = corpus.name(key)
-        row = [name, key[0].lower(), site.entity_path(key), corpus.mention_total(key)]
-        found = words(name)
-        if key in aliases:
-            row.append(aliases[key])
-            for alias in aliases[key]:
-                found |= words(alias)
-        rows.append((script_json(row), found))
+        row = site.entity_row(key)
+        rows.append((row.finder, set(row.words)))
     for doc in corpus.documents:  # found by their reference id: 09lima16 finds 09LIMA1669
         if doc.ref:
             subject = doc.title.removeprefix(f"{doc.ref}:").strip()
@@ -156,13 +135,3 @@ def finder_scripts(site: Site, only: set[int] | None = None) -> Iterator[tuple[s
 def finder_part_names(site: Site) -> list[str]:
     """Return the names of the scripts the finder's data is in: the list of parts, then the parts."""
     return [INDEX, *sorted(_rows_and_parts(site)[1])]
-
-
-def _aliases(site: Site) -> dict[Key, list[str]]:
-    """Return the other names the authority file gives each entity, as it writes them."""
-    authority = site.resolver.authority
-    return {
-        key: [authority.written.get(alias, alias[1]) for alias in record.aliases]
-        for key, record in authority.records.items()
-        if record.aliases
-    }

@@ -9,6 +9,7 @@ to the page it is on, so the templates only print values.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,13 +17,17 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.config import Config
-from sitegen.index.corpus import Corpus
+from sitegen.index.corpus import MAX_RELATED, Corpus, most_related
 from sitegen.index.resolve import Resolver
 from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Key
 from sitegen.parse.markdown import MarkdownSource, markdown_link, note_key
 from sitegen.site import exports
 from sitegen.site.html import EntityInfo, FragmentRenderer, shown_date
+from sitegen.site.rows import EntityRow, entity_row
 from sitegen.site.urls import Urls, absolute_url, document_paths, leaves_site, relative_url, slugify
+
+#: The entities most often named with one, with the paragraphs they share (Corpus.related).
+Related = tuple[tuple[Key, int], ...]
 
 GROUP_TITLES = {"tag": "Tags", "origin": "Origins", "classification": "Classifications", "year": "Years"}
 GROUP_SINGULAR = {"tag": "Tag", "origin": "Origin", "classification": "Classification", "year": "Year"}
@@ -127,6 +132,16 @@ class Site:
     def __post_init__(self) -> None:
         """Assign output paths to the documents and pages."""
         self._info: dict[Key, EntityInfo] = {}
+        self._paths: dict[Key, str] = {}
+        """Where links to each entity go, once asked (see entity_path)."""
+        self._rows: dict[Key, EntityRow] = {}
+        """Each entity's rows in the whole-site data files, once made (see entity_row)."""
+        self._related: dict[Key, Related] = {}
+        self._related_before: dict[Key, Related] = {}
+        """Who is and was named with the entities an edit's rules counted (see related_before)."""
+        self._unmoved: set[Key] = set()
+        self._unlisted: set[tuple[Key, Key]] = set()
+        """What an edit's rules found without counting everything (see related_moved, listed_with)."""
         self._notes: dict[Key, MarkdownSource] | None = None
         self._memo: dict[str, Any] = {}
         """Whole-site data that more than one step of a render needs (see memo)."""
@@ -210,6 +225,11 @@ class Site:
         """
         self._notes = None
         self._info.clear()
+        self._paths.clear()
+        self._related.clear()
+        self._related_before.clear()
+        self._unmoved.clear()
+        self._unlisted.clear()
         self._memo.clear()
 
     def memo(self, name: str, make: Callable[[], Any]) -> Any:
@@ -221,6 +241,36 @@ class Site:
     def drop_memo(self, name: str) -> None:
         """Let go of the data called ``name`` (large data, once its pages are written)."""
         self._memo.pop(name, None)
+
+    def entity_row(self, key: Key) -> EntityRow:
+        """Return an entity's rows in the whole-site data files (rows.entity_row), made once and kept
+        until an edit changes them (forget_rows)."""
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = entity_row(self, key)
+        return row
+
+    def rows_missing(self) -> list[Key]:
+        """Return the entities whose rows are not made yet, in display order."""
+        return [key for key in self.corpus.entities if key not in self._rows]
+
+    def take_rows(self, rows: dict[Key, EntityRow]) -> None:
+        """Keep rows made elsewhere: in other processes, or by the build that made the cache."""
+        self._rows.update(rows)
+
+    def kept_rows(self) -> dict[Key, EntityRow]:
+        """Return every entity's rows, made where missing, and let go of those of entities gone (what
+        the cache keeps)."""
+        self._rows = {key: self.entity_row(key) for key in self.corpus.entities}
+        return self._rows
+
+    def forget_rows(self, keys: Iterable[Key] | None) -> None:
+        """Let go of the rows of ``keys`` (None: all), which an edit changed."""
+        if keys is None:
+            self._rows.clear()
+        else:
+            for key in keys:
+                self._rows.pop(key, None)
 
     def has_page(self, key: Key) -> bool:
         """Return True when an entity has pages of its own: mentioned often enough, or named by the
@@ -240,9 +290,14 @@ class Site:
     def entity_path(self, key: Key) -> str:
         """Return where links to an entity go: its first page, or for an entity without a page of its
         own, its entry on the A-Z index (``entities/per.2.html#e-slug``)."""
-        if self.has_page(key):
-            return self.urls.entity(key)
-        return f"{self.urls.entity_type(key[0], self.az_page(key))}#{self.urls.entity_anchor(key)}"
+        path = self._paths.get(key)
+        if path is None:
+            if self.has_page(key):
+                path = self.urls.entity(key)
+            else:
+                path = f"{self.urls.entity_type(key[0], self.az_page(key))}#{self.urls.entity_anchor(key)}"
+            self._paths[key] = path
+        return path
 
     def az_page(self, key: Key) -> int:
         """Return the number of the page of its type's A-Z index that lists an entity."""
@@ -290,6 +345,68 @@ class Site:
                     if (i - shift) // per != i // per and key not in named_after and not self.has_page(key):
                         moved.add(key)
         return moved
+
+    def related(self, key: Key) -> Related:
+        """Return the entities most often named in a paragraph with one (Corpus.related)."""
+        known = self._related.get(key)
+        return known if known is not None else self.corpus.related(key)
+
+    def related_before(self, key: Key, before: Counter[Key], after: Counter[Key]) -> Related:
+        """Return what ``related`` gave before an edit that changed who is named with an entity within
+        the changed documents from ``before`` to ``after`` (Change.local_before and local_after)."""
+        if key not in self._related_before:
+            self._remember(key, self.corpus.co_mention_counts(key), before, after)
+        return self._related_before[key]
+
+    def related_moved(self, key: Key, before: Counter[Key], after: Counter[Key], among: int) -> bool:
+        """Return True when such an edit (see related_before) changed the first ``among`` entities of
+        ``related``, or their counts: an entity whose count changed is among them, before or after.
+
+        Counting stops as soon as enough other entities are found to share more paragraphs with it
+        than any of those can (the usual edit names an entity seldom named with it)."""
+        changed = {k for k in before.keys() | after.keys() if before[k] != after[k]}
+        if not changed or key in self._unmoved:
+            return False
+        if key not in self._related_before:
+            ceiling = max(self._most_shared(k, before, after) for k in changed)
+            counts = self.corpus.co_mention_counts_unless(key, ceiling, MAX_RELATED, changed)
+            if counts is None:
+                self._unmoved.add(key)
+                return False
+            self._remember(key, counts, before, after)
+        listed = {k for k, _ in self._related[key][:among]} | {k for k, _ in self._related_before[key][:among]}
+        return not listed.isdisjoint(changed)
+
+    def listed_with(self, key: Key, other: Key, before: Counter[Key], after: Counter[Key], among: int) -> bool:
+        """Return True when ``other`` is among the first ``among`` entities of ``related(key)``, before
+        or after an edit (see related_before); counting stops early as related_moved's does."""
+        if key not in self._related_before:
+            if (key, other) in self._unlisted:
+                return False
+            changed = {k for k in before.keys() | after.keys() if before[k] != after[k]} | {other}
+            counts = self.corpus.co_mention_counts_unless(
+                key, self._most_shared(other, before, after), MAX_RELATED, changed
+            )
+            if counts is None:
+                self._unlisted.add((key, other))
+                return False
+            self._remember(key, counts, before, after)
+        return any(k == other for k, _ in (*self._related[key][:among], *self._related_before[key][:among]))
+
+    def _most_shared(self, key: Key, before: Counter[Key], after: Counter[Key]) -> int:
+        """Return the most paragraphs an entity can share with another, before or after an edit that
+        changed their shared paragraphs within the changed documents from ``before[key]`` to ``after[key]``:
+        no more than its mentions (after), and as many more as the edit took away."""
+        now = self.corpus.mention_total(key) if key in self.corpus.entities else 0
+        return now + max(0, before[key] - after[key])
+
+    def _remember(self, key: Key, counts: Counter[Key], before: Counter[Key], after: Counter[Key]) -> None:
+        """Keep ``related`` of an entity from its counts now, and as it was before an edit (see
+        related_before), for the rules of an edit and the pages rendered next (a forked worker has them)."""
+        self._related[key] = most_related(counts)
+        counts.subtract(after)
+        counts.update(before)
+        self._related_before[key] = most_related(+counts)
 
     def entity_info(self, key: Key) -> EntityInfo | None:
         """Return what a mention needs to know about an entity (None if unknown)."""

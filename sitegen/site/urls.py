@@ -30,7 +30,7 @@ _GROUP_DIRS = {"tag": "tag", "origin": "origin", "classification": "classificati
 _GROUP_INDEXES = {"tag": "tags", "origin": "origins", "classification": "classifications", "year": "years"}
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)  # more than the entities of most sites: a build asks for each more than once
 def slugify(name: str) -> str:
     """Return the file-name slug of a name; distinct normalised names give distinct slugs."""
     key = normalise(name)

@@ -8,6 +8,7 @@ from functools import partial
 
 from markupsafe import Markup
 
+from sitegen.index.corpus import MAX_RELATED
 from sitegen.model import Entity, Key, Occurrence
 from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
@@ -51,8 +52,9 @@ class EntityPages(PageKind):
         Every page of an entity shows its counts and spellings; those change
         only through the changed documents' own mentions. When they did not
         change and the documents kept their order, only the pages listing the
-        changed documents differ, and the first page when who is named with
-        it changed ("Mentioned with" is there, for an entity with research views).
+        changed documents differ, and the first page when the entities it lists
+        as named with it, or their counts, changed ("Mentioned with" is there,
+        for an entity with research views).
         """
         corpus, size = site.corpus, site.config.entity_documents_per_page
         changed_tips = change.changed_tips
@@ -72,30 +74,47 @@ class EntityPages(PageKind):
                     if key in change.new_keys[s]
                 }
                 yield (self.name, key), pages
-                if before[1] != after[1]:
-                    yield (self.name, key), related_page(site, key)
+                if (
+                    before[1] != after[1]
+                    and site.has_research_views(key)
+                    and site.related_moved(key, before[1], after[1], MAX_RELATED)
+                ):
+                    yield (self.name, key), {1}
         if changed_tips:
             for key in site.notes():
                 if key in corpus.entities:
                     yield (self.name, key), {1}
         for key in changed_tips:
             if change.renamed(key):
-                # Its name is in "Mentioned with" of entities mentioned with it, now or in the old
-                # versions of the changed documents.
+                # Its name is in "Mentioned with" of entities mentioned with it that list it, now or
+                # as the old versions of the changed documents had it.
                 for other in set(corpus.co_mentioned(key)) | set(change.local_before.get(key, nobody)[1]):
-                    yield (self.name, other), related_page(site, other)
+                    if shown_with(site, change, other, key):
+                        yield (self.name, other), related_page(site, other)
         for key in change.records:  # its description, Wikidata link or name
             yield (self.name, key), None
         if change.authority:  # notes' mentions are resolved as they are rendered
             for key in site.notes():
                 yield (self.name, key), {1}
         for key in change.moved:
-            # Its link is in "Mentioned with" of every entity mentioned with it.
+            # Its link is in "Mentioned with" of the entities mentioned with it that list it.
             for other in corpus.co_mentioned(key):
-                yield (self.name, other), related_page(site, other)
+                if shown_with(site, change, other, key):
+                    yield (self.name, other), related_page(site, other)
         for key in set(change.notes_before) | set(change.notes_after):
             if change.notes_before.get(key) in change.markdown or change.notes_after.get(key) in change.markdown:
                 yield (self.name, key), {1}
+
+
+def shown_with(site: Site, change: Change, other: Key, key: Key, among: int = MAX_RELATED) -> bool:
+    """Return True when ``key`` is among the first ``among`` entities named with ``other`` (Site.related),
+    before or after ``change``, or when that cannot be known: ``other`` is gone or has no research views
+    (then only other rules render its pages)."""
+    if other not in site.corpus.entities or not site.has_research_views(other):
+        return True
+    nobody: tuple = (Counter(), Counter())
+    before, after = change.local_before.get(other, nobody)[1], change.local_after.get(other, nobody)[1]
+    return site.listed_with(other, key, before, after, among)
 
 
 def related_page(site: Site, key: Key) -> set[int] | None:
@@ -152,7 +171,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
                     Link(relative_url(path, site.entity_path(k)), site.corpus.name(k), count=n, kind=k[0].lower()),
                     facet_id(k) if i < TOP_WITH else "",
                 )
-                for i, (k, n) in enumerate(site.corpus.related(entity.key) if first else ())
+                for i, (k, n) in enumerate(site.related(entity.key) if first else ())
             ],
             facets_href=relative_url(path, site.urls.entity_facets(entity.key)) if views else "",
             occurrences=Markup(

@@ -17,10 +17,9 @@ class EntityData(PageKind):
     whole_site = True
 
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
-        """Yield both files; the CSV's rows are made with the JSON's when both are rendered, in turn."""
-        csv_parts: list[str] = []
-        yield Page(exports.ENTITIES_JSON, "", {"body": exports.entities_json(site, csv_parts)})
-        yield Page(exports.ENTITIES_CSV, "", {"body": exports.entities_csv(site, csv_parts)})
+        """Yield both files, joined from the entities' rows (Site.entity_row)."""
+        yield Page(exports.ENTITIES_JSON, "", {"body": exports.entities_json(site)})
+        yield Page(exports.ENTITIES_CSV, "", {"body": exports.entities_csv(site)})
 
     def paths(self, site: Site, family: Family) -> list[str]:
         """Return both paths."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
+from sitegen.model import Key
 from sitegen.site.change import Change
-from sitegen.site.facets import facets_script
+from sitegen.site.facets import TOP_WITH, facets_script
 from sitegen.site.kinds.base import Affected, Family, PageKind
-from sitegen.site.kinds.entity import EntityPages
+from sitegen.site.kinds.entity import EntityPages, shown_with
 from sitegen.site.pages import Page, Site
 
 
@@ -36,8 +38,9 @@ class EntityFacets(PageKind):
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The entities whose documents, or what is known of them, changed: a document's title, date,
-        origin or tags, its mentions of the entity or who is named with it; and every entity whose
-        pages all change (its list of documents moved, a name shown in it changed)."""
+        origin or tags, its mentions of the entity or which of the entities it can be filtered by are
+        named with it; and every entity whose pages all change (its list of documents moved, a name
+        shown in it changed)."""
         for family, pages in EntityPages().affected(site, change):
             if pages is None:
                 yield (self.name, family[1]), None
@@ -45,10 +48,30 @@ class EntityFacets(PageKind):
             if source in change.rows or change.old_groups[source] != change.new_groups[source]:
                 for key in change.old_keys[source] | change.new_keys[source]:
                     yield (self.name, key), None
+        nobody: tuple = (Counter(), Counter())
         for key in change.keys:
-            if change.local_before.get(key) != change.local_after.get(key):
+            before, after = change.local_before.get(key, nobody), change.local_after.get(key, nobody)
+            if before != after and filters_changed(site, change, key, before, after):
                 yield (self.name, key), None
-        # The entities named with it are listed by name and link.
+        # The entities it can be filtered by are listed by name and link.
         for key in change.moved | {key for key in change.changed_tips if change.renamed(key)}:
             for other in site.corpus.co_mentioned(key):
-                yield (self.name, other), None
+                if shown_with(site, change, other, key, TOP_WITH):
+                    yield (self.name, other), None
+
+
+def filters_changed(site: Site, change: Change, key: Key, before: tuple, after: tuple) -> bool:
+    """Return True when an edit that changed an entity's spellings or the entities named with it
+    within the changed documents (``before`` and ``after``, Change.local_before and local_after)
+    may change its facet data: the entities it can be filtered by, or which of them a changed
+    document names with it. With several documents changed, it is not known per document."""
+    if key not in site.corpus.entities or not site.has_research_views(key):
+        return False  # no facet data; had it some before, its counts changed (see EntityPages.affected)
+    if before[0] != after[0] or len(change.documents) > 1:
+        return True
+    if not site.related_moved(key, before[1], after[1], TOP_WITH):
+        return False
+    top = [k for k, _ in site.related(key)[:TOP_WITH]]
+    if [k for k, _ in site.related_before(key, before[1], after[1])[:TOP_WITH]] != top:
+        return True
+    return {k for k in before[1] if k in top} != {k for k in after[1] if k in top}
