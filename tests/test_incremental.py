@@ -492,3 +492,31 @@ def test_an_entitys_filter_data_and_mentioned_with_are_rendered_again_only_when_
     assert edited(last, named_with_him("and [PER Person A20  ] [PER Person A21  ]")) == (False, True)
     # Without A20 again, A21 takes its place among the filters.
     assert edited(last, named_with_him("and [PER Person A21  ]")) == (True, True)
+
+
+def test_a_note_that_gives_an_entity_its_pages_gives_it_its_research_views_too(tmp_path: Path) -> None:
+    """Named six times, fewer than entity_min_mentions: no pages until a note gives it some, and with
+    them its timeline, "Mentioned with" and filter data (named in five documents or more)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for n in range(1, 7):
+        (content / f"10TEST{n}.txt").write_text(
+            f"1. [PER Ann Lee  ] met [PER Bob Roe  ] in [LOC Lima  ] on day {n} .\n", encoding="utf-8"
+        )
+    config = tmp_path / "sitegen.toml"
+    config.write_text("[pages]\nentity_min_mentions = 10\n", encoding="utf-8")
+    live = preview_session(config, content, tmp_path / "site")
+    live.test_settings = {"entity_min_mentions": 10}
+    assert not live.build().error
+    site = tmp_path / "site" / "entity" / "per"
+    assert not (site / "ann-lee.html").exists()
+    note = content / "entities" / "per" / "Ann Lee.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("A trade envoy.\n", encoding="utf-8")
+    live.update({note})
+    assert_same_as_clean_build(live, tmp_path)
+    assert (site / "ann-lee.html").is_file() and (site / "ann-lee.facets.js").is_file()
+    note.unlink()
+    live.update({note})
+    assert_same_as_clean_build(live, tmp_path)
+    assert not (site / "ann-lee.html").exists() and not (site / "ann-lee.facets.js").exists()

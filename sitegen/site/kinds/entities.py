@@ -48,6 +48,6 @@ class Entities(PageKind):
         return [site.urls.entities()]
 
     def affected(self, site: Site, change: Change) -> Affected:
-        """Counts and names of entities show here."""
-        if change.changed_tips:
+        """Counts, names and links of entities show here."""
+        if change.changed_tips or change.moved:
             yield (self.name,), None

@@ -97,6 +97,7 @@ class EntityPages(PageKind):
             for key in site.notes():
                 yield (self.name, key), {1}
         for key in change.moved:
+            yield (self.name, key), None  # its pages made or gone (by a note), or none either way
             # Its link is in "Mentioned with" of the entities mentioned with it that list it.
             for other in corpus.co_mentioned(key):
                 if shown_with(site, change, other, key):
