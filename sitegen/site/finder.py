@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from array import array
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from sitegen.render.escape import script_json
@@ -41,7 +42,7 @@ INDEX = "_parts"
 MEMO = "finder"
 
 
-def finder_parts(rows: list[tuple[str, set[str]]]) -> dict[str, array]:
+def finder_parts(rows: list[tuple[str, AbstractSet[str]]]) -> dict[str, array]:
     """Return each part's rows, as their numbers among ``rows`` (see finder_rows)."""
     sizes = array("I", (len(row) + 1 for row, _ in rows))
     by_first: dict[str, array] = {}
@@ -89,15 +90,15 @@ def _capped(members: array, sizes: array) -> array:
     return kept
 
 
-def finder_rows(site: Site) -> list[tuple[str, set[str]]]:
+def finder_rows(site: Site) -> list[tuple[str, AbstractSet[str]]]:
     """Return every row, as the JSON it is written as, with the words it is found by: entities
     most-mentioned first (their rows as the site keeps them, Site.entity_row), then documents."""
     corpus = site.corpus
     keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
-    rows: list[tuple[str, set[str]]] = []
+    rows: list[tuple[str, AbstractSet[str]]] = []
     for key in keys:
         row = site.entity_row(key)
-        rows.append((row.finder, set(row.words)))
+        rows.append((row.finder, row.words))
     for doc in corpus.documents:  # found by their reference id: 09lima16 finds 09LIMA1669
         if doc.ref:
             subject = doc.title.removeprefix(f"{doc.ref}:").strip()
@@ -105,11 +106,11 @@ def finder_rows(site: Site) -> list[tuple[str, set[str]]]:
     return rows
 
 
-def _rows_and_parts(site: Site) -> tuple[list[tuple[str, set[str]]], dict[str, array]]:
+def _rows_and_parts(site: Site) -> tuple[list[tuple[str, AbstractSet[str]]], dict[str, array]]:
     """Return the finder's rows and parts, made once per change of the site (the part names and the
     parts are asked for in turn, and a preview renders the parts a few at a time)."""
 
-    def make() -> tuple[list[tuple[str, set[str]]], dict[str, array]]:
+    def make() -> tuple[list[tuple[str, AbstractSet[str]]], dict[str, array]]:
         rows = finder_rows(site)
         return rows, finder_parts(rows)
 

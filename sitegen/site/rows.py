@@ -38,7 +38,7 @@ class EntityRow(NamedTuple):
     """Its line of entities.csv, newline included."""
     finder: str
     """Its row of the entity finder: ``[name, type, path, mentions]`` and its aliases, as script data."""
-    words: tuple[str, ...]
+    words: frozenset[str]
     """The words the finder finds it by (see words)."""
 
 
@@ -86,7 +86,7 @@ def entity_row(site: Site, key: Key) -> EntityRow:
             for alias in aliases:
                 found |= words(alias)
     line = [key[0], name, record["documents"], mentions, " | ".join(form for form, _ in forms), record["url"]]
-    return EntityRow(_ROW.encode(record), csv_line([*line, record["id"]]), script_json(finder), tuple(sorted(found)))
+    return EntityRow(_ROW.encode(record), csv_line([*line, record["id"]]), script_json(finder), frozenset(found))
 
 
 _CSV_OUT = io.StringIO()
