@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sitegen.model import Document, Summary, entity_id, plain_text
 from sitegen.site.rows import EntityRow, csv_line
-from sitegen.site.urls import absolute_url
+from sitegen.site.urls import public_url
 
 if TYPE_CHECKING:
     from sitegen.site.pages import Site
@@ -28,11 +28,6 @@ ENTITIES_CSV = "entities.csv"
 FEED = "feed.xml"
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"
-
-
-def public_url(site: Site, path: str) -> str:
-    """Return a path as the site's public URL, or as a root-relative path without a base URL."""
-    return absolute_url(site.config.base_url, path) if site.config.base_url else path
 
 
 #: Entities per part of a data file written in parts.
@@ -73,7 +68,7 @@ def document_json(site: Site, doc: Document) -> str:
     data = {
         "source": doc.source,
         "id": doc.ref,
-        "url": public_url(site, site.urls.document(doc.source)),
+        "url": public_url(site.config.base_url, site.urls.document(doc.source)),
         "title": doc.title,
         "date": doc.date,
         "year": doc.year,
@@ -97,7 +92,7 @@ def document_json(site: Site, doc: Document) -> str:
                 "line": m.line,
                 "column": m.col,
                 "entity": entity_id(m.key),
-                "entity_url": public_url(site, site.entity_path(m.key)),
+                "entity_url": public_url(site.config.base_url, site.entity_path(m.key)),
             }
             for m in doc.mentions
         ],
@@ -129,20 +124,20 @@ def atom_feed(site: Site) -> str:
     """Return an Atom feed of the newest dated documents."""
     docs = feed_documents(site.corpus.documents)
     base = site.config.base_url
-    feed_id = public_url(site, FEED) if base else _urn(f"feed:{site.config.title}")
+    feed_id = public_url(base, FEED) if base else _urn(f"feed:{site.config.title}")
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
         f"  <title>{escape(site.config.title)}</title>",
         f"  <id>{escape(feed_id)}</id>",
         f"  <updated>{_timestamp(docs[0].date) if docs else '1970-01-01T00:00:00Z'}</updated>",
-        f'  <link rel="self" href={quoteattr(public_url(site, FEED))}/>',
-        f"  <link href={quoteattr(public_url(site, site.urls.home()))}/>",
+        f'  <link rel="self" href={quoteattr(public_url(base, FEED))}/>',
+        f"  <link href={quoteattr(public_url(base, site.urls.home()))}/>",
         "  <author><name>" + escape(site.config.title) + "</name></author>",
     ]
     for listed in docs:
         doc = site.corpus.document(listed.source)
-        url = public_url(site, site.urls.document(doc.source))
+        url = public_url(base, site.urls.document(doc.source))
         summary = " ".join(plain_text(doc.paragraphs[0].text).split())[:400] if doc.paragraphs else ""
         lines += [
             "  <entry>",
@@ -161,7 +156,7 @@ def robots_txt(site: Site) -> str:
     """Return robots.txt: everything may be crawled; the sitemap when there is one."""
     text = "User-agent: *\nAllow: /\n"
     if site.config.base_url:
-        text += f"Sitemap: {public_url(site, SITEMAP)}\n"
+        text += f"Sitemap: {public_url(site.config.base_url, SITEMAP)}\n"
     return text
 
 
@@ -169,7 +164,7 @@ def sitemap_xml(site: Site, paths: list[str]) -> str:
     """Return sitemap.xml listing every HTML page (only written with a base URL)."""
     lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [
-        f"  <url><loc>{escape(public_url(site, path))}</loc></url>"
+        f"  <url><loc>{escape(public_url(site.config.base_url, path))}</loc></url>"
         for path in sorted(paths)
         if path.endswith(".html") and path != "404.html"
     ]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from sitegen.model import Key, entity_id, fold
 from sitegen.render.escape import script_json
-from sitegen.site.urls import absolute_url
+from sitegen.site.urls import public_url
 
 if TYPE_CHECKING:
     from sitegen.site.pages import Site
@@ -69,7 +69,7 @@ def entity_row(site: Site, key: Key) -> EntityRow:
         "forms": [{"form": form, "count": count} for form, count in forms],
         "documents": corpus.doc_total(key),
         "mentions": mentions,
-        "url": absolute_url(site.config.base_url, path) if site.config.base_url else path,
+        "url": public_url(site.config.base_url, path),
     }
     finder: list = [name, key[0].lower(), path, mentions]
     found = words(name)

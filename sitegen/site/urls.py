@@ -205,6 +205,11 @@ def absolute_url(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + "/" + quote(path, safe="/")
 
 
+def public_url(base_url: str, path: str) -> str:
+    """Return an output path as the site's public address, or as a root-relative path without a base URL."""
+    return absolute_url(base_url, path) if base_url else path
+
+
 def wikidata_url(item: str) -> str:
     """Return the address of a Wikidata item (``Q30``), which the authority file has checked."""
     return f"https://www.wikidata.org/wiki/{quote(item)}"
