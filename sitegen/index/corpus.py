@@ -630,14 +630,20 @@ class Corpus:
         numbers = self._entity_numbers
         left_out = {numbers[k] for k in (key, *besides) if k in numbers}
         counts: Counter[int] = Counter()
+
+        def outranked() -> bool:
+            return (
+                ceiling is not None and sum(1 for n, c in counts.items() if c > ceiling and n not in left_out) >= among
+            )
+
         check = 64
         for seen, (_, named) in enumerate(self._shared_blocks(key), 1):
             counts.update(named)
-            if ceiling is not None and seen == check:  # looked at after 64, 128, 256... blocks
+            if seen == check:  # looked at after 64, 128, 256... blocks
                 check *= 2
-                if sum(1 for n, c in counts.items() if c > ceiling and n not in left_out) >= among:
+                if outranked():
                     return None
-        if ceiling is not None and sum(1 for n, c in counts.items() if c > ceiling and n not in left_out) >= among:
+        if outranked():
             return None
         keys = self._entity_keys
         related = Counter({keys[number]: n for number, n in counts.items()})

@@ -27,6 +27,8 @@ Tip = tuple[str, int, int] | None
 LocalView = dict[Key, tuple[Counter, Counter]]
 #: What lists of documents show of one document; None when it is gone.
 Row = tuple | None
+#: The local view of an entity the changed documents do not name (read only).
+_NOBODY: tuple[Counter, Counter] = (Counter(), Counter())
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,11 @@ class Change:
     def groups(self) -> set[tuple[str, str]]:
         """Return every group a changed document was or is in."""
         return set().union(*self.old_groups.values(), *self.new_groups.values())
+
+    def local(self, key: Key) -> tuple[tuple[Counter, Counter], tuple[Counter, Counter]]:
+        """Return an entity's spellings and co-mentions within the changed documents, before and after
+        (empty where the documents do not name it)."""
+        return self.local_before.get(key, _NOBODY), self.local_after.get(key, _NOBODY)
 
     @property
     def changed_tips(self) -> set[Key]:

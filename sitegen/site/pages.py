@@ -139,9 +139,8 @@ class Site:
         self._related: dict[Key, Related] = {}
         self._related_before: dict[Key, Related] = {}
         """Who is and was named with the entities an edit's rules counted (see related_before)."""
-        self._unmoved: set[Key] = set()
-        self._unlisted: set[tuple[Key, Key]] = set()
-        """What an edit's rules found without counting everything (see related_moved, listed_with)."""
+        self._outranked_by: set[tuple[Key, frozenset[Key]]] = set()
+        """What an edit's rules found without counting everything (see _outranked)."""
         self._notes: dict[Key, MarkdownSource] | None = None
         self._memo: dict[str, Any] = {}
         """Whole-site data that more than one step of a render needs (see memo)."""
@@ -228,8 +227,7 @@ class Site:
         self._paths.clear()
         self._related.clear()
         self._related_before.clear()
-        self._unmoved.clear()
-        self._unlisted.clear()
+        self._outranked_by.clear()
         self._memo.clear()
 
     def memo(self, name: str, make: Callable[[], Any]) -> Any:
@@ -360,38 +358,39 @@ class Site:
 
     def related_moved(self, key: Key, before: Counter[Key], after: Counter[Key], among: int) -> bool:
         """Return True when such an edit (see related_before) changed the first ``among`` entities of
-        ``related``, or their counts: an entity whose count changed is among them, before or after.
-
-        Counting stops as soon as enough other entities are found to share more paragraphs with it
-        than any of those can (the usual edit names an entity seldom named with it)."""
+        ``related``, or their counts: an entity whose count changed is among them, before or after."""
         changed = {k for k in before.keys() | after.keys() if before[k] != after[k]}
-        if not changed or key in self._unmoved:
+        if not changed or self._outranked(key, changed, before, after):
             return False
-        if key not in self._related_before:
-            ceiling = max(self._most_shared(k, before, after) for k in changed)
-            counts = self.corpus.co_mention_counts_unless(key, ceiling, MAX_RELATED, changed)
-            if counts is None:
-                self._unmoved.add(key)
-                return False
-            self._remember(key, counts, before, after)
         listed = {k for k, _ in self._related[key][:among]} | {k for k, _ in self._related_before[key][:among]}
         return not listed.isdisjoint(changed)
 
     def listed_with(self, key: Key, other: Key, before: Counter[Key], after: Counter[Key], among: int) -> bool:
         """Return True when ``other`` is among the first ``among`` entities of ``related(key)``, before
-        or after an edit (see related_before); counting stops early as related_moved's does."""
-        if key not in self._related_before:
-            if (key, other) in self._unlisted:
-                return False
-            changed = {k for k in before.keys() | after.keys() if before[k] != after[k]} | {other}
-            counts = self.corpus.co_mention_counts_unless(
-                key, self._most_shared(other, before, after), MAX_RELATED, changed
-            )
-            if counts is None:
-                self._unlisted.add((key, other))
-                return False
-            self._remember(key, counts, before, after)
+        or after an edit (see related_before)."""
+        if self._outranked(key, {other}, before, after):
+            return False
         return any(k == other for k, _ in (*self._related[key][:among], *self._related_before[key][:among]))
+
+    def _outranked(self, key: Key, names: set[Key], before: Counter[Key], after: Counter[Key]) -> bool:
+        """Return True when none of ``names`` is among the MAX_RELATED entities of ``related(key)``,
+        before or after an edit (see related_before), as known without counting everything: counting
+        stops as soon as that many others are found to share more paragraphs with it than any of
+        ``names`` can (the usual edit names an entity seldom named with it). Otherwise every count is
+        made and ``related`` is kept, before and after, and this returns False."""
+        proof = (key, frozenset(names))
+        if proof in self._outranked_by:
+            return True
+        if key in self._related_before:
+            return False
+        changed = {k for k in before.keys() | after.keys() if before[k] != after[k]} | names
+        ceiling = max(self._most_shared(k, before, after) for k in names)
+        counts = self.corpus.co_mention_counts_unless(key, ceiling, MAX_RELATED, changed)
+        if counts is None:
+            self._outranked_by.add(proof)
+            return True
+        self._remember(key, counts, before, after)
+        return False
 
     def _most_shared(self, key: Key, before: Counter[Key], after: Counter[Key]) -> int:
         """Return the most paragraphs an entity can share with another, before or after an edit that

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from functools import partial
 
@@ -58,12 +57,11 @@ class EntityPages(PageKind):
         """
         corpus, size = site.corpus, site.config.entity_documents_per_page
         changed_tips = change.changed_tips
-        nobody: tuple = (Counter(), Counter())
         for key in change.keys:
             if key not in corpus.entities:
                 yield (self.name, key), None
                 continue
-            before, after = change.local_before.get(key, nobody), change.local_after.get(key, nobody)
+            before, after = change.local(key)
             same_everywhere = key not in changed_tips and before[0] == after[0]
             if not (same_everywhere and change.members_same(key) and change.same_order):
                 yield (self.name, key), None
@@ -88,7 +86,7 @@ class EntityPages(PageKind):
             if change.renamed(key):
                 # Its name is in "Mentioned with" of entities mentioned with it that list it, now or
                 # as the old versions of the changed documents had it.
-                for other in set(corpus.co_mentioned(key)) | set(change.local_before.get(key, nobody)[1]):
+                for other in set(corpus.co_mentioned(key)) | set(change.local(key)[0][1]):
                     if shown_with(site, change, other, key):
                         yield (self.name, other), related_page(site, other)
         for key in change.records:  # its description, Wikidata link or name
@@ -113,9 +111,8 @@ def shown_with(site: Site, change: Change, other: Key, key: Key, among: int = MA
     (then only other rules render its pages)."""
     if other not in site.corpus.entities or not site.has_research_views(other):
         return True
-    nobody: tuple = (Counter(), Counter())
-    before, after = change.local_before.get(other, nobody)[1], change.local_after.get(other, nobody)[1]
-    return site.listed_with(other, key, before, after, among)
+    before, after = change.local(other)
+    return site.listed_with(other, key, before[1], after[1], among)
 
 
 def related_page(site: Site, key: Key) -> set[int] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from sitegen.model import Key
@@ -48,9 +47,8 @@ class EntityFacets(PageKind):
             if source in change.rows or change.old_groups[source] != change.new_groups[source]:
                 for key in change.old_keys[source] | change.new_keys[source]:
                     yield (self.name, key), None
-        nobody: tuple = (Counter(), Counter())
         for key in change.keys:
-            before, after = change.local_before.get(key, nobody), change.local_after.get(key, nobody)
+            before, after = change.local(key)
             if before != after and filters_changed(site, change, key, before, after):
                 yield (self.name, key), None
         # The entities it can be filtered by are listed by name and link.
