@@ -53,8 +53,8 @@ def test_whole_site_data_files_are_written_in_parts_that_join_into_the_same_file
     monkeypatch.setattr(exports, "PART", 7)
     made, whole, rows, real_row = [], exports.entities_json, Counter(), pages.entity_row
 
-    def counted(site, *args):
-        for part in whole(site, *args):
+    def counted(site):
+        for part in whole(site):
             made.append(part)
             yield part
 
