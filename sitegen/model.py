@@ -260,6 +260,10 @@ class Summary:
         """Return the summary of a document; its date is shared with other summaries (as the header's fields are)."""
         return cls(doc.source, doc.title, doc.header, sys.intern(doc.date), sys.intern(doc.year), doc.ref)
 
+    def __reduce__(self):
+        """Pickle as the constructor's arguments (the cache keeps one summary per document)."""
+        return Summary, (self.source, self.title, self.header, self.date, self.year, self.ref)
+
 
 @dataclass(frozen=True, slots=True)
 class Occurrence:

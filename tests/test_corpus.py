@@ -108,6 +108,8 @@ def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpu
     for doc in corpus.documents:
         store.put(corpus.document(doc.source))
     again = Corpus.restored(io.BytesIO(written.getvalue()), store)
+    for name in Corpus._STATE:  # every part, the tables of arrays included
+        assert getattr(again, name) == getattr(corpus, name), name
     assert list(again.entities) == list(corpus.entities)
     assert [again.entities[k] for k in again.entities] == [corpus.entities[k] for k in corpus.entities]
     assert again.related(("PER", "ann")) == corpus.related(("PER", "ann"))

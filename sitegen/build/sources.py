@@ -207,6 +207,18 @@ class Source:
     rules: frozenset[str] = frozenset()
     """The rules of the authority file its document used (see index/resolve.py)."""
 
+    def __reduce__(self):
+        """Pickle as the constructor's arguments (the cache's directory keeps every source)."""
+        return Source, (
+            self.relative,
+            self.document,
+            self.diagnostics,
+            self.digest,
+            self.stat,
+            self.markdown,
+            self.rules,
+        )
+
 
 def read_source(relative: str, path: str | Path, formats: Formats = NO_CHOICES) -> Source:
     """Read and parse one source (a file, or one document of a file that holds several); never raises for bad input."""

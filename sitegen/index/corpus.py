@@ -86,6 +86,35 @@ def _drop(places: array, number: int) -> None:
             return
 
 
+#: The parts of the index that are tables of arrays of "I" (see Corpus.write_index).
+_ARRAY_TABLES = ("_places", "_co")
+
+
+def _packed_arrays(items: list[tuple[object, array]]) -> tuple[list, array, bytes]:
+    """Return some entries of a table of arrays as write_index keeps them: their keys, the arrays'
+    lengths and the arrays' numbers one after another, as bytes."""
+    return (
+        [key for key, _ in items],
+        array("Q", [len(numbers) for _, numbers in items]),
+        b"".join(numbers.tobytes() for _, numbers in items),
+    )
+
+
+def _unpacked_arrays(piece: object) -> Iterator[tuple[object, array]]:
+    """Yield the entries that ``_packed_arrays`` packed (ValueError when ``piece`` is not what it makes)."""
+    if not (isinstance(piece, tuple) and len(piece) == 3):
+        raise ValueError("not a piece of a table of arrays")
+    keys, lengths, data = piece
+    numbers = array("I")
+    numbers.frombytes(data)
+    if len(keys) != len(lengths) or sum(lengths) != len(numbers):
+        raise ValueError("a piece of a table of arrays does not add up")
+    at = 0
+    for key, length in zip(keys, lengths, strict=True):
+        yield key, numbers[at : at + length]
+        at += length
+
+
 def _add_forms(forms: str | Counter[str] | None, total: int, spellings: dict[str, int]) -> str | Counter[str]:
     """Return an entity's spellings (see Corpus._forms) with one document's added; ``total`` counts those before."""
     if forms is None and len(spellings) == 1:
@@ -257,11 +286,21 @@ class Corpus:
         Each part of the index is pickled on its own, and a large one in
         pieces of INDEX_PIECE entries, so that pickling never remembers more
         than one piece's objects: a quarter of a million documents name over
-        a million entities.
+        a million entities. The tables of arrays (each entity's places, each
+        document's co-mentions) are pickled as their keys, the arrays' lengths
+        and all their numbers in one run of bytes: a pickle of a few large
+        objects, not of one object per entity.
         """
         for name in self._STATE:
             value = getattr(self, name)
-            if isinstance(value, (dict, list)) and len(value) > INDEX_PIECE:
+            if name in _ARRAY_TABLES:
+                items = iter(value.items())
+                pieces = -(-len(value) // INDEX_PIECE)
+                pickle.dump((name, "arrays", pieces), file, protocol=pickle.HIGHEST_PROTOCOL)
+                for _ in range(pieces):
+                    piece = _packed_arrays(list(islice(items, INDEX_PIECE)))
+                    pickle.dump(piece, file, protocol=pickle.HIGHEST_PROTOCOL)
+            elif isinstance(value, (dict, list)) and len(value) > INDEX_PIECE:
                 entries = iter(value.items()) if isinstance(value, dict) else iter(value)
                 pieces = -(-len(value) // INDEX_PIECE)
                 pickle.dump((name, type(value).__name__, pieces), file, protocol=pickle.HIGHEST_PROTOCOL)
@@ -286,6 +325,8 @@ class Corpus:
             name, kind, pieces = head
             if kind == "value":
                 value = pickle.load(state)
+            elif kind == "arrays":
+                value = dict(chain.from_iterable(_unpacked_arrays(pickle.load(state)) for _ in range(pieces)))
             else:
                 parts = [pickle.load(state) for _ in range(pieces)]
                 value = dict(chain.from_iterable(parts)) if kind == "dict" else list(chain.from_iterable(parts))

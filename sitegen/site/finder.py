@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterator
-from collections.abc import Set as AbstractSet
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING
 
 from sitegen.render.escape import script_json
@@ -42,7 +41,7 @@ INDEX = "_parts"
 MEMO = "finder"
 
 
-def finder_parts(rows: list[tuple[str, AbstractSet[str]]]) -> dict[str, array]:
+def finder_parts(rows: list[tuple[str, Collection[str]]]) -> dict[str, array]:
     """Return each part's rows, as their numbers among ``rows`` (see finder_rows)."""
     sizes = array("I", (len(row) + 1 for row, _ in rows))
     by_first: dict[str, array] = {}
@@ -90,12 +89,12 @@ def _capped(members: array, sizes: array) -> array:
     return kept
 
 
-def finder_rows(site: Site) -> list[tuple[str, AbstractSet[str]]]:
+def finder_rows(site: Site) -> list[tuple[str, Collection[str]]]:
     """Return every row, as the JSON it is written as, with the words it is found by: entities
     most-mentioned first (their rows as the site keeps them, Site.entity_row), then documents."""
     corpus = site.corpus
     keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
-    rows: list[tuple[str, AbstractSet[str]]] = []
+    rows: list[tuple[str, Collection[str]]] = []
     for key in keys:
         row = site.entity_row(key)
         rows.append((row.finder, row.words))
@@ -106,11 +105,11 @@ def finder_rows(site: Site) -> list[tuple[str, AbstractSet[str]]]:
     return rows
 
 
-def _rows_and_parts(site: Site) -> tuple[list[tuple[str, AbstractSet[str]]], dict[str, array]]:
+def _rows_and_parts(site: Site) -> tuple[list[tuple[str, Collection[str]]], dict[str, array]]:
     """Return the finder's rows and parts, made once per change of the site (the part names and the
     parts are asked for in turn, and a preview renders the parts a few at a time)."""
 
-    def make() -> tuple[list[tuple[str, AbstractSet[str]]], dict[str, array]]:
+    def make() -> tuple[list[tuple[str, Collection[str]]], dict[str, array]]:
         rows = finder_rows(site)
         return rows, finder_parts(rows)
 

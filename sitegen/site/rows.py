@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import re
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from sitegen.model import Key, entity_id, fold
@@ -38,21 +39,28 @@ class EntityRow(NamedTuple):
     """Its line of entities.csv, newline included."""
     finder: str
     """Its row of the entity finder: ``[name, type, path, mentions]`` and its aliases, as script data."""
-    words: frozenset[str]
-    """The words the finder finds it by (see words)."""
+    words: tuple[str, ...]
+    """The words the finder finds it by (see words), in order."""
 
 
-def packed(rows: dict[Key, EntityRow]) -> tuple[list[Key], list[tuple]]:
-    """Return rows as the cache keeps them: the keys, then the rows as plain tuples (quicker to pickle)."""
-    return list(rows), [tuple(row) for row in rows.values()]
+def packed(rows: dict[Key, EntityRow]) -> tuple[list, ...]:
+    """Return rows as the cache keeps them: the keys, then each field of the rows as a list (a
+    pickle of a few lists of strings, not of one tuple per entity)."""
+    values = list(rows.values())
+    return (list(rows), *(list(map(itemgetter(field), values)) for field in range(len(EntityRow._fields))))
 
 
 def unpacked(kept: object) -> dict[Key, EntityRow]:
     """Return the rows that ``packed`` made (ValueError when ``kept`` is not what it makes)."""
-    if not (isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(part, list) for part in kept)):
+    fields = len(EntityRow._fields)
+    if not (isinstance(kept, tuple) and len(kept) in (1, 1 + fields) and all(isinstance(part, list) for part in kept)):
         raise ValueError("not the entities' rows")
-    keys, values = kept
-    return dict(zip(keys, map(EntityRow._make, values), strict=True))
+    keys, *columns = kept
+    if not columns:  # no rows
+        return {}
+    if any(len(column) != len(keys) for column in columns):
+        raise ValueError("the entities' rows do not add up")
+    return dict(zip(keys, map(EntityRow, *columns)))
 
 
 def entity_row(site: Site, key: Key) -> EntityRow:
@@ -86,7 +94,7 @@ def entity_row(site: Site, key: Key) -> EntityRow:
             for alias in aliases:
                 found |= words(alias)
     line = [key[0], name, record["documents"], mentions, " | ".join(form for form, _ in forms), record["url"]]
-    return EntityRow(_ROW.encode(record), csv_line([*line, record["id"]]), script_json(finder), frozenset(found))
+    return EntityRow(_ROW.encode(record), csv_line([*line, record["id"]]), script_json(finder), tuple(sorted(found)))
 
 
 _CSV_OUT = io.StringIO()
