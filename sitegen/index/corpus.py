@@ -293,22 +293,20 @@ class Corpus:
         """
         for name in self._STATE:
             value = getattr(self, name)
+            pack: Callable[[list], object]
             if name in _ARRAY_TABLES:
-                items = iter(value.items())
-                pieces = -(-len(value) // INDEX_PIECE)
-                pickle.dump((name, "arrays", pieces), file, protocol=pickle.HIGHEST_PROTOCOL)
-                for _ in range(pieces):
-                    piece = _packed_arrays(list(islice(items, INDEX_PIECE)))
-                    pickle.dump(piece, file, protocol=pickle.HIGHEST_PROTOCOL)
+                kind, pack = "arrays", _packed_arrays
             elif isinstance(value, (dict, list)) and len(value) > INDEX_PIECE:
-                entries = iter(value.items()) if isinstance(value, dict) else iter(value)
-                pieces = -(-len(value) // INDEX_PIECE)
-                pickle.dump((name, type(value).__name__, pieces), file, protocol=pickle.HIGHEST_PROTOCOL)
-                for _ in range(pieces):
-                    pickle.dump(list(islice(entries, INDEX_PIECE)), file, protocol=pickle.HIGHEST_PROTOCOL)
+                kind, pack = type(value).__name__, list
             else:
                 pickle.dump((name, "value", 1), file, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+                continue
+            entries = iter(value.items()) if isinstance(value, dict) else iter(value)
+            pieces = -(-len(value) // INDEX_PIECE)
+            pickle.dump((name, kind, pieces), file, protocol=pickle.HIGHEST_PROTOCOL)
+            for _ in range(pieces):
+                pickle.dump(pack(list(islice(entries, INDEX_PIECE))), file, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def restored(cls, state: IO[bytes], store: DocumentStore) -> Corpus:

@@ -52,12 +52,13 @@ def packed(rows: dict[Key, EntityRow]) -> tuple[list, ...]:
 
 def unpacked(kept: object) -> dict[Key, EntityRow]:
     """Return the rows that ``packed`` made (ValueError when ``kept`` is not what it makes)."""
-    fields = len(EntityRow._fields)
-    if not (isinstance(kept, tuple) and len(kept) in (1, 1 + fields) and all(isinstance(part, list) for part in kept)):
+    if not (
+        isinstance(kept, tuple)
+        and len(kept) == 1 + len(EntityRow._fields)
+        and all(isinstance(part, list) for part in kept)
+    ):
         raise ValueError("not the entities' rows")
     keys, *columns = kept
-    if not columns:  # no rows
-        return {}
     if any(len(column) != len(keys) for column in columns):
         raise ValueError("the entities' rows do not add up")
     return dict(zip(keys, map(EntityRow, *columns)))
