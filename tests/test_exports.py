@@ -111,6 +111,21 @@ def test_feed_robots_and_page_metadata(demo_site: Path) -> None:
         'type="application/atom+xml"',
     ):
         assert needle in html
+    # An entity page's description says what it is; the editor's description is on the page and in it.
+    shining = scan_meta(demo_site / "entity/org/shining-path.html")
+    assert re.fullmatch(r"Organisation Shining Path: \d+ documents?, \d+ mentions?\. Sendero Luminoso, .*", shining)
+    assert '<p class="description">Sendero Luminoso' in (demo_site / "entity/org/shining-path.html").read_text()
+    garcia = scan_meta(demo_site / "entity/per/alan-garcia.html")
+    assert re.fullmatch(r"Person Alan Garcia: \d+ documents?, \d+ mentions?", garcia)
+    assert 'class="description"' not in (demo_site / "entity/per/alan-garcia.html").read_text()
+
+
+def scan_meta(page: Path) -> str:
+    """Return a page's meta description, checking that Open Graph says the same."""
+    html = page.read_text(encoding="utf-8")
+    found = re.search(r'<meta name="description" content="([^"]*)">', html)
+    assert found and f'<meta property="og:description" content="{found[1]}">' in html
+    return found[1]
 
 
 def test_sitemap_and_absolute_urls_with_a_base_url(tmp_path: Path) -> None:

@@ -126,7 +126,8 @@ def related_page(site: Site, key: Key) -> set[int] | None:
 def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> Iterator[Page]:
     """Yield an entity's pages: its documents with paragraph snippets, paginated.
 
-    Context: entity, type_label, type_css, type_href, forms, description, wikidata (Link or None), timeline and
+    Context: entity, type_label, type_css, type_href, forms, authority_description (the
+    editor's, from the authority file), wikidata (Link or None), timeline and
     related (Links) on the first page of an entity with research views (its later pages link to it:
     first_href), occurrences (the documents' list
     items, html.occurrence_item) and first_number (the first one's number), pager, plus common keys.
@@ -141,11 +142,9 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     for page in numbers(total, only):
         path = site.urls.entity(entity.key, page)
         title = f"{entity.name} ({label})" + (f" — page {page}" if page > 1 else "")
-        context = site.common(
-            path,
-            title,
-            f"{label} {entity.name}: {plural(entity.doc_count, 'document')}, {plural(entity.mention_count, 'mention')}",
-        )
+        counts = f"{plural(entity.doc_count, 'document')}, {plural(entity.mention_count, 'mention')}"
+        said = f". {record.description}" if record and record.description else ""
+        context = site.common(path, title, f"{label} {entity.name}: {counts}{said}")
         # The timeline and "Mentioned with" are on the first page only, and only for an entity
         # named in enough documents for them to say more than its list (Site.has_research_views).
         first = page == 1 and views
@@ -181,7 +180,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             first_number=(page - 1) * size + 1,
             pager=pager(lambda n: site.urls.entity(entity.key, n), path, page, total),
             note_html="",
-            description=record.description if record else "",
+            authority_description=record.description if record else "",
             wikidata=Link(wikidata_url(record.wikidata), record.wikidata) if record and record.wikidata else None,
         )
         note = site.notes().get(entity.key)
