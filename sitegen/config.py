@@ -69,6 +69,10 @@ class Config:
     research_min_documents: int = 5
     """Entities named in fewer documents have no timeline, "Mentioned with" or filter of their
     documents (nor its data file): every one of their documents is on their page anyway."""
+    source_views: bool = True
+    """Write each document's source view (``source/…``): its file as written, annotations highlighted."""
+    document_data: bool = True
+    """Write each document as data (``doc/….json``): its header fields, paragraphs and mentions."""
     search: bool = True
     """Build the full-text search index with Pagefind (needs the pagefind package)."""
     search_part_megabytes: float = 150
@@ -136,6 +140,8 @@ _PAGE_KEYS = {
     "entity_min_mentions": "entity_min_mentions",
     "research_min_documents": "research_min_documents",
 }
+#: The switches of [pages]: which optional files each document has.
+_PAGE_SWITCHES = ("source_views", "document_data")
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl|oklch)a?\([0-9.,%/ a-z-]{1,60}\))$")
 
 
@@ -214,8 +220,12 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
         values[key] = Path(value) if key in ("content", "output", "templates", "entities") else value
     pages = _expect(f"{name}: [pages]", data.get("pages", {}), dict)
     for key, value in pages.items():
+        if key in _PAGE_SWITCHES:
+            values[key] = _expect(f"{name}: [pages] {key}", value, bool)
+            continue
         if key not in _PAGE_KEYS:
-            raise ConfigError(f"{name}: unknown key '{key}' in [pages]; known keys: {', '.join(_PAGE_KEYS)}")
+            known_keys = ", ".join([*_PAGE_KEYS, *_PAGE_SWITCHES])
+            raise ConfigError(f"{name}: unknown key '{key}' in [pages]; known keys: {known_keys}")
         value = _expect(f"{name}: [pages] {key}", value, int)
         if not 1 <= value <= 100_000:
             raise ConfigError(f"{name}: [pages] {key} must be between 1 and 100000, not {value}")

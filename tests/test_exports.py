@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import write
+from sitegen.config import load_config
+from sitegen.errors import ConfigError
 from sitegen.site import exports, pages
 from sitegen.site.finder import FIRST_PARTS
 from tests.conftest import ROOT, build_site
-from tests.linkcheck import scan_page
+from tests.linkcheck import check_site, scan_page
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -142,3 +144,41 @@ def test_sitemap_and_absolute_urls_with_a_base_url(tmp_path: Path) -> None:
         for e in data
     )
     assert '<base href="https://example.org/archive/">' in (out / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_site_without_source_views_or_data_files_neither_writes_nor_links_them(tmp_path: Path) -> None:
+    content, out = ROOT / "tests" / "golden" / "content", tmp_path / "site"
+    base = "https://example.org/archive/"
+    build_site(content, out, base_url=base)
+    assert list((out / "source").rglob("*.html")) and list((out / "doc").rglob("*.json"))
+    build_site(content, out, base_url=base, source_views=False, document_data=False)  # in place: both go
+    assert not (out / "source").exists() and not list((out / "doc").rglob("*.json"))
+    broken = [p for p in check_site(out).problems if f"link '{base}" not in p]  # not the canonical links
+    assert not broken, broken[:5]
+    hrefs = [url for page in out.rglob("*.html") for _, url in scan_page(page).links]
+    data = [h for h in hrefs if h.split("#")[0].endswith(".json") and not h.endswith("entities.json")]
+    assert not data and not [h for h in hrefs if "source/" in h]
+    doc = (out / "doc" / "09quito160.html").read_text(encoding="utf-8")
+    assert "Annotated source" not in doc and "source-link" not in doc and 'class="doc-data"' not in doc
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    listed = [u.find(f"{ns}loc").text for u in ET.parse(out / "sitemap.xml").getroot()]
+    assert listed and not [u for u in listed if "/source/" in u]
+    build_site(content, out, base_url=base, source_views=True, document_data=False)  # views back, no data
+    view = (out / "source" / "09quito160.html").read_text(encoding="utf-8")
+    assert "Back to the document" in view and ".json" not in view
+    doc = (out / "doc" / "09quito160.html").read_text(encoding="utf-8")
+    assert "Annotated source" in doc and "source-link" in doc and "as data (JSON)" not in doc
+    assert not [p for p in check_site(out).problems if f"link '{base}" not in p]
+
+
+def test_the_switches_of_source_views_and_data_files_are_read_and_checked(tmp_path: Path) -> None:
+    config = tmp_path / "sitegen.toml"
+    config.write_text("[pages]\nsource_views = false\ndocument_data = true\n", encoding="utf-8")
+    settings = load_config(config)
+    assert (settings.source_views, settings.document_data, load_config(None).source_views) == (False, True, True)
+    config.write_text("[pages]\nsource_views = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[pages\] source_views must be a bool, not 0"):
+        load_config(config)
+    config.write_text("[pages]\nsource_view = false\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown key 'source_view' in \[pages\]; known keys: .*source_views"):
+        load_config(config)

@@ -520,3 +520,18 @@ def test_a_note_that_gives_an_entity_its_pages_gives_it_its_research_views_too(t
     live.update({note})
     assert_same_as_clean_build(live, tmp_path)
     assert not (site / "ann-lee.html").exists() and not (site / "ann-lee.facets.js").exists()
+
+
+def test_an_edit_in_a_site_without_source_views_or_data_files_writes_neither(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "golden" / "content", content)
+    config = tmp_path / "sitegen.toml"
+    config.write_text("[pages]\nsource_views = false\ndocument_data = false\n", encoding="utf-8")
+    live = preview_session(config, content, tmp_path / "site")
+    live.test_settings = {"source_views": False, "document_data": False}
+    assert not live.build().error
+    quito = content / "09QUITO160.txt"
+    quito.write_text(quito.read_text(encoding="utf-8") + "\n9. [PER Zed Newcomer  ] arrived .\n", encoding="utf-8")
+    live.update({quito})
+    assert_same_as_clean_build(live, tmp_path)
+    assert not (live.output / "source").exists() and not list(live.output.rglob("09quito160.json"))

@@ -471,7 +471,7 @@ class SiteState:
             changed.append(stale)
         if before != set(current) and not kind_of(family).lists_pages:
             for kind in KINDS:  # the set of pages changed
-                if kind.lists_pages:
+                if kind.lists_pages and kind.enabled(self.site):
                     for listing in kind.families(self.site):
                         self.queue(listing)
         self._record(family, current)

@@ -81,19 +81,23 @@ def kind_of(family: Family) -> PageKind:
 
 
 def families(site: Site) -> Iterator[Family]:
-    """Yield every page family of the site, in a fixed order."""
+    """Yield every page family of the site, in a fixed order (none of the kinds it has turned off)."""
     for kind in KINDS:
-        yield from kind.families(site)
+        if kind.enabled(site):
+            yield from kind.families(site)
 
 
 def family_pages(site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
-    """Yield the pages of one family (or just the page numbers in ``only``); none when its subject is gone."""
-    return kind_of(family).pages(site, family, only)
+    """Yield the pages of one family (or just the page numbers in ``only``); none when its subject is
+    gone or its kind is turned off."""
+    kind = kind_of(family)
+    return kind.pages(site, family, only) if kind.enabled(site) else iter(())
 
 
 def family_paths(site: Site, family: Family) -> list[str]:
     """Return the output paths a family has now, without rendering anything."""
-    return kind_of(family).paths(site, family)
+    kind = kind_of(family)
+    return kind.paths(site, family) if kind.enabled(site) else []
 
 
 def family_template(site: Site, family: Family) -> str:
@@ -105,6 +109,8 @@ def affected(site: Site, change: Change) -> dict[Family, Numbers]:
     """Return every family that can look different after ``change``, with its page numbers (None: all)."""
     found: dict[Family, Numbers] = {}
     for kind in KINDS:
+        if not kind.enabled(site):
+            continue
         for family, pages in kind.affected(site, change):
             merge(found, family, pages)
     return found

@@ -43,6 +43,10 @@ class PageKind:
     in_sitemap: ClassVar[bool] = True
     """False for pages that are not content of their own (redirects): the sitemap leaves them out."""
 
+    def enabled(self, site: Site) -> bool:
+        """Return whether the site has pages of this kind at all (the configuration can turn some off)."""
+        return True
+
     def families(self, site: Site) -> Iterator[Family]:
         """Yield the kind's families in the site, in a fixed order."""
         yield (self.name,)

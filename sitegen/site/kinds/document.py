@@ -52,9 +52,10 @@ class DocumentPage(PerDocument):
 def document_page(site: Site, index: int) -> Page:
     """Return one document's page.
 
-    Context: doc, meta (label, Links), header_html, paragraphs (anchor, number,
-    heading_html, html), signature_html, panel (type label, css, Links), prev,
-    next, plus common keys.
+    Context: doc, meta (label, Links), source_href and data_href (empty when the
+    site has no source views or data files), header_html, paragraphs (anchor,
+    number, source_href, headings, blocks), signature_html, panel (type label,
+    css, Links), prev, next, plus common keys.
     """
     corpus = site.corpus
     doc = corpus.document(corpus.documents[index].source)
@@ -76,17 +77,18 @@ def document_page(site: Site, index: int) -> Page:
         if part
     )
     context["meta"] = _metadata(site, doc, path)
-    context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
-    context["source_href"] = relative_url(path, site.urls.document_source(doc.source))
+    config = site.config
+    context["data_href"] = relative_url(path, site.urls.document_data(doc.source)) if config.document_data else ""
+    source_path = site.urls.document_source(doc.source) if config.source_views else ""
+    context["source_href"] = relative_url(path, source_path) if source_path else ""
     context["filters"] = _search_filters(site, doc) if site.search else []
     context["header_html"] = frag.text(doc.header_text) if doc.header_text else ""
-    source_path = site.urls.document_source(doc.source)
     context["paragraphs"] = [
         {
             "anchor": p.anchor,
             "ids": p.ids,
             "number": p.number,
-            "source_href": relative_url(path, source_path, f"L{p.line}"),
+            "source_href": relative_url(path, source_path, f"L{p.line}") if source_path else "",
             "headings": [{"html": frag.text(h.segments), "caps": h.caps} for h in headings],
             "blocks": [{"kind": b.kind, "html": frag.text(b.segments), "caps": b.caps} for b in blocks],
         }

@@ -15,6 +15,10 @@ class DocumentData(PerDocument):
 
     name = "docdata"
 
+    def enabled(self, site: Site) -> bool:
+        """Return whether the site has documents as data (``[pages] document_data``)."""
+        return site.config.document_data
+
     def path_of(self, site: Site, source: str) -> str:
         """Return the JSON file's path."""
         return site.urls.document_data(source)

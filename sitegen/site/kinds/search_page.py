@@ -15,18 +15,15 @@ class SearchPage(PageKind):
     name = "search"
     template = "search.html"
 
-    def families(self, site: Site) -> Iterator[Family]:
-        """Yield its family when search is on."""
-        if site.search:
-            yield (self.name,)
+    def enabled(self, site: Site) -> bool:
+        """Return whether search is on."""
+        return site.search
 
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
-        """Yield the page when search is on.
+        """Yield the page.
 
         Context: pagefind_css, pagefind_js, plus common keys.
         """
-        if not site.search:
-            return
         path = site.urls.search()
         context = site.common(path, "Search", "Search the full text of every document")
         context["pagefind_css"] = relative_url(path, "pagefind/pagefind-ui.css")
@@ -34,5 +31,5 @@ class SearchPage(PageKind):
         yield Page(path, self.template, context)
 
     def paths(self, site: Site, family: Family) -> list[str]:
-        """Return its path when search is on."""
-        return [site.urls.search()] if site.search else []
+        """Return its path."""
+        return [site.urls.search()]

@@ -24,7 +24,11 @@ class Sitemap(PageKind):
         """Yield the sitemap when the site has a base URL."""
         if site.config.base_url:
             paths = [
-                p for kind in self.listed if kind.in_sitemap for f in kind.families(site) for p in kind.paths(site, f)
+                p
+                for kind in self.listed
+                if kind.in_sitemap and kind.enabled(site)
+                for f in kind.families(site)
+                for p in kind.paths(site, f)
             ]
             yield Page(exports.SITEMAP, "", {"body": exports.sitemap_xml(site, paths)})
 

@@ -22,6 +22,10 @@ class SourceView(PerDocument):
     name = "source"
     template = "source.html"
 
+    def enabled(self, site: Site) -> bool:
+        """Return whether the site has source views (``[pages] source_views``)."""
+        return site.config.source_views
+
     def path_of(self, site: Site, source: str) -> str:
         """Return the source view's path."""
         return site.urls.document_source(source)
@@ -29,9 +33,10 @@ class SourceView(PerDocument):
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
         """Yield the source view when the document still exists.
 
-        Context: doc, doc_href, data_href, source_html, line_count, source_file (the file shown),
-        first_line (its number in the file), binary (the file is binary: the document's text is
-        shown), lexer (what highlights it: ``tagged-cable``, ``json`` or empty), plus common keys.
+        Context: doc, doc_href, data_href (empty without data files), source_html, line_count,
+        source_file (the file shown), first_line (its number in the file), binary (the file is
+        binary: the document's text is shown), lexer (what highlights it: ``tagged-cable``,
+        ``json`` or empty), plus common keys.
         """
         if family[1] not in site.corpus:
             return
@@ -41,7 +46,9 @@ class SourceView(PerDocument):
         context["doc"] = doc
         context["highlighted"] = True
         context["doc_href"] = relative_url(path, site.urls.document(doc.source))
-        context["data_href"] = relative_url(path, site.urls.document_data(doc.source))
+        context["data_href"] = (
+            relative_url(path, site.urls.document_data(doc.source)) if site.config.document_data else ""
+        )
         read = site.read_text(doc.source)
         formats = site.config.formats
         context["source_file"], context["lexer"], context["first_line"] = formats.split_source(doc.source)[0], "", 1
