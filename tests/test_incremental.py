@@ -535,3 +535,37 @@ def test_an_edit_in_a_site_without_source_views_or_data_files_writes_neither(tmp
     live.update({quito})
     assert_same_as_clean_build(live, tmp_path)
     assert not (live.output / "source").exists() and not list(live.output.rglob("09quito160.json"))
+
+
+def test_one_more_mention_of_a_much_named_entity_changes_only_the_pages_whose_tooltip_reads_differently(
+    tmp_path: Path,
+) -> None:
+    """Tooltips round counts from 100 on: a mention more of Lima, named in 120 documents, changes
+    none of the other 119 pages, until its count rounds to other figures; then it changes them all."""
+    content, out = tmp_path / "content", tmp_path / "site"
+    content.mkdir()
+    for n in range(1, 121):
+        (content / f"10TEST{n}.txt").write_text(f"1. Talks in [LOC Lima  ] on day {n} .\n", encoding="utf-8")
+    build_site(content, out)
+    other = out / "doc" / "10test2.html"
+    assert "Location\\a Lima\\a about 120 documents · about 120 mentions" in other.read_text(encoding="utf-8")
+    edited = content / "10TEST1.txt"
+
+    def mentions_of_lima(count: int) -> list[str]:
+        """Name Lima ``count`` times in the first cable; return the documents' pages the update changed
+        (and check that it rendered few pages again, unless it changed them all)."""
+        more = "[LOC Lima  ] " * (count - 1)
+        edited.write_text(f"1. Talks in [LOC Lima  ] on day 1 .\n\n2. {more}.\n", encoding="utf-8")
+        result = build_site(content, out)
+        assert result.update is not None and not result.update.full
+        clean = tmp_path / f"clean{count}"
+        build_site(content, clean)
+        assert tree(out) == tree(clean)
+        pages = sorted(path for path in result.update.changed if path.startswith("doc/") and path.endswith(".html"))
+        assert len(pages) > 1 or result.update.rendered < 100, result.update.rendered  # not the 120 documents
+        return pages
+
+    assert mentions_of_lima(2) == ["doc/10test1.html"]  # 121 mentions: still about 120
+    assert mentions_of_lima(5) == ["doc/10test1.html"]  # 124
+    assert len(mentions_of_lima(6)) == 120  # 125: about 130, on every page that names Lima
+    assert "about 130 mentions" in other.read_text(encoding="utf-8")

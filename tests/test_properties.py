@@ -18,6 +18,7 @@ from sitegen.parse.conll import split_conll
 from sitegen.parse.formats import FORMATS, read_document
 from sitegen.parse.labels import Labels
 from sitegen.parse.spans import Span, span_document
+from sitegen.site.html import rough
 from sitegen.site.urls import Urls, document_paths, relative_url, slugify
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -342,3 +343,26 @@ def test_escaping_text_for_html_is_markupsafes(text: str) -> None:
 
     assert escape_html(text) == str(escape(text))
     assert escape_html("<a href='x'>\"&\"</a>") == "&lt;a href=&#39;x&#39;&gt;&#34;&amp;&#34;&lt;/a&gt;"
+
+
+@pytest.mark.parametrize(
+    ("count", "said"),
+    [
+        (1, "1 mention"),
+        (99, "99 mentions"),
+        (100, "about 100 mentions"),
+        (105, "about 110 mentions"),
+        (3449, "about 3,400 mentions"),
+        (3450, "about 3,500 mentions"),
+        (16212, "about 16,000 mentions"),
+        (99500, "about 100,000 mentions"),
+    ],
+)
+def test_a_tooltip_says_counts_exactly_below_100_and_to_two_figures_above(count: int, said: str) -> None:
+    assert rough(count, "mention") == said
+
+
+@given(st.integers(min_value=100, max_value=10**9))
+def test_a_rounded_count_is_within_five_percent_and_only_two_figures(count: int) -> None:
+    shown = int(rough(count, "mention").removeprefix("about ").removesuffix(" mentions").replace(",", ""))
+    assert abs(shown - count) <= count * 0.05 and len(str(shown).rstrip("0")) <= 2

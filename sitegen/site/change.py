@@ -19,6 +19,7 @@ from sitegen.model import Document, Key, group_key
 from sitegen.parse.authority import Authority
 from sitegen.parse.markdown import MarkdownSource, note_key
 from sitegen.site.exports import feed_documents
+from sitegen.site.html import tooltip_counts
 from sitegen.site.pages import Site
 
 #: What a tooltip shows of an entity: name, documents, mentions; None when it is gone.
@@ -97,6 +98,12 @@ class Change:
     def changed_tips(self) -> set[Key]:
         """Return the entities whose name or counts changed."""
         return {k for k in self.tips_before if self.tips_before[k] != self.tips_after[k]}
+
+    @property
+    def changed_tooltips(self) -> set[Key]:
+        """Return the entities whose tooltip reads differently: a new name, or counts that round to
+        other figures (html.tooltip_counts). Only these change the pages that merely name an entity."""
+        return {k for k in self.tips_before if _tooltip(self.tips_before[k]) != _tooltip(self.tips_after[k])}
 
     @property
     def same_order(self) -> bool:
@@ -264,6 +271,11 @@ def _touched(
                 keys.add(note_key(page))
     keys |= {k for k, page in site.notes().items() if page.source in markdown}
     return {k[0] for k in keys}, keys
+
+
+def _tooltip(tip: Tip) -> tuple[str, str] | None:
+    """Return what a tooltip reads of an entity's Tip: its name and its counts as rounded."""
+    return None if tip is None else (tip[0], tooltip_counts(tip[1], tip[2]))
 
 
 def tip(corpus: Corpus, key: Key) -> Tip:

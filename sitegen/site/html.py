@@ -28,7 +28,8 @@ class EntityInfo:
     name: str
     """The entity's display name."""
     counts: str
-    """The tooltip's last line: ``8 documents · 9 mentions`` (and ``· no page of its own``)."""
+    """The tooltip's last line: ``8 documents · 9 mentions`` (and ``· no page of its own``), rounded
+    from 100 (``about 3,400 mentions``, see rough)."""
     tip_css: str = field(init=False)
     """The tooltip's text as a CSS string (made once: every page that names the entity shows it)."""
     tip_html: str = field(init=False)
@@ -43,10 +44,31 @@ class EntityInfo:
     def make(cls, path: str, label: str, name: str, docs: int, mentions: int, has_page: bool = True) -> EntityInfo:
         """Return the info of one entity; one without a page of its own links to its entry on the A-Z
         index, and the tooltip says so."""
-        counts = f"{plural(docs, 'document')} · {plural(mentions, 'mention')}" + (
-            "" if has_page else " · no page of its own"
-        )
+        counts = tooltip_counts(docs, mentions) + ("" if has_page else " · no page of its own")
         return cls(quote(path, safe="/#"), label, name, counts)
+
+
+#: Tooltips say counts from this one up to two significant figures (see rough).
+ROUGH_FROM = 100
+
+
+def rough(count: int, word: str) -> str:
+    """Return a count as a tooltip says it: exact below ROUGH_FROM (``54 documents``), else to two
+    significant figures (``about 3,400 mentions``, half up).
+
+    The exact figures are on the entity's page. A tooltip is on every page that
+    names the entity, so exact counts would make one more mention of a
+    much-named entity change thousands of pages; rounded, it seldom changes any.
+    """
+    if count < ROUGH_FROM:
+        return plural(count, word)
+    unit = 10 ** (len(str(count)) - 2)
+    return "about " + plural((count + unit // 2) // unit * unit, word)
+
+
+def tooltip_counts(docs: int, mentions: int) -> str:
+    """Return the counts a tooltip shows: ``8 documents · 9 mentions``, rounded from 100 (see rough)."""
+    return f"{rough(docs, 'document')} · {rough(mentions, 'mention')}"
 
 
 def shown_date(date: str) -> str:

@@ -32,7 +32,8 @@ class DocumentPage(PerDocument):
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The changed documents, their neighbours when a row or the order changed, and every
-        document whose tooltips show an entity whose name or counts changed or whose links moved."""
+        document whose tooltips show an entity whose name or rounded counts changed or whose links
+        moved."""
         yield from super().affected(site, change)
         if change.rows or not change.same_order:
             for order in (change.order_before, change.order_after):
@@ -43,7 +44,7 @@ class DocumentPage(PerDocument):
                         for j in (i - 1, i + 1):
                             if 0 <= j < len(order):
                                 yield (self.name, order[j]), None
-        for key in change.changed_tips | change.moved:
+        for key in change.changed_tooltips | change.moved:
             if key in site.corpus.entities:
                 for source in site.corpus.sources_of(key):
                     yield (self.name, source), None

@@ -49,10 +49,10 @@ class MarkdownPage(PageKind):
         return site.template(page.template if page else "", self.template)
 
     def affected(self, site: Site, change: Change) -> Affected:
-        """The changed pages, and every page when entity counts changed (its mentions show them)."""
+        """The changed pages, and every page when a tooltip reads differently (its mentions show them)."""
         for source in change.markdown:
             if source in site.urls.pages:
                 yield (self.name, source), None
-        if change.changed_tips or change.moved or change.authority:
+        if change.changed_tooltips or change.moved or change.authority:
             for source in site.urls.pages:
                 yield (self.name, source), None
