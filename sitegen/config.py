@@ -197,6 +197,8 @@ def _expect(where: str, value: Any, kind: type) -> Any:
     """Return value when it has the expected type, else raise ConfigError."""
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise ConfigError(f"{where} must be a whole number, not {value!r}")
+    if kind is bool and not isinstance(value, bool):
+        raise ConfigError(f"{where} must be true or false, not {value!r}")
     if not isinstance(value, kind):
         raise ConfigError(f"{where} must be a {kind.__name__}, not {value!r}")
     return value

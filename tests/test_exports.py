@@ -176,8 +176,8 @@ def test_the_switches_of_source_views_and_data_files_are_read_and_checked(tmp_pa
     config.write_text("[pages]\nsource_views = false\ndocument_data = true\n", encoding="utf-8")
     settings = load_config(config)
     assert (settings.source_views, settings.document_data, load_config(None).source_views) == (False, True, True)
-    config.write_text("[pages]\nsource_views = 0\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"\[pages\] source_views must be a bool, not 0"):
+    config.write_text('[pages]\nsource_views = "no"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[pages\] source_views must be true or false, not 'no'"):
         load_config(config)
     config.write_text("[pages]\nsource_view = false\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"unknown key 'source_view' in \[pages\]; known keys: .*source_views"):
