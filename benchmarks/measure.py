@@ -87,11 +87,12 @@ def tree_memory(root: int) -> int:
     return total
 
 
-def count(folder: Path) -> tuple[int, int]:
-    """Return the number of files under ``folder`` and their total size in bytes."""
+def count(folder: Path, skip: str = "") -> tuple[int, int]:
+    """Return the number of files under ``folder`` and their total size in bytes, those in folders
+    named ``skip`` left out."""
     files = size = 0
     for path in folder.rglob("*"):
-        if path.is_file():
+        if path.is_file() and not (skip and skip in path.relative_to(folder).parts):
             files += 1
             size += path.stat().st_size
     return files, size

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 MAKE_CORPUS = ROOT / "benchmarks" / "corpus.py"
 
-from measure import measure  # noqa: E402
+from measure import count, measure  # noqa: E402
 
 #: Each row: its name, and the setting it adds to the rows above it (section, key, TOML value).
 SETTINGS: list[tuple[str, tuple[str, str, str] | None]] = [
@@ -35,16 +35,6 @@ SETTINGS: list[tuple[str, tuple[str, str, str] | None]] = [
     ("research_min_documents = 10", ("pages", "research_min_documents", "10")),
     ("[search] enabled = false", ("search", "enabled", "false")),
 ]
-
-
-def weigh(folder: Path) -> tuple[int, int]:
-    """Return the files under ``folder`` and their bytes, the build's own records (.sitegen/) left out."""
-    files = size = 0
-    for path in folder.rglob("*"):
-        if path.is_file() and ".sitegen" not in path.relative_to(folder).parts:
-            files += 1
-            size += path.stat().st_size
-    return files, size
 
 
 def largest_page(site: Path) -> tuple[int, str]:
@@ -76,7 +66,7 @@ def main() -> int:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-        sources, source_bytes = weigh(content)
+        sources, source_bytes = count(content)
         print(f"sources: {sources:,} files, {source_bytes / 1e6:,.1f} MB ({content})")
         print(
             f"{'each row adds its setting':30} {'files':>8} {'site MB':>9} {'search MB':>9} {'× sources':>9}  largest page"
@@ -102,8 +92,8 @@ def main() -> int:
                 ],
                 cwd=work,
             )
-            files, size = weigh(site)
-            search = weigh(site / "pagefind")[1] if (site / "pagefind").is_dir() else 0
+            files, size = count(site, skip=".sitegen")  # not the build's own records
+            search = count(site / "pagefind")[1] if (site / "pagefind").is_dir() else 0
             page_bytes, page = largest_page(site)
             print(
                 f"{name:30} {files:8,} {(size - search) / 1e6:9,.1f} {search / 1e6:9,.1f} {size / source_bytes:9.1f}"
