@@ -569,3 +569,32 @@ def test_one_more_mention_of_a_much_named_entity_changes_only_the_pages_whose_to
     assert mentions_of_lima(5) == ["doc/10test1.html"]  # 124
     assert len(mentions_of_lima(6)) == 120  # 125: about 130, on every page that names Lima
     assert "about 130 mentions" in other.read_text(encoding="utf-8")
+
+
+def test_one_more_mention_renders_an_entitys_first_page_and_the_page_listing_the_document(tmp_path: Path) -> None:
+    """Only an entity's first page shows its mentions and spellings: one more mention of Lima in a
+    cable on its third page renders its first and third pages again, not the other four."""
+    content, out = tmp_path / "content", tmp_path / "site"
+    content.mkdir()
+    for n in range(1, 31):
+        (content / f"10TEST{n:02}.txt").write_text(f"1. Talks in [LOC Lima  ] on day {n} .\n", encoding="utf-8")
+    build_site(content, out, entity_documents_per_page=5)
+    lima = ["lima.html"] + [f"lima.{n}.html" for n in range(2, 7)]
+    assert sorted(path.name for path in (out / "entity" / "loc").glob("lima*.html")) == sorted(lima)
+    third = (out / "entity" / "loc" / lima[2]).read_text(encoding="utf-8")
+    listed = re.findall(r'href="\.\./\.\./doc/(10test\d+)\.html"', third)
+    assert len(listed) == 5, listed
+    assert "<dt>Mentions</dt>" not in third and "Written as" not in third
+    assert 'how it is written, when and with whom: <a href="../../entity/loc/lima.html">' in third
+    first = (out / "entity" / "loc" / lima[0]).read_text(encoding="utf-8")
+    assert "<dt>Mentions</dt><dd>30</dd>" in first and "Lima (30)" in first
+
+    edit(content / f"{listed[2].upper()}.txt", "on day", "and [LOC LIMA  ] on day")
+    result = build_site(content, out, entity_documents_per_page=5)
+    assert result.update is not None and not result.update.full
+    entity_pages = {p for p in result.update.changed if p.startswith("entity/loc/lima") and p.endswith(".html")}
+    assert entity_pages == {f"entity/loc/{lima[0]}", f"entity/loc/{lima[2]}"}
+    assert "<dt>Mentions</dt><dd>31</dd>" in (out / "entity" / "loc" / lima[0]).read_text(encoding="utf-8")
+    clean = tmp_path / "clean"
+    build_site(content, clean, entity_documents_per_page=5)
+    assert tree(out) == tree(clean)

@@ -27,8 +27,16 @@ SHINING_PATH = ("ORG", "shining path")
 
 @pytest.fixture
 def live(tmp_path: Path) -> PreviewSession:
+    return start(tmp_path)
+
+
+def start(tmp_path: Path, extra: dict[str, str] | None = None) -> PreviewSession:
+    """Build the golden content, with ``extra`` documents (name: text), one document to a page of
+    each entity's list."""
     content = tmp_path / "content"
     shutil.copytree(GOLDEN, content)
+    for name, text in (extra or {}).items():
+        (content / name).write_text(text, encoding="utf-8")
     site = PreviewSession(
         BuildContext(
             Config(
@@ -79,6 +87,21 @@ def test_a_text_edit_touches_the_document_its_entities_snippets_and_the_feed(liv
     assert all(pages is not None and len(pages) == 1 for pages in found["entity"].values())
     assert ("entity", ("LOC", "ecuador")) in found["entity"]
     assert ("entity", SHINING_PATH) in found["entity"]
+
+
+def test_one_more_mention_asks_for_an_entitys_first_page_and_the_page_listing_the_document(
+    tmp_path: Path,
+) -> None:
+    quito = (GOLDEN / QUITO).read_text(encoding="utf-8")
+    live = start(tmp_path, {f"09QUITO16{n}.txt": quito.replace("000160", f"00016{n}") for n in range(1, 4)})
+    peru, corpus = ("LOC", "peru"), live.site.corpus
+    naming = sorted((corpus.occurrence_index(peru, occ.doc), occ.doc) for occ in corpus.entity(peru).occurrences)
+    assert len(naming) == 5  # five pages, one document each
+    third = naming[2][1]
+    edit(live, third, " met ;", " met [LOC Peru  ] ;")
+    found = by_kind(affected_by(live))
+    # Its mentions and spellings are on the first page; the third lists the document.
+    assert found["entity"][("entity", peru)] == {1, 3}
 
 
 def test_a_new_entity_shows_on_indexes_counts_and_data(live: PreviewSession) -> None:

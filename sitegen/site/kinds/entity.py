@@ -48,12 +48,12 @@ class EntityPages(PageKind):
         """The entities the changed documents name, those mentioned with an entity whose name or
         link changed, and the first page of those with a note that changed or shows changed counts.
 
-        Every page of an entity shows its counts and spellings; those change
-        only through the changed documents' own mentions. When they did not
-        change and the documents kept their order, only the pages listing the
-        changed documents differ, and the first page when the entities it lists
-        as named with it, or their counts, changed ("Mentioned with" is there,
-        for an entity with research views).
+        Every page of an entity shows its name and its number of documents; its
+        mentions and spellings are on its first page only. When the changed
+        documents that name it are the same and kept their order, only the pages
+        listing them differ, and the first page when its counts or spellings
+        changed, or the entities it lists as named with it, or their counts
+        ("Mentioned with" is there, for an entity with research views).
         """
         corpus, size = site.corpus, site.config.entity_documents_per_page
         changed_tips = change.changed_tips
@@ -62,8 +62,7 @@ class EntityPages(PageKind):
                 yield (self.name, key), None
                 continue
             before, after = change.local(key)
-            same_everywhere = key not in changed_tips and before[0] == after[0]
-            if not (same_everywhere and change.members_same(key) and change.same_order):
+            if change.renamed(key) or not (change.members_same(key) and change.same_order):
                 yield (self.name, key), None
             else:
                 pages = {
@@ -71,6 +70,8 @@ class EntityPages(PageKind):
                     for s in change.documents
                     if key in change.new_keys[s]
                 }
+                if key in changed_tips or before[0] != after[0]:
+                    pages.add(1)
                 yield (self.name, key), pages
                 if (
                     before[1] != after[1]
@@ -127,9 +128,10 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     """Yield an entity's pages: its documents with paragraph snippets, paginated.
 
     Context: entity, type_label, type_css, type_href, forms, authority_description (the
-    editor's, from the authority file), wikidata (Link or None), timeline and
-    related (Links) on the first page of an entity with research views (its later pages link to it:
-    first_href), occurrences (the documents' list
+    editor's, from the authority file), wikidata (Link or None), research_views (True for an
+    entity named in enough documents), timeline and related (Links) on the first page of an entity
+    with research views, first_href on later pages (which leave out the mentions, spellings,
+    timeline and related), occurrences (the documents' list
     items, html.occurrence_item) and first_number (the first one's number), pager, plus common keys.
     """
     size = site.config.entity_documents_per_page
@@ -142,7 +144,13 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     for page in numbers(total, only):
         path = site.urls.entity(entity.key, page)
         title = f"{entity.name} ({label})" + (f" — page {page}" if page > 1 else "")
-        counts = f"{plural(entity.doc_count, 'document')}, {plural(entity.mention_count, 'mention')}"
+        # A later page leaves out what one more mention changes (the mentions and spellings), so
+        # that such an edit renders the first page and the one listing the document, not every page.
+        if page == 1:
+            counts = f"{plural(entity.doc_count, 'document')}, {plural(entity.mention_count, 'mention')}"
+        else:
+            last = min(page * size, entity.doc_count)
+            counts = f"documents {(page - 1) * size + 1:,}–{last:,} of {entity.doc_count:,}"
         said = f". {record.description}" if record and record.description else ""
         context = site.common(path, title, f"{label} {entity.name}: {counts}{said}")
         # The timeline and "Mentioned with" are on the first page only, and only for an entity
@@ -157,7 +165,8 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             )
             if first
             else None,
-            first_href=relative_url(path, site.urls.entity(entity.key)) if views and page > 1 else "",
+            first_href=relative_url(path, site.urls.entity(entity.key)) if page > 1 else "",
+            research_views=views,
             entity=entity,
             type_label=label,
             type_css=entity.type.lower(),
