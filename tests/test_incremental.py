@@ -11,6 +11,7 @@ import pytest
 
 from sitegen.config import Config
 from sitegen.serve.session import PreviewSession
+from sitegen.site import finder
 from tests.conftest import ROOT, build_into, build_site, preview_session
 from tests.helpers import tree
 
@@ -598,3 +599,46 @@ def test_one_more_mention_renders_an_entitys_first_page_and_the_page_listing_the
     clean = tmp_path / "clean"
     build_site(content, clean, entity_documents_per_page=5)
     assert tree(out) == tree(clean)
+
+
+def test_the_finders_parts_split_and_join_as_edits_add_and_remove_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row of the entity finder is in the parts of its words: 80 new people named Tomasz Talavera
+    split the part of "t" and change no part of other letters; removing them joins it again; a new
+    title changes the part of its cable's id. Each update equals a clean build."""
+    monkeypatch.setattr(finder, "PART_BYTES", 22_000)  # the demo's largest part is about 21 KB
+    monkeypatch.setattr(finder, "TOP_BYTES", 5_000)
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    build_site(content, out)
+
+    def parts() -> set[str]:
+        return {path.name for path in (out / "search").glob("entities-*.js")}
+
+    def update(number: int) -> set[str]:
+        """Build again; check the result against a clean build; return the finder's parts it changed."""
+        result = build_site(content, out)
+        assert result.update is not None and not result.update.full
+        clean = tmp_path / f"clean{number}"
+        build_site(content, clean)
+        assert tree(out) == tree(clean)
+        return {path.removeprefix("search/") for path in result.update.changed if path.startswith("search/entities-")}
+
+    first = parts()
+    assert "entities-t.js" in first and not any(name.startswith("entities-t") and len(name) > 15 for name in first)
+    people = content / "people.txt"
+    people.write_text("1. " + " ".join(f"[PER Tomasz Talavera{n}  ] met" for n in range(80)) + " .\n", "utf-8")
+    changed = update(1)
+    split = parts() - first
+    assert split and all(name.startswith("entities-t") for name in split)  # "ta", "to"...
+    assert split <= changed and all(name.startswith(("entities-t", "entities-_parts")) for name in changed)
+
+    people.unlink()
+    changed = update(2)
+    assert parts() == first
+    assert "entities-t.js" in changed and all(name.startswith(("entities-t", "entities-_parts")) for name in changed)
+
+    edit(content / "sample" / "09LIMA1669.txt", "SUBJECT: SCENESETTER", "SUBJECT: BRIEFING")
+    changed = update(3)  # found by its id, 09LIMA1669, with its subject
+    assert changed == {"entities-0.js"}
