@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from sitegen.render.escape import script_json
@@ -44,40 +44,45 @@ MEMO = "finder"
 def finder_parts(rows: list[tuple[str, Collection[str]]]) -> dict[str, array]:
     """Return each part's rows, as their numbers among ``rows`` (see finder_rows)."""
     sizes = array("I", (len(row) + 1 for row, _ in rows))
-    by_first: dict[str, array] = {}
+    by_first: dict[str, list[tuple[str, int]]] = {}
     for number, (_, found) in enumerate(rows):
-        for first in {w[0] for w in found}:
-            by_first.setdefault(first, array("I")).append(number)
+        for word in found:
+            by_first.setdefault(word[0], []).append((word, number))
     parts: dict[str, array] = {}
     for first in FIRST_PARTS:
-        _split(first, by_first.get(first, array("I")), rows, sizes, parts)
+        _split(first, by_first.get(first, []), sizes, parts)
     return parts
 
 
-def _split(prefix: str, members: array, rows: list, sizes: array, parts: dict[str, array]) -> None:
-    """Put a part into ``parts``, split by the next character of its words when it is too large."""
+def _split(prefix: str, words: list[tuple[str, int]], sizes: array, parts: dict[str, array]) -> None:
+    """Put a part into ``parts``, split by the next character of its words when it is too large.
+
+    ``words`` are the words that start with ``prefix``, each with the number
+    of its row; the part's rows are theirs, in the order of ``rows``.
+    """
+    members = sorted({number for _, number in words})
     if prefix == "_" or len(prefix) >= MAX_PREFIX or sum(sizes[n] for n in members) <= PART_BYTES:
         parts[prefix] = _capped(members, sizes)
         return
+    exact = {number for word, number in words if word == prefix}  # a word that is just the prefix goes no deeper
     kept, budget = array("I"), TOP_BYTES
-    children: dict[str, array] = {}
     for number in members:
-        found = rows[number][1]
-        placed = False
-        if prefix in found:
-            kept.append(number)  # a word that is just the prefix goes no deeper
-            placed = True
-        for child in {w[: len(prefix) + 1] for w in found if len(w) > len(prefix) and w.startswith(prefix)}:
-            children.setdefault(child, array("I")).append(number)
-        if not placed and budget >= sizes[number]:
+        if number in exact:
+            kept.append(number)
+        elif budget >= sizes[number]:
             kept.append(number)
             budget -= sizes[number]
     parts[prefix] = _capped(kept, sizes)
-    for child, child_members in sorted(children.items()):
-        _split(child, child_members, rows, sizes, parts)
+    length = len(prefix) + 1
+    children: dict[str, list[tuple[str, int]]] = {}
+    for word, number in words:
+        if len(word) >= length:
+            children.setdefault(word[:length], []).append((word, number))
+    for child in sorted(children):
+        _split(child, children[child], sizes, parts)
 
 
-def _capped(members: array, sizes: array) -> array:
+def _capped(members: Iterable[int], sizes: array) -> array:
     """Return a part's rows up to ``PART_BYTES``: past that, the least mentioned of a word too common
     to split further (``ministry``) are left out; the A-Z index and search still find them."""
     total, kept = 0, array("I")
