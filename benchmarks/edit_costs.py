@@ -15,10 +15,8 @@ renders the pages that show it, not every page that names the entity.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -27,9 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-MAKE_CORPUS = ROOT / "benchmarks" / "corpus.py"
 
-from measure import count, measure  # noqa: E402
+from measure import count, measure, sources_parser, write_cables  # noqa: E402
 
 MENTION = re.compile(r"\[(PER|LOC|ORG|MISC) ([^\[\]\n]+?)\s*\]")
 UPDATED = re.compile(r"Updated .*?: ([\d,]+) of ([\d,]+) files rendered again, ([\d,]+) changed")
@@ -95,22 +92,14 @@ def build(content: Path, site: Path, work: Path) -> tuple[float, str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cables", type=int, default=2000, help="synthetic cables to write (default 2,000)")
-    parser.add_argument("--content", type=Path, help="a folder of .txt cables to copy and edit instead")
-    parser.add_argument("--work", type=Path, help="folder to build in (default: a temporary one, removed after)")
-    args = parser.parse_args()
+    args = sources_parser(__doc__, "a folder of .txt cables to copy and edit instead").parse_args()
     with tempfile.TemporaryDirectory(prefix="sitegen-edits-", dir=args.work) as temporary:
         work = Path(temporary)
         content, site = work / "content", work / "site"
         if args.content is not None:
             shutil.copytree(args.content, content)
         else:
-            subprocess.run(
-                [sys.executable, str(MAKE_CORPUS), str(args.cables), str(content)],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            write_cables(args.cables, content)
         (work / "sitegen.toml").write_text("[search]\nenabled = false\n", encoding="utf-8")
         sources = sorted(content.rglob("*.txt"))
         cable, common = sources[min(6, len(sources) - 1)], most_named(content)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+MAKE_CORPUS = Path(__file__).resolve().parent / "corpus.py"
 
 
 @dataclass
@@ -96,3 +99,18 @@ def count(folder: Path, skip: str = "") -> tuple[int, int]:
             files += 1
             size += path.stat().st_size
     return files, size
+
+
+def sources_parser(description: str, content: str) -> argparse.ArgumentParser:
+    """Return the options of a script that builds synthetic cables or a folder of sources:
+    ``--cables N``, ``--content DIR`` (``content`` says what it does with it) and ``--work DIR``."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cables", type=int, default=2000, help="synthetic cables to write (default 2,000)")
+    parser.add_argument("--content", type=Path, help=content)
+    parser.add_argument("--work", type=Path, help="folder to build in (default: a temporary one, removed after)")
+    return parser
+
+
+def write_cables(count: int, folder: Path) -> None:
+    """Write ``count`` synthetic cables into ``folder`` (benchmarks/corpus.py)."""
+    subprocess.run([sys.executable, str(MAKE_CORPUS), str(count), str(folder)], check=True, stdout=subprocess.DEVNULL)

@@ -14,17 +14,14 @@ docs/building.md has its figures for the real cables.
 
 from __future__ import annotations
 
-import argparse
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-MAKE_CORPUS = ROOT / "benchmarks" / "corpus.py"
 
-from measure import count, measure  # noqa: E402
+from measure import count, measure, sources_parser, write_cables  # noqa: E402
 
 #: Each row: its name, and the setting it adds to the rows above it (section, key, TOML value).
 SETTINGS: list[tuple[str, tuple[str, str, str] | None]] = [
@@ -52,20 +49,12 @@ def toml(settings: list[tuple[str, str, str]]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cables", type=int, default=2000, help="synthetic cables to write (default 2,000)")
-    parser.add_argument("--content", type=Path, help="a folder of sources to build instead of synthetic cables")
-    parser.add_argument("--work", type=Path, help="folder to build in (default: a temporary one, removed after)")
-    args = parser.parse_args()
+    args = sources_parser(__doc__, "a folder of sources to build instead of synthetic cables").parse_args()
     with tempfile.TemporaryDirectory(prefix="sitegen-size-", dir=args.work) as temporary:
         work = Path(temporary)
         content = args.content.resolve() if args.content else work / "content"
         if args.content is None:
-            subprocess.run(
-                [sys.executable, str(MAKE_CORPUS), str(args.cables), str(content)],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            write_cables(args.cables, content)
         sources, source_bytes = count(content)
         print(f"sources: {sources:,} files, {source_bytes / 1e6:,.1f} MB ({content})")
         print(
