@@ -3,14 +3,16 @@
 
     python benchmarks/edit_costs.py                     # 2,000 synthetic cables
     python benchmarks/edit_costs.py --cables 10000
-    python benchmarks/edit_costs.py --content ../my-archive/cables
+    python benchmarks/edit_costs.py --content ../my-archive/cables --search
 
 It copies the sources into a work folder, builds them once (search off, as
-``vs_hugo.sh`` does), then makes the edits of EDITS one after the other to
-one cable, each followed by ``sitegen build``. For each it prints how many
-files the update rendered again, how many of them changed, and its time.
-An update should cost what the edit changes: a fix of one annotation
-renders the pages that show it, not every page that names the entity.
+``vs_hugo.sh`` does, unless ``--search``), then makes the edits of ``edits``
+one after the other to one cable, each followed by ``sitegen build``. For
+each it prints how many files the update rendered again, how many of them
+changed, its time and, with ``--search``, how many parts of the search index
+it indexed again. An update should cost what the edit changes: a fix of one
+annotation renders the pages that show it, not every page that names the
+entity, and indexes again only the pages whose text changed.
 """
 
 from __future__ import annotations
@@ -91,8 +93,17 @@ def build(content: Path, site: Path, work: Path) -> tuple[float, str]:
     return run.wall, said
 
 
+def search_parts(site: Path) -> dict[str, int]:
+    """Return each part of the search index with the inode of its folder, which a new index of it replaces."""
+    return {part.name: part.stat().st_ino for part in (site / "pagefind").glob("p*") if part.is_dir()}
+
+
 def main() -> int:
-    args = sources_parser(__doc__, "a folder of .txt cables to copy and edit instead").parse_args()
+    parser = sources_parser(__doc__, "a folder of .txt cables to copy and edit instead")
+    parser.add_argument(
+        "--search", action="store_true", help="build with full-text search on, as sitegen does by default"
+    )
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sitegen-edits-", dir=args.work) as temporary:
         work = Path(temporary)
         content, site = work / "content", work / "site"
@@ -100,22 +111,26 @@ def main() -> int:
             shutil.copytree(args.content, content)
         else:
             write_cables(args.cables, content)
-        (work / "sitegen.toml").write_text("[search]\nenabled = false\n", encoding="utf-8")
+        if not args.search:
+            (work / "sitegen.toml").write_text("[search]\nenabled = false\n", encoding="utf-8")
         sources = sorted(content.rglob("*.txt"))
         cable, common = sources[min(6, len(sources) - 1)], most_named(content)
         print(f"sources: {count(content)[0]:,} files; the edited cable: {cable.relative_to(content)}")
         seconds, _ = build(content, site, work)
         print(f"clean build: {seconds:.1f} s, {count(site, skip='.sitegen')[0]:,} files")
-        print(f"{'edit':44} {'rendered':>9} {'changed':>8} {'seconds':>8}")
+        print(f"{'edit':44} {'rendered':>9} {'changed':>8} {'seconds':>8}" + ("  search parts" if args.search else ""))
         for name, edit in edits(content, cable, common):
             edit()
+            parts = search_parts(site)
             seconds, said = build(content, site, work)
+            now = search_parts(site)
             found = UPDATED.search(said)
             if found:
                 rendered, changed = found.group(1), found.group(3)
             else:  # built whole, or found up to date
                 rendered, changed = ("whole", "all") if "Built " in said else ("none", "none")
-            print(f"{name[:44]:44} {rendered:>9} {changed:>8} {seconds:8.2f}")
+            indexed = f"  {sum(now.get(part) != inode for part, inode in parts.items())} of {len(now)}"
+            print(f"{name[:44]:44} {rendered:>9} {changed:>8} {seconds:8.2f}" + (indexed if args.search else ""))
     return 0
 
 

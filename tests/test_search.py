@@ -89,6 +89,76 @@ def test_an_edit_reindexes_only_the_part_of_the_pages_it_changed(tmp_path: Path)
     assert "zanzibarish" in indexed_text(site)["/doc/sample/09lima1669.html"]
 
 
+def test_an_edit_that_changes_other_pages_only_where_search_does_not_read_reindexes_one_part(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    site = tmp_path / "site"
+    build_site(tmp_path / "content", site, search_part_megabytes=0.25)
+    count = json.loads((site / "pagefind" / "parts.json").read_text())["count"]
+    edited = "doc/sample/09lima1669.html"
+    # "Peruvian" is named in 15 documents, 44 times: its tooltip says the exact count.
+    naming = [
+        page.relative_to(site).as_posix()
+        for page in (site / "doc").rglob("*.html")
+        if "\\a Peruvian\\a 15 documents · 44 mentions" in page.read_text(encoding="utf-8")
+    ]
+    others = {search.part_of(path, count) for path in naming} - {search.part_of(edited, count)}
+    assert edited in naming and others, "the pages that name Peruvian are in more than one part"
+    before = {part.name: part.stat().st_ino for part in (site / "pagefind").glob("p*")}
+    lima = tmp_path / "content" / "sample" / "09LIMA1669.txt"
+    text = lima.read_text(encoding="utf-8").replace("warmly welcomes", "warmly welcomes [MISC Peruvian  ]")
+    lima.write_text(text, "utf-8")
+    build_site(tmp_path / "content", site, search_part_megabytes=0.25)
+    for path in naming:  # every page that names Peruvian is written again
+        assert "\\a Peruvian\\a 15 documents · 45 mentions" in (site / path).read_text(encoding="utf-8")
+    after = {part.name: part.stat().st_ino for part in (site / "pagefind").glob("p*")}
+    assert {name for name in after if after[name] != before[name]} == {f"p{search.part_of(edited, count) + 1}"}
+    assert "welcomes Peruvian" in indexed_text(site)["/" + edited]
+
+
+def test_a_deleted_document_leaves_the_search_index(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    site = tmp_path / "site"
+    build_site(tmp_path / "content", site, search_part_megabytes=0.25)
+    assert "/doc/sample/09lima1669.html" in indexed_text(site)
+    (tmp_path / "content" / "sample" / "09LIMA1669.txt").unlink()
+    result = build_site(tmp_path / "content", site, search_part_megabytes=0.25)
+    assert result.update is not None and not (site / "doc" / "sample" / "09lima1669.html").exists()
+    assert "/doc/sample/09lima1669.html" not in indexed_text(site)
+
+
+def test_what_search_reads_of_a_page_leaves_out_only_what_pagefind_does_not_index(demo_site: Path) -> None:
+    page = (demo_site / "doc" / "sample" / "09lima1669.html").read_bytes()
+    read = search.searched_text(page)
+    assert read != page and b"documents \xc2\xb7" not in read  # the tooltips' text is left out
+
+    def same(old: bytes, new: bytes) -> bool:
+        assert old in page, old
+        return search.searched_text(page.replace(old, new)) == read
+
+    tip = re.search(rb'aria-describedby="(tip-\d+)"', page).group(1)  # type: ignore[union-attr]
+    assert same(b'<style id="tips">', b'<style id="tips">.x{--tip:"Location\\a Peru\\a 99 mentions"}')
+    assert same(b'aria-describedby="' + tip + b'"', b'aria-describedby="tip-99"')
+    assert same(b'href="../../entity/loc/peru.html"', b'href="../../entity/loc/peru-2.html"')
+    neighbour = re.search(rb'<a rel="next" href="[^"]*"><span>Next \xe2\x86\x92</span> ([^<]+)</a>', page)
+    assert neighbour is not None and same(neighbour.group(1), b"Another title")
+    assert not same(b"warmly welcomes", b"warmly greets")
+    assert not same(b'id="par3"', b'id="par33"')
+    assert not same(b'data-value="LIMA"', b'data-value="QUITO"')
+    assert not same(b'class="par-num"', b'class="par"')  # a class may leave text out of the index
+    assert not same(b"<h1", b'<h1 data-pagefind-meta="title"')
+    # An element left out of the index still gives its metadata and filters.
+    ignored = b'<p data-pagefind-ignore><span data-pagefind-filter="who">Ana</span></p>'
+    article = b"<article data-pagefind-body>"
+    with_filter = search.searched_text(b"<body>" + article + ignored + b"</article></body>")
+    assert with_filter != search.searched_text(
+        b"<body>" + article + ignored.replace(b"Ana", b"Bo") + b"</article></body>"
+    )
+    # Without a marked body, or with search settings outside it, the page is compared whole.
+    assert search.searched_text(b"<body><p>text</p></body>") == b"<body><p>text</p></body>"
+    outside = b'<body><p data-pagefind-meta="x" title="a"></p>' + article + b"<p>t</p></article></body>"
+    assert search.searched_text(outside) == outside
+
+
 def test_search_can_be_turned_off(tmp_path: Path) -> None:
     result = build_site(ROOT / "content", tmp_path / "site", search=False)
     assert not result.warnings or all("Pagefind" not in w.message for w in result.warnings)

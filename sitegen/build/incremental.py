@@ -26,7 +26,7 @@ from jinja2 import Environment
 
 from sitegen.build.output import safe_path, static_files
 from sitegen.build.parallel import fork_map
-from sitegen.build.search import is_indexed
+from sitegen.build.search import is_indexed, searched_text
 from sitegen.build.sources import Source, find_sources, read_source, resolve_source, source_stat
 from sitegen.errors import Diagnostic
 from sitegen.files import MARKDOWN_SUFFIXES, is_ignored
@@ -394,13 +394,14 @@ class SiteState:
         """Take in the families other processes rendered and wrote (see render_pages): delete the
         pages they no longer have and record their paths; return how many pages were rendered."""
         # Every page is written before any is deleted: a path one family gave up may be another's now.
-        taken = {path for _, (current, _, _, _) in results for path in current}
+        taken = {path for _, (current, _, _, _, _) in results for path in current}
         count = 0
-        for family, (current, written, grown, done) in results:
+        for family, (current, written, grown, done, searched) in results:
             if self.size is not None:
                 self.size += grown
             first_change = len(changed)
             changed += written
+            self.search_dirty.update(searched)
             self._settle(family, current, first_change, changed, taken)
             count += done
         return count
@@ -434,7 +435,7 @@ class SiteState:
         try:
             for number, path, html in rendered:
                 done.add(number)
-                if self._write(path, html.encode("utf-8")):
+                if self._write(path, html.encode("utf-8"), self.search_dirty.add):
                     changed.append(path)
                 if deadline is not None and time.perf_counter() >= deadline:
                     left = (set(range(1, len(current) + 1)) if wanted is None else wanted) - done
@@ -461,7 +462,7 @@ class SiteState:
         ``first_change`` on are the family's files that were written, and ``taken`` paths that
         other families rendered with it have now."""
         before = set(self.written.get(family, ()))
-        for stale in before - set(current):
+        for stale in before - set(current):  # a page gone is gone from the search index too
             if self.owner.get(stale, (family,))[0] != family or stale in taken:
                 continue  # another family's now: a merged name's redirect became its entity page again
             freed = delete_page(self.output, stale)
@@ -469,17 +470,19 @@ class SiteState:
                 self.size -= freed
             self.owner.pop(stale, None)
             changed.append(stale)
+            if is_indexed(stale):
+                self.search_dirty.add(stale)
         if before != set(current) and not kind_of(family).lists_pages:
             for kind in KINDS:  # the set of pages changed
                 if kind.lists_pages and kind.enabled(self.site):
                     for listing in kind.families(self.site):
                         self.queue(listing)
         self._record(family, current)
-        self.search_dirty.update(path for path in changed[first_change:] if is_indexed(path))
 
-    def _write(self, relative: str, data: bytes) -> bool:
-        """Write one output file unless it holds ``data`` already; return True when it was written."""
-        grown = write_if_changed(self.output, relative, data)
+    def _write(self, relative: str, data: bytes, searched: Callable[[str], object] | None = None) -> bool:
+        """Write one output file unless it holds ``data`` already; return True when it was written
+        (``searched`` hears it when search reads it otherwise now, see write_if_changed)."""
+        grown = write_if_changed(self.output, relative, data, searched if self.site.search else None)
         if grown is not None and self.size is not None:
             self.size += grown
         return grown is not None
@@ -501,8 +504,9 @@ class SiteState:
 
 
 #: What render_pages returns of one family: its paths now, the paths written because their bytes
-#: changed, how many bytes larger the site became and how many pages were rendered.
-Rendered = tuple[list[str], list[str], int, int]
+#: changed, how many bytes larger the site became, how many pages were rendered, and the pages
+#: written whose text for search changed (see write_if_changed).
+Rendered = tuple[list[str], list[str], int, int, list[str]]
 
 
 def render_pages(
@@ -511,21 +515,22 @@ def render_pages(
     output: Path,
     wanted: dict[Family, Numbers],
     family: Family,
-    write: Callable[[Path, str, bytes], int | None] | None = None,
+    write: Callable[[Path, str, bytes, Callable[[str], object] | None], int | None] | None = None,
 ) -> Rendered:
     """Render and write (with ``write``, write_if_changed by default) the pages of one family that
     ``wanted`` asks for (None: all of them), in any process."""
     write = write or write_if_changed
     current, rendered = family_renders(site, env, family, wanted[family])
     written: list[str] = []
+    searched: list[str] = []
     grown = done = 0
     for _, path, html in rendered:
         done += 1
-        more = write(output, path, html.encode("utf-8"))
+        more = write(output, path, html.encode("utf-8"), searched.append if site.search else None)
         if more is not None:
             written.append(path)
             grown += more
-    return current, written, grown, done
+    return current, written, grown, done, searched
 
 
 def family_renders(
@@ -559,11 +564,13 @@ def _render_in_background(
     return [(family, render_pages(site, env, output, wanted, family, write=_write_unstoppably)) for family in wanted]
 
 
-def _write_unstoppably(root: Path, relative: str, data: bytes) -> int | None:
+def _write_unstoppably(
+    root: Path, relative: str, data: bytes, searched: Callable[[str], object] | None = None
+) -> int | None:
     """Write one file with SIGTERM held off until it is in place."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
-        return write_if_changed(root, relative, data)
+        return write_if_changed(root, relative, data, searched)
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
@@ -625,23 +632,35 @@ class WholeSiteJob:
         self._reader.close()
 
 
-def write_if_changed(root: Path, relative: str, data: bytes) -> int | None:
+def write_if_changed(
+    root: Path, relative: str, data: bytes, searched: Callable[[str], object] | None = None
+) -> int | None:
     """Write one output file atomically unless it already holds ``data``; return how many bytes
-    larger it became (None when it was not written)."""
+    larger it became (None when it was not written).
+
+    ``searched`` hears the path of a page that full-text search indexes when
+    the page is new or what search reads of it changed (search.searched_text):
+    a page whose tooltips or neighbours' titles changed needs no new index.
+    """
     path = safe_path(root, relative)
-    old = 0
+    before = None
     try:
         before = path.read_bytes()
         if before == data:
             return None
-        old = len(before)
     except OSError:
         pass
+    if (
+        searched is not None
+        and is_indexed(relative)
+        and (before is None or searched_text(before) != searched_text(data))
+    ):
+        searched(relative)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.sitegen-tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-    return len(data) - old
+    return len(data) - (0 if before is None else len(before))
 
 
 def delete_page(root: Path, relative: str) -> int:

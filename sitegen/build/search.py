@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +77,104 @@ def pagefind_command() -> list[str] | None:
 def is_indexed(path: str) -> bool:
     """Return True for an output path that full-text search covers."""
     return path.endswith(".html") and path.split("/", 1)[0] in INDEXED_FOLDERS
+
+
+#: An element whose text search reads (data-pagefind-body) or leaves out (data-pagefind-ignore).
+_MARKED = re.compile(rb"<([a-zA-Z][\w:-]*)\b[^>]*?\sdata-pagefind-(body|ignore)\b[^>]*>")
+#: The attributes that give a page's metadata, filters and sort keys (from any other attribute).
+_VALUES = re.compile(rb"data-pagefind-(?:filter|meta|default-meta|sort)\b", re.I)
+#: An id attribute.
+_ID = re.compile(rb"\sid\s*=")
+#: A start tag, with its name and whatever follows the name.
+_TAG = re.compile(rb"<([a-zA-Z][\w:-]*)([^>]*)>")
+#: The attributes Pagefind reads: an element's id (its anchors), its class (the selectors left out of
+#: the index) and its own data-pagefind-* ones.
+_READ_ATTRIBUTE = re.compile(
+    rb"""\s(?:id|class|data-pagefind-[\w-]+)(?![\w-])(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?"""
+)
+
+
+def searched_text(html: bytes) -> bytes:
+    """Return what full-text search reads of a page, to tell whether an edit of the page changes
+    its index: two versions with the same result index alike.
+
+    That is the page's language and title and the elements marked
+    ``data-pagefind-body``, with only the attributes Pagefind reads (ids,
+    classes and ``data-pagefind-*``), and without the elements marked
+    ``data-pagefind-ignore`` that hold no metadata, filters or ids. So a page that
+    changed only in its tooltips, its links or its neighbours' titles needs no
+    new index. Anything this does not know to be unread is kept: a page
+    without a marked body, or with search settings outside it, is returned whole.
+    """
+    if b"data-pagefind-body" not in html or b"data-pagefind-index-attrs" in html:
+        return html
+    head = html[: max(0, html.find(b"<body"))]
+    pieces = [m.group(0) for m in re.finditer(rb"<html\b[^>]*>|<title>.*?</title>", head, re.S | re.I)]
+    position = 0
+    outside = []
+    for start, end in _marked_spans(html, b"body"):
+        if start < position:
+            continue  # nested inside the last one
+        outside.append(html[position:start])
+        pieces.append(_attributes_read(_without_ignored(html[start:end])))
+        position = end
+    outside.append(html[position:])
+    if position == 0 or any(b"data-pagefind-" in part.lower() for part in outside):
+        return html
+    return b"\0".join(pieces)
+
+
+def _marked_spans(html: bytes, kind: bytes) -> Iterator[tuple[int, int]]:
+    """Yield where each element marked ``data-pagefind-KIND`` starts and ends, in document order
+    (an element whose end is not found ends the page)."""
+    for found in _MARKED.finditer(html):
+        if found.group(2) == kind:
+            yield found.start(), _element_end(html, found.group(1), found.end())
+
+
+def _element_end(html: bytes, name: bytes, after: int) -> int:
+    """Return where the element named ``name`` whose start tag ends at ``after`` ends."""
+    depth = 1
+    pattern = re.compile(rb"<(/?)" + re.escape(name) + rb"\b[^>]*>", re.I)
+    for tag in pattern.finditer(html, after):
+        if tag.group(1):
+            depth -= 1
+            if not depth:
+                return tag.end()
+        elif not tag.group(0).endswith(b"/>"):
+            depth += 1
+    return len(html)
+
+
+def _without_ignored(html: bytes) -> bytes:
+    """Return ``html`` without its elements marked data-pagefind-ignore that hold no other
+    data-pagefind-* attribute and no id (Pagefind still reads an ignored element's metadata and
+    filters; ids are kept to be safe)."""
+    kept, position = [], 0
+    for start, end in _marked_spans(html, b"ignore"):
+        if start < position:
+            continue
+        inside = html[start:end].lower()
+        if inside.count(b"data-pagefind-") > 1 or _ID.search(inside):
+            continue
+        kept.append(html[position:start])
+        position = end
+    kept.append(html[position:])
+    return b"".join(kept)
+
+
+def _attributes_read(html: bytes) -> bytes:
+    """Return ``html`` with each start tag keeping only the attributes Pagefind reads (all of them
+    on an element with metadata or filters, which may take their values from any attribute)."""
+    return _TAG.sub(_tag_read, html)
+
+
+def _tag_read(tag: re.Match[bytes]) -> bytes:
+    """Return a start tag with only the attributes Pagefind reads."""
+    attributes = tag.group(2)
+    if _VALUES.search(attributes):
+        return tag.group(0)
+    return b"<" + tag.group(1) + b"".join(_READ_ATTRIBUTE.findall(attributes)) + b">"
 
 
 def part_of(path: str, parts: int) -> int:
