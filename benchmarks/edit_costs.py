@@ -103,7 +103,12 @@ def main() -> int:
     parser.add_argument(
         "--search", action="store_true", help="build with full-text search on, as sitegen does by default"
     )
+    parser.add_argument(
+        "--part-megabytes", type=float, metavar="MB", help="with --search: the size of the index's parts (default 150)"
+    )
     args = parser.parse_args()
+    if args.part_megabytes is not None and not args.search:
+        parser.error("--part-megabytes needs --search")
     with tempfile.TemporaryDirectory(prefix="sitegen-edits-", dir=args.work) as temporary:
         work = Path(temporary)
         content, site = work / "content", work / "site"
@@ -113,6 +118,8 @@ def main() -> int:
             write_cables(args.cables, content)
         if not args.search:
             (work / "sitegen.toml").write_text("[search]\nenabled = false\n", encoding="utf-8")
+        elif args.part_megabytes is not None:
+            (work / "sitegen.toml").write_text(f"[search]\npart_megabytes = {args.part_megabytes}\n", encoding="utf-8")
         sources = sorted(content.rglob("*.txt"))
         cable, common = sources[min(6, len(sources) - 1)], most_named(content)
         print(f"sources: {count(content)[0]:,} files; the edited cable: {cable.relative_to(content)}")
