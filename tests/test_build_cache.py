@@ -439,6 +439,23 @@ def test_a_damaged_or_stale_cache_is_ignored(project: Path, damage: str) -> None
     assert make(content, site, search=False).up_to_date
 
 
+def test_records_checked_in_a_process_of_their_own_are_trusted_only_once_sound(project: Path) -> None:
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    edited = "sample/09LIMA1669.txt"
+    intact = read_cache(site, records_later=True)
+    assert intact is not None and intact.sound() and intact.data(edited)
+    path = cache_path(site)
+    data = bytearray(path.read_bytes())
+    data[intact.where[edited][0] + 10] ^= 1  # inside a document's record: the directory is intact
+    path.write_bytes(bytes(data))
+    assert read_cache(site) is None  # checked at once
+    later = read_cache(site, records_later=True)
+    assert later is not None, "the directory and index are checked at once, the records later"
+    assert not later.sound() and later.damaged
+    assert later.data(edited) is None and later.data("cables/05LIMA2158.txt") is None  # nothing is read
+
+
 def test_an_update_in_place_appends_to_the_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sitegen.build import cache as cache_module
 

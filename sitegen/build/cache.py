@@ -27,7 +27,10 @@ index and checksum (write_cache). A file that records mostly documents no
 longer used is written anew instead. A cache that is missing, truncated,
 damaged (any record or the directory) or written by other code is ignored,
 never trusted: the build then parses everything again. Every checksum is
-verified before anything is unpickled.
+verified before anything is unpickled. An update in place checks the
+records in a process of its own while it takes the index from the cache
+(``read_cache(..., records_later=True)``), and asks ``Cache.sound`` before it
+reads any document.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import hashlib
 import json
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -88,6 +92,19 @@ class Cache:
     """Per source in ``where``: the SHA-256 of its record (document, length, what follows it)."""
     records_end: int = 0
     """Where the records end and the directory starts (where an update appends)."""
+    checking: int = 0
+    """The process checking the records, when ``read_cache`` left them for later (0: none)."""
+    damaged: list[str] = field(default_factory=list)
+    """Why the records cannot be trusted, when the check found it (empty: sound or not yet known)."""
+
+    def sound(self) -> bool:
+        """Return True when every record's checksum is right, waiting for a check still running."""
+        if self.checking:
+            _, status = os.waitpid(self.checking, 0)
+            self.checking = 0
+            if os.waitstatus_to_exitcode(status) != 0:
+                self.damaged.append("a record's checksum is wrong")
+        return not self.damaged
 
     def resolver(self, now: Resolver) -> Resolver:
         """Return the resolver the documents were resolved with, given the one of the build now
@@ -97,7 +114,7 @@ class Cache:
     def data(self, relative: str) -> bytes | None:
         """Return the pickle of a source's parsed document, or None when it has none."""
         place = self.where.get(relative)
-        if place is None or self.file is None:
+        if place is None or self.file is None or not self.sound():
             return None
         data = os.pread(self.file.fileno(), place[1], place[0])
         return data if len(data) == place[1] else None
@@ -113,7 +130,7 @@ class Cache:
     def extra(self, relative: str) -> bytes | None:
         """Return what the document store keeps beside a source's document (store.prepared), or None."""
         place = self.where.get(relative)
-        if place is None or self.file is None or not place[2]:
+        if place is None or self.file is None or not place[2] or not self.sound():
             return None
         data = os.pread(self.file.fileno(), place[2], place[0] + place[1] + _LENGTH)
         return data if len(data) == place[2] else None
@@ -125,11 +142,15 @@ def cache_path(output: Path) -> Path:
     return output.parent / f".{output.name}.sitegen-cache"
 
 
-def read_cache(output: Path) -> Cache | None:
+def read_cache(output: Path, records_later: bool = False) -> Cache | None:
     """Return the cache of the site in ``output``, or None when there is none to trust.
 
     Every checksum (the directory's, then each record's) is verified before
     anything is unpickled. Documents stay in the file until ``Cache.data`` asks for one.
+    With ``records_later`` the records' checksums are verified in a forked
+    process while the caller goes on (where this process has no other
+    thread): it must ask ``Cache.sound`` before it reads a document from the
+    file by itself (``Cache.data`` and ``extra`` ask).
     """
     file = None
     try:
@@ -139,6 +160,11 @@ def read_cache(output: Path) -> Cache | None:
             file.close()
             return None
         cache = _directory(file, file.tell())
+        if cache is not None:
+            if records_later and hasattr(os, "fork") and threading.active_count() == 1:
+                cache.checking = _check_records(cache)
+            elif not _records_sound(file.fileno(), cache):
+                cache = None
         if cache is None:
             file.close()
         return cache
@@ -164,19 +190,15 @@ def _directory(file: BinaryIO, start: int) -> Cache | None:
         return None
     digest = hashlib.sha256()
     for at, length in ((records_end, size + index_size), (end, 2 * _LENGTH)):
-        if not _hashed(file, at, length, digest):
+        if not _hashed(file.fileno(), at, length, digest):
             return None
     if tail[2 * _LENGTH :] != digest.hexdigest().encode():
         return None
     found = pickle.loads(os.pread(file.fileno(), size, records_end))
     where: dict[str, tuple[int, int, int]] = found["where"]
     digests: dict[str, bytes] = found["digests"]
-    for relative, (at, data, extra) in sorted(where.items(), key=lambda item: item[1]):
-        if at < start or at + data + _LENGTH + extra > records_end:
-            return None
-        record = hashlib.sha256()
-        if not _hashed(file, at, data + _LENGTH + extra, record) or record.digest() != digests.get(relative):
-            return None
+    if any(at < start or at + data + _LENGTH + extra > records_end for at, data, extra in where.values()):
+        return None
     return Cache(
         found["key"],
         {source.relative: source for source in found["sources"]},
@@ -190,10 +212,37 @@ def _directory(file: BinaryIO, start: int) -> Cache | None:
     )
 
 
-def _hashed(file: BinaryIO, at: int, length: int, digest: hashlib._Hash) -> bool:
-    """Add ``length`` bytes of ``file`` from ``at`` to ``digest``; return False when the file is shorter."""
+def _records_sound(descriptor: int, cache: Cache) -> bool:
+    """Return True when the checksum of every record of ``cache`` in the open file is right."""
+    for relative, (at, data, extra) in sorted(cache.where.items(), key=lambda item: item[1]):
+        record = hashlib.sha256()
+        if not _hashed(descriptor, at, data + _LENGTH + extra, record) or record.digest() != cache.digests.get(
+            relative
+        ):
+            return False
+    return True
+
+
+def _check_records(cache: Cache) -> int:
+    """Start verifying the records of ``cache`` in a forked process, which exits with 0 when they
+    are sound; return its id. (A process rather than a thread: hashing record by record would wait
+    for the interpreter of a process busy unpickling the index.)"""
+    assert cache.file is not None
+    descriptor = cache.file.fileno()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child only hashes and exits
+        sound = False
+        try:
+            sound = _records_sound(descriptor, cache)
+        finally:
+            os._exit(0 if sound else 1)
+    return pid
+
+
+def _hashed(descriptor: int, at: int, length: int, digest: hashlib._Hash) -> bool:
+    """Add ``length`` bytes of an open file from ``at`` to ``digest``; return False when the file is shorter."""
     while length > 0:
-        chunk = os.pread(file.fileno(), min(_CHUNK, length), at)
+        chunk = os.pread(descriptor, min(_CHUNK, length), at)
         if not chunk:
             return False
         digest.update(chunk)

@@ -53,9 +53,10 @@ def load_site(
 
 def cached_site(
     ctx: BuildContext, env: Environment, resolver: Resolver, cache: Cache
-) -> tuple[list[Source], Site, dict | None]:
+) -> tuple[list[Source], Site, dict | None] | None:
     """Return the sources in a cache, the Site they make, parsing nothing (they were resolved as
-    ``resolver`` would), and the output paths of each page family as the cache recorded them.
+    ``resolver`` would), and the output paths of each page family as the cache recorded them;
+    None when the cache's records turn out to be damaged.
 
     The corpus index kept in the cache is taken as it is, with the documents
     read from the cache file when a page needs them; without one (or when it
@@ -63,7 +64,10 @@ def cached_site(
     not known (None).
     """
     sources = list(cache.sources.values())
-    restored = _restored(ctx, resolver, cache)
+    restored = _restored(ctx, resolver, cache)  # the index only: no document is read yet
+    if not cache.sound():
+        log.debug("the cache of parsed sources is not used: %s", "; ".join(cache.damaged))
+        return None
     rows: dict[Key, EntityRow] = {}
     if restored is None:
         corpus = _corpus(ctx, resolver)

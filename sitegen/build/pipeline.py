@@ -139,7 +139,8 @@ def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> B
     if recorded is not None:
         log.debug("%s is up to date: nothing to do", ctx.output)
         return _as_recorded(ctx, recorded, started)
-    cache = None if ctx.force else read_cache(ctx.output)
+    # The records' checksums are verified while an update takes the index from the cache (cached_site).
+    cache = None if ctx.force else read_cache(ctx.output, records_later=True)
     log.debug("cache of parsed sources: %s", "none" if cache is None else f"{len(cache.sources):,} sources")
     done: tuple[SiteState, list[Diagnostic], Update | None] | None = None
     theme_changes = _changed_names(previous.theme, inputs.looks) if previous is not None else None
@@ -155,8 +156,8 @@ def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> B
         )
     appended = cache if done is not None else None  # the cache its unchanged documents are read from
     if done is None:
-        if cache is not None and cache.resolution != resolver.digest:
-            cache = None  # its documents were resolved with another authority file: parse them again
+        if cache is not None and (not cache.sound() or cache.resolution != resolver.digest):
+            cache = None  # damaged, or resolved with another authority file: parse every source again
         done = build_whole(ctx, env, resolver, cache, inputs, previous.counts.get("files", 0) if previous else 0)
     state, warnings, update = done
     result = _finish(ctx, state, inputs, warnings, appended)
@@ -223,7 +224,10 @@ def update_in_place(
     """
     progress = ctx.reporter.progress
     progress.message("reading the cache of the last build…")
-    before, site, family_paths = cached_site(ctx, env, cache.resolver(resolver), cache)
+    found = cached_site(ctx, env, cache.resolver(resolver), cache)
+    if found is None:
+        return None
+    before, site, family_paths = found
     if family_paths is not None and _lists(family_paths, outputs):
         state = SiteState(ctx.output, env, site, before, family_paths)
     else:
@@ -352,7 +356,10 @@ def _state_on_disk(ctx: BuildContext, env: Environment, resolver: Resolver, prev
     cache = read_cache(ctx.output)
     if cache is None or cache.key != build_id(previous) or cache.resolution != resolver.digest:
         return None
-    sources, site, family_paths = cached_site(ctx, env, resolver, cache)
+    cached = cached_site(ctx, env, resolver, cache)
+    if cached is None:
+        return None
+    sources, site, family_paths = cached
     if family_paths is None or not _lists(family_paths, previous.outputs):
         return None
     found = SiteState(ctx.output, env, site, sources, family_paths)
