@@ -7,6 +7,7 @@ import random
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -439,11 +440,20 @@ def test_a_damaged_or_stale_cache_is_ignored(project: Path, damage: str) -> None
     assert make(content, site, search=False).up_to_date
 
 
-def test_records_checked_in_a_process_of_their_own_are_trusted_only_once_sound(project: Path) -> None:
+@pytest.mark.parametrize("threaded", [False, True])
+def test_records_checked_in_a_process_of_their_own_are_trusted_only_once_sound(project: Path, threaded: bool) -> None:
     content, site = project / "content", project / "site"
     make(content, site, search=False)
     edited = "sample/09LIMA1669.txt"
+    if threaded:  # a process with other threads (the preview's) checks the records at once, not forked
+        stop = threading.Event()
+        threading.Thread(target=stop.wait, daemon=True).start()
     intact = read_cache(site, records_later=True)
+    assert intact is not None
+    if threaded:
+        assert intact.checking == 0
+    elif threading.active_count() == 1:  # (other tests in this process may have left threads)
+        assert intact.checking != 0
     assert intact is not None and intact.sound() and intact.data(edited)
     path = cache_path(site)
     data = bytearray(path.read_bytes())
@@ -454,6 +464,30 @@ def test_records_checked_in_a_process_of_their_own_are_trusted_only_once_sound(p
     assert later is not None, "the directory and index are checked at once, the records later"
     assert not later.sound() and later.damaged
     assert later.data(edited) is None and later.data("cables/05LIMA2158.txt") is None  # nothing is read
+    if threaded:
+        stop.set()
+
+
+def test_records_are_checked_here_when_the_checking_process_is_lost(project: Path, monkeypatch) -> None:
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+
+    def lost(pid: int, options: int) -> tuple[int, int]:
+        raise ChildProcessError("no child")  # as when SIGCHLD is ignored
+
+    intact = read_cache(site, records_later=True)
+    assert intact is not None
+    monkeypatch.setattr(os, "waitpid", lost)
+    assert intact.sound()
+    monkeypatch.undo()
+    path = cache_path(site)
+    data = bytearray(path.read_bytes())
+    data[intact.where["sample/09LIMA1669.txt"][0] + 10] ^= 1
+    path.write_bytes(bytes(data))
+    damaged = read_cache(site, records_later=True)
+    assert damaged is not None
+    monkeypatch.setattr(os, "waitpid", lost)
+    assert not damaged.sound()
 
 
 def test_an_update_in_place_appends_to_the_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -100,9 +100,12 @@ class Cache:
     def sound(self) -> bool:
         """Return True when every record's checksum is right, waiting for a check still running."""
         if self.checking:
-            _, status = os.waitpid(self.checking, 0)
-            self.checking = 0
-            if os.waitstatus_to_exitcode(status) != 0:
+            pid, self.checking = self.checking, 0
+            try:
+                sound = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+            except OSError:  # its status is lost (SIGCHLD ignored): check here
+                sound = _records_sound_here(self)
+            if not sound:
                 self.damaged.append("a record's checksum is wrong")
         return not self.damaged
 
@@ -147,10 +150,11 @@ def read_cache(output: Path, records_later: bool = False) -> Cache | None:
 
     Every checksum (the directory's, then each record's) is verified before
     anything is unpickled. Documents stay in the file until ``Cache.data`` asks for one.
-    With ``records_later`` the records' checksums are verified in a forked
-    process while the caller goes on (where this process has no other
-    thread): it must ask ``Cache.sound`` before it reads a document from the
-    file by itself (``Cache.data`` and ``extra`` ask).
+    With ``records_later`` a cache whose directory and index are sound is
+    returned, and its records' checksums are verified in a forked process
+    while the caller goes on (here at once where this process has other
+    threads): it must ask ``Cache.sound`` before it reads a document from
+    the file by itself (``Cache.data`` and ``extra`` ask).
     """
     file = None
     try:
@@ -161,10 +165,12 @@ def read_cache(output: Path, records_later: bool = False) -> Cache | None:
             return None
         cache = _directory(file, file.tell())
         if cache is not None:
-            if records_later and hasattr(os, "fork") and threading.active_count() == 1:
+            if not records_later:
+                cache = cache if _records_sound(file.fileno(), cache) else None
+            elif hasattr(os, "fork") and threading.active_count() == 1:  # forking a threaded process is unsafe
                 cache.checking = _check_records(cache)
             elif not _records_sound(file.fileno(), cache):
-                cache = None
+                cache.damaged.append("a record's checksum is wrong")
         if cache is None:
             file.close()
         return cache
@@ -216,11 +222,19 @@ def _records_sound(descriptor: int, cache: Cache) -> bool:
     """Return True when the checksum of every record of ``cache`` in the open file is right."""
     for relative, (at, data, extra) in sorted(cache.where.items(), key=lambda item: item[1]):
         record = hashlib.sha256()
-        if not _hashed(descriptor, at, data + _LENGTH + extra, record) or record.digest() != cache.digests.get(
-            relative
-        ):
+        if not _hashed(descriptor, at, data + _LENGTH + extra, record):
+            return False
+        if record.digest() != cache.digests.get(relative):
             return False
     return True
+
+
+def _records_sound_here(cache: Cache) -> bool:
+    """Return True when the records of ``cache`` are sound, checked in this process."""
+    try:
+        return cache.file is not None and _records_sound(cache.file.fileno(), cache)
+    except (OSError, ValueError):  # unreadable, or closed
+        return False
 
 
 def _check_records(cache: Cache) -> int:
