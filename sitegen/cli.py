@@ -13,6 +13,7 @@ from sitegen.build.check import check, report
 from sitegen.build.context import BuildContext, default_jobs
 from sitegen.build.incremental import what_changed
 from sitegen.build.pipeline import BuildResult, build
+from sitegen.build.search import SearchIndex
 from sitegen.errors import ConfigError, SitegenError
 from sitegen.index.check import suggestions
 from sitegen.report import Progress, Reporter, bug_report, display_path, verbose_logging
@@ -210,8 +211,8 @@ def summary(result: BuildResult, output: str) -> str:
     if update is not None:
         return (
             f"Updated {output}/ for {what_changed(update.sources, update.theme)}: {update.rendered:,} of"
-            f" {result.files:,} files rendered again, {len(update.changed):,} changed; {site}, {warnings}"
-            f" in {result.seconds:.2f} s"
+            f" {result.files:,} files rendered again, {len(update.changed):,} changed{_searched(update.search)};"
+            f" {site}, {warnings} in {result.seconds:.2f} s"
         )
     search = f", search index {megabytes(result.search_bytes)}" if result.search_bytes else ""
     return (
@@ -219,6 +220,16 @@ def summary(result: BuildResult, output: str) -> str:
         f" {plural(result.pages, 'page')} ({plural(result.files, 'file')}, {megabytes(result.bytes)}{search})"
         f" into {output}/ with {warnings} in {result.seconds:.2f} s"
     )
+
+
+def _searched(index: SearchIndex | None) -> str:
+    """Return what an update's indexing for search did, as its summary says it (Pagefind takes
+    seconds a part, so the user sees where an update's time went)."""
+    if index is None:
+        return ""
+    if not index.parts:
+        return ", the search index unchanged"
+    return f", {index.parts:,} of {plural(index.total_parts, 'part')} of the search index indexed again in {index.seconds:.1f} s"
 
 
 def megabytes(size: int) -> str:

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build.incremental import Update
+from sitegen.build.pipeline import BuildResult
+from sitegen.build.search import SearchIndex
+from sitegen.cli import summary
 from tests.conftest import ROOT
 from tests.helpers import tree
 
@@ -61,6 +65,26 @@ def test_build_with_defaults_writes_site_and_summary(project: Path) -> None:
     if search:
         index = sum(p.stat().st_size for p in (project / "site" / "pagefind").rglob("*") if p.is_file())
         assert float(search.group(1)) == round(index / 1e6, 1)
+
+
+def test_an_update_says_what_it_indexed_for_search(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    assert run("build", cwd=tmp_path).returncode == 0
+    cable = tmp_path / "content" / "sample" / "09LIMA1669.txt"
+    cable.write_text(cable.read_text(encoding="utf-8").replace("warmly", "gladly"), encoding="utf-8")
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    said = re.search(r", 1 of 1 part of the search index indexed again in [\d.]+ s; 41 documents, ", result.stdout)
+    assert result.stdout.startswith("Updated site/ for 1 changed source: ") and said, result.stdout
+    # Pages written again only where search does not read them: the index is left as it is.
+    update = Update(["a.txt"], rendered=9, changed=["doc/a.html"], search=SearchIndex(parts=0, total_parts=3))
+    line = summary(BuildResult(documents=2, pages=9, files=12, seconds=1.5, update=update), "site")
+    assert line == (
+        "Updated site/ for 1 changed source: 9 of 12 files rendered again, 1 changed, the search index unchanged;"
+        " 2 documents, 9 pages, 0 warnings in 1.50 s"
+    )
+    update.search = None  # search off: nothing said of it
+    assert ", 1 changed; 2 documents" in summary(BuildResult(documents=2, pages=9, files=12, update=update), "site")
 
 
 def test_bad_files_warn_with_location_and_the_rest_builds(project: Path) -> None:

@@ -26,7 +26,7 @@ from jinja2 import Environment
 
 from sitegen.build.output import safe_path, static_files
 from sitegen.build.parallel import fork_map
-from sitegen.build.search import is_indexed, searched_text
+from sitegen.build.search import SearchIndex, is_indexed, searched_text
 from sitegen.build.sources import Source, find_sources, read_source, resolve_source, source_stat
 from sitegen.errors import Diagnostic
 from sitegen.files import MARKDOWN_SUFFIXES, is_ignored
@@ -77,6 +77,8 @@ class Update:
     """Pages still waiting to be rendered again (the preview renders them a slice at a time)."""
     seconds: float = 0.0
     """How long it took."""
+    search: SearchIndex | None = None
+    """What indexing the changed pages for search did, when an update in place indexed them."""
 
     def then(self, later: Update) -> Update:
         """Return one update for this one followed by ``later``; a whole build stands for both."""

@@ -271,6 +271,7 @@ def update_in_place(
     make_rows(site, ctx.jobs)  # of the entities the edit changed: before the pages, so every process has them
     written, rendered = state.drain(jobs=ctx.jobs)
     late: list[Diagnostic] = []
+    searched = None
     if site.search and written:
         progress.message("indexing for search (Pagefind)…")
         index = build_index(
@@ -281,9 +282,12 @@ def update_in_place(
         )
         if index.error:
             late.append(Diagnostic("", 0, 0, index.error))
+        else:
+            searched = index
     progress.clear()
     ctx.reporter.warnings(late)
-    return state, warnings + late, Update(sorted(changed), theme, rendered, copied + written)
+    update = Update(sorted(changed), theme, rendered, copied + written, search=searched)
+    return state, warnings + late, update
 
 
 def _finish(
