@@ -41,6 +41,11 @@ def part_pages(site: Path) -> dict[str, int]:
     }
 
 
+def part_folders(site: Path) -> dict[str, int]:
+    """Return each part of the index with the inode of its folder, which indexing the part again replaces."""
+    return {part.name: part.stat().st_ino for part in (site / "pagefind").glob("p*")}
+
+
 def test_only_documents_and_markdown_pages_are_indexed_without_tooltips(demo_site: Path) -> None:
     documents = len(list((demo_site / "doc").rglob("*.html")))
     pages = len(list((demo_site / "pages").rglob("*.html")))
@@ -79,11 +84,11 @@ def test_an_edit_reindexes_only_the_part_of_the_pages_it_changed(tmp_path: Path)
     build_site(tmp_path / "content", site, search_part_megabytes=0.25)
     count = json.loads((site / "pagefind" / "parts.json").read_text())["count"]
     mine = f"p{search.part_of('doc/sample/09lima1669.html', count) + 1}"
-    before = {part.name: part.stat().st_ino for part in (site / "pagefind").glob("p*")}
+    before = part_folders(site)
     lima = tmp_path / "content" / "sample" / "09LIMA1669.txt"
     lima.write_text(lima.read_text(encoding="utf-8").replace("warmly welcomes", "zanzibarish welcomes"), "utf-8")
     build_site(tmp_path / "content", site, search_part_megabytes=0.25)
-    after = {part.name: part.stat().st_ino for part in (site / "pagefind").glob("p*")}
+    after = part_folders(site)
     assert set(after) == set(before)
     assert {name for name in after if after[name] != before[name]} == {mine}
     assert "zanzibarish" in indexed_text(site)["/doc/sample/09lima1669.html"]
@@ -103,14 +108,14 @@ def test_an_edit_that_changes_other_pages_only_where_search_does_not_read_reinde
     ]
     others = {search.part_of(path, count) for path in naming} - {search.part_of(edited, count)}
     assert edited in naming and others, "the pages that name Peruvian are in more than one part"
-    before = {part.name: part.stat().st_ino for part in (site / "pagefind").glob("p*")}
+    before = part_folders(site)
     lima = tmp_path / "content" / "sample" / "09LIMA1669.txt"
     text = lima.read_text(encoding="utf-8").replace("warmly welcomes", "warmly welcomes [MISC Peruvian  ]")
     lima.write_text(text, "utf-8")
     build_site(tmp_path / "content", site, search_part_megabytes=0.25)
     for path in naming:  # every page that names Peruvian is written again
         assert "\\a Peruvian\\a 15 documents · 45 mentions" in (site / path).read_text(encoding="utf-8")
-    after = {part.name: part.stat().st_ino for part in (site / "pagefind").glob("p*")}
+    after = part_folders(site)
     assert {name for name in after if after[name] != before[name]} == {f"p{search.part_of(edited, count) + 1}"}
     assert "welcomes Peruvian" in indexed_text(site)["/" + edited]
 

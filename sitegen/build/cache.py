@@ -64,6 +64,8 @@ _DIGEST = 64
 _TAIL = 2 * _LENGTH + _DIGEST
 """Bytes after the index: the sizes of the directory and of the index, and their checksum."""
 _CHUNK = 1 << 20
+#: Why a cache whose records were checked apart from its directory is not trusted.
+_WRONG_RECORD = "a record's checksum is wrong"
 #: An update in place writes the cache anew rather than appending when fewer than this share of its
 #: records' bytes are documents still used.
 MIN_LIVE_SHARE = 0.5
@@ -106,7 +108,7 @@ class Cache:
             except OSError:  # its status is lost (SIGCHLD ignored): check here
                 sound = _records_sound_here(self)
             if not sound:
-                self.damaged.append("a record's checksum is wrong")
+                self.damaged.append(_WRONG_RECORD)
         return not self.damaged
 
     def resolver(self, now: Resolver) -> Resolver:
@@ -170,7 +172,7 @@ def read_cache(output: Path, records_later: bool = False) -> Cache | None:
             elif hasattr(os, "fork") and threading.active_count() == 1:  # forking a threaded process is unsafe
                 cache.checking = _check_records(cache)
             elif not _records_sound(file.fileno(), cache):
-                cache.damaged.append("a record's checksum is wrong")
+                cache.damaged.append(_WRONG_RECORD)
         if cache is None:
             file.close()
         return cache
