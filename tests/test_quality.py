@@ -165,5 +165,6 @@ def test_entity_types_differ_without_colour_and_print_as_labels(browser, served_
     label = page.evaluate("""() => getComputedStyle(document.querySelector('div.par a.m-per'), '::after').content""")
     assert "PER" in label or "attr" in label
     assert not page.locator("header.site-header nav").is_visible()
-    assert page.locator(".par-num").first.is_visible()
+    number = page.locator(".permalink").first  # the paragraph's number, which is its permalink, is printed
+    assert number.is_visible() and number.inner_text() == "1."
     page.close()

@@ -147,7 +147,11 @@ def test_the_timeline_and_the_facets_narrow_an_entitys_documents_from_disk_and_o
             page.locator("details.facets summary").click()
             boxes = page.locator(".facet-with input")
             boxes.first.wait_for()
-            names = [boxes.nth(i).evaluate("b => b.parentNode.textContent.split(' (')[0].trim()") for i in (0, 1)]
+            labels = [boxes.nth(i).evaluate("b => b.parentNode.textContent.trim()") for i in (0, 1)]
+            shown = [re.fullmatch(r"(.+) \((Person|Location|Organisation|Other)\) \(\d+\)", label) for label in labels]
+            assert all(shown), labels  # each entity with its type's name and how many documents it gives
+            names = [found.group(1) for found in shown]
+            kinds = {"Person": "per", "Location": "loc", "Organisation": "org", "Other": "misc"}
             boxes.nth(0).check()
             boxes.nth(1).check()
             hrefs = {
@@ -161,6 +165,7 @@ def test_the_timeline_and_the_facets_narrow_an_entitys_documents_from_disk_and_o
                     named_together((folder / h).resolve(), "loc/peru.html", f"{x[-2]}/{x[-1]}") for x in hrefs.values()
                 )
             ]
+            assert [hrefs[found.group(1)][-2] for found in shown] == [kinds[found.group(2)] for found in shown]
             assert filtered(page) == both_of
             assert not errors
             page.close()

@@ -43,7 +43,7 @@ def test_document_page_follows_the_html_contract(demo_site: Path) -> None:
     listed = [href for _, href in mentions if "#e-" in href]
     assert listed, "entities mentioned once link to their entry on the A-Z index"
     assert re.findall(r'<div class="par" id="(par\d+)">', html) == [f"par{i}" for i in range(1, 10)]
-    assert '<a class="permalink" href="#par3"' in html
+    assert '<a class="permalink" href="#par3">3.</a>' in html  # a paragraph's number is its permalink
     assert 'href="../../tag/prel.html">PREL</a>' in html
     assert 'href="../../origin/lima.html">LIMA</a>' in html
     assert 'href="../../classification/confidential.html">CONFIDENTIAL</a>' in html

@@ -34,8 +34,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Parts of those pages that are not text of the document: tooltips, permalinks, numbers.
-NOT_INDEXED = ".tips, .permalink, .par-num, .source-link"
+#: Parts of those pages that are not text of the document: tooltips, paragraph numbers (their permalinks), source links.
+NOT_INDEXED = ".tips, .permalink, .source-link"
 BUNDLE = "pagefind"
 #: The list of parts the search page merges, inside the bundle folder.
 PARTS = "parts.json"

@@ -14,7 +14,7 @@ from typing import Any
 from sitegen.model import Entity, Key, group_key
 from sitegen.render.escape import script_json
 from sitegen.site.pages import Site
-from sitegen.site.urls import relative_url, slugify
+from sitegen.site.urls import slugify
 
 #: How many of the entities most often named with it can narrow an entity's documents.
 TOP_WITH = 20
@@ -25,8 +25,9 @@ def facets_data(site: Site, entity: Entity) -> dict[str, Any]:
 
     Links are relative to the entity's pages, which share one folder. Origins,
     tags and entities are numbered by their place in their list, to keep the
-    file small. "With" counts documents where the entity shares a paragraph
-    with the other, as "Mentioned with" does.
+    file small; an entity to filter by is its id (``loc/peru``, its type's
+    name in ``types``) and its name. "With" counts documents where the entity
+    shares a paragraph with the other, as "Mentioned with" does.
     """
     corpus = site.corpus
     path = site.urls.entity(entity.key)
@@ -56,16 +57,8 @@ def facets_data(site: Site, entity: Entity) -> dict[str, Any]:
         "entity": entity.name,
         "origins": [groups["origin"][key].name if key in groups["origin"] else key for key in origins],
         "tags": [groups["tag"][key].name if key in groups["tag"] else key for key in tags],
-        "with": [
-            [
-                facet_id(key),
-                corpus.name(key),
-                key[0].lower(),
-                site.config.types[key[0]].label,
-                relative_url(path, site.entity_path(key)),
-            ]
-            for key in top
-        ],
+        "with": [[facet_id(key), corpus.name(key)] for key in top],
+        "types": {key[0].lower(): site.config.types[key[0]].label for key in top},
         "docs": docs,
     }
 

@@ -396,7 +396,10 @@ function sitegenOff(part) {
   function label(group, value) {
     if (group === "origin") return data.origins[value];
     if (group === "tag") return data.tags[value];
-    if (group === "with") return data["with"][value][1] + " (" + data["with"][value][3] + ")";
+    if (group === "with") {  // an entity: its name, and its type's name by its id's first part (loc/peru)
+      var other = data["with"][value];
+      return other[1] + " (" + data.types[other[0].split("/")[0]] + ")";
+    }
     return String(value);
   }
   function matches(d, skip) {
