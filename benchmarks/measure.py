@@ -107,8 +107,18 @@ def sources_parser(description: str, content: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cables", type=int, default=2000, help="synthetic cables to write (default 2,000)")
     parser.add_argument("--content", type=Path, help=content)
-    parser.add_argument("--work", type=Path, help="folder to build in (default: a temporary one, removed after)")
+    parser.add_argument(
+        "--work", type=work_folder, help="folder to build in, made if missing (default: the system's temporary folder)"
+    )
     return parser
+
+
+def work_folder(text: str) -> Path:
+    """Return the folder named by ``--work``, made first if it is missing; the builds inside it are
+    removed after."""
+    folder = Path(text)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def write_cables(count: int, folder: Path) -> None:

@@ -710,3 +710,90 @@ def test_a_colour_or_highlighting_change_rewrites_only_the_stylesheets(project: 
     result = build_into(with_(mine, types=purple.types), content, site)
     assert result.update is not None and "look" in result.update.theme
     assert "#6a1b9a" in (site / "doc" / "sample" / "09lima1669.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("ahead", ["written ahead", "its process failed", "written here"])
+def test_an_update_has_the_cache_index_written_ahead_while_it_renders(
+    project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, ahead: str
+) -> None:
+    """A forked process writes the corpus index and the rows for the cache while an update renders;
+    the next update takes the index from that cache, whether the process wrote them, failed (they
+    are then written here) or was not started, and the site is the same as a clean build."""
+    from sitegen.build import cache as cache_module
+    from sitegen.build import pipeline
+
+    started: list[bool] = []
+
+    def failing(file) -> None:
+        file.write(b"half an index")
+        raise OSError("the disk is full")
+
+    def spied(output: Path, write):
+        found = cache_module.write_ahead(output, failing if ahead == "its process failed" else write)
+        started.append(found is not None)
+        return found
+
+    monkeypatch.setattr(cache_module.threading, "active_count", lambda: 1)  # the suite's servers' threads idle
+    monkeypatch.setattr(pipeline, "write_ahead", spied)
+    if ahead == "written here":
+        monkeypatch.setattr(pipeline, "AHEAD_MAX_DOCUMENTS", 0)
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    lima = content / "sample" / "09LIMA1669.txt"
+    for old, new in (("warmly", "[PER Ann Newname  ] warmly"), ("gladly", "kindly")):
+        lima.write_text(lima.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        caplog.clear()
+        with caplog.at_level("DEBUG", logger="sitegen"):
+            assert make(content, site, search=False).update is not None
+        assert "the corpus index of 41 documents is taken from the cache" in caplog.text
+        assert not list(project.glob(".site.sitegen-cache.ahead-*"))
+    assert started == ([] if ahead == "written here" else [True, True])
+    clean = project / "clean"
+    make(content, clean, search=False)
+    assert tree(site) == tree(clean)
+
+
+def test_an_update_that_fails_stops_the_process_writing_its_index_ahead(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitegen.build import cache as cache_module
+    from sitegen.build import pipeline
+    from sitegen.build.incremental import SiteState
+
+    pids: list[int] = []
+
+    def slow(output: Path, write):
+        found = cache_module.write_ahead(output, lambda file: __import__("time").sleep(60))
+        pids.append(found.pid)
+        return found
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    monkeypatch.setattr(cache_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(pipeline, "write_ahead", slow)
+    monkeypatch.setattr(SiteState, "drain", interrupted)
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "kindly"), encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        make(content, site, search=False)
+    assert len(pids) == 1
+    with pytest.raises(ChildProcessError):  # stopped and waited for: nothing left of it
+        os.waitpid(pids[0], os.WNOHANG)
+    assert not list(project.glob(".site.sitegen-cache.ahead-*"))
+
+
+def test_no_process_is_forked_to_write_ahead_beside_other_threads(tmp_path: Path) -> None:
+    from sitegen.build.cache import write_ahead
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert write_ahead(tmp_path / "site", lambda file: file.write(b"index")) is None  # forking it is unsafe
+    finally:
+        stop.set()
+        thread.join()
+    assert not list(tmp_path.iterdir())

@@ -495,6 +495,48 @@ def test_an_entitys_filter_data_and_mentioned_with_are_rendered_again_only_when_
     assert edited(last, named_with_him("and [PER Person A21  ]")) == (True, True)
 
 
+def test_an_edit_renders_the_page_listing_a_document_only_for_the_entities_it_lists_otherwise(
+    tmp_path: Path,
+) -> None:
+    """An entity's page lists a document with the snippet of its first mention in each paragraph:
+    an edit of the document's words renders it again only for the entities whose snippets the words
+    reach, and one more mention for that entity alone."""
+    content = tmp_path / "content"
+    content.mkdir()
+    far = " ".join(f"word{n}" for n in range(40))
+    for n in range(1, 4):
+        (content / f"10TEST{n}.txt").write_text(
+            f"Meeting notes {n}\n\n1. Talks in [LOC Lima  ] on day {n} .\n\n2. [PER Alan Garcia  ] spoke , then {far} END .\n",
+            encoding="utf-8",
+        )
+    config = tmp_path / "sitegen.toml"
+    config.write_text("[pages]\n", encoding="utf-8")
+    live = preview_session(config, content, tmp_path / "site")
+    live.test_settings = {}
+    assert not live.build().error
+    lima, garcia = ("LOC", "lima"), ("PER", "alan garcia")
+    cable = content / "10TEST2.txt"
+
+    def edited(old: str, new: str) -> dict:
+        """Edit the cable; return the entity pages waiting to be rendered, and check the site."""
+        edit(cable, old, new)
+        live.update({cable})
+        waiting = {key: live.pending.get(("entity", key), set()) for key in (lima, garcia)}
+        assert_same_as_clean_build(live, tmp_path)
+        return {key[1]: pages for key, pages in waiting.items() if pages is None or pages}
+
+    # Words far from both mentions: no snippet changes, no entity page waits.
+    assert edited("END", "FIN") == {}
+    # Words beside his mention: his page listing the cable, not Lima's.
+    assert edited("spoke ,", "spoke briefly ,") == {"alan garcia": {1}}
+    # Words beside Lima's mention, in another paragraph.
+    assert edited("on day 2", "on the second day") == {"lima": {1}}
+    # One more mention of him, far from Lima: his first page (his counts), not Lima's.
+    assert edited("FIN", "FIN [PER Alan Garcia  ]") == {"alan garcia": {1}}
+    # A new entity beside Lima: Lima's snippet reads otherwise.
+    assert edited("Talks in", "Talks with [ORG Shining Path  ] in") == {"lima": {1}}
+
+
 def test_a_note_that_gives_an_entity_its_pages_gives_it_its_research_views_too(tmp_path: Path) -> None:
     """Named six times, fewer than entity_min_mentions: no pages until a note gives it some, and with
     them its timeline, "Mentioned with" and filter data (named in five documents or more)."""

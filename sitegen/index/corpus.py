@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, TypeVar
 from markupsafe import Markup
 
 from sitegen.index.snippets import EntitySnippets, entity_snippet
-from sitegen.index.store import DocumentStore
+from sitegen.index.store import Block, DocumentStore
 from sitegen.model import (
     ENTITY_TYPES,
     GROUP_KINDS,
@@ -564,6 +564,10 @@ class Corpus:
             else:
                 result.append(Markup(html))
         return result
+
+    def blocks(self, source: str) -> dict[str, Block]:
+        """Return a document's running text by block id, which its entities' snippets are cut from."""
+        return self._store.blocks(source)
 
     def document_data(self, source: str) -> bytes:
         """Return a document's pickle."""

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from sitegen.index.corpus import Corpus, co_mention_blocks, document_groups
 from sitegen.index.resolve import Resolver
+from sitegen.index.snippets import entity_snippet
+from sitegen.index.store import Block
 from sitegen.model import Document, Key, group_key
 from sitegen.parse.authority import Authority
 from sitegen.parse.markdown import MarkdownSource, note_key
@@ -52,6 +54,9 @@ class Change:
     """Every document in site order, after."""
     rows: frozenset[str] = frozenset()
     """Changed documents whose row in a list of documents (title, date...) changed."""
+    relisted: dict[str, frozenset[Key]] = field(default_factory=dict)
+    """Per changed document, the entities whose pages may list it otherwise: the blocks naming
+    them, how often, or the words around them there (their snippets)."""
     feed_before: frozenset[str] = frozenset()
     """The documents the feed listed before."""
     tips_before: dict[Key, Tip] = field(default_factory=dict)
@@ -109,6 +114,14 @@ class Change:
     def same_order(self) -> bool:
         """Return True when the documents are the same and in the same order."""
         return self.order_before == self.order_after
+
+    def relists(self, key: Key, source: str) -> bool:
+        """Return True when an entity's pages may list a changed document otherwise than before (its
+        row, or what relisted says); a document not compared counts as changed."""
+        if source in self.rows:
+            return True
+        relisted = self.relisted.get(source)
+        return relisted is None or key in relisted
 
     def renamed(self, key: Key) -> bool:
         """Return True when an entity's shown name changed (or it came or went)."""
@@ -172,6 +185,7 @@ def apply_documents(site: Site, changed: dict[str, Document | None], names: dict
             corpus.give_names(names)
         return {}
     old = {source: corpus.document(source) if source in corpus else None for source in changed}
+    old_blocks = {source: corpus.blocks(source) for source, doc in old.items() if doc is not None}
     old_keys = {s: _keys(d) for s, d in old.items()}
     new_keys = {s: _keys(d) for s, d in changed.items()}
     keys: set[Key] = set().union(*old_keys.values(), *new_keys.values())
@@ -197,6 +211,10 @@ def apply_documents(site: Site, changed: dict[str, Document | None], names: dict
             corpus.remove(source)
         else:
             corpus.add(doc)
+    fields["relisted"] = {
+        source: relisted(old[source], old_blocks.get(source), doc, corpus.blocks(source) if doc else None)
+        for source, doc in changed.items()
+    }
     fields["order_after"] = order_after = tuple(d.source for d in corpus.documents)
     fields["tips_after"] = {k: tip(corpus, k) for k in keys}
     if set(order_before) != set(order_after):
@@ -297,6 +315,31 @@ def local_view(docs: Iterable[Document | None]) -> LocalView:
             for key in keys:
                 view[key][1].update(other for other in keys if other != key)
     return view
+
+
+def relisted(
+    old: Document | None, old_blocks: dict[str, Block] | None, new: Document | None, new_blocks: dict[str, Block] | None
+) -> frozenset[Key]:
+    """Return the entities whose pages may list a changed document otherwise: the blocks where it
+    names them or how often, or the words around their first mention in one of those blocks (the
+    snippet, index/snippets.py). Every entity a new or deleted document names."""
+    if old is None or new is None or old_blocks is None or new_blocks is None:
+        return _keys(old) | _keys(new)
+    before, after = _blocks_naming(old), _blocks_naming(new)
+    return frozenset(
+        key
+        for key in before.keys() | after.keys()
+        if before.get(key) != after.get(key)
+        or any(entity_snippet(old_blocks.get(b), key) != entity_snippet(new_blocks.get(b), key) for b in after[key])
+    )
+
+
+def _blocks_naming(doc: Document) -> dict[Key, list[str]]:
+    """Return, per entity a document names, the block of each of its mentions in order."""
+    blocks: dict[Key, list[str]] = {}
+    for mention in doc.mentions:
+        blocks.setdefault(mention.key, []).append(mention.paragraph)
+    return blocks
 
 
 def _keys(doc: Document | None) -> frozenset[Key]:

@@ -51,7 +51,8 @@ class EntityPages(PageKind):
         Every page of an entity shows its name and its number of documents; its
         mentions and spellings are on its first page only. When the changed
         documents that name it are the same and kept their order, only the pages
-        listing them differ, and the first page when its counts or spellings
+        listing those that it lists otherwise differ (Change.relists: their row,
+        or the blocks, counts and snippets of its mentions), and the first page when its counts or spellings
         changed, or the entities it lists as named with it, or their counts
         ("Mentioned with" is there, for an entity with research views).
         """
@@ -68,7 +69,7 @@ class EntityPages(PageKind):
                 pages = {
                     page_of(corpus.occurrence_index(key, s), size)
                     for s in change.documents
-                    if key in change.new_keys[s]
+                    if key in change.new_keys[s] and change.relists(key, s)
                 }
                 if key in changed_tips or before[0] != after[0]:
                     pages.add(1)
