@@ -15,11 +15,10 @@ length. Then comes the directory: a pickle of the build key, the resolution
 (see index/resolve.py), the authority file the documents were resolved
 with, each source's details (path, content hash, size, time, warnings) and
 where its record is with the record's SHA-256. After the directory come the
-corpus index that the documents make (Corpus.write_index), the entities'
-rows in the data files and the output paths of each page family, so that an
-update in place need not index every document again nor list every page.
-The file ends with the sizes of the directory and the index and a SHA-256 of
-both.
+corpus index that the documents make (Corpus.write_index) and the output
+paths of each page family, so that an update in place need not index every
+document again nor list every page. The file ends with the sizes of the
+directory and the index and a SHA-256 of both.
 
 A whole build writes the file anew. An update in place appends: it keeps
 the records of the documents it did not parse again where they are, writes
@@ -31,9 +30,7 @@ never trusted: the build then parses everything again. Every checksum is
 verified before anything is unpickled. An update in place checks the
 records in a process of its own while it takes the index from the cache
 (``read_cache(..., records_later=True)``), and asks ``Cache.sound`` before it
-reads any document. It also has the index written ahead into a file beside
-the cache by a forked process while it renders (``write_ahead``), and copies
-that into the cache at the end.
+reads any document.
 """
 
 from __future__ import annotations
@@ -42,8 +39,6 @@ import hashlib
 import json
 import os
 import pickle
-import shutil
-import signal
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -258,63 +253,6 @@ def _check_records(cache: Cache) -> int:
         finally:
             os._exit(0 if sound else 1)
     return pid
-
-
-@dataclass
-class Ahead:
-    """Part of the cache written ahead into a file by a forked process (see write_ahead)."""
-
-    path: Path
-    """The file it writes."""
-    pid: int
-    """The process writing it (0 once it is taken or given up)."""
-
-    def take(self, file: SupportsWrite[bytes]) -> bool:
-        """Wait for the process and copy what it wrote into ``file``; return False, copying nothing,
-        when it failed (or its status is lost): the caller then writes that part itself."""
-        pid, self.pid = self.pid, 0
-        try:
-            try:
-                done = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
-            except OSError:  # its status is lost (SIGCHLD ignored): not trusted
-                done = False
-            if done:
-                with open(self.path, "rb") as written:
-                    shutil.copyfileobj(written, file, _CHUNK)
-            return done
-        finally:
-            self.path.unlink(missing_ok=True)
-
-    def give_up(self) -> None:
-        """Stop the process if it is still writing and remove its file (nothing when it was taken)."""
-        pid, self.pid = self.pid, 0
-        if pid:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
-            self.path.unlink(missing_ok=True)
-
-
-def write_ahead(output: Path, write: Callable[[BinaryIO], object]) -> Ahead | None:
-    """Start ``write`` into a file beside the cache of ``output`` in a forked process, which this
-    one goes on beside and takes later (Ahead.take); None where forking is unsafe (a process with
-    other threads) or impossible."""
-    if not hasattr(os, "fork") or threading.active_count() != 1:
-        return None
-    path = cache_path(output)
-    path = path.with_name(f"{path.name}.ahead-{os.getpid()}")
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child only writes and exits
-        done = False
-        try:
-            with open(path, "wb") as file:
-                write(file)
-            done = True
-        finally:
-            os._exit(0 if done else 1)
-    return Ahead(path, pid)
 
 
 def _hashed(descriptor: int, at: int, length: int, digest: hashlib._Hash) -> bool:

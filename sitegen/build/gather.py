@@ -95,8 +95,8 @@ def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> tuple[Corp
     try:
         store.adopt(cache.file, cache.where, CACHE_GAP)
         corpus = Corpus.restored(stream, store)
-        rows = unpacked(pickle.load(stream))
         written = pickle.load(stream)
+        rows = unpacked(pickle.load(stream))
     except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
         log.debug("the cached corpus index is not used: %s", exc)
         return None

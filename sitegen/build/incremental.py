@@ -24,7 +24,6 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from sitegen.build.cache import Ahead
 from sitegen.build.output import safe_path, static_files
 from sitegen.build.parallel import fork_map
 from sitegen.build.search import SearchIndex, is_indexed, searched_text
@@ -130,8 +129,6 @@ class SiteState:
         self.size: int | None = None
         """Bytes of the output files of the page families (see outputs) and of the theme's assets,
         when known; kept up to date as files are written and deleted."""
-        self.ahead: Ahead | None = None
-        """The index being written ahead for the cache while pages are rendered, if it is."""
         for family, paths in written.items():
             self._record(family, paths)
 

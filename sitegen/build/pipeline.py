@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
-from sitegen.build.cache import Cache, read_cache, write_ahead, write_cache
+from sitegen.build.cache import Cache, read_cache, write_cache
 from sitegen.build.context import BuildContext
 from sitegen.build.gather import cached_site, load_site, source_warnings
 from sitegen.build.incremental import SiteState, Update, what_changed
@@ -64,9 +64,6 @@ AUTHORITY = "authority file"
 MAX_CHANGED_SHARE = 0.1
 #: Above this share of the output to render again for changed templates, so is a whole build.
 MAX_RERENDERED_SHARE = 0.3
-#: Up to this many documents, an update in place has its index written ahead by a forked process
-#: (about 0.4 s at 10,000); above it, the memory that process copies outweighs the time it saves.
-AHEAD_MAX_DOCUMENTS = 50_000
 
 
 @dataclass
@@ -272,30 +269,21 @@ def update_in_place(
         copied += [path for path, text in generated_assets(site).items() if state.write_asset(path, text)]
     progress.message(f"updating the pages of {what_changed(changed, theme)}…")
     make_rows(site, ctx.jobs)  # of the entities the edit changed: before the pages, so every process has them
-    # The index and the rows are final now: a forked process writes them for the cache while the
-    # pages are rendered (_finish takes them). Its pickling copies the pages of memory it touches,
-    # so a large site writes them itself.
-    if len(site.corpus) <= AHEAD_MAX_DOCUMENTS:
-        state.ahead = write_ahead(ctx.output, partial(_write_index_ahead, state))
+    written, rendered = state.drain(jobs=ctx.jobs)
     late: list[Diagnostic] = []
     searched = None
-    try:
-        written, rendered = state.drain(jobs=ctx.jobs)
-        if site.search and written:
-            progress.message("indexing for search (Pagefind)…")
-            index = build_index(
-                ctx.output,
-                ctx.config.search_part_bytes,
-                state.take_search_dirty(),
-                lambda done, total: progress.update("indexing", done, total),
-            )
-            if index.error:
-                late.append(Diagnostic("", 0, 0, index.error))
-            else:
-                searched = index
-    except BaseException:
-        _give_up_ahead(state)
-        raise
+    if site.search and written:
+        progress.message("indexing for search (Pagefind)…")
+        index = build_index(
+            ctx.output,
+            ctx.config.search_part_bytes,
+            state.take_search_dirty(),
+            lambda done, total: progress.update("indexing", done, total),
+        )
+        if index.error:
+            late.append(Diagnostic("", 0, 0, index.error))
+        else:
+            searched = index
     progress.clear()
     ctx.reporter.warnings(late)
     update = Update(sorted(changed), theme, rendered, copied + written, search=searched)
@@ -338,7 +326,6 @@ def _finish(
         previous,
         lambda relative: previous is not None and corpus.adopted_at(relative) == previous.where[relative][0],
     )
-    _give_up_ahead(state)  # when the cache was not written
     write_manifest(ctx.output, manifest)
     return BuildResult(
         counts["documents"],
@@ -353,26 +340,11 @@ def _finish(
 
 
 def _write_index(state: SiteState, file: SupportsWrite[bytes]) -> None:
-    """Write what the cache keeps of a site besides its sources: the corpus index, the entities'
-    rows in the data files (both as written ahead, when they were) and the output paths of each
-    page family (see gather.cached_site)."""
-    ahead, state.ahead = state.ahead, None
-    if ahead is None or not ahead.take(file):
-        _write_index_ahead(state, file)
-    pickle.dump(state.written, file, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _write_index_ahead(state: SiteState, file: SupportsWrite[bytes]) -> None:
-    """Write the corpus index and the entities' rows: what rendering pages does not change."""
+    """Write what the cache keeps of a site besides its sources: the corpus index, the output
+    paths of each page family and the entities' rows in the data files (see gather.cached_site)."""
     state.corpus.write_index(file)
+    pickle.dump(state.written, file, protocol=pickle.HIGHEST_PROTOCOL)
     pickle.dump(packed(state.site.kept_rows()), file, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _give_up_ahead(state: SiteState) -> None:
-    """Stop the process writing the index ahead, when the cache will not take what it writes."""
-    ahead, state.ahead = state.ahead, None
-    if ahead is not None:
-        ahead.give_up()
 
 
 def _size(path: Path) -> int:

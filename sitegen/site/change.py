@@ -330,7 +330,10 @@ def relisted(
         key
         for key in before.keys() | after.keys()
         if before.get(key) != after.get(key)
-        or any(entity_snippet(old_blocks.get(b), key) != entity_snippet(new_blocks.get(b), key) for b in after[key])
+        or any(
+            entity_snippet(old_blocks.get(b), key) != entity_snippet(new_blocks.get(b), key)
+            for b in dict.fromkeys(after[key])
+        )
     )
 
 

@@ -51,10 +51,11 @@ class EntityPages(PageKind):
         Every page of an entity shows its name and its number of documents; its
         mentions and spellings are on its first page only. When the changed
         documents that name it are the same and kept their order, only the pages
-        listing those that it lists otherwise differ (Change.relists: their row,
-        or the blocks, counts and snippets of its mentions), and the first page when its counts or spellings
-        changed, or the entities it lists as named with it, or their counts
-        ("Mentioned with" is there, for an entity with research views).
+        listing those it lists otherwise differ (Change.relists: their row, or
+        the blocks, counts and snippets of its mentions there), and the first
+        page when its counts or spellings changed, or the entities it lists as
+        named with it, or their counts ("Mentioned with" is there, for an
+        entity with research views).
         """
         corpus, size = site.corpus, site.config.entity_documents_per_page
         changed_tips = change.changed_tips
