@@ -107,10 +107,15 @@ def sources_parser(description: str, content: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cables", type=int, default=2000, help="synthetic cables to write (default 2,000)")
     parser.add_argument("--content", type=Path, help=content)
+    add_work_option(parser)
+    return parser
+
+
+def add_work_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--work DIR``, the folder a script builds in, made if it is missing."""
     parser.add_argument(
         "--work", type=work_folder, help="folder to build in, made if missing (default: the system's temporary folder)"
     )
-    return parser
 
 
 def work_folder(text: str) -> Path:

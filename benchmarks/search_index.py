@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 MAKE_CORPUS = ROOT / "benchmarks" / "corpus.py"
 
-from measure import count, measure, work_folder  # noqa: E402
+from measure import add_work_option, count, measure  # noqa: E402
 
 QUERIES = ("investment", "military patrols", "Lima", "respectful relations")
 
@@ -115,9 +115,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cables", type=int, nargs="+", default=[30000])
     parser.add_argument("--part-mb", type=float, default=150, help="[search] part_megabytes (default 150)")
-    parser.add_argument(
-        "--work", type=work_folder, help="folder to build in, made if missing (default: the system's temporary folder)"
-    )
+    add_work_option(parser)
     parser.add_argument("--keep", action="store_true", help="keep the built site (its folder is printed)")
     parser.add_argument("--site", type=Path, help="only measure searching in this built site (one kept by --keep)")
     parser.add_argument("--query", action="append", help="a query to time (default: a few words of the corpus)")
