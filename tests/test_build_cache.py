@@ -625,9 +625,9 @@ def test_an_update_in_place_takes_the_corpus_index_from_the_cache(
     restored: list[int] = []
     real = Corpus.restored.__func__  # type: ignore[attr-defined]
 
-    def restore(cls, state, store):
+    def restore(cls, state, store, changed=()):
         restored.append(len(store))
-        return real(cls, state, store)
+        return real(cls, state, store, changed)
 
     monkeypatch.setattr(Corpus, "restored", classmethod(restore))
     lima = content / "sample" / "09LIMA1669.txt"
@@ -635,7 +635,7 @@ def test_an_update_in_place_takes_the_corpus_index_from_the_cache(
     result = make(content, site, search=False)
     assert result.update is not None and restored == [first.documents]
 
-    def unusable(cls, state, store):
+    def unusable(cls, state, store, changed=()):
         raise ValueError("the index names other documents than the store holds")
 
     monkeypatch.setattr(Corpus, "restored", classmethod(unusable))  # every document is indexed again
@@ -710,3 +710,103 @@ def test_a_colour_or_highlighting_change_rewrites_only_the_stylesheets(project: 
     result = build_into(with_(mine, types=purple.types), content, site)
     assert result.update is not None and "look" in result.update.theme
     assert "#6a1b9a" in (site / "doc" / "sample" / "09lima1669.html").read_text(encoding="utf-8")
+
+
+def test_an_update_in_place_appends_what_changed_rather_than_the_whole_index(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index of the site stays where the last whole write put it; each update appends a journal
+    of every change since, and the next update takes the site back from both."""
+    from sitegen.build import journal as journal_module
+    from sitegen.build.journal import Journal
+
+    content, site, clean = project / "content", project / "site", project / "clean"
+    make(content, site, search=False)
+
+    def cache():
+        found = read_cache(site)
+        assert found is not None and found.file is not None
+        return found
+
+    def same_as_a_clean_build() -> None:
+        shutil.rmtree(clean, ignore_errors=True)
+        make(content, clean, search=False)
+        assert tree(site) == tree(clean)
+
+    first = cache()
+    assert first.journal_at == (0, 0) and first.index_at[1] > 0  # a whole build writes the index whole
+    lima, bogota = content / "sample" / "09LIMA1669.txt", content / "cables" / "02BOGOTA3281.txt"
+    lima_record = (*first.where["sample/09LIMA1669.txt"], first.digests["sample/09LIMA1669.txt"])
+    bogota_record = (*first.where["cables/02BOGOTA3281.txt"], first.digests["cables/02BOGOTA3281.txt"])
+
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8")
+    assert make(content, site, search=False).update is not None
+    second = cache()
+    assert second.index_at == first.index_at and second.index_digest == first.index_digest
+    assert 0 < second.journal_at[1] < first.index_at[1] / 10
+    assert Journal.read(second).documents == {"sample/09LIMA1669.txt": lima_record}
+    same_as_a_clean_build()
+
+    # Lima again, another cable deleted and a new one: one journal, against the same index, holds them all.
+    lima.write_text(lima.read_text(encoding="utf-8").replace("Ann Newname", "Ann Secondname"), encoding="utf-8")
+    bogota.unlink()
+    (content / "cables" / "10LIMA999.txt").write_text(
+        (content / "cables" / "05LIMA2158.txt").read_text(encoding="utf-8").replace("05LIMA2158", "10LIMA999"),
+        encoding="utf-8",
+    )
+    result = make(content, site, search=False)
+    assert result.update is not None and len(result.update.sources) == 3
+    third = cache()
+    assert third.index_at == first.index_at
+    assert Journal.read(third).documents == {
+        "sample/09LIMA1669.txt": lima_record,
+        "cables/02BOGOTA3281.txt": bogota_record,
+        "cables/10LIMA999.txt": None,
+    }
+    same_as_a_clean_build()
+
+    # The site taken back from the index and that journal is the one on disk: the next update builds on it.
+    lima.write_text(lima.read_text(encoding="utf-8").replace("Ann Secondname", "Ann Othername"), encoding="utf-8")
+    assert make(content, site, search=False).update is not None
+    same_as_a_clean_build()
+
+    # A journal too large against its index: the index is written whole again, after the directory.
+    monkeypatch.setattr(journal_module, "JOURNAL_SHARE", 0.0)
+    lima.write_text(lima.read_text(encoding="utf-8").replace("Ann Othername", "Ann Lastname"), encoding="utf-8")
+    assert make(content, site, search=False).update is not None
+    fourth = cache()
+    assert fourth.journal_at == (0, 0) and fourth.index_at[0] > third.index_at[0]
+    same_as_a_clean_build()
+
+
+@pytest.mark.parametrize("damaged", ["index", "record"])
+def test_a_damaged_index_or_journal_record_is_not_trusted(
+    project: Path, damaged: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The index a journal is written against, and the records of the documents it was made with,
+    lie outside what the directory's checksum covers: each has a checksum of its own."""
+    content, site, clean = project / "content", project / "site", project / "clean"
+    make(content, site, search=False)
+    first = read_cache(site)
+    assert first is not None and first.file is not None
+    first.file.close()
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8")
+    assert make(content, site, search=False).update is not None
+    path = cache_path(site)
+    data = bytearray(path.read_bytes())
+    at = first.index_at[0] + first.index_at[1] // 2 if damaged == "index" else first.where["sample/09LIMA1669.txt"][0]
+    data[at + 10] ^= 1
+    path.write_bytes(bytes(data))
+    kept = read_cache(site)
+    assert kept is not None and kept.file is not None  # the directory and the documents in use are sound
+    assert (kept.index() is None) == (damaged == "index")
+    kept.file.close()
+    lima.write_text(lima.read_text(encoding="utf-8").replace("Ann Newname", "Ann Othername"), encoding="utf-8")
+    with caplog.at_level("DEBUG", logger="sitegen"):
+        result = make(content, site, search=False)
+    assert result.update is not None  # every cached document indexed again, rather than the damaged bytes read
+    if damaged == "record":  # found by its checksum, before it is unpickled
+        assert "a document the index was made with is damaged in the cache" in caplog.text
+    make(content, clean, search=False)
+    assert tree(site) == tree(clean)

@@ -14,17 +14,22 @@ it (its blocks and reading text, see index/store.py), each after its
 length. Then comes the directory: a pickle of the build key, the resolution
 (see index/resolve.py), the authority file the documents were resolved
 with, each source's details (path, content hash, size, time, warnings) and
-where its record is with the record's SHA-256. After the directory come the
-corpus index that the documents make (Corpus.write_index) and the output
-paths of each page family, so that an update in place need not index every
-document again nor list every page. The file ends with the sizes of the
-directory and the index and a SHA-256 of both.
+where its record is with the record's SHA-256. After the directory comes the
+index of the site: the corpus index that the documents make
+(Corpus.write_index), the output paths of each page family and the
+entities' rows, so that an update in place need not index every document
+again nor list every page. The file ends with the sizes of the directory
+and of what follows it, the SHA-256 of the index, and a SHA-256 of all that.
 
 A whole build writes the file anew. An update in place appends: it keeps
 the records of the documents it did not parse again where they are, writes
-the new ones after them in place of the old directory, then a new directory,
-index and checksum (write_cache). A file that records mostly documents no
-longer used is written anew instead. A cache that is missing, truncated,
+the new ones after them in place of the old directory, then a new directory
+and checksum (write_cache). After the directory it writes either the index
+whole, or only what changed since the index in the file was written (a
+journal, see build/journal.py): the directory then says where that index
+is and its SHA-256, and the next appends keep it. A file that records
+mostly documents no longer used is written anew instead, with its index
+whole. A cache that is missing, truncated,
 damaged (any record or the directory) or written by other code is ignored,
 never trusted: the build then parses everything again. Every checksum is
 verified before anything is unpickled. An update in place checks the
@@ -54,15 +59,18 @@ from sitegen.index.resolve import Resolver
 from sitegen.parse.authority import Authority
 from sitegen.report import log
 
-FORMAT = 8
+FORMAT = 9
 _LENGTH = 8
 """Bytes of the length before each part of a record, and of each size at the end of the file."""
 CACHE_GAP = _LENGTH
 """Bytes between a document's pickle and what the store keeps beside it (see Cache.where)."""
 _DIGEST = 64
 """Bytes of the checksum (hexadecimal SHA-256) at the end of the file."""
-_TAIL = 2 * _LENGTH + _DIGEST
-"""Bytes after the index: the sizes of the directory and of the index, and their checksum."""
+_INDEX_DIGEST = 32
+"""Bytes of the SHA-256 of an index written whole after the directory (zeros after a journal)."""
+_TAIL = 2 * _LENGTH + _INDEX_DIGEST + _DIGEST
+"""Bytes after the index or journal: the sizes of the directory and of what follows it, the
+index's SHA-256, and the checksum of all of them."""
 _CHUNK = 1 << 20
 #: Why a cache whose records were checked apart from its directory is not trusted.
 _WRONG_RECORD = "a record's checksum is wrong"
@@ -89,7 +97,7 @@ class Cache:
     authority: Authority = field(default_factory=Authority)
     """The authority file they were resolved with."""
     index_at: tuple[int, int] = (0, 0)
-    """Where the corpus index of the documents is in the file, and its size (0: none)."""
+    """Where the index of the site is in the file, and its size (0: none)."""
     digests: dict[str, bytes] = field(default_factory=dict)
     """Per source in ``where``: the SHA-256 of its record (document, length, what follows it)."""
     records_end: int = 0
@@ -98,6 +106,11 @@ class Cache:
     """The process checking the records, when ``read_cache`` left them for later (0: none)."""
     damaged: list[str] = field(default_factory=list)
     """Why the records cannot be trusted, when the check found it (empty: sound or not yet known)."""
+    index_digest: bytes = b""
+    """The SHA-256 of the index."""
+    journal_at: tuple[int, int] = (0, 0)
+    """Where what changed since the index was written is in the file, and its size (0: the index
+    is whole, right after the directory)."""
 
     def sound(self) -> bool:
         """Return True when every record's checksum is right, waiting for a check still running."""
@@ -125,8 +138,20 @@ class Cache:
         return data if len(data) == place[1] else None
 
     def index(self) -> bytes | None:
-        """Return the corpus index of the cached documents (Corpus.index_state), or None."""
+        """Return the index of the site (see pipeline._write_index), or None when there is none to trust."""
         start, size = self.index_at
+        if not size or self.file is None:
+            return None
+        data = os.pread(self.file.fileno(), size, start)
+        if len(data) != size:
+            return None
+        if self.journal_at[1] and hashlib.sha256(data).digest() != self.index_digest:
+            return None  # an index kept from an earlier write: the directory's checksum does not cover it
+        return data
+
+    def journal(self) -> bytes | None:
+        """Return what changed since the index was written (see build/journal.py), or None when the index is whole."""
+        start, size = self.journal_at
         if not size or self.file is None:
             return None
         data = os.pread(self.file.fileno(), size, start)
@@ -192,21 +217,28 @@ def _directory(file: BinaryIO, start: int) -> Cache | None:
         return None
     tail = os.pread(file.fileno(), _TAIL, end)
     size = int.from_bytes(tail[:_LENGTH], "big")
-    index_size = int.from_bytes(tail[_LENGTH : 2 * _LENGTH], "big")
-    records_end = end - index_size - size
+    after = int.from_bytes(tail[_LENGTH : 2 * _LENGTH], "big")
+    records_end = end - after - size
     if records_end < start:
         return None
     digest = hashlib.sha256()
-    for at, length in ((records_end, size + index_size), (end, 2 * _LENGTH)):
+    for at, length in ((records_end, size + after), (end, _TAIL - _DIGEST)):
         if not _hashed(file.fileno(), at, length, digest):
             return None
-    if tail[2 * _LENGTH :] != digest.hexdigest().encode():
+    if tail[_TAIL - _DIGEST :] != digest.hexdigest().encode():
         return None
     found = pickle.loads(os.pread(file.fileno(), size, records_end))
     where: dict[str, tuple[int, int, int]] = found["where"]
     digests: dict[str, bytes] = found["digests"]
     if any(at < start or at + data + _LENGTH + extra > records_end for at, data, extra in where.values()):
         return None
+    kept = found["index"]
+    if kept is None:  # the index follows the directory
+        index_at, index_digest, journal_at = (records_end + size, after), tail[2 * _LENGTH : _TAIL - _DIGEST], (0, 0)
+    else:  # a journal follows it, and the directory says where the index is
+        index_at, index_digest, journal_at = (kept[0], kept[1]), kept[2], (records_end + size, after)
+        if index_at[0] < start or sum(index_at) > records_end:
+            return None
     return Cache(
         found["key"],
         {source.relative: source for source in found["sources"]},
@@ -214,9 +246,11 @@ def _directory(file: BinaryIO, start: int) -> Cache | None:
         where,
         found["resolution"],
         found["authority"],
-        (records_end + size, index_size),
+        index_at,
         digests,
         records_end,
+        index_digest=index_digest,
+        journal_at=journal_at,
     )
 
 
@@ -276,6 +310,7 @@ def write_cache(
     index: Callable[[SupportsWrite[bytes]], object] | None = None,
     previous: Cache | None = None,
     kept: Callable[[str], bool] = lambda relative: False,
+    journal: Callable[[Cache], bytes | None] | None = None,
 ) -> None:
     """Write the cache beside ``output``, one source at a time; a cache that cannot be written is skipped.
 
@@ -284,24 +319,29 @@ def write_cache(
     the document store keeps beside it, or None.
     The documents are resolved (see index/resolve.py) by ``resolver``, whose
     authority file is kept too: after an edit of it, an update in place
-    finds the documents it resolves otherwise. ``index`` writes the corpus
-    index of exactly these documents into a file (Corpus.write_index).
+    finds the documents it resolves otherwise. ``index`` writes the index
+    of the site that exactly these documents make into a file
+    (pipeline._write_index).
 
     With ``previous``, the cache this build read and still has open, the
     records of the sources for which ``kept`` is True (their document is the
     one recorded there) stay where they are and the rest is appended; else
     the cache is written anew into a temporary file that then replaces it.
+    When it is appended to, ``journal`` may return what changed since
+    ``previous``'s index was written (see build/journal.py): that is written
+    in place of the index, which stays where it is. When it returns None the
+    index is written whole.
     """
     path = cache_path(output)
     sources = list(sources)
     try:
         rest = partial(_write_rest, key=key, sources=sources, documents=documents, resolver=resolver, index=index)
-        if (
-            previous is not None
-            and _mostly_live(previous, sources, kept)
-            and _appended(path, previous, partial(rest, previous=previous, kept=kept))
-        ):
-            return
+        if previous is not None and _mostly_live(previous, sources, kept):
+            changes = journal(previous) if journal is not None and previous.index_at[1] else None
+            # A journal follows the index it was made against: that index stays where it is.
+            end = max(previous.records_end, sum(previous.index_at)) if changes is not None else previous.records_end
+            if _appended(path, previous, end, partial(rest, previous=previous, kept=kept, changes=changes)):
+                return
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
         try:
             with open(tmp, "wb") as file:
@@ -327,9 +367,10 @@ def _mostly_live(previous: Cache, sources: list, kept: Callable[[str], bool]) ->
     return live >= MIN_LIVE_SHARE * previous.records_end
 
 
-def _appended(path: Path, previous: Cache, write: Callable[[BinaryIO], None]) -> bool:
-    """Have ``write`` write after ``previous``'s records, in place of its directory, when ``previous``
-    is still the file at ``path``; return False when it is not (then nothing was written)."""
+def _appended(path: Path, previous: Cache, end: int, write: Callable[[BinaryIO], None]) -> bool:
+    """Have ``write`` write from ``end``, after ``previous``'s records (and the index a journal is
+    made against), when ``previous`` is still the file at ``path``; return False when it is not
+    (then nothing was written)."""
     assert previous.file is not None  # _mostly_live checked
     try:
         file = open(path, "r+b")
@@ -338,8 +379,8 @@ def _appended(path: Path, previous: Cache, write: Callable[[BinaryIO], None]) ->
     with file:
         if os.fstat(file.fileno()).st_ino != os.fstat(previous.file.fileno()).st_ino:
             return False
-        file.truncate(previous.records_end)
-        file.seek(previous.records_end)
+        file.truncate(end)
+        file.seek(end)
         write(file)
     return True
 
@@ -353,9 +394,10 @@ def _write_rest(
     index: Callable[[SupportsWrite[bytes]], object] | None,
     previous: Cache | None = None,
     kept: Callable[[str], bool] = lambda relative: False,
+    changes: bytes | None = None,
 ) -> None:
     """Write, from where ``file`` is, the records not kept from ``previous``, then the directory,
-    the index and the checksum."""
+    the index (or, with ``changes``, those in place of ``previous``'s index) and the checksum."""
     where: dict[str, tuple[int, int, int]] = {}
     digests: dict[str, bytes] = {}
     for source in sources:
@@ -380,25 +422,38 @@ def _write_rest(
             "sources": sources,
             "where": where,
             "digests": digests,
+            # Where the index is, when what follows the directory is a journal against it.
+            "index": None if changes is None or previous is None else (*previous.index_at, previous.index_digest),
         },
         protocol=pickle.HIGHEST_PROTOCOL,
     )
     digest.update(directory)
     file.write(directory)
     start = file.tell()
-    if index is not None:
-        index(_Hashing(file, digest))
-    sizes = len(directory).to_bytes(_LENGTH, "big") + (file.tell() - start).to_bytes(_LENGTH, "big")
-    digest.update(sizes)
-    file.write(sizes + digest.hexdigest().encode())
+    own = hashlib.sha256()
+    if changes is not None:
+        digest.update(changes)
+        file.write(changes)
+    elif index is not None:
+        index(_Hashing(file, digest, own))
+    tail = b"".join(
+        (
+            len(directory).to_bytes(_LENGTH, "big"),
+            (file.tell() - start).to_bytes(_LENGTH, "big"),
+            own.digest() if changes is None else bytes(_INDEX_DIGEST),
+        )
+    )
+    digest.update(tail)
+    file.write(tail + digest.hexdigest().encode())
 
 
 class _Hashing:
-    """A file to write into that adds what is written to a digest."""
+    """A file to write into that adds what is written to digests."""
 
-    def __init__(self, file: BinaryIO, digest: hashlib._Hash) -> None:
-        self._file, self._digest = file, digest
+    def __init__(self, file: BinaryIO, *digests: hashlib._Hash) -> None:
+        self._file, self._digests = file, digests
 
     def write(self, data: bytes) -> int:
-        self._digest.update(data)
+        for digest in self._digests:
+            digest.update(data)
         return self._file.write(data)

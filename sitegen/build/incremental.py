@@ -24,6 +24,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from sitegen.build.journal import Base
 from sitegen.build.output import safe_path, static_files
 from sitegen.build.parallel import fork_map
 from sitegen.build.search import SearchIndex, is_indexed, searched_text
@@ -129,6 +130,8 @@ class SiteState:
         self.size: int | None = None
         """Bytes of the output files of the page families (see outputs) and of the theme's assets,
         when known; kept up to date as files are written and deleted."""
+        self.base: Base | None = None
+        """The index in the cache that the site was taken from, when it was (see build/journal.py)."""
         for family, paths in written.items():
             self._record(family, paths)
 

@@ -32,6 +32,7 @@ from sitegen.build.cache import Cache, read_cache, write_cache
 from sitegen.build.context import BuildContext
 from sitegen.build.gather import cached_site, load_site, source_warnings
 from sitegen.build.incremental import SiteState, Update, what_changed
+from sitegen.build.journal import journal_of
 from sitegen.build.manifest import (
     Manifest,
     build_id,
@@ -227,9 +228,10 @@ def update_in_place(
     found = cached_site(ctx, env, cache.resolver(resolver), cache)
     if found is None:
         return None
-    before, site, family_paths = found
+    before, site, family_paths, base = found
     if family_paths is not None and _lists(family_paths, outputs):
         state = SiteState(ctx.output, env, site, before, family_paths)
+        state.base = base
     else:
         state = SiteState.on_disk(ctx.output, env, site, before)
     state.size = size
@@ -325,6 +327,7 @@ def _finish(
         partial(_write_index, state),
         previous,
         lambda relative: previous is not None and corpus.adopted_at(relative) == previous.where[relative][0],
+        partial(_journal, state, [source.relative for source in sources]),
     )
     write_manifest(ctx.output, manifest)
     return BuildResult(
@@ -347,6 +350,17 @@ def _write_index(state: SiteState, file: SupportsWrite[bytes]) -> None:
     pickle.dump(packed(state.site.kept_rows()), file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _journal(state: SiteState, sources: list[str], previous: Cache) -> bytes | None:
+    """Return what the cache keeps in place of the whole index of a site updated in place from
+    ``previous`` (see build/journal.py), or None when it keeps the index whole."""
+    if state.base is None:
+        return None
+    site = state.site
+    return journal_of(
+        state.base, previous, state.corpus, sources, state.written, site.kept_rows(), site.resolver.digest
+    )
+
+
 def _size(path: Path) -> int:
     """Return a file's size (0 when it is missing)."""
     try:
@@ -363,10 +377,11 @@ def _state_on_disk(ctx: BuildContext, env: Environment, resolver: Resolver, prev
     cached = cached_site(ctx, env, resolver, cache)
     if cached is None:
         return None
-    sources, site, family_paths = cached
+    sources, site, family_paths, base = cached
     if family_paths is None or not _lists(family_paths, previous.outputs):
         return None
     found = SiteState(ctx.output, env, site, sources, family_paths)
+    found.base = base
     found.size = previous.counts.get("bytes")
     return found
 

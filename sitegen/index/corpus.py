@@ -309,11 +309,14 @@ class Corpus:
                 pickle.dump(pack(list(islice(entries, INDEX_PIECE))), file, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
-    def restored(cls, state: IO[bytes], store: DocumentStore) -> Corpus:
+    def restored(cls, state: IO[bytes], store: DocumentStore, changed: Iterable[str] = ()) -> Corpus:
         """Return the corpus that ``write_index`` wrote into ``state`` (read from where it is), with
         its documents in ``store``.
 
-        Raises ValueError when the state does not describe the store's documents.
+        ``changed`` are the sources whose document in the store is not the one
+        the index was written with (or that only one of them has): the
+        corpus is brought up to the store's by ``catch_up`` on each of them.
+        Raises ValueError when the state does not describe the store's other documents.
         """
         corpus = cls(store=store)
         for _ in cls._STATE:
@@ -330,7 +333,9 @@ class Corpus:
                 value = dict(chain.from_iterable(parts)) if kind == "dict" else list(chain.from_iterable(parts))
             setattr(corpus, name, value)
         corpus._share_keys()
-        if len(corpus._numbers) != len(store) or any(source not in store for source in corpus._numbers):
+        changed = set(changed)
+        same = [source for source in corpus._numbers if source not in changed]
+        if len(same) != len(store) - sum(source in store for source in changed) or any(s not in store for s in same):
             raise ValueError("the index names other documents than the store holds")
         return corpus
 
@@ -356,6 +361,35 @@ class Corpus:
         """
         if doc.source in self._numbers:
             self.remove(doc.source)
+        self._index(doc)
+        self._store.put(doc, data, extra)
+
+    def remove(self, source: str) -> Document | None:
+        """Forget one document; return it, or None when it was not indexed."""
+        if source not in self._numbers:
+            return None
+        doc = self._store.get(source)
+        self._unindex(doc)
+        self._store.discard(source)
+        return doc
+
+    def catch_up(self, source: str, old: Document | None) -> None:
+        """Bring the index of one source up to its document in the store (or to none, when the
+        store has none), from ``old``, the document the index was made with (None: it had none).
+
+        A corpus restored from an index written before the store's version of
+        a document (see ``restored``) is then as if that version had been added.
+        Raises ValueError when ``old`` is not what the index holds of the source.
+        """
+        if (old is not None) != (source in self._numbers) or (old is not None and old.source != source):
+            raise ValueError(f"the index does not hold the document of {source} that it was made with")
+        if old is not None:
+            self._unindex(old)
+        if source in self._store:
+            self._index(self._store.get(source))
+
+    def _index(self, doc: Document) -> None:
+        """Count one document that is not indexed, under a free number."""
         if self._free:
             number = self._free.pop()
             self._summaries[number] = Summary.of(doc)
@@ -365,20 +399,14 @@ class Corpus:
             self._anchors.append(())
         self._numbers[doc.source] = number
         self._count(doc, number, +1)
-        self._store.put(doc, data, extra)
 
-    def remove(self, source: str) -> Document | None:
-        """Forget one document; return it, or None when it was not indexed."""
-        number = self._numbers.pop(source, None)
-        if number is None:
-            return None
-        doc = self._store.get(source)
+    def _unindex(self, doc: Document) -> None:
+        """Take back what one indexed document counted, and free its number."""
+        number = self._numbers.pop(doc.source)
         self._count(doc, number, -1)
         self._summaries[number] = None
         self._anchors[number] = ()
         self._free.append(number)
-        self._store.discard(source)
-        return doc
 
     def _count(self, doc: Document, number: int, sign: int) -> None:
         """Add (+1) or subtract (-1) one document's contribution to every count."""

@@ -1,0 +1,183 @@
+"""What an update in place writes into the cache instead of the whole index of the site.
+
+The index of a site (pipeline._write_index: the corpus index, the output
+paths of each page family and the entities' rows) is tens of megabytes at
+ten thousand documents; writing it again after each edit would cost more
+than the edit. So an update in place leaves the index in the cache where it
+is and appends a journal of what differs from it (``journal_of``):
+
+- per document that changed since the index was written, the record of the
+  version the index was made with (its bytes stay in the cache file);
+- the output paths of the page families that changed;
+- the rows of the entities that changed, and the entities that are gone.
+
+Each journal holds every change since the index was written, so taking the
+site back (``Restored.catch_up``) replays one journal, never a chain of
+them: the index as written, then per changed document its old version
+taken out of the corpus and its new one put in, then the journal's paths
+and rows over the index's. The index is written whole again when the
+journal would be more than JOURNAL_SHARE of its size, and when the names
+or the resolution of the entities changed (an edit of the authority file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+
+from sitegen.build.cache import CACHE_GAP, Cache
+from sitegen.index.corpus import Corpus
+from sitegen.model import Key
+from sitegen.site.kinds import Family
+from sitegen.site.rows import EntityRow, packed, unpacked
+
+#: The index is written whole when a journal would be more than this share of its bytes.
+JOURNAL_SHARE = 0.1
+
+#: A document's record in the cache: where its pickle starts, its size, the size of what follows it
+#: (store.prepared) and the SHA-256 of the record (see cache.py).
+Record = tuple[int, int, int, bytes]
+
+
+@dataclass
+class Journal:
+    """What changed since the index in the cache was written (see the module's text)."""
+
+    documents: dict[str, Record | None] = field(default_factory=dict)
+    """Per source changed since the index was written: the record of the document the index was made
+    with (None: it had none)."""
+    paths: dict[Family, list[str] | None] = field(default_factory=dict)
+    """The output paths of each page family that changed (None: it has no pages now)."""
+    rows: tuple = ()
+    """The rows of the entities that changed, packed (rows.packed)."""
+    gone: list[Key] = field(default_factory=list)
+    """The entities that have no rows now."""
+
+    @classmethod
+    def read(cls, cache: Cache) -> Journal:
+        """Return the journal in ``cache`` (an empty one when its index is whole); ValueError when it is not one."""
+        data = cache.journal()
+        if data is None:
+            return cls()
+        found = pickle.loads(data)  # the directory's checksum covers it
+        if not (isinstance(found, tuple) and len(found) == 4):
+            raise ValueError("not a journal of the index")
+        journal = cls(*found)
+        if not (isinstance(journal.documents, dict) and isinstance(journal.paths, dict)):
+            raise ValueError("not a journal of the index")
+        return journal
+
+
+@dataclass
+class Base:
+    """The index of a site as the cache holds it, and the journal the site was taken back with."""
+
+    size: int
+    """Bytes of the index."""
+    resolution: str
+    """How the index's documents were resolved (Resolver.digest)."""
+    names: dict[Key, str]
+    """The names the authority file gave entities when the index was written."""
+    written: dict[Family, tuple[str, ...]] = field(default_factory=dict)
+    """The output paths of each page family, as the index holds them."""
+    rows: dict[Key, EntityRow] = field(default_factory=dict)
+    """The entities' rows, as the index holds them."""
+    documents: dict[str, Record | None] = field(default_factory=dict)
+    """Per source changed since the index was written: the record of the document the index was made
+    with (None: it had none)."""
+
+
+@dataclass
+class Restored:
+    """A site's index taken from the cache, with its journal applied to all but the documents."""
+
+    corpus: Corpus
+    """The corpus index as written (``catch_up`` brings its changed documents up to date)."""
+    written: dict[Family, tuple[str, ...]]
+    """The output paths of each page family now."""
+    rows: dict[Key, EntityRow]
+    """The entities' rows now."""
+    base: Base
+
+    def catch_up(self, cache: Cache) -> None:
+        """Bring the corpus's changed documents up to the store's: take out the version the index
+        was made with, read from its record in ``cache`` (checked first), and put in the store's.
+        Call it once the cache's records are known to be sound (``Cache.sound``): it reads documents.
+
+        Raises ValueError when a record is damaged or the index does not hold what the journal says.
+        """
+        for source, record in sorted(self.base.documents.items()):
+            old = None if record is None else pickle.loads(_record(cache, record))
+            self.corpus.catch_up(source, old)
+
+
+def restored(cache: Cache, corpus: Corpus, written: object, rows: object, journal: Journal) -> Restored:
+    """Return a site's index as taken from ``cache``: the ``corpus`` (restored with the journal's
+    documents as changed), the families' paths (``written``) and the rows as the index holds them,
+    and ``journal`` over them. ValueError when they are not what ``_write_index`` writes."""
+    if not isinstance(written, dict):
+        raise ValueError("not the paths of the page families")
+    paths = {family: tuple(value) for family, value in written.items()}
+    base = Base(cache.index_at[1], cache.resolution, dict(corpus.given_names), paths, unpacked(rows))
+    base.documents = journal.documents
+    now, current = dict(base.written), dict(base.rows)
+    for family, value in journal.paths.items():
+        if value is None:
+            now.pop(family, None)
+        else:
+            now[family] = tuple(value)
+    if journal.rows:
+        current.update(unpacked(journal.rows))
+    for key in journal.gone:
+        current.pop(key, None)
+    return Restored(corpus, now, current, base)
+
+
+def journal_of(
+    base: Base,
+    previous: Cache,
+    corpus: Corpus,
+    sources: list[str],
+    written: dict[Family, tuple[str, ...]],
+    rows: dict[Key, EntityRow],
+    resolution: str,
+) -> bytes | None:
+    """Return the journal of a site against ``base``, the index in ``previous`` (the cache the
+    update read), or None when the index should be written whole.
+
+    ``sources`` are the site's sources now, ``written`` its families' paths
+    and ``rows`` every entity's rows; a document is the one ``previous``
+    recorded when the corpus reads it from there still.
+    """
+    if resolution != base.resolution or corpus.given_names != base.names or previous.index_at[1] != base.size:
+        return None
+    documents = dict(base.documents)
+    for relative, place in previous.where.items():
+        if relative not in documents and corpus.adopted_at(relative) != place[0]:
+            documents[relative] = (*place, previous.digests[relative])  # changed or gone in this update
+    for relative in sources:
+        if relative in corpus and relative not in previous.where and relative not in documents:
+            documents[relative] = None  # new in this update
+    before = base.written
+    paths = {f: list(p) for f, p in written.items() if before.get(f) is not p and before.get(f) != p}
+    paths.update({f: None for f in before if f not in written})
+    old = base.rows
+    changed = {k: r for k, r in rows.items() if old.get(k) is not r and old.get(k) != r}
+    gone = [k for k in old if k not in rows]
+    journal = (documents, paths, packed(changed), gone)
+    data = pickle.dumps(journal, protocol=pickle.HIGHEST_PROTOCOL)
+    return data if len(data) <= JOURNAL_SHARE * base.size else None
+
+
+def _record(cache: Cache, record: Record) -> bytes:
+    """Return the pickle of the document in a record of the cache file, checked against the record's SHA-256."""
+    at, size, extra, digest = record
+    if cache.file is None:
+        raise ValueError("the cache is closed")
+    length = size + CACHE_GAP + extra  # the pickle, the length of what follows it and that (see cache.py)
+    data = os.pread(cache.file.fileno(), length, at)
+    if len(data) != length or hashlib.sha256(data).digest() != digest:
+        raise ValueError("a document the index was made with is damaged in the cache")
+    return data[:size]
