@@ -17,8 +17,6 @@ from sitegen.build.search import SearchIndex
 from sitegen.errors import ConfigError, SitegenError
 from sitegen.index.check import suggestions
 from sitegen.report import Progress, Reporter, bug_report, display_path, verbose_logging
-from sitegen.serve.preview import serve
-from sitegen.serve.session import PreviewSession
 from sitegen.site.html import plural
 from sitegen.tag import DEFAULT_MODEL, tag_folder
 
@@ -256,6 +254,9 @@ def _context(args: argparse.Namespace, force: bool = False) -> BuildContext:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Run ``sitegen serve``."""
+    from sitegen.serve.preview import serve  # the server and the watcher: only this command needs them
+    from sitegen.serve.session import PreviewSession
+
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, not {args.port}")
     live = PreviewSession(replace(_context(args), reporter=Reporter()))  # serve shows problems itself
