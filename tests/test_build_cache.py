@@ -770,13 +770,20 @@ def test_an_update_in_place_appends_what_changed_rather_than_the_whole_index(
     assert make(content, site, search=False).update is not None
     same_as_a_clean_build()
 
-    # A journal too large against its index: the index is written whole again, after the directory.
-    monkeypatch.setattr(journal_module, "JOURNAL_SHARE", 0.0)
-    lima.write_text(lima.read_text(encoding="utf-8").replace("Ann Othername", "Ann Lastname"), encoding="utf-8")
-    assert make(content, site, search=False).update is not None
-    fourth = cache()
-    assert fourth.journal_at == (0, 0) and fourth.index_at[0] > third.index_at[0]
-    same_as_a_clean_build()
+    # A journal naming too many documents, or too large against its index: the index is written
+    # whole again, after the directory, and the next journal starts from it.
+    for setting, value in (("MIN_JOURNAL_DOCUMENTS", 2), ("JOURNAL_SHARE", 0.0)):
+        digest = cache().index_digest
+        with monkeypatch.context() as patch:
+            patch.setattr(journal_module, setting, value)
+            lima.write_text(lima.read_text(encoding="utf-8").replace("Ann", "Anne"), encoding="utf-8")
+            assert make(content, site, search=False).update is not None
+        whole = cache()
+        assert whole.journal_at == (0, 0) and whole.index_digest != digest
+        same_as_a_clean_build()
+        lima.write_text(lima.read_text(encoding="utf-8").replace("Anne", "Ann"), encoding="utf-8")
+        assert make(content, site, search=False).update is not None
+        assert Journal.read(cache()).documents.keys() == {"sample/09LIMA1669.txt"}
 
 
 @pytest.mark.parametrize("damaged", ["index", "record"])

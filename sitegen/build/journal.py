@@ -15,9 +15,11 @@ Each journal holds every change since the index was written, so taking the
 site back (``Restored.catch_up``) replays one journal, never a chain of
 them: the index as written, then per changed document its old version
 taken out of the corpus and its new one put in, then the journal's paths
-and rows over the index's. The index is written whole again when the
-journal would be more than JOURNAL_SHARE of its size, and when the names
-or the resolution of the entities changed (an edit of the authority file).
+and rows over the index's (about a millisecond a document at ten thousand
+documents). The index is written whole again when the journal would be
+more than JOURNAL_SHARE of its size or name more than JOURNAL_DOCUMENTS of
+the documents, and when the names or the resolution of the entities
+changed (an edit of the authority file).
 """
 
 from __future__ import annotations
@@ -33,8 +35,12 @@ from sitegen.model import Key
 from sitegen.site.kinds import Family
 from sitegen.site.rows import EntityRow, packed, unpacked
 
-#: The index is written whole when a journal would be more than this share of its bytes.
+#: The index is written whole when a journal would be more than this share of its bytes,
 JOURNAL_SHARE = 0.1
+#: or would name more than this share of the documents (and more than MIN_JOURNAL_DOCUMENTS):
+#: each is taken out of the index and put back in by every update until then.
+JOURNAL_DOCUMENTS = 0.01
+MIN_JOURNAL_DOCUMENTS = 16
 
 #: A document's record in the cache: where its pickle starts, its size, the size of what follows it
 #: (store.prepared) and the SHA-256 of the record (see cache.py).
@@ -160,6 +166,8 @@ def journal_of(
     for relative in sources:
         if relative in corpus and relative not in previous.where and relative not in documents:
             documents[relative] = None  # new in this update
+    if len(documents) > max(MIN_JOURNAL_DOCUMENTS, JOURNAL_DOCUMENTS * len(corpus)):
+        return None
     before = base.written
     paths = {f: list(p) for f, p in written.items() if before.get(f) is not p and before.get(f) != p}
     paths.update({f: None for f in before if f not in written})
