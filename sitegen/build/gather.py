@@ -100,8 +100,9 @@ def _long_lived() -> Iterator[None]:
     them from it (as write.freeze_heap does after parsing).
 
     Taking an index from the cache makes millions of objects at once, none of
-    them garbage; each pass of the collector over them while they are made
-    costs more than a fifth of the time it takes.
+    them garbage; the collector's passes over them while they are made cost
+    a third of the time it takes. (A process takes an index once: a build,
+    or a preview as it starts.)
     """
     enabled = gc.isenabled()
     gc.disable()
