@@ -80,10 +80,8 @@ class Journal:
 class Base:
     """The index of a site as the cache holds it, and the journal the site was taken back with."""
 
-    size: int
-    """Bytes of the index."""
-    resolution: str
-    """How the index's documents were resolved (Resolver.digest)."""
+    digest: bytes
+    """The SHA-256 of the index, which tells it from any other (Cache.index_digest)."""
     names: dict[Key, str]
     """The names the authority file gave entities when the index was written."""
     written: dict[Family, tuple[str, ...]] = field(default_factory=dict)
@@ -126,8 +124,7 @@ def restored(cache: Cache, corpus: Corpus, written: object, rows: object, journa
     if not isinstance(written, dict):
         raise ValueError("not the paths of the page families")
     paths = {family: tuple(value) for family, value in written.items()}
-    base = Base(cache.index_at[1], cache.resolution, dict(corpus.given_names), paths, unpacked(rows))
-    base.documents = journal.documents
+    base = Base(cache.index_digest, dict(corpus.given_names), paths, unpacked(rows), journal.documents)
     now, current = dict(base.written), dict(base.rows)
     for family, value in journal.paths.items():
         if value is None:
@@ -151,13 +148,14 @@ def journal_of(
     resolution: str,
 ) -> bytes | None:
     """Return the journal of a site against ``base``, the index in ``previous`` (the cache the
-    update read), or None when the index should be written whole.
+    update read), or None when the index should be written whole: it is not that index, the
+    entities are named or resolved otherwise than when it was written, or the journal is too large.
 
     ``sources`` are the site's sources now, ``written`` its families' paths
     and ``rows`` every entity's rows; a document is the one ``previous``
     recorded when the corpus reads it from there still.
     """
-    if resolution != base.resolution or corpus.given_names != base.names or previous.index_at[1] != base.size:
+    if base.digest != previous.index_digest or resolution != previous.resolution or corpus.given_names != base.names:
         return None
     documents = dict(base.documents)
     for relative, place in previous.where.items():
@@ -176,7 +174,7 @@ def journal_of(
     gone = [k for k in old if k not in rows]
     journal = (documents, paths, packed(changed), gone)
     data = pickle.dumps(journal, protocol=pickle.HIGHEST_PROTOCOL)
-    return data if len(data) <= JOURNAL_SHARE * base.size else None
+    return data if len(data) <= JOURNAL_SHARE * previous.index_at[1] else None
 
 
 def _record(cache: Cache, record: Record) -> bytes:
