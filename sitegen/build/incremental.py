@@ -108,9 +108,16 @@ class SiteState:
     """A built site: its sources, its Site, the paths of each page family and the pages waiting to be rendered."""
 
     def __init__(
-        self, output: Path, env: Environment, site: Site, sources: Iterable[Source], written: dict[Family, list[str]]
+        self,
+        output: Path,
+        env: Environment,
+        site: Site,
+        sources: Iterable[Source],
+        written: dict[Family, list[str]],
+        base: Base | None = None,
     ) -> None:
-        """Take over the site in ``output``, built with ``env`` from ``sources`` into ``site``."""
+        """Take over the site in ``output``, built with ``env`` from ``sources`` into ``site`` (and
+        taken from the index ``base`` in the cache, when it was)."""
         self.output = output
         self.env = env
         self.site = site
@@ -130,7 +137,7 @@ class SiteState:
         self.size: int | None = None
         """Bytes of the output files of the page families (see outputs) and of the theme's assets,
         when known; kept up to date as files are written and deleted."""
-        self.base: Base | None = None
+        self.base = base
         """The index in the cache that the site was taken from, when it was (see build/journal.py)."""
         for family, paths in written.items():
             self._record(family, paths)

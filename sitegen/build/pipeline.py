@@ -230,8 +230,7 @@ def update_in_place(
         return None
     before, site, family_paths, base = found
     if family_paths is not None and _lists(family_paths, outputs):
-        state = SiteState(ctx.output, env, site, before, family_paths)
-        state.base = base
+        state = SiteState(ctx.output, env, site, before, family_paths, base)
     else:
         state = SiteState.on_disk(ctx.output, env, site, before)
     state.size = size
@@ -380,8 +379,7 @@ def _state_on_disk(ctx: BuildContext, env: Environment, resolver: Resolver, prev
     sources, site, family_paths, base = cached
     if family_paths is None or not _lists(family_paths, previous.outputs):
         return None
-    found = SiteState(ctx.output, env, site, sources, family_paths)
-    found.base = base
+    found = SiteState(ctx.output, env, site, sources, family_paths, base)
     found.size = previous.counts.get("bytes")
     return found
 
