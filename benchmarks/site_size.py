@@ -26,6 +26,7 @@ from measure import count, measure, sources_parser, write_cables  # noqa: E402
 #: Each row: its name, and the setting it adds to the rows above it (section, key, TOML value).
 SETTINGS: list[tuple[str, tuple[str, str, str] | None]] = [
     ("defaults", None),
+    ("minify = true", ("pages", "minify", "true")),
     ("source_views = false", ("pages", "source_views", "false")),
     ("document_data = false", ("pages", "document_data", "false")),
     ("entity_min_mentions = 5", ("pages", "entity_min_mentions", "5")),

@@ -73,6 +73,9 @@ class Config:
     """Write each document's source view (``source/…``): its file as written, annotations highlighted."""
     document_data: bool = True
     """Write each document as data (``doc/….json``): its header fields, paragraphs and mentions."""
+    minify: bool = False
+    """Write HTML pages without what browsers do not need: spaces between elements, the quotes of
+    plain attribute values, optional end tags (minify-html; styles and scripts are left as written)."""
     search: bool = True
     """Build the full-text search index with Pagefind (needs the pagefind package)."""
     search_part_megabytes: float = 150
@@ -140,8 +143,8 @@ _PAGE_KEYS = {
     "entity_min_mentions": "entity_min_mentions",
     "research_min_documents": "research_min_documents",
 }
-#: The switches of [pages]: which optional files each document has.
-_PAGE_SWITCHES = ("source_views", "document_data")
+#: The switches of [pages]: which optional files each document has, and whether HTML is minified.
+_PAGE_SWITCHES = ("source_views", "document_data", "minify")
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl|oklch)a?\([0-9.,%/ a-z-]{1,60}\))$")
 
 

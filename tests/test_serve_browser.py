@@ -114,6 +114,26 @@ def test_a_mention_added_while_the_page_is_open_has_its_tooltip(page, server: Se
     assert tip["description"].startswith("Person: Zyzzyva Quuxley, 1 document")
 
 
+def test_a_minified_page_is_refreshed_in_place_too(page, project: Path) -> None:
+    """Minified pages leave out end tags (``</body>``) that the live-reload script and the
+    refresh in place must do without."""
+    (project / "sitegen.toml").write_text('[site]\ntheme = "mine"\n[pages]\nminify = true\n', encoding="utf-8")
+    server = Server(project)
+    try:
+        open_live(page, server, DOC)
+        assert "</body>" not in page.evaluate("() => fetch(location.href).then(r => r.text())")
+        page.evaluate("window.__marker = 1")
+        replace_in(project / LIMA, "Notwithstanding its recent", "[PER Zyzzyva Quuxley  ] Notwithstanding its recent")
+        page.wait_for_function("() => document.body.innerText.includes('Zyzzyva Quuxley')", timeout=10000)
+        assert page.evaluate("window.__marker") == 1  # refreshed in place, not reloaded
+        mention = page.locator("a.m", has_text="Zyzzyva Quuxley").first
+        mention.hover()
+        tip = tooltip(mention)
+        assert tip["shown"] and tip["text"].startswith("Person Zyzzyva Quuxley 1 document"), tip
+    finally:
+        server.stop()
+
+
 def test_a_page_refreshed_in_place_keeps_a_working_finder(page, server: Server, project: Path) -> None:
     open_live(page, server, DOC)
     page.evaluate("window.__marker = 1")

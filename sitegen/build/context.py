@@ -83,7 +83,7 @@ class BuildContext:
 
     def environment(self) -> Environment:
         """Return the Jinja2 environment of the theme and the project's templates, as they are now."""
-        return make_environment(self.theme, self.templates)
+        return make_environment(self.theme, self.templates, minify=self.config.minify)
 
     @property
     def authority_file(self) -> Path:

@@ -27,6 +27,13 @@ class TemplateError(SitegenError):
     """A template cannot be loaded or rendered; names the template file and line."""
 
 
+class SiteEnvironment(jinja2.Environment):
+    """The Jinja2 environment of a site's templates, which knows whether the HTML pages it renders
+    are minified (``[pages] minify``)."""
+
+    minify: bool = False
+
+
 def find_theme(theme: str, root: Path) -> Path:
     """Return the folder of a theme: a path, a project theme or a bundled one."""
     candidates = []
@@ -45,8 +52,9 @@ def find_theme(theme: str, root: Path) -> Path:
     raise ConfigError(f"theme '{theme}' not found (looked in {looked})")
 
 
-def make_environment(theme_dir: Path, overrides: Path | None) -> jinja2.Environment:
-    """Return a Jinja2 environment where project templates override the theme's.
+def make_environment(theme_dir: Path, overrides: Path | None, *, minify: bool = False) -> SiteEnvironment:
+    """Return a Jinja2 environment where project templates override the theme's, and whose HTML
+    pages are minified when ``minify``.
 
     Its templates are the versions on disk now, loaded at once and never
     read again: pages render from the last templates that loaded, even
@@ -55,7 +63,7 @@ def make_environment(theme_dir: Path, overrides: Path | None) -> jinja2.Environm
     """
     folders = [str(overrides)] if overrides is not None and overrides.is_dir() else []
     folders.append(str(theme_dir / "templates"))
-    env = jinja2.Environment(
+    env = SiteEnvironment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -64,6 +72,7 @@ def make_environment(theme_dir: Path, overrides: Path | None) -> jinja2.Environm
         auto_reload=False,
         cache_size=-1,
     )
+    env.minify = minify
     for name in env.list_templates():
         try:
             env.get_template(name)
@@ -145,7 +154,21 @@ def render_parts(env: jinja2.Environment, page: Page) -> Iterator[str]:
         body = page.context["body"]
         yield from [body] if isinstance(body, str) else body
         return
-    yield _render_template(env, page)
+    html = _render_template(env, page)
+    yield minified(html) if isinstance(env, SiteEnvironment) and env.minify and page.path.endswith(".html") else html
+
+
+def minified(html: str) -> str:
+    """Return an HTML page without what browsers do not need: the spaces between elements, the
+    quotes of plain attribute values, optional tags and comments.
+
+    Style elements and scripts are left as written. Minifying CSS would
+    turn the escapes that keep a tooltip's text inside its style element
+    (``\\3c /style\\3e``) back into the characters they stand for.
+    """
+    import minify_html  # only when [pages] minify is on
+
+    return str(minify_html.minify(html))
 
 
 def _render_template(env: jinja2.Environment, page: Page) -> str:

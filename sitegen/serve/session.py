@@ -25,7 +25,7 @@ from sitegen.build.search import build_index
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.files import MARKDOWN_SUFFIXES
-from sitegen.render.templates import make_environment, template_hashes
+from sitegen.render.templates import template_hashes
 from sitegen.report import log
 from sitegen.site.change import NeedsRebuild
 from sitegen.site.kinds import Family, Numbers, family_paths, kind_of
@@ -241,7 +241,7 @@ class PreviewSession:
         removed may change which one a page uses, so that rebuilds everything.
         """
         started, state = time.perf_counter(), self._state
-        env = make_environment(self.ctx.theme, self.ctx.templates)
+        env = self.ctx.environment()
         hashes = template_hashes(env)
         if set(hashes) != set(state.template_hashes):
             return self.build()

@@ -1,0 +1,197 @@
+"""``[pages] minify``: smaller HTML pages that a browser reads as the same pages."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import Config, ConfigError, load_config
+from tests.conftest import ROOT, build_into, build_site, serve_folder
+from tests.linkcheck import check_site
+from tests.test_hostile import HOSTILE
+
+#: Tags a minifier may leave out because the parser puts them back.
+_IMPLIED = {"html", "head", "body", "tbody"}
+#: Attributes a minifier may leave out because they say what the default is.
+_DEFAULTS = {("button", "type", "submit")}
+
+
+def attribute(tag: str, name: str, value: str | None) -> tuple[str, str] | None:
+    """Return an attribute as a browser reads it (None: as if it were not there): an attribute
+    without a value is empty, and the viewport's list may be written without spaces."""
+    value = value or ""
+    if (tag, name, value) in _DEFAULTS:
+        return None
+    if tag == "meta" and name == "content":
+        value = re.sub(r",\s+", ",", value)
+    return name, value
+
+
+class _Reading(HTMLParser):
+    """What a page is to a browser, but for the whitespace between its elements.
+
+    A title's text is text to the end of the title, as a browser reads it,
+    whatever it holds: a minified title may spell ``<`` as itself.
+    """
+
+    CDATA_CONTENT_ELEMENTS = ("script", "style", "title", "textarea")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, list[tuple[str, str]]]] = []
+        self.text: list[str] = []
+        self.verbatim: list[str] = []  # the text of pre, style and script elements
+        self._inside: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _IMPLIED or attrs:
+            read = (attribute(tag, name, value) for name, value in attrs)
+            self.elements.append((tag, sorted(a for a in read if a is not None)))
+        if tag in ("pre", "style", "script"):
+            self._inside.append(tag)
+            self.verbatim.append(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._inside and self._inside[-1] == tag:
+            self._inside.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.cdata_elem in ("title", "textarea"):
+            data = html.unescape(data)
+        if self._inside:  # a style or script may lose the line ends around it
+            self.verbatim.append(data if self._inside[-1] == "pre" else data.strip())
+        self.text.append(re.sub(r"\s+", "", data))
+
+
+def reading(page: Path) -> _Reading:
+    parser = _Reading()
+    parser.feed(page.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def files(site: Path) -> dict[str, Path]:
+    return {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+
+
+def test_a_minified_site_has_the_same_pages_in_fewer_bytes(tmp_path: Path) -> None:
+    content = ROOT / "content"
+    plain, small = tmp_path / "plain", tmp_path / "small"
+    build_site(content, plain, search=False)
+    build_into(Config(root=ROOT, search=False, minify=True), content, small, jobs=2)  # workers minify too
+    before, after = files(plain), files(small)
+    assert set(before) == set(after)
+    pages = sorted(path for path in before if path.endswith(".html"))
+    assert len(pages) > 600
+    for path in sorted(before):
+        old, new = before[path].read_bytes(), after[path].read_bytes()
+        if not path.endswith(".html"):
+            assert old == new or path == ".sitegen", path
+            continue
+        assert len(new) < len(old), path
+        was, now = reading(before[path]), reading(after[path])
+        assert now.elements == was.elements, path  # every element and attribute, in order
+        assert "".join(now.text) == "".join(was.text), path  # every word
+        assert now.verbatim == was.verbatim, path  # code, source lines, the tooltips' style: as written
+    html_before = sum(len(before[p].read_bytes()) for p in pages)
+    html_after = sum(len(after[p].read_bytes()) for p in pages)
+    assert html_after < 0.95 * html_before, (html_before, html_after)
+    checked, expected = check_site(small), check_site(plain)  # links, fragments, mentions linked both ways
+    assert (checked.pages, checked.mentions, checked.problems) == (expected.pages, expected.mentions, expected.problems)
+    assert checked.mentions > 1000
+    doc = (small / "doc" / "sample" / "09lima1669.html").read_text(encoding="utf-8")
+    assert "\n  " not in doc.split("<pre", 1)[0] and '<a class="m m-per" aria-describedby=tip-' in doc
+
+
+def test_a_site_updated_in_place_with_minify_on_equals_its_clean_build(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    site, clean = tmp_path / "site", tmp_path / "clean"
+    build_site(content, site, search=False)  # not minified: switching it on rewrites every page
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("[PER Alan Garcia  ]", "[PER Alan Garcia Perez  ]", 1))
+    build_site(content, site, search=False, minify=True)  # in place
+    build_site(content, clean, search=False, minify=True)
+    ours, theirs = files(site), files(clean)
+    assert set(ours) == set(theirs)
+    differ = [p for p in ours if p != ".sitegen" and ours[p].read_bytes() != theirs[p].read_bytes()]
+    assert differ == []
+    assert "Alan Garcia Perez" in (site / "doc" / "sample" / "09lima1669.html").read_text(encoding="utf-8")
+
+
+def test_hostile_input_stays_escaped_in_a_minified_site(tmp_path: Path) -> None:
+    plain, small = tmp_path / "plain", tmp_path / "small"
+    build_site(HOSTILE, plain, entity_min_mentions=1, search=False)
+    build_site(HOSTILE, small, entity_min_mentions=1, search=False, minify=True)
+    before, after = files(plain), files(small)
+    pages = [path for path in after if path.endswith(".html")]
+    assert len(pages) > 100
+    for path in pages:
+        was, now = reading(before[path]), reading(after[path])
+        assert now.elements == was.elements, path  # no element or attribute more: no script, no handler
+        assert "".join(now.text) == "".join(was.text), path
+        assert now.verbatim == was.verbatim, path  # the tooltips' style as written, its escapes with it
+        scripts = [attrs for tag, attrs in now.elements if tag == "script"]
+        assert all(dict(attrs)["src"].endswith("assets/sitegen.js") for attrs in scripts), path
+    injected = after["doc/script-injection.html"].read_text(encoding="utf-8")
+    assert "\\3c /style\\3e \\3c script\\3e window.pwned" in injected  # the tooltip's text, still escaped
+
+
+def test_the_switch_is_read_and_checked(tmp_path: Path) -> None:
+    config = tmp_path / "sitegen.toml"
+    config.write_text("[pages]\nminify = true\n", encoding="utf-8")
+    assert (load_config(config).minify, load_config(None).minify) == (True, False)
+    config.write_text("[pages]\nminify = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[pages\] minify must be true or false, not 1"):
+        load_config(config)
+
+
+@pytest.mark.browser
+def test_a_minified_page_looks_and_works_as_written(tmp_path: Path, browser) -> None:
+    content = ROOT / "content"
+    plain, small = tmp_path / "plain", tmp_path / "small"
+    build_site(content, plain, search=False)
+    build_site(content, small, search=False, minify=True)
+    targets = [
+        "index.html",
+        "doc/sample/09lima1669.html",
+        "source/sample/09lima1669.html",
+        "entity/loc/peru.html",
+        "entities/index.html",
+        "entities/per.html",
+        "browse/tags.html",
+        "pages/about.html",
+    ]
+    base_plain, server_plain = serve_folder(plain)
+    base_small, server_small = serve_folder(small)
+    try:
+        for width, touch in ((1280, False), (390, True)):
+            context = browser.new_context(viewport={"width": width, "height": 900}, has_touch=touch)
+            page = context.new_page()
+            try:
+                for target in targets:
+                    shots = []
+                    for base in (base_plain, base_small):
+                        page.goto(base + target)
+                        page.wait_for_load_state("load")
+                        shots.append(page.screenshot(full_page=True))
+                    assert shots[0] == shots[1], f"{target} at {width} px"
+                page.goto(base_small + "doc/sample/09lima1669.html")
+                mention = page.locator("div.par a.m").first
+                mention.focus()
+                tip = page.evaluate(
+                    "() => { const a = document.activeElement;"
+                    " return [getComputedStyle(a, '::after').display, getComputedStyle(a, '::after').content,"
+                    " document.getElementById(a.getAttribute('aria-describedby')).textContent]; }"
+                )
+                assert tip[0] == "block" and "documents" in tip[1] and "document" in tip[2], tip
+            finally:
+                context.close()
+    finally:
+        server_plain.shutdown()
+        server_small.shutdown()
