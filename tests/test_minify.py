@@ -14,6 +14,7 @@ from sitegen.config import Config, ConfigError, load_config
 from tests.conftest import ROOT, build_into, build_site, serve_folder
 from tests.linkcheck import check_site
 from tests.test_hostile import HOSTILE
+from tests.test_quality import nu_errors
 
 #: Tags a minifier may leave out because the parser puts them back.
 _IMPLIED = {"html", "head", "body", "tbody"}
@@ -104,6 +105,7 @@ def test_a_minified_site_has_the_same_pages_in_fewer_bytes(tmp_path: Path) -> No
     checked, expected = check_site(small), check_site(plain)  # links, fragments, mentions linked both ways
     assert (checked.pages, checked.mentions, checked.problems) == (expected.pages, expected.mentions, expected.problems)
     assert checked.mentions > 1000
+    assert nu_errors(small) == []  # valid HTML still (the Nu HTML Checker)
     doc = (small / "doc" / "sample" / "09lima1669.html").read_text(encoding="utf-8")
     assert "\n  " not in doc.split("<pre", 1)[0] and '<a class="m m-per" aria-describedby=tip-' in doc
 
@@ -140,6 +142,7 @@ def test_hostile_input_stays_escaped_in_a_minified_site(tmp_path: Path) -> None:
         assert all(dict(attrs)["src"].endswith("assets/sitegen.js") for attrs in scripts), path
     injected = after["doc/script-injection.html"].read_text(encoding="utf-8")
     assert "\\3c /style\\3e \\3c script\\3e window.pwned" in injected  # the tooltip's text, still escaped
+    assert nu_errors(small) == []
 
 
 def test_the_switch_is_read_and_checked(tmp_path: Path) -> None:
