@@ -168,7 +168,7 @@ def minified(html: str) -> str:
     """
     import minify_html  # only when [pages] minify is on
 
-    return str(minify_html.minify(html))
+    return str(minify_html.minify(html, minify_css=False, minify_js=False))
 
 
 def _render_template(env: jinja2.Environment, page: Page) -> str:
