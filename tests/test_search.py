@@ -164,6 +164,24 @@ def test_what_search_reads_of_a_page_leaves_out_only_what_pagefind_does_not_inde
     assert search.searched_text(outside) == outside
 
 
+def test_what_search_reads_of_a_minified_page_still_follows_its_text(tmp_path: Path) -> None:
+    """A minified page leaves out end tags such as ``</p>``: an element marked to be left out of the
+    index whose end tag may be missing is kept, so that the text after it is still compared."""
+    ignored = b"<body><article data-pagefind-body><p data-pagefind-ignore>links<p>the text</article>"
+    assert search.searched_text(ignored) != search.searched_text(ignored.replace(b"the text", b"new words"))
+    site = tmp_path / "site"
+    build_site(ROOT / "content", site, search=False, minify=True)
+    page = (site / "doc" / "sample" / "09lima1669.html").read_bytes()
+    read = search.searched_text(page)
+    assert read != page and b"documents \xc2\xb7" not in read  # the tooltips' text is left out
+    assert b"</p>" not in page[page.find(b"class=doc-data") :][:400]  # its end tag is left out
+    assert search.searched_text(page.replace(b"warmly welcomes", b"warmly greets")) != read
+    last = page.rfind(b" <a class=source-link", 0, page.find(b"</article>"))
+    assert last > 0 and search.searched_text(page[:last] + b" NEW" + page[last:]) != read  # the last paragraph
+    tip = re.search(rb"aria-describedby=(tip-\d+) ", page).group(1)  # type: ignore[union-attr]
+    assert search.searched_text(page.replace(b"aria-describedby=" + tip + b" ", b"aria-describedby=tip-99 ")) == read
+
+
 def test_search_can_be_turned_off(tmp_path: Path) -> None:
     result = build_site(ROOT / "content", tmp_path / "site", search=False)
     assert not result.warnings or all("Pagefind" not in w.message for w in result.warnings)

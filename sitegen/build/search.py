@@ -85,6 +85,9 @@ _MARKED = re.compile(rb"<([a-zA-Z][\w:-]*)\b[^>]*?\sdata-pagefind-(body|ignore)\
 _VALUES = re.compile(rb"data-pagefind-(?:filter|meta|default-meta|sort)\b", re.I)
 #: An id attribute.
 _ID = re.compile(rb"\sid\s*=")
+#: Elements whose end tag a page may leave out (a minified page does): where one of them ends is
+#: not where its end tag is found.
+_OPTIONAL_END = frozenset(b"p li dt dd rt rp optgroup option colgroup caption thead tbody tfoot tr td th".split())
 #: A start tag, with its name and whatever follows the name.
 _TAG = re.compile(rb"<([a-zA-Z][\w:-]*)([^>]*)>")
 #: The attributes Pagefind reads: an element's id (its anchors), its class (the selectors left out of
@@ -113,6 +116,8 @@ def searched_text(html: bytes) -> bytes:
     position = 0
     outside = []
     for start, end in _marked_spans(html, b"body"):
+        if end is None:
+            return html  # a body that may end before its end tag: compared whole
         if start < position:
             continue  # nested inside the last one
         outside.append(html[position:start])
@@ -124,12 +129,13 @@ def searched_text(html: bytes) -> bytes:
     return b"\0".join(pieces)
 
 
-def _marked_spans(html: bytes, kind: bytes) -> Iterator[tuple[int, int]]:
+def _marked_spans(html: bytes, kind: bytes) -> Iterator[tuple[int, int | None]]:
     """Yield where each element marked ``data-pagefind-KIND`` starts and ends, in document order
-    (an element whose end is not found ends the page)."""
+    (an element whose end is not found ends the page; None: one whose end tag may be left out)."""
     for found in _MARKED.finditer(html):
         if found.group(2) == kind:
-            yield found.start(), _element_end(html, found.group(1), found.end())
+            name = found.group(1).lower()
+            yield found.start(), None if name in _OPTIONAL_END else _element_end(html, name, found.end())
 
 
 def _element_end(html: bytes, name: bytes, after: int) -> int:
@@ -152,8 +158,8 @@ def _without_ignored(html: bytes) -> bytes:
     filters; ids are kept to be safe)."""
     kept, position = [], 0
     for start, end in _marked_spans(html, b"ignore"):
-        if start < position:
-            continue
+        if end is None or start < position:
+            continue  # kept: where it ends is not known, or it is inside the last one
         inside = html[start:end].lower()
         if inside.count(b"data-pagefind-") > 1 or _ID.search(inside):
             continue
