@@ -134,6 +134,19 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def test_a_minified_sites_missing_page_gets_its_base_at_the_start_of_its_head(project: Path) -> None:
+    """A minified page leaves ``<head>`` out; the base that makes the 404 page's links work at any
+    depth must still come before them."""
+    (project / "sitegen.toml").write_text("[pages]\nminify = true\n[search]\nenabled = false\n", encoding="utf-8")
+    server = Server(project)
+    try:
+        status, _, body = server.get("no/such/page.html")
+    finally:
+        server.stop()
+    assert status == 404 and "Page not found" in body and "<head>" not in body
+    assert body.startswith('<!doctype html><html lang=en><base href="/">'), body[:120]
+
+
 def test_serves_pages_with_types_folders_and_404(server: Server) -> None:
     status, kind, body = server.get("")
     assert status == 200 and kind.startswith("text/html") and "<h1>Cable archive</h1>" in body

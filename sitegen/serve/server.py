@@ -45,6 +45,13 @@ REQUEST_SECONDS = 10.0
 #: answered "503 Service Unavailable".
 MAX_CONNECTIONS = 512
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+#: Where a page's head starts, in order of preference: after its start tag, or after the html start
+#: tag or the doctype of a page that leaves it out.
+_HEAD_STARTS = [
+    re.compile(rb"<head\b[^>]*>", re.I),
+    re.compile(rb"<html\b[^>]*>", re.I),
+    re.compile(rb"<!doctype[^>]*>", re.I),
+]
 
 
 class Gate:
@@ -263,7 +270,7 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
             kind = _TYPES.get(found.suffix) or mimetypes.guess_type(found.name)[0] or "application/octet-stream"
             if found.suffix == ".html":
                 if status == HTTPStatus.NOT_FOUND:
-                    body = body.replace(b"<head>", b'<head><base href="/">', 1)
+                    body = with_root_base(body)
                 if reload:
                     body = inject(body)
             self._send_file(status, body, kind, head)
@@ -337,6 +344,14 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
                 events.disconnect(client)
 
     return Handler
+
+
+def with_root_base(html: bytes) -> bytes:
+    """Give the page served for a missing path a base at the site's root, so that its relative
+    links work at any depth: at the start of its head, which a minified page leaves implied."""
+    found = next((m for m in (start.search(html) for start in _HEAD_STARTS) if m is not None), None)
+    at = found.end() if found else 0
+    return html[:at] + b'<base href="/">' + html[at:]
 
 
 def inject(html: bytes) -> bytes:
