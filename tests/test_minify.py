@@ -158,8 +158,8 @@ def test_the_switch_is_read_and_checked(tmp_path: Path) -> None:
 def test_a_minified_page_looks_and_works_as_written(tmp_path: Path, browser) -> None:
     content = ROOT / "content"
     plain, small = tmp_path / "plain", tmp_path / "small"
-    build_site(content, plain, search=False)
-    build_site(content, small, search=False, minify=True)
+    build_site(content, plain)
+    build_site(content, small, minify=True)
     targets = [
         "index.html",
         "doc/sample/09lima1669.html",
@@ -193,6 +193,10 @@ def test_a_minified_page_looks_and_works_as_written(tmp_path: Path, browser) -> 
                     " document.getElementById(a.getAttribute('aria-describedby')).textContent]; }"
                 )
                 assert tip[0] == "block" and "documents" in tip[1] and "document" in tip[2], tip
+                page.goto(base_small + "search.html")  # Pagefind indexed the minified pages
+                page.locator("#search input").fill("ussouthcom")
+                found = page.locator(".pagefind-ui__result-link", has_text="USSOUTHCOM").first
+                found.wait_for(state="visible", timeout=15_000)
             finally:
                 context.close()
     finally:
