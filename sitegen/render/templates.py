@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import pickle
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 import jinja2.meta
 
 from sitegen.build.output import static_files
@@ -59,7 +62,9 @@ def make_environment(theme_dir: Path, overrides: Path | None, *, minify: bool = 
     Its templates are the versions on disk now, loaded at once and never
     read again: pages render from the last templates that loaded, even
     while the preview waits for a template being edited to be fixed (a
-    new environment takes the new versions).
+    new environment takes the new versions). Each is compiled once per
+    version: Jinja2's bytecode cache keeps the compiled code by the
+    template's source (see bytecode_cache).
     """
     folders = [str(overrides)] if overrides is not None and overrides.is_dir() else []
     folders.append(str(theme_dir / "templates"))
@@ -71,6 +76,7 @@ def make_environment(theme_dir: Path, overrides: Path | None, *, minify: bool = 
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,
+        bytecode_cache=bytecode_cache(),
     )
     env.minify = minify
     for name in env.list_templates():
@@ -79,6 +85,40 @@ def make_environment(theme_dir: Path, overrides: Path | None, *, minify: bool = 
         except (jinja2.TemplateError, OSError, UnicodeDecodeError):
             pass  # reported with its file and line when a page uses it
     return env
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja2's cache of compiled templates in a folder, which never fails a build: a template whose
+    compiled code cannot be read or kept is compiled from its source, as without the cache.
+
+    A template's compiled code is used only for the source it was compiled
+    from, by the same versions of Jinja2 and Python (Jinja2 checks both).
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Load a template's compiled code into ``bucket``, or leave it empty."""
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep a template's compiled code, or not when the folder cannot take it."""
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@functools.cache
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Return where compiled templates are kept between runs: Jinja2's own folder for this user in
+    the temporary folder, readable by this user only (None, and templates compiled each run, when
+    it cannot be made)."""
+    try:
+        return CompiledTemplates()
+    except (OSError, RuntimeError):
+        return None
 
 
 def template_hashes(env: jinja2.Environment, look: str = "") -> dict[str, str]:
