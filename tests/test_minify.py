@@ -13,6 +13,7 @@ import pytest
 
 from sitegen.config import Config, ConfigError, load_config
 from tests.conftest import ROOT, build_into, build_site, serve_folder
+from tests.helpers import tree
 from tests.linkcheck import check_site
 from tests.test_hostile import HOSTILE
 from tests.test_quality import nu_errors
@@ -70,15 +71,20 @@ class _Reading(HTMLParser):
         self.text.append(re.sub(r"\s+", "", data))
 
 
-def reading(page: Path) -> _Reading:
+def reading(page: bytes) -> _Reading:
     parser = _Reading()
-    parser.feed(page.read_text(encoding="utf-8"))
+    parser.feed(page.decode("utf-8"))
     parser.close()
     return parser
 
 
-def files(site: Path) -> dict[str, Path]:
-    return {p.relative_to(site).as_posix(): p for p in site.rglob("*") if p.is_file()}
+def assert_read_alike(written: bytes, minified: bytes, path: str) -> _Reading:
+    """Assert that a minified page is the page as written to a browser; return how it reads."""
+    was, now = reading(written), reading(minified)
+    assert now.elements == was.elements, path  # every element and attribute, in order: none more
+    assert "".join(now.text) == "".join(was.text), path  # every word
+    assert now.verbatim == was.verbatim, path  # code, source lines, the tooltips' style: as written
+    return now
 
 
 def test_a_minified_site_has_the_same_pages_in_fewer_bytes(tmp_path: Path) -> None:
@@ -86,22 +92,18 @@ def test_a_minified_site_has_the_same_pages_in_fewer_bytes(tmp_path: Path) -> No
     plain, small = tmp_path / "plain", tmp_path / "small"
     build_site(content, plain, search=False)
     build_into(Config(root=ROOT, search=False, minify=True), content, small, jobs=2)  # workers minify too
-    before, after = files(plain), files(small)
+    before, after = tree(plain), tree(small)
     assert set(before) == set(after)
     pages = sorted(path for path in before if path.endswith(".html"))
     assert len(pages) > 600
     for path in sorted(before):
-        old, new = before[path].read_bytes(), after[path].read_bytes()
         if not path.endswith(".html"):
-            assert old == new or path == ".sitegen", path
+            assert after[path] == before[path], path
             continue
-        assert len(new) < len(old), path
-        was, now = reading(before[path]), reading(after[path])
-        assert now.elements == was.elements, path  # every element and attribute, in order
-        assert "".join(now.text) == "".join(was.text), path  # every word
-        assert now.verbatim == was.verbatim, path  # code, source lines, the tooltips' style: as written
-    html_before = sum(len(before[p].read_bytes()) for p in pages)
-    html_after = sum(len(after[p].read_bytes()) for p in pages)
+        assert len(after[path]) < len(before[path]), path
+        assert_read_alike(before[path], after[path], path)
+    html_before = sum(len(before[p]) for p in pages)
+    html_after = sum(len(after[p]) for p in pages)
     assert html_after < 0.95 * html_before, (html_before, html_after)
     checked, expected = check_site(small), check_site(plain)  # links, fragments, mentions linked both ways
     assert (checked.pages, checked.mentions, checked.problems) == (expected.pages, expected.mentions, expected.problems)
@@ -120,10 +122,9 @@ def test_a_site_updated_in_place_with_minify_on_equals_its_clean_build(tmp_path:
     lima.write_text(lima.read_text(encoding="utf-8").replace("[PER Alan Garcia  ]", "[PER Alan Garcia Perez  ]", 1))
     build_site(content, site, search=False, minify=True)  # in place
     build_site(content, clean, search=False, minify=True)
-    ours, theirs = files(site), files(clean)
+    ours, theirs = tree(site), tree(clean)  # every file but the manifest
     assert set(ours) == set(theirs)
-    differ = [p for p in ours if p != ".sitegen" and ours[p].read_bytes() != theirs[p].read_bytes()]
-    assert differ == []
+    assert [p for p in ours if ours[p] != theirs[p]] == []
     assert "Alan Garcia Perez" in (site / "doc" / "sample" / "09lima1669.html").read_text(encoding="utf-8")
 
 
@@ -131,17 +132,14 @@ def test_hostile_input_stays_escaped_in_a_minified_site(tmp_path: Path) -> None:
     plain, small = tmp_path / "plain", tmp_path / "small"
     build_site(HOSTILE, plain, entity_min_mentions=1, search=False)
     build_site(HOSTILE, small, entity_min_mentions=1, search=False, minify=True)
-    before, after = files(plain), files(small)
+    before, after = tree(plain), tree(small)
     pages = [path for path in after if path.endswith(".html")]
     assert len(pages) > 100
     for path in pages:
-        was, now = reading(before[path]), reading(after[path])
-        assert now.elements == was.elements, path  # no element or attribute more: no script, no handler
-        assert "".join(now.text) == "".join(was.text), path
-        assert now.verbatim == was.verbatim, path  # the tooltips' style as written, its escapes with it
+        now = assert_read_alike(before[path], after[path], path)  # no script or handler more
         scripts = [attrs for tag, attrs in now.elements if tag == "script"]
         assert all(dict(attrs)["src"].endswith("assets/sitegen.js") for attrs in scripts), path
-    injected = after["doc/script-injection.html"].read_text(encoding="utf-8")
+    injected = after["doc/script-injection.html"].decode("utf-8")
     assert "\\3c /style\\3e \\3c script\\3e window.pwned" in injected  # the tooltip's text, still escaped
     assert nu_errors(small) == []
 
