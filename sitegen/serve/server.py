@@ -349,8 +349,12 @@ def make_handler(root: Path, gate: Gate, events: Broadcaster, timeout: float = 2
 def with_root_base(html: bytes) -> bytes:
     """Give the page served for a missing path a base at the site's root, so that its relative
     links work at any depth: at the start of its head, which a minified page leaves implied."""
-    found = next((m for m in (start.search(html) for start in _HEAD_STARTS) if m is not None), None)
-    at = found.end() if found else 0
+    at = 0
+    for start in _HEAD_STARTS:
+        found = start.search(html)
+        if found is not None:
+            at = found.end()
+            break
     return html[:at] + b'<base href="/">' + html[at:]
 
 
