@@ -12,6 +12,7 @@ import pytest
 from sitegen.config import Config
 from sitegen.serve.session import PreviewSession
 from sitegen.site import finder
+from sitegen.site.kinds import finder as finder_kind
 from tests.conftest import ROOT, build_into, build_site, preview_session
 from tests.helpers import tree
 
@@ -648,39 +649,60 @@ def test_the_finders_parts_split_and_join_as_edits_add_and_remove_names(
 ) -> None:
     """A row of the entity finder is in the parts of its words: 80 new people named Tomasz Talavera
     split the part of "t" and change no part of other letters; removing them joins it again; a new
-    title changes the part of its cable's id. Each update equals a clean build."""
+    title changes the part of its cable's id. Each update renders the parts of those first
+    characters only, and equals a clean build."""
     monkeypatch.setattr(finder, "PART_BYTES", 22_000)  # the demo's largest part is about 21 KB
     monkeypatch.setattr(finder, "TOP_BYTES", 5_000)
     content, out = tmp_path / "content", tmp_path / "site"
     shutil.copytree(ROOT / "content", content)
     build_site(content, out)
+    log = tmp_path / "rendered.txt"  # a file, as the parts may be rendered in another process
+    scripts = finder_kind.letter_scripts
+
+    def logged(site, letter, only=None):
+        with log.open("a", encoding="utf-8") as file:
+            file.write(letter + "\n")
+        return scripts(site, letter, only)
+
+    monkeypatch.setattr(finder_kind, "letter_scripts", logged)
 
     def parts() -> set[str]:
         return {path.name for path in (out / "search").glob("entities-*.js")}
 
-    def update(number: int) -> set[str]:
-        """Build again; check the result against a clean build; return the finder's parts it changed."""
+    def update(number: int) -> tuple[set[str], set[str]]:
+        """Build again; check the result against a clean build; return the finder's parts it changed
+        and the first characters whose parts it rendered."""
+        log.write_text("", encoding="utf-8")
         result = build_site(content, out)
         assert result.update is not None and not result.update.full
+        rendered = set(log.read_text(encoding="utf-8").split())
         clean = tmp_path / f"clean{number}"
         build_site(content, clean)
         assert tree(out) == tree(clean)
-        return {path.removeprefix("search/") for path in result.update.changed if path.startswith("search/entities-")}
+        changed = {p.removeprefix("search/") for p in result.update.changed if p.startswith("search/entities-")}
+        return changed, rendered
 
     first = parts()
     assert "entities-t.js" in first and not any(name.startswith("entities-t") and len(name) > 15 for name in first)
     people = content / "people.txt"
     people.write_text("1. " + " ".join(f"[PER Tomasz Talavera{n}  ] met" for n in range(80)) + " .\n", "utf-8")
-    changed = update(1)
+    changed, rendered = update(1)
     split = parts() - first
     assert split and all(name.startswith("entities-t") for name in split)  # "ta", "to"...
     assert split <= changed and all(name.startswith(("entities-t", "entities-_parts")) for name in changed)
+    assert rendered == {"t"} and "entities-_parts.js" in changed  # the list of parts names the new ones
 
     people.unlink()
-    changed = update(2)
+    changed, rendered = update(2)
     assert parts() == first
     assert "entities-t.js" in changed and all(name.startswith(("entities-t", "entities-_parts")) for name in changed)
+    assert rendered == {"t"} and "entities-_parts.js" in changed
 
     edit(content / "sample" / "09LIMA1669.txt", "SUBJECT: SCENESETTER", "SUBJECT: BRIEFING")
-    changed = update(3)  # found by its id, 09LIMA1669, with its subject
-    assert changed == {"entities-0.js"}
+    changed, rendered = update(3)  # found by its id, 09LIMA1669, with its subject
+    assert changed == {"entities-0.js"} and rendered == {"0"}
+
+    # A mention of Lima added: Lima's count, in the parts of "l"; nothing else of the finder changes.
+    edit(content / "sample" / "09LIMA1669.txt", "End Summary .", "End Summary in [LOC Lima  ] .")
+    changed, rendered = update(4)
+    assert rendered == {"l"} and changed == {"entities-l.js"}

@@ -111,7 +111,7 @@ def test_a_new_entity_shows_on_indexes_counts_and_data(live: PreviewSession) -> 
     assert found["entity"][("entity", new)] is None
     assert found["home"] == {("home",): {1}}
     assert found["entities"] == {("entities",): None}
-    assert found["finder"] == {("finder",): None}
+    assert found["finder"] == {("finder", "n"): None}  # the parts of Nadia Newname's first letter
     assert found["data"] == {("data",): None}
     assert found["top"] == {("top", "PER"): None}
     assert found["type"] == {("type", "PER"): None}  # a new name moves the A-Z order
@@ -134,6 +134,7 @@ def test_a_new_title_changes_the_lists_that_show_the_document(live: PreviewSessi
     neighbours = {("doc", s) for s in live.site.urls.documents} - {("doc", QUITO)}
     assert neighbours & set(found["doc"])
     assert ("feed",) in found["feed"]
+    assert found["finder"] == {("finder", "0"): None}  # found by its id, 09QUITO160, with its subject
 
 
 def test_a_deleted_document_moves_every_list(live: PreviewSession) -> None:
@@ -148,6 +149,7 @@ def test_a_deleted_document_moves_every_list(live: PreviewSession) -> None:
     }
     assert found["entity"][("entity", ("LOC", "ecuador"))] is None  # gone with it
     assert found["doc"][("doc", QUITO)] is None
+    assert ("finder", "0") in found["finder"] and ("finder", "e") in found["finder"]  # its id; Ecuador's count
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ from sitegen.parse.markdown import MarkdownSource
 from sitegen.render.templates import render_page, template_hashes
 from sitegen.report import log
 from sitegen.site.change import Change, NeedsRebuild, apply_change
+from sitegen.site.finder import learn_parts
 from sitegen.site.kinds import (
     KINDS,
     Family,
@@ -49,6 +50,8 @@ from sitegen.site.kinds import (
     family_template,
     kind_of,
     merge,
+    prepare,
+    together,
 )
 from sitegen.site.pages import Site
 
@@ -369,6 +372,7 @@ class SiteState:
             )
             if not chosen or (deadline is not None and time.perf_counter() >= deadline):
                 return changed, count
+            prepare(self.site, chosen)
             for family in chosen:
                 if deadline is not None and time.perf_counter() >= deadline:
                     break
@@ -391,10 +395,12 @@ class SiteState:
             # ones left to a single process.
             work = sorted(self.pending, key=_drain_order, reverse=True)
             wanted = {family: self.pending.pop(family) for family in work}
-            task = partial(render_pages, self.site, self.env, self.output, wanted)
-            batch = max(1, min(64, len(work) // (16 * jobs)))
+            groups = together(work)  # families that share what they are made from go to one process
+            task = partial(_render_group, self.site, self.env, self.output, wanted)
+            batch = max(1, min(64, len(groups) // (16 * jobs)))
             try:
-                results = list(zip(work, fork_map(task, work, jobs, what="rendering pages", batch=batch, here=True)))
+                done = fork_map(task, groups, jobs, what="rendering pages", batch=batch, here=True)
+                results = [result for group in done for result in group]
             except BaseException:
                 for family, pages in wanted.items():  # rendered again next time; writing them again does no harm
                     self.queue(family, pages)
@@ -484,6 +490,9 @@ class SiteState:
             changed.append(stale)
             if is_indexed(stale):
                 self.search_dirty.add(stale)
+        if before != set(current):
+            for listing in kind_of(family).listings(family):
+                self.queue(listing)
         if before != set(current) and not kind_of(family).lists_pages:
             for kind in KINDS:  # the set of pages changed
                 if kind.lists_pages and kind.enabled(self.site):
@@ -507,6 +516,7 @@ class SiteState:
     def _record(self, family: Family, paths: Iterable[str]) -> None:
         """Remember which output paths a family has."""
         paths = tuple(paths)
+        learn_parts(self.site, family, paths)  # the finder's part names made in another process, or written
         if paths:
             self.written[family] = paths
             for number, path in enumerate(paths, 1):
@@ -568,11 +578,21 @@ def _drain_order(family: Family) -> bool:
     return kind_of(family).whole_site
 
 
+def _render_group(
+    site: Site, env: Environment, output: Path, wanted: dict[Family, Numbers], group: tuple[Family, ...]
+) -> list[tuple[Family, Rendered]]:
+    """Render and write the pages of families that ``together`` grouped, in any process, after making
+    what they share (see kinds.prepare)."""
+    prepare(site, list(group))
+    return [(family, render_pages(site, env, output, wanted, family)) for family in group]
+
+
 def _render_in_background(
     site: Site, env: Environment, output: Path, wanted: dict[Family, Numbers]
 ) -> list[tuple[Family, Rendered]]:
     """Render the families of ``wanted`` in a WholeSiteJob's process: a stop (SIGTERM) waits for the
     file being written, so no file is ever left half written."""
+    prepare(site, list(wanted))
     return [(family, render_pages(site, env, output, wanted, family, write=_write_unstoppably)) for family in wanted]
 
 

@@ -17,7 +17,7 @@ from sitegen.model import Key
 from sitegen.render.highlight import pygments_css
 from sitegen.render.templates import render_parts
 from sitegen.report import log
-from sitegen.site.kinds import Family, families, family_pages, kind_of
+from sitegen.site.kinds import Family, families, family_pages, kind_of, prepare, together
 from sitegen.site.pages import Site
 from sitegen.site.rows import EntityRow, entity_row
 
@@ -59,14 +59,16 @@ def write_site(
         log.debug("rendering %d page families with %d process(es)", len(work), jobs)
         freeze_heap()  # also keeps the collector from touching (and so copying) the shared objects in each worker
         expected, done, rendered = page_estimate(site), 0, {}
-        render = partial(render_family, site, env, staging)
+        render = partial(render_group, site, env, staging)
         size = 0
-        for family, (paths, written_bytes) in zip(
-            work, fork_map(render, work, jobs, what="rendering pages", batch=BATCH, here=True)
+        groups = together(work)  # families that share what they are made from go to one process
+        for group, results in zip(
+            groups, fork_map(render, groups, jobs, what="rendering pages", batch=BATCH, here=True)
         ):
-            rendered[family] = paths
-            size += written_bytes
-            done += len(paths)
+            for family, (paths, written_bytes) in zip(group, results):
+                rendered[family] = paths
+                size += written_bytes
+                done += len(paths)
             progress.update("writing", done, max(expected, done))
         written = {family: rendered[family] for family in all_families}
         before = staging.bytes
@@ -119,6 +121,14 @@ def render_family(site: Site, env: Environment, staging: Staging, family: Family
         staging.write(page.path, render_parts(env, page))
         paths.append(page.path)
     return paths, staging.bytes - before
+
+
+def render_group(
+    site: Site, env: Environment, staging: Staging, group: tuple[Family, ...]
+) -> list[tuple[list[str], int]]:
+    """Render and write the families of a group (see kinds.together), after making what they share."""
+    prepare(site, list(group))
+    return [render_family(site, env, staging, family) for family in group]
 
 
 def render_order(work: list[Family]) -> list[Family]:

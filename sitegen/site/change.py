@@ -21,6 +21,7 @@ from sitegen.model import Document, Key, group_key
 from sitegen.parse.authority import Authority
 from sitegen.parse.markdown import MarkdownSource, note_key
 from sitegen.site.exports import feed_documents
+from sitegen.site.finder import changed_letters
 from sitegen.site.html import tooltip_counts
 from sitegen.site.pages import Site
 
@@ -57,6 +58,8 @@ class Change:
     relisted: dict[str, frozenset[Key]] = field(default_factory=dict)
     """Per changed document, the entities whose pages may list it otherwise: the blocks naming
     them, how often, or the words around them there (their snippets)."""
+    refs_before: dict[str, str] = field(default_factory=dict)
+    """Per changed document that had one, its reference id before (the entity finder finds it by it)."""
     feed_before: frozenset[str] = frozenset()
     """The documents the feed listed before."""
     tips_before: dict[Key, Tip] = field(default_factory=dict)
@@ -197,6 +200,7 @@ def apply_documents(site: Site, changed: dict[str, Document | None], names: dict
         "old_groups": {s: _groups(d) for s, d in old.items()},
         "new_groups": {s: _groups(d) for s, d in changed.items()},
         "order_before": order_before,
+        "refs_before": {s: d.ref for s, d in old.items() if d is not None and d.ref},
         "feed_before": frozenset(d.source for d in feed_documents(corpus.documents)),
         "tips_before": {k: tip(corpus, k) for k in keys},
         "local_before": local_view(old.values()),
@@ -265,6 +269,7 @@ def apply_change(
     change = Change(**fields)
     # An entity's rows in the data files show its name, spellings, counts, link and record.
     site.forget_rows(None if change.authority else change.keys | change.moved | change.records | change.aliases)
+    site.forget_finder(changed_letters(site, change))  # the finder's parts of their words' first characters
     return change
 
 

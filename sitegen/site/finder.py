@@ -11,19 +11,30 @@ name. No part is larger than ``PART_BYTES``. The list of parts is a script
 of its own, so the page knows which part a query needs: the longest part
 that the longest word of the query starts with. Everything is a script rather than JSON, so that it
 loads from ``file://`` too.
+
+The parts of one first character are made from the rows with a word that
+starts with it, so each character's parts are a page family of their own
+(site/kinds/finder.py): an edit renders again only the parts of the
+characters whose rows it changed (changed_letters), and the list of parts
+only when their names changed.
 """
 
 from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from sitegen.model import Key, Summary
 from sitegen.render.escape import script_json
 from sitegen.site.rows import words
+from sitegen.site.urls import Urls
 
 if TYPE_CHECKING:
+    from sitegen.index.corpus import Corpus
+    from sitegen.site.change import Change
+    from sitegen.site.kinds.base import Family
     from sitegen.site.pages import Site
 
 #: The parts a site always has: one per first letter or digit of a word, "_" for the rest.
@@ -37,20 +48,28 @@ MAX_PREFIX = 6
 #: The script that lists the parts.
 INDEX = "_parts"
 
-#: The name under which the site keeps the rows and parts while they are written (Site.memo).
-MEMO = "finder"
+#: The name under which the site keeps the entities and documents by first character (Site.memo).
+MEMO_LETTERS = "finder-letters"
+#: The name under which it keeps the rows and parts of characters between their paths and their scripts.
+MEMO_MADE = "finder-made"
+#: The name under which it keeps each entity's place in the order of rows.
+MEMO_ORDER = "finder-order"
 
 
-def finder_parts(rows: list[tuple[str, Collection[str]]]) -> dict[str, array]:
-    """Return each part's rows, as their numbers among ``rows`` (see finder_rows)."""
+def finder_parts(rows: list[tuple[str, Collection[str]]], letters: Collection[str] = FIRST_PARTS) -> dict[str, array]:
+    """Return each part's rows, as their numbers among ``rows`` (see finder_rows): the parts of
+    ``letters``, the first characters of their words (all of them by default)."""
     sizes = array("I", (len(row) + 1 for row, _ in rows))
+    wanted = set(letters)
     by_first: dict[str, list[tuple[str, int]]] = {}
     for number, (_, found) in enumerate(rows):
         for word in found:
-            by_first.setdefault(word[0], []).append((word, number))
+            if word[0] in wanted:
+                by_first.setdefault(word[0], []).append((word, number))
     parts: dict[str, array] = {}
     for first in FIRST_PARTS:
-        _split(first, by_first.get(first, []), sizes, parts)
+        if first in wanted:
+            _split(first, by_first.get(first, []), sizes, parts)
     return parts
 
 
@@ -94,49 +113,168 @@ def _capped(members: Iterable[int], sizes: array) -> array:
     return kept
 
 
-def finder_rows(site: Site) -> list[tuple[str, Collection[str]]]:
-    """Return every row, as the JSON it is written as, with the words it is found by: entities
-    most-mentioned first (their rows as the site keeps them, Site.entity_row), then documents."""
+def finder_rows(site: Site, letters: Collection[str] | None = None) -> list[tuple[str, Collection[str]]]:
+    """Return the rows as the JSON they are written as, with the words they are found by: entities
+    most-mentioned first (their rows as the site keeps them, Site.entity_row), then documents.
+
+    With ``letters``, only the rows with a word that starts with one of
+    them: a part holds rows of one first character, in this order, so the
+    parts of some characters are made from their rows alone.
+    """
     corpus = site.corpus
-    keys = sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
+    wanted = None if letters is None or set(letters) >= set(FIRST_PARTS) else set(letters)
+    if wanted is None:  # every row: a clean build's
+        keys = list(corpus.entities)
+        docs = [(doc, words(doc.ref)) for doc in corpus.documents if doc.ref]
+        keys.sort(key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
+    else:
+        by_letter, docs_by_letter = _by_letter(site)
+        keys = list(dict.fromkeys(key for letter in wanted for key in by_letter[letter]))
+        found_docs = {n: (doc, w) for letter in wanted for n, doc, w in docs_by_letter.get(letter, ())}
+        docs = [found_docs[n] for n in sorted(found_docs)]
+        keys.sort(key=site.memo(MEMO_ORDER, lambda: _Order(corpus)).__getitem__)
     rows: list[tuple[str, Collection[str]]] = []
-    for key in keys:
-        row = site.entity_row(key)
-        rows.append((row.finder, row.words))
-    for doc in corpus.documents:  # found by their reference id: 09lima16 finds 09LIMA1669
-        if doc.ref:
-            subject = doc.title.removeprefix(f"{doc.ref}:").strip()
-            rows.append((script_json([doc.ref, "doc", site.urls.document(doc.source), 0, [], subject]), words(doc.ref)))
+    if wanted is None:
+        for key in keys:
+            row = site.entity_row(key)
+            rows.append((row.finder, row.words))
+    else:  # only the words that place a row in these characters' parts
+        for key in keys:
+            row = site.entity_row(key)
+            rows.append((row.finder, [word for word in row.words if word[0] in wanted]))
+    for doc, found in docs:  # found by their reference id: 09lima16 finds 09LIMA1669
+        subject = doc.title.removeprefix(f"{doc.ref}:").strip()
+        rows.append((script_json([doc.ref, "doc", site.urls.document(doc.source), 0, [], subject]), found))
     return rows
 
 
-def _rows_and_parts(site: Site) -> tuple[list[tuple[str, Collection[str]]], dict[str, array]]:
-    """Return the finder's rows and parts, made once per change of the site (the part names and the
-    parts are asked for in turn, and a preview renders the parts a few at a time)."""
+def _by_letter(site: Site) -> tuple[dict[str, list[Key]], dict[str, list[tuple[int, Summary, set[str]]]]]:
+    """Return the entities, and the documents with an id (with their place in the site's order),
+    by the first characters of their words: made once per change of the site, for the parts of
+    every character."""
 
-    def make() -> tuple[list[tuple[str, Collection[str]]], dict[str, array]]:
-        rows = finder_rows(site)
-        return rows, finder_parts(rows)
+    def make() -> tuple[dict[str, list[Key]], dict[str, list[tuple[int, Summary, set[str]]]]]:
+        keys: dict[str, list[Key]] = {letter: [] for letter in FIRST_PARTS}
+        row = site.entity_row
+        for key in site.corpus.entities:
+            last = ""
+            for word in row(key).words:  # sorted: the words of one first character are together
+                if word[0] != last:
+                    last = word[0]
+                    keys[last].append(key)
+        docs: dict[str, list[tuple[int, Summary, set[str]]]] = {}
+        for number, doc in enumerate(site.corpus.documents):
+            if doc.ref:
+                found = words(doc.ref)
+                for letter in firsts(found):
+                    docs.setdefault(letter, []).append((number, doc, found))
+        return keys, docs
 
-    return site.memo(MEMO, make)
+    return site.memo(MEMO_LETTERS, make)
 
 
-def finder_scripts(site: Site, only: set[int] | None = None) -> Iterator[tuple[str, str]]:
-    """Yield the list of parts, then each part, as (part name, script): all of them, or those whose
-    number (from 1, in the order of finder_part_names) is in ``only``. The rows are let go after the last."""
-    rows, parts = _rows_and_parts(site)
-    names = sorted(parts)
-    for number, name in enumerate([INDEX, *names], 1):
-        if only is not None and number not in only:
-            continue
-        if name == INDEX:
-            yield INDEX, f"window.sitegenFinderParts = {json.dumps(names)};\n"
-        else:
-            data = "[" + ",".join(rows[n][0] for n in parts[name]) + "]"
-            yield name, f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(name)}] =\n{data};\n"
-    site.drop_memo(MEMO)
+class _Order(dict):
+    """Each entity's place in the order of rows, (-mentions, folded name, key), worked out once per
+    change of the site however many characters' rows it is in."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        super().__init__()
+        self.corpus = corpus
+
+    def __missing__(self, key: Key) -> tuple:
+        found = self[key] = (-self.corpus.mention_total(key), self.corpus.name(key).casefold(), key)
+        return found
+
+
+def firsts(found: Iterable[str]) -> set[str]:
+    """Return the first characters of words: the parts whose rows they are in."""
+    return {word[0] for word in found}
+
+
+def changed_letters(site: Site, change: Change) -> set[str]:
+    """Return the first characters of the words of every row that ``change`` may have changed,
+    added, removed or moved in the order of rows: only their parts can differ.
+
+    An entity's row changes with its name, counts or link (a record of the
+    authority file changes them all); its words are those of its name and
+    aliases, before and after. A document's row changes with its reference
+    id or title, and moves in the order of rows with its date.
+    """
+    if change.authority:
+        return set(FIRST_PARTS)
+    corpus = site.corpus
+    authority = site.resolver.authority
+    found: set[str] = set()
+    for key in change.changed_tips | change.moved:
+        names = {tip[0] for tip in (change.tips_before.get(key), change.tips_after.get(key)) if tip is not None}
+        if key in corpus.entities:
+            names.add(corpus.name(key))
+        record = authority.records.get(key)
+        if record is not None:
+            names.update(authority.written.get(alias, alias[1]) for alias in record.aliases)
+        for name in names:
+            found |= firsts(words(name))
+    for source in change.documents:
+        refs = {change.refs_before.get(source, ""), corpus.summary(source).ref if source in corpus else ""}
+        if source in change.rows or len(refs) > 1:  # its title or date, or itself, or its id changed
+            for ref in refs - {""}:
+                found |= firsts(words(ref))
+    return found & set(FIRST_PARTS)
+
+
+def _made(site: Site, letters: Collection[str]) -> tuple[list[tuple[str, Collection[str]]], dict[str, array]]:
+    """Return the rows and parts of some first characters, and keep their part names in the site
+    (Site.finder_names)."""
+    rows = finder_rows(site, letters)
+    parts = finder_parts(rows, letters)
+    for letter in letters:
+        site.finder_names[letter] = tuple(sorted(name for name in parts if name[0] == letter))
+    return rows, parts
+
+
+def make_parts(site: Site, letters: Collection[str]) -> None:
+    """Make the rows and parts of the first characters ``letters`` whose part names are not known,
+    all at once, and keep them for their scripts (see FinderData.prepare)."""
+    missing = {letter for letter in letters if letter not in site.finder_names}
+    if missing:
+        made = _made(site, missing)
+        kept = site.memo(MEMO_MADE, dict)
+        for letter in missing:
+            kept[letter] = made
+
+
+def part_names(site: Site, letter: str) -> tuple[str, ...]:
+    """Return the names of the parts of one first character, as last made (Site.finder_names); when
+    they are made here, their rows and parts are kept for its scripts, which are asked for next."""
+    make_parts(site, [letter])
+    return site.finder_names[letter]
 
 
 def finder_part_names(site: Site) -> list[str]:
-    """Return the names of the scripts the finder's data is in: the list of parts, then the parts."""
-    return [INDEX, *sorted(_rows_and_parts(site)[1])]
+    """Return the names of every part, sorted (made for the characters whose names are not known)."""
+    for letter in FIRST_PARTS:
+        if letter not in site.finder_names:
+            _made(site, [letter])
+    return sorted(name for letter in FIRST_PARTS for name in site.finder_names[letter])
+
+
+def parts_index(site: Site) -> str:
+    """Return the script listing the parts (``_parts``), which the page reads first."""
+    return f"window.sitegenFinderParts = {json.dumps(finder_part_names(site))};\n"
+
+
+def letter_scripts(site: Site, letter: str, only: set[int] | None = None) -> Iterator[tuple[str, str]]:
+    """Yield the parts of one first character as (part name, script): all of them, or those whose
+    number (from 1, in the order of part_names) is in ``only``."""
+    rows, parts = site.memo(MEMO_MADE, dict).pop(letter, None) or _made(site, [letter])
+    for number, name in enumerate(sorted(name for name in parts if name[0] == letter), 1):
+        if only is None or number in only:
+            data = "[" + ",".join(rows[n][0] for n in parts[name]) + "]"
+            yield name, f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(name)}] =\n{data};\n"
+
+
+def learn_parts(site: Site, family: Family, paths: Sequence[str]) -> None:
+    """Keep the part names of a character that a site has on disk, or that another process made:
+    ``paths`` are those of the family's pages (the character's family is ``("finder", character)``)."""
+    if len(family) == 2 and family[0] == "finder":
+        site.finder_names[family[1]] = tuple(sorted(Urls.finder_shard(path) for path in paths))

@@ -136,6 +136,10 @@ class Site:
         """Where links to each entity go, once asked (see entity_path)."""
         self._rows: dict[Key, EntityRow] = {}
         """Each entity's rows in the whole-site data files, once made (see entity_row)."""
+        self.finder_names: dict[str, tuple[str, ...]] = {}
+        """The names of the entity finder's parts by the first character of their words, once made
+        (site/finder.py), or as the build that made the cache wrote them; an edit forgets those of
+        the characters whose rows it changed (forget_finder)."""
         self._related: dict[Key, Related] = {}
         self._related_before: dict[Key, Related] = {}
         """Who is and was named with the entities an edit's rules counted (see related_before)."""
@@ -266,9 +270,15 @@ class Site:
         """Let go of the rows of ``keys`` (None: all), which an edit changed."""
         if keys is None:
             self._rows.clear()
+            self.finder_names.clear()
         else:
             for key in keys:
                 self._rows.pop(key, None)
+
+    def forget_finder(self, letters: Iterable[str]) -> None:
+        """Let go of the finder's part names of ``letters``, whose rows an edit changed."""
+        for letter in letters:
+            self.finder_names.pop(letter, None)
 
     def has_page(self, key: Key) -> bool:
         """Return True when an entity has pages of its own: mentioned often enough, or named by the

@@ -114,6 +114,8 @@ def words(name: str) -> set[str]:
     """Return the words the finder finds a name by (folded); "_" stands for a name or word that starts
     with neither a letter nor a digit."""
     folded = fold(name)
+    if folded.isalnum() and folded.isascii():  # one word of letters and digits, as most ids are
+        return {folded}
     found = {w for w in _WORD.split(folded) if w}
     if not found or _NOT_A_WORD_START.search(folded):
         found.add("_")

@@ -121,6 +121,11 @@ class Urls:
         """Return the path of one part of the entity quick-find data (a script)."""
         return f"search/entities-{shard}.js"
 
+    @staticmethod
+    def finder_shard(path: str) -> str:
+        """Return the part of the entity quick-find data whose path (see finder) is ``path``."""
+        return path.removeprefix("search/entities-").removesuffix(".js")
+
     def document_data(self, source: str) -> str:
         """Return the path of a document's JSON export, beside its page."""
         return self.documents[source][: -len(".html")] + ".json"

@@ -44,6 +44,8 @@ __all__ = [
     "family_paths",
     "family_template",
     "kind_of",
+    "prepare",
+    "together",
 ]
 
 _PAGES: tuple[PageKind, ...] = (
@@ -103,6 +105,35 @@ def family_paths(site: Site, family: Family) -> list[str]:
 def family_template(site: Site, family: Family) -> str:
     """Return the template a family's pages are rendered with ("" for none)."""
     return kind_of(family).template_of(site, family)
+
+
+def prepare(site: Site, work: list[Family]) -> None:
+    """Make what the pages of ``work`` share, once, before they are rendered (see PageKind.prepare)."""
+    by_kind: dict[str, list[Family]] = {}
+    for family in work:
+        by_kind.setdefault(family[0], []).append(family)
+    for group in by_kind.values():
+        kind = kind_of(group[0])
+        if kind.enabled(site):
+            kind.prepare(site, group)
+
+
+def together(work: list[Family]) -> list[tuple[Family, ...]]:
+    """Return ``work`` in groups to render in one process each: the families of a kind whose
+    families share what they are made from (PageKind.together) in one group, at the place of the
+    first of them; every other family alone."""
+    groups: list[tuple[Family, ...]] = []
+    shared: dict[str, list[Family]] = {}
+    for family in work:
+        if kind_of(family).together:
+            if family[0] not in shared:
+                shared[family[0]] = []
+                groups.append(())  # filled in below
+            shared[family[0]].append(family)
+        else:
+            groups.append((family,))
+    names = iter(shared)
+    return [group or tuple(shared[next(names)]) for group in groups]
 
 
 def affected(site: Site, change: Change) -> dict[Family, Numbers]:

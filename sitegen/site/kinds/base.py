@@ -40,6 +40,9 @@ class PageKind:
     """True when each family is one document's: a build renders those of a document together."""
     lists_pages: ClassVar[bool] = False
     """True when it lists every page of the site: rendered again whenever a page comes or goes."""
+    together: ClassVar[bool] = False
+    """True when its families share what they are made from: an update renders those it renders
+    again in one process, after making it once (see prepare)."""
     in_sitemap: ClassVar[bool] = True
     """False for pages that are not content of their own (redirects): the sitemap leaves them out."""
 
@@ -62,6 +65,15 @@ class PageKind:
     def template_of(self, site: Site, family: Family) -> str:
         """Return the template a family's pages are rendered with ("" for none)."""
         return self.template
+
+    def prepare(self, site: Site, families: list[Family]) -> None:
+        """Make what the pages of ``families``, about to be rendered in this process, share (kept in
+        the site); by default nothing."""
+
+    def listings(self, family: Family) -> tuple[Family, ...]:
+        """Return the families whose pages list the paths of ``family``'s pages: an update renders
+        them again when that family's set of pages changed."""
+        return ()
 
     def affected(self, site: Site, change: Change) -> Affected:
         """Yield the families (with page numbers) that can look different after ``change``.
