@@ -490,14 +490,14 @@ class SiteState:
             changed.append(stale)
             if is_indexed(stale):
                 self.search_dirty.add(stale)
-        if before != set(current):
+        if before != set(current):  # the set of pages changed: the pages that list them
             for listing in kind_of(family).listings(family):
                 self.queue(listing)
-        if before != set(current) and not kind_of(family).lists_pages:
-            for kind in KINDS:  # the set of pages changed
-                if kind.lists_pages and kind.enabled(self.site):
-                    for listing in kind.families(self.site):
-                        self.queue(listing)
+            if not kind_of(family).lists_pages:
+                for kind in KINDS:
+                    if kind.lists_pages and kind.enabled(self.site):
+                        for listing in kind.families(self.site):
+                            self.queue(listing)
         self._record(family, current)
 
     def _write(self, relative: str, data: bytes, searched: Callable[[str], object] | None = None) -> bool:

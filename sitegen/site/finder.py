@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sitegen.model import Key, Summary
@@ -126,7 +127,7 @@ def finder_rows(site: Site, letters: Collection[str] | None = None) -> list[tupl
     if wanted is None:  # every row: a clean build's
         keys = list(corpus.entities)
         docs = [(doc, words(doc.ref)) for doc in corpus.documents if doc.ref]
-        keys.sort(key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
+        keys.sort(key=partial(_place, corpus))
     else:
         by_letter, docs_by_letter = _by_letter(site)
         keys = list(dict.fromkeys(key for letter in wanted for key in by_letter[letter]))
@@ -134,14 +135,9 @@ def finder_rows(site: Site, letters: Collection[str] | None = None) -> list[tupl
         docs = [found_docs[n] for n in sorted(found_docs)]
         keys.sort(key=site.memo(MEMO_ORDER, lambda: _Order(corpus)).__getitem__)
     rows: list[tuple[str, Collection[str]]] = []
-    if wanted is None:
-        for key in keys:
-            row = site.entity_row(key)
-            rows.append((row.finder, row.words))
-    else:  # only the words that place a row in these characters' parts
-        for key in keys:
-            row = site.entity_row(key)
-            rows.append((row.finder, [word for word in row.words if word[0] in wanted]))
+    for key in keys:
+        row = site.entity_row(key)  # with only the words that place it in the parts asked for
+        rows.append((row.finder, row.words if wanted is None else [w for w in row.words if w[0] in wanted]))
     for doc, found in docs:  # found by their reference id: 09lima16 finds 09LIMA1669
         subject = doc.title.removeprefix(f"{doc.ref}:").strip()
         rows.append((script_json([doc.ref, "doc", site.urls.document(doc.source), 0, [], subject]), found))
@@ -173,6 +169,11 @@ def _by_letter(site: Site) -> tuple[dict[str, list[Key]], dict[str, list[tuple[i
     return site.memo(MEMO_LETTERS, make)
 
 
+def _place(corpus: Corpus, key: Key) -> tuple:
+    """Return an entity's place in the order of rows: most-mentioned first, then by folded name."""
+    return (-corpus.mention_total(key), corpus.name(key).casefold(), key)
+
+
 class _Order(dict):
     """Each entity's place in the order of rows, (-mentions, folded name, key), worked out once per
     change of the site however many characters' rows it is in."""
@@ -182,7 +183,7 @@ class _Order(dict):
         self.corpus = corpus
 
     def __missing__(self, key: Key) -> tuple:
-        found = self[key] = (-self.corpus.mention_total(key), self.corpus.name(key).casefold(), key)
+        found = self[key] = _place(self.corpus, key)
         return found
 
 
@@ -252,9 +253,9 @@ def part_names(site: Site, letter: str) -> tuple[str, ...]:
 
 def finder_part_names(site: Site) -> list[str]:
     """Return the names of every part, sorted (made for the characters whose names are not known)."""
-    for letter in FIRST_PARTS:
-        if letter not in site.finder_names:
-            _made(site, [letter])
+    missing = [letter for letter in FIRST_PARTS if letter not in site.finder_names]
+    if missing:  # all at once, each entity sorted once; their rows are not kept
+        _made(site, missing)
     return sorted(name for letter in FIRST_PARTS for name in site.finder_names[letter])
 
 

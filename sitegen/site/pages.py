@@ -270,7 +270,6 @@ class Site:
         """Let go of the rows of ``keys`` (None: all), which an edit changed."""
         if keys is None:
             self._rows.clear()
-            self.finder_names.clear()
         else:
             for key in keys:
                 self._rows.pop(key, None)

@@ -122,18 +122,10 @@ def together(work: list[Family]) -> list[tuple[Family, ...]]:
     """Return ``work`` in groups to render in one process each: the families of a kind whose
     families share what they are made from (PageKind.together) in one group, at the place of the
     first of them; every other family alone."""
-    groups: list[tuple[Family, ...]] = []
-    shared: dict[str, list[Family]] = {}
-    for family in work:
-        if kind_of(family).together:
-            if family[0] not in shared:
-                shared[family[0]] = []
-                groups.append(())  # filled in below
-            shared[family[0]].append(family)
-        else:
-            groups.append((family,))
-    names = iter(shared)
-    return [group or tuple(shared[next(names)]) for group in groups]
+    groups: dict[object, list[Family]] = {}
+    for family in work:  # a kind's name, or the family itself (a tuple: never a name)
+        groups.setdefault(family[0] if kind_of(family).together else family, []).append(family)
+    return [tuple(group) for group in groups.values()]
 
 
 def affected(site: Site, change: Change) -> dict[Family, Numbers]:
