@@ -345,6 +345,12 @@ def test_editing_one_document_of_a_jsonl_file_or_a_brat_text_rebuilds_what_chang
     assert (out / "doc" / "news" / "line-2.html").stat().st_mtime_ns == other  # its line did not change
     assert "spoke at" in (out / "doc" / "brat" / "chavez.html").read_text(encoding="utf-8")
     assert "spoke at" in (out / "source" / "brat" / "chavez.html").read_text(encoding="utf-8")
+    # The text alone edited: the build sees it too, though the .ann file is as it was.
+    time.sleep(0.01)
+    chavez.write_text(chavez.read_text(encoding="utf-8").replace("spoke at", "spoke to"), encoding="utf-8")
+    result = build_site(content, out, search=False)
+    assert not result.up_to_date and result.update is not None
+    assert "spoke to" in (out / "doc" / "brat" / "chavez.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(not RE3D.is_dir(), reason=f"the re3d corpus is not at {RE3D}")

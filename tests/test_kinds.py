@@ -30,7 +30,7 @@ def live(tmp_path: Path) -> PreviewSession:
     return start(tmp_path)
 
 
-def start(tmp_path: Path, extra: dict[str, str] | None = None) -> PreviewSession:
+def start(tmp_path: Path, extra: dict[str, str] | None = None, entities_per_page: int = 500) -> PreviewSession:
     """Build the golden content, with ``extra`` documents (name: text), one document to a page of
     each entity's list."""
     content = tmp_path / "content"
@@ -44,6 +44,7 @@ def start(tmp_path: Path, extra: dict[str, str] | None = None) -> PreviewSession
                 documents_per_page=2,
                 entity_documents_per_page=1,
                 research_min_documents=2,
+                entities_per_page=entities_per_page,
                 entities=GOLDEN.parent / "entities.toml",
             ),
             content,
@@ -117,6 +118,24 @@ def test_a_new_entity_shows_on_indexes_counts_and_data(live: PreviewSession) -> 
     assert found["type"] == {("type", "PER"): None}  # a new name moves the A-Z order
     assert set(found["page"]) == {("page", "about.md"), ("page", "guides/reading.md")}
     assert ("entity", SHINING_PATH) in found["entity"]  # its note's page shows counts
+
+
+def test_a_new_name_renders_its_types_index_from_where_it_goes_on_and_the_first_page(tmp_path: Path) -> None:
+    people = "[PER Bea Brown  ] met [PER Carl Cole  ] , [PER Dan Dale  ] and [PER Eve East  ] .\n"
+    live = start(tmp_path, {"people.txt": people}, entities_per_page=2)
+    names = [live.site.corpus.name(key) for key in live.site.corpus.type_order("PER")]
+    assert [name[:3] for name in names] == ["Ala", "Bea", "Car", "Dan", "Eve", "Jos", "P. "]  # four pages
+    # Last in the order, under a letter that has its page: the entries of page 4 and the count on page 1.
+    edit(live, QUITO, " met ;", " met [PER Pz Newname  ] ;")
+    assert by_kind(affected_by(live))["type"] == {("type", "PER"): {1, 4}}
+
+
+def test_a_new_name_that_moves_where_a_letter_starts_renders_every_page_of_its_types_index(tmp_path: Path) -> None:
+    people = "[PER Bea Brown  ] met [PER Carl Cole  ] , [PER Dan Dale  ] and [PER Eve East  ] .\n"
+    live = start(tmp_path, {"people.txt": people}, entities_per_page=2)
+    # Before Eve East: José moves from page 3 to page 4, and the letters on every page say so.
+    edit(live, QUITO, " met ;", " met [PER Ebba Early  ] ;")
+    assert by_kind(affected_by(live))["type"] == {("type", "PER"): None}
 
 
 def test_a_new_title_changes_the_lists_that_show_the_document(live: PreviewSession) -> None:

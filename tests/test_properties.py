@@ -345,6 +345,17 @@ def test_escaping_text_for_html_is_markupsafes(text: str) -> None:
     assert escape_html("<a href='x'>\"&\"</a>") == "&lt;a href=&#39;x&#39;&gt;&#34;&amp;&#34;&lt;/a&gt;"
 
 
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from("ab&<>\"'\n\r\t é\x00")))
+def test_escaping_text_for_the_feed_and_sitemap_is_xml_sax_saxutils(text: str) -> None:
+    from xml.sax import saxutils
+
+    from sitegen.site.exports import escape, quoteattr
+
+    assert escape(text) == saxutils.escape(text)
+    assert quoteattr(text) == saxutils.quoteattr(text)
+
+
 @pytest.mark.parametrize(
     ("count", "said"),
     [

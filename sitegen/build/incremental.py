@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -131,8 +131,11 @@ class SiteState:
         """Every source file as last read, by relative path (their documents are in the corpus)."""
         self.written: dict[Family, tuple[str, ...]] = {}
         """The output paths of each page family on disk."""
-        self.owner: dict[str, tuple[Family, int]] = {}
-        """The family and page number of each output path."""
+        self._claims: dict[str, tuple[Family, int] | None] = {}
+        """The family and page number of each path recorded since the state was taken over (None:
+        deleted since)."""
+        self._owner: dict[str, tuple[Family, int]] | None = None
+        """The family and page number of every output path, once asked for (see owner)."""
         self.pending: dict[Family, Numbers] = {}
         """Pages waiting to be rendered again, by family (None: all its pages)."""
         self.search_dirty: set[str] = set()
@@ -142,8 +145,12 @@ class SiteState:
         when known; kept up to date as files are written and deleted."""
         self.base = base
         """The index in the cache that the site was taken from, when it was (see build/journal.py)."""
-        for family, paths in written.items():
-            self._record(family, paths)
+        for family, listed in written.items():
+            paths = tuple(listed)
+            learn_parts(site, family, paths)  # the finder's part names the site has on disk
+            if paths:
+                self.written[family] = paths
+        self._taken_over = dict(self.written)
 
     @classmethod
     def on_disk(cls, output: Path, env: Environment, site: Site, sources: Iterable[Source]) -> SiteState:
@@ -163,6 +170,7 @@ class SiteState:
         found: tuple[list[tuple[str, str]], list[Diagnostic]] | None = None,
         keep_last_good: bool = False,
         only_paths: bool = False,
+        stats: Mapping[str, Sequence[int]] | None = None,
     ) -> tuple[Changed, dict[str, list[Diagnostic]]]:
         """Return the sources whose content changed, and the current problems of every source looked at.
 
@@ -174,6 +182,7 @@ class SiteState:
         build would. With ``only_paths`` (the preview, whose watcher says
         every change) only ``paths`` are looked at when each of them is a
         file that is one document or page; otherwise the folder is listed.
+        ``stats`` are the sources' stats (sources.source_stats) when the caller took them just now.
         """
         formats = self.site.config.formats
         quick = self._only(content, paths, formats) if only_paths and found is None else None
@@ -201,8 +210,11 @@ class SiteState:
             if quick is not None and relative not in hinted:
                 continue  # not among the changed paths
             file_relative = formats.split_source(relative)[0]
+            known = stats.get(relative) if stats is not None else None
             try:
-                stat = source_stat(file, formats.format_of(file_relative))
+                stat = (
+                    (known[0], known[1]) if known is not None else source_stat(file, formats.format_of(file_relative))
+                )
             except OSError:
                 continue
             before = self.sources.get(relative)
@@ -481,12 +493,14 @@ class SiteState:
         other families rendered with it have now."""
         before = set(self.written.get(family, ()))
         for stale in before - set(current):  # a page gone is gone from the search index too
-            if self.owner.get(stale, (family,))[0] != family or stale in taken:
+            if (self._claims.get(stale) or (family, 0))[0] != family or stale in taken:
                 continue  # another family's now: a merged name's redirect became its entity page again
             freed = delete_page(self.output, stale)
             if self.size is not None:
                 self.size -= freed
-            self.owner.pop(stale, None)
+            self._claims[stale] = None
+            if self._owner is not None:
+                self._owner.pop(stale, None)
             changed.append(stale)
             if is_indexed(stale):
                 self.search_dirty.add(stale)
@@ -513,6 +527,21 @@ class SiteState:
         dirty, self.search_dirty = self.search_dirty, set()
         return dirty
 
+    @property
+    def owner(self) -> dict[str, tuple[Family, int]]:
+        """The family and page number of each output path: those the site had when taken over, with
+        those recorded since. Made when first asked for (an update of a few pages need not index
+        every path of the site)."""
+        if self._owner is None:
+            owner = {path: (f, n) for f, paths in self._taken_over.items() for n, path in enumerate(paths, 1)}
+            for path, claim in self._claims.items():
+                if claim is None:
+                    owner.pop(path, None)
+                else:
+                    owner[path] = claim
+            self._owner = owner
+        return self._owner
+
     def _record(self, family: Family, paths: Iterable[str]) -> None:
         """Remember which output paths a family has."""
         paths = tuple(paths)
@@ -520,7 +549,9 @@ class SiteState:
         if paths:
             self.written[family] = paths
             for number, path in enumerate(paths, 1):
-                self.owner[path] = (family, number)
+                self._claims[path] = (family, number)
+                if self._owner is not None:
+                    self._owner[path] = (family, number)
         else:
             self.written.pop(family, None)
 

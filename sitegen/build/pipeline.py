@@ -40,14 +40,13 @@ from sitegen.build.manifest import (
     diagnostics,
     outputs_present,
     read_manifest,
-    source_stats,
     up_to_date,
     write_manifest,
 )
 from sitegen.build.output import folder_size, mark_unfinished
 from sitegen.build.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.build.search import build_index, pagefind_command
-from sitegen.build.sources import find_sources
+from sitegen.build.sources import find_sources, source_stats
 from sitegen.build.write import freeze_heap, generated_assets, make_rows, write_site
 from sitegen.errors import Diagnostic
 from sitegen.index.resolve import Resolver
@@ -125,7 +124,7 @@ def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> B
         skipped,
         build_key(ctx.config, ctx.content, pagefind_command() is not None),
         theme_hashes(env, ctx.theme, ctx.config.look) | {AUTHORITY: resolver.digest},
-        source_stats(files) | {d.path: [0, 0] for d in skipped},
+        source_stats(files, ctx.config.formats) | {d.path: [0, 0] for d in skipped},
     )
     previous = read_manifest(ctx.output)
     checked = ctx.force or (whole and not keep_state)
@@ -247,7 +246,7 @@ def update_in_place(
                 log.debug("the authority file's edit touches %d documents, too many to update in place", len(touched))
                 return None
             state.take_changes(touched, resolver)
-        changed, _ = state.changed_sources(ctx.content, found=(inputs.files, inputs.skipped))
+        changed, _ = state.changed_sources(ctx.content, found=(inputs.files, inputs.skipped), stats=inputs.stats)
         if len(changed) > limit:
             log.debug("%d sources changed, too many to update in place", len(changed))
             return None

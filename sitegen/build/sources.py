@@ -176,6 +176,24 @@ def source_stat(path: str | Path, fmt: Format | None = None) -> tuple[int, int]:
     return stat
 
 
+def source_stats(files: list[tuple[str, str]], formats: Formats = NO_CHOICES) -> dict[str, list[int]]:
+    """Return what tells that each source changed (sources.source_stat: modification time ns and
+    size, a brat document's text included); missing files are left out. A file that holds several
+    documents is looked at once."""
+    stats: dict[str, list[int]] = {}
+    seen: dict[str, list[int] | None] = {}
+    for relative, path in files:
+        if path not in seen:
+            try:
+                seen[path] = list(source_stat(path, formats.format_of(formats.split_source(relative)[0])))
+            except OSError:
+                seen[path] = None
+        stat = seen[path]
+        if stat is not None:
+            stats[relative] = stat
+    return stats
+
+
 def _inside(path: Path, root: Path) -> bool:
     """Return True when a (possibly linked) file resolves inside ``root``."""
     try:

@@ -809,7 +809,7 @@ class Corpus:
         entities that came, went or were renamed since."""
         if self._type_orders is None:
             orders: dict[str, list[Key]] = {t: [] for t in ENTITY_TYPES}
-            placed = {key: self._sort_key(key) for key in self._names}
+            placed = {key: (name.casefold(), key[1]) for key, name in self._names.items()}  # as _sort_key
             for key in sorted(placed, key=placed.__getitem__):
                 orders.setdefault(key[0], []).append(key)
             self._type_orders, self._placed, self._moved = orders, placed, set()

@@ -133,15 +133,14 @@ def template_hashes(env: jinja2.Environment, look: str = "") -> dict[str, str]:
     pages inline, where the bundled one leaves colours to colours.css.
     """
     sources: dict[str, str] = {}
-    references: dict[str, set[str] | None] = {}
+    references: dict[str, frozenset[str] | None] = {}
     for name in env.list_templates():
         try:
             sources[name] = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
-            found = set(jinja2.meta.find_referenced_templates(env.parse(sources[name])))
-            references[name] = None if None in found else found  # type: ignore[assignment]
+            references[name] = _references(env, sources[name])
         except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
             sources.setdefault(name, f"error: {exc!r}")
-            references[name] = set()
+            references[name] = frozenset()
     everything = sorted(sources)
     hashes = {}
     for name in everything:
@@ -151,7 +150,7 @@ def template_hashes(env: jinja2.Environment, look: str = "") -> dict[str, str]:
             if current in closure:
                 continue
             closure.add(current)
-            named = references.get(current, set())
+            named = references.get(current, frozenset())
             todo += everything if named is None else sorted(named)
         digest = hashlib.sha256()
         for member in sorted(closure):
@@ -160,6 +159,15 @@ def template_hashes(env: jinja2.Environment, look: str = "") -> dict[str, str]:
             digest.update(f"look\0{look}".encode())
         hashes[name] = digest.hexdigest()
     return hashes
+
+
+@functools.lru_cache(maxsize=256)
+def _references(env: jinja2.Environment, source: str) -> frozenset[str] | None:
+    """Return the templates that a template's source extends, includes or imports; None when it
+    names one through a variable. Kept for each source: a build asks twice, a preview at each edit.
+    Raises jinja2.TemplateError when the source does not parse."""
+    found = set(jinja2.meta.find_referenced_templates(env.parse(source)))
+    return None if None in found else frozenset(found)  # type: ignore[arg-type]
 
 
 def theme_hashes(env: jinja2.Environment, theme: Path, look: str = "") -> dict[str, str]:

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from itertools import islice
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 from sitegen.model import Document, Summary, entity_id, plain_text
 from sitegen.site.rows import EntityRow, csv_line
@@ -28,6 +27,22 @@ ENTITIES_CSV = "entities.csv"
 FEED = "feed.xml"
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"
+
+
+def escape(text: str) -> str:
+    """Return text for an XML element: ``&``, ``<`` and ``>`` escaped (as xml.sax.saxutils does,
+    whose module would load urllib.request and more on every build)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    """Return text as a quoted XML attribute value, as xml.sax.saxutils.quoteattr does."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace('"', "&quot;") + '"'
 
 
 #: Entities per part of a data file written in parts.

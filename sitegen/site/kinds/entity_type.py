@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 
 from sitegen.index.corpus import mention_counts
@@ -29,7 +29,8 @@ class EntityType(PageKind):
     def pages(self, site: Site, family: Family, only: set[int] | None = None) -> Iterator[Page]:
         """Yield the index pages.
 
-        Context: type_label, type_css, count, letters (Links), groups (letter, id, Links),
+        Context: type_label, type_css, count (the first page only, else None), letters (Links),
+        groups (letter, id, Links),
         top_href, pager, plus common keys.
         """
         type_ = family[1]
@@ -38,11 +39,7 @@ class EntityType(PageKind):
         size = site.config.entities_per_page
         total = pages_of(len(keys), size)
         label = site.config.types[type_].label
-        see = _see_also(site, type_, [corpus.name(keys[i]).casefold() for i in range(size, len(keys), size)])
-        first_page: dict[str, int] = {}
-        listed = [(corpus.name(key), i // size + 1) for i, key in enumerate(keys)] + [(a, n) for n, (a, _) in see]
-        for name, number in sorted(listed, key=lambda item: item[0].casefold()):
-            first_page.setdefault(letter_of(name), number)
+        starts, see = _layout(site, type_, keys, corpus.name)
         for page in numbers(total, only):
             path = site.urls.entity_type(type_, page)
             context = site.common(
@@ -65,10 +62,10 @@ class EntityType(PageKind):
             context.update(
                 type_label=label,
                 type_css=type_.lower(),
-                count=len(keys),
+                count=len(keys) if page == 1 else None,  # on the first page only: a new name changes no other
                 letters=[
                     Link(relative_url(path, site.urls.entity_type(type_, n), f"letter-{letter_id(letter)}"), letter)
-                    for letter, n in first_page.items()
+                    for letter, n in starts
                 ],
                 groups=[(letter, letter_id(letter), links) for letter, links in groups.items()],
                 top_href=relative_url(path, site.urls.entity_type_top(type_)),
@@ -85,11 +82,15 @@ class EntityType(PageKind):
         return [site.urls.entity_type(family[1], n) for n in range(1, total + 1)]
 
     def affected(self, site: Site, change: Change) -> Affected:
-        """The page listing an entity whose name or counts changed; every page when the order moved."""
+        """The page listing an entity whose name or counts changed; when the order moved, the pages
+        whose entries moved (see _moved)."""
         types = {key[0] for key in change.changed_tips}
-        same = {t: change.type_order_before[t] == tuple(site.corpus.type_order(t)) for t in types}
+        moved = {t: _moved(site, t, change) for t in types}
         for key in change.changed_tips:
-            yield (self.name, key[0]), {site.az_page(key)} if same[key[0]] else None
+            pages = moved[key[0]]
+            if pages is not None and key in site.corpus.entities:  # one gone moved the others: in pages
+                pages = pages | {site.az_page(key)}
+            yield (self.name, key[0]), pages
         # Aliases are listed under their own names, with their entity's name and link.
         records = site.resolver.authority.records
         named = {k for k in change.changed_tips | change.moved if change.renamed(k) or k in change.moved}
@@ -108,6 +109,50 @@ class EntityType(PageKind):
             for key in change.old_keys[source] | change.new_keys[source]:
                 if key in site.corpus.entities and not site.has_page(key):
                     yield (self.name, key[0]), {site.az_page(key)}
+
+
+def _moved(site: Site, type_: str, change: Change) -> set[int] | None:
+    """Return the pages of a type's index whose entries an edit moved: those from the first place
+    where the order differs to the last (to the end when entities came or went), with the first
+    page, which shows the count. None (every page) when the number of pages, the pages the letters
+    start on, or the aliases' pages changed, or the authority file did. An entity renamed in place
+    changes its own entry only (the caller's), unless it changed where its letter starts."""
+    before, after = change.type_order_before[type_], site.corpus.type_order(type_)
+    same = len(before) == len(after) and before == tuple(after)
+    if same and not any(key[0] == type_ and change.renamed(key) for key in change.changed_tips):
+        return set()
+    size = site.config.entities_per_page
+    total = pages_of(len(after), size)
+    if change.authority or pages_of(len(before), size) != total:
+        return None
+
+    def name_before(key: Key) -> str:
+        tip = change.tips_before.get(key)
+        return tip[0] if tip else site.corpus.name(key)
+
+    if _layout(site, type_, before, name_before) != _layout(site, type_, after, site.corpus.name):
+        return None
+    if same:  # renamed in place
+        return set()
+    first = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    last = len(after) - 1
+    if len(before) == len(after):
+        last = next(i for i in range(last, -1, -1) if before[i] != after[i])
+    return {1} | set(range(first // size + 1, last // size + 2))
+
+
+def _layout(
+    site: Site, type_: str, keys: Sequence[Key], name: Callable[[Key], str]
+) -> tuple[list[tuple[str, int]], list[tuple[int, tuple[str, Key]]]]:
+    """Return what every page of a type's index shows of the others, for ``keys`` in A-Z order named
+    by ``name``: the page each letter starts on, in A-Z order, and the aliases with their pages."""
+    size = site.config.entities_per_page
+    see = _see_also(site, type_, [name(keys[i]).casefold() for i in range(size, len(keys), size)])
+    first_page: dict[str, int] = {}
+    listed = [(name(key), i // size + 1) for i, key in enumerate(keys)] + [(a, n) for n, (a, _) in see]
+    for entry, number in sorted(listed, key=lambda item: item[0].casefold()):
+        first_page.setdefault(letter_of(entry), number)
+    return list(first_page.items()), see
 
 
 def _see_also(site: Site, type_: str, boundaries: list[str]) -> list[tuple[int, tuple[str, Key]]]:
