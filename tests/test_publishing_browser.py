@@ -63,7 +63,8 @@ def test_search_results_show_each_cables_id_byline_and_best_paragraphs_with_filt
     # Pagefind shows a placeholder result first; wait for the loaded one.
     result = page.locator(".pagefind-ui__result", has=page.locator(".pagefind-ui__result-link")).first
     result.wait_for(state="visible", timeout=15_000)
-    page.locator(".pagefind-ui__filter-name").first.wait_for(state="visible", timeout=15_000)
+    for name in ("classification", "tag", "origin", "year"):  # the filters appear one after another
+        page.locator(".pagefind-ui__filter-name", has_text=name).first.wait_for(state="visible", timeout=15_000)
     text = result.inner_text()
     assert re.match(r"\d{2}[A-Z]+\d+: ", text), text  # the cable's id, then its subject
     assert re.search(r"Cable: [A-Z ]+ · [A-Z ]+ · \d{4}", text), text  # classification, origin, date
