@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -331,7 +331,7 @@ class Site:
             old = orders_before.get(type_, [])
             if old == new:
                 continue
-            start = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+            start = first_difference(old, new)
             end = 0  # entries equal at the end, counted from it
             while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
                 end += 1
@@ -529,6 +529,11 @@ def _window(page: int, pages: int) -> list[int]:
 def numbers(total: int, only: set[int] | None) -> list[int]:
     """Return the page numbers to render: all of 1..total, or those asked for."""
     return [n for n in range(1, total + 1) if only is None or n in only]
+
+
+def first_difference(old: Sequence, new: Sequence) -> int:
+    """Return the first place where two orders differ (the shorter one's length when it starts the other)."""
+    return next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
 
 
 def pages_of(count: int, size: int) -> int:

@@ -10,7 +10,7 @@ from sitegen.index.corpus import mention_counts
 from sitegen.model import ENTITY_TYPES, Key
 from sitegen.site.change import Change
 from sitegen.site.kinds.base import Affected, Family, PageKind, year_page
-from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
+from sitegen.site.pages import Link, Page, Site, first_difference, numbers, pager, pages_of
 from sitegen.site.timeline import timeline
 from sitegen.site.urls import relative_url
 
@@ -39,7 +39,7 @@ class EntityType(PageKind):
         size = site.config.entities_per_page
         total = pages_of(len(keys), size)
         label = site.config.types[type_].label
-        starts, see = _layout(site, type_, keys, corpus.name)
+        starts, see = _current_layout(site, type_)
         for page in numbers(total, only):
             path = site.urls.entity_type(type_, page)
             context = site.common(
@@ -130,15 +130,26 @@ def _moved(site: Site, type_: str, change: Change) -> set[int] | None:
         tip = change.tips_before.get(key)
         return tip[0] if tip else site.corpus.name(key)
 
-    if _layout(site, type_, before, name_before) != _layout(site, type_, after, site.corpus.name):
+    if _layout(site, type_, before, name_before) != _current_layout(site, type_):
         return None
     if same:  # renamed in place
         return set()
-    first = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    first = first_difference(before, after)
     last = len(after) - 1
     if len(before) == len(after):
         last = next(i for i in range(last, -1, -1) if before[i] != after[i])
     return {1} | set(range(first // size + 1, last // size + 2))
+
+
+#: The layout of a type's index as the site is now (followed by the type), made once per change: the
+#: rule that decides which pages an edit moved and the pages themselves both need it.
+MEMO_LAYOUT = "az-layout-"
+
+
+def _current_layout(site: Site, type_: str) -> tuple[list[tuple[str, int]], list[tuple[int, tuple[str, Key]]]]:
+    """Return the layout (see _layout) of a type's index as the site is now."""
+    corpus = site.corpus
+    return site.memo(MEMO_LAYOUT + type_, lambda: _layout(site, type_, corpus.type_order(type_), corpus.name))
 
 
 def _layout(
