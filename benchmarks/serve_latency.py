@@ -9,11 +9,14 @@ Starts ``sitegen serve`` on a free port (search on, unless --no-search), opens
 the edited document in headless Chromium (Debian's chromium, driven by
 Playwright), then saves the cable again and again with a new marker word and
 times how long until the open page shows it. Saves come 0.3, 1.5 and 6 s apart
-(--pace), each made in place, atomically and by renaming the original aside
+(--pace), each made in place, atomically (through a hidden temporary file, or
+a plain one as ``sed -i`` makes) and by renaming the original aside
 (--styles). Two kinds of edit: plain text (only that document's pages change)
 and an annotation fix that retypes a mention (its entities' counts change in
 every tooltip that names them). Prints the start-up time, the median and
 worst latency of each combination, and how long Ctrl-C takes to end serve.
+Then starts serve again on the site it left, whose last saves its cache does
+not record, and prints how long that start-up takes.
 """
 
 from __future__ import annotations
@@ -59,12 +62,13 @@ def make_content(folder: Path, cables: int, real: int, corpus: Path) -> None:
 
 
 def save(target: Path, text: str, style: str) -> None:
-    """Save a file as editors do: in place, atomically (a temporary file renamed over it), or by
-    renaming the original aside and writing the new version a moment later."""
+    """Save a file as editors do: in place, atomically (a temporary file renamed over it: a hidden
+    one, or for "sed" one named as ``sed -i`` names it), or by renaming the original aside and
+    writing the new version a moment later."""
     if style == "in-place":
         target.write_text(text, encoding="utf-8")
-    elif style == "atomic":
-        tmp = target.with_name(f".{target.name}.tmp")
+    elif style in ("atomic", "sed"):
+        tmp = target.with_name(f".{target.name}.tmp" if style == "atomic" else "sedX4q2Zb")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, target)
     else:
@@ -73,6 +77,46 @@ def save(target: Path, text: str, style: str) -> None:
         time.sleep(0.1)
         target.write_text(text, encoding="utf-8")
         aside.unlink()
+
+
+def start_serve(work: Path, port: int) -> tuple[subprocess.Popen, list[str], float]:
+    """Start ``sitegen serve`` in ``work``; return it, the lines it printed and how long it took to
+    say it serves."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", "--port", str(port)],
+        cwd=work,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip())
+            if line.startswith("Serving "):
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not ready.wait(3600):
+        sys.exit("serve did not start:\n" + "\n".join(lines))
+    return proc, lines, time.perf_counter() - started
+
+
+def stop_serve(proc: subprocess.Popen) -> float:
+    """Stop serve as Ctrl-C does; return how long it took to exit."""
+    stopping = time.perf_counter()
+    proc.send_signal(2)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    return time.perf_counter() - stopping
 
 
 def main() -> int:
@@ -87,7 +131,11 @@ def main() -> int:
         "--pace", type=float, nargs="+", default=[0.3, 1.5, 6.0], help="seconds between saves (default: 0.3 1.5 6)"
     )
     parser.add_argument(
-        "--styles", nargs="+", default=["in-place", "atomic", "rename"], help="how saves are made (default: all three)"
+        "--styles",
+        nargs="+",
+        choices=["in-place", "atomic", "sed", "rename"],
+        default=["in-place", "atomic", "sed", "rename"],
+        help="how saves are made (default: all four)",
     )
     parser.add_argument("--no-search", action="store_true", help="turn the search index off ([search] enabled)")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
@@ -103,29 +151,7 @@ def main() -> int:
         sources = sorted(content.rglob("*.txt"))
         target = next(p for p in sources if "[PER " in p.read_text(encoding="utf-8", errors="replace"))
         port = free_port()
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "sitegen", "serve", "--port", str(port)],
-            cwd=work,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        lines: list[str] = []
-        ready = threading.Event()
-
-        def read() -> None:
-            for line in proc.stdout:
-                lines.append(line.rstrip())
-                if line.startswith("Serving "):
-                    ready.set()
-
-        threading.Thread(target=read, daemon=True).start()
-        if not ready.wait(3600):
-            sys.exit("serve did not start:\n" + "\n".join(lines))
-        startup = time.perf_counter() - started
+        proc, lines, startup = start_serve(work, port)
         build_line = next((line for line in lines if line.startswith("Built ")), "")
         relative = target.relative_to(content).as_posix()
         results: dict[tuple[str, float, str], list[float]] = {}
@@ -167,13 +193,10 @@ def main() -> int:
                             seconds.append(time.perf_counter() - start)
                             time.sleep(max(0.0, pace - (time.perf_counter() - start)))
             browser.close()
-        stopping = time.perf_counter()
-        proc.send_signal(2)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        stop_seconds = time.perf_counter() - stopping
+        stop_seconds = stop_serve(proc)
+        proc, lines, restart = start_serve(work, port)
+        restart_line = next((line for line in lines if line.startswith(("Built ", "Updated ", "site is up"))), "")
+        stop_serve(proc)
         if args.real:
             name = f"the first {args.real:,} real cables"
         else:
@@ -192,6 +215,7 @@ def main() -> int:
             )
         print(f"  the slowest median: {worst_median * 1000:.0f} ms (goal: under 500 ms)")
         print(f"  Ctrl-C to exit: {stop_seconds:.2f} s")
+        print(f"  start-up again, after those saves: {restart:.1f} s — {restart_line}")
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -706,3 +707,36 @@ def test_the_finders_parts_split_and_join_as_edits_add_and_remove_names(
     edit(content / "sample" / "09LIMA1669.txt", "End Summary .", "End Summary in [LOC Lima  ] .")
     changed, rendered = update(4)
     assert rendered == {"l"} and changed == {"entities-l.js"}
+
+
+def test_a_save_through_a_temporary_file_looks_only_at_the_saved_source(
+    live: PreviewSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Editors save by writing a temporary file and renaming it over the source; the watcher then
+    names the temporary file too, which is gone. The preview must not list the whole content
+    folder for it (10,000 sources take a quarter of a second), but must for a folder moved away."""
+    import sitegen.build.incremental as incremental
+
+    listed: list[Path] = []
+    real = incremental.find_sources
+
+    def counted(content, formats):
+        listed.append(content)
+        return real(content, formats)
+
+    monkeypatch.setattr(incremental, "find_sources", counted)
+    lima = live.content / "sample" / "09LIMA1669.txt"
+    temporary = lima.with_name("sed4Xq2Z")
+    temporary.write_text(lima.read_text(encoding="utf-8").replace("warmly", "TEMPSAVED warmly"), encoding="utf-8")
+    os.replace(temporary, lima)
+    update = live.update({temporary, lima})
+    assert update is not None and update.sources == ["sample/09LIMA1669.txt"]
+    assert listed == []
+    assert_same_as_clean_build(live, tmp_path)
+    assert "TEMPSAVED" in (live.output / "doc" / "sample" / "09lima1669.html").read_text(encoding="utf-8")
+
+    (live.content / "sample").rename(tmp_path / "aside")  # one event, for the folder
+    update = live.update({live.content / "sample"})
+    assert update is not None and update.sources == ["sample/09LIMA1669.txt"]
+    assert listed == [live.content]
+    assert_same_as_clean_build(live, tmp_path)

@@ -421,6 +421,28 @@ def test_a_site_that_is_up_to_date_is_served_at_once_and_still_updates(project: 
         server.stop()
 
 
+def test_a_site_whose_sources_changed_since_it_was_built_is_updated_in_place_at_start(project: Path) -> None:
+    assert run("build", cwd=project).returncode == 0
+    site = project / "site"
+    files = sum(1 for p in site.rglob("*") if p.is_file())
+    other = site / "doc" / "cables" / "02bogota3281.html"
+    written = other.stat().st_mtime_ns
+    replace_in(project / LIMA, "warmly", "OFFLINE warmly")  # saved while no preview runs
+    server = Server(project)
+    try:
+        line = next(line for line in server.log if line.startswith("Updated "))
+        assert "for 1 changed source:" in line
+        rendered = int(line.split(": ")[1].split()[0].replace(",", ""))
+        assert 0 < rendered < files / 4  # its pages, not the whole site
+        assert not any(line.startswith("Built ") for line in server.log)
+        assert other.stat().st_mtime_ns == written
+        assert "OFFLINE" in server.get("doc/sample/09lima1669.html")[2]
+        replace_in(project / LIMA, "OFFLINE", "ONLINE")  # and it goes on updating
+        server.eventually("doc/sample/09lima1669.html", lambda status, body: "ONLINE" in body)
+    finally:
+        server.stop()
+
+
 def test_a_folder_of_sources_moved_away_and_back_takes_its_pages_with_it(server: Server, project: Path) -> None:
     folder = project / "content" / "sample"
     folder.rename(project / "sample-aside")  # one event for the folder, none for the files in it

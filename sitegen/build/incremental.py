@@ -107,6 +107,11 @@ def what_changed(sources: Iterable[str], theme: list[str]) -> str:
     return " and ".join(parts + ([", ".join(theme)] if theme else []))
 
 
+def _holds(sources: Mapping[str, str], folder: str) -> bool:
+    """Return True when some of ``sources`` (relative paths) are in ``folder`` or below it."""
+    return any(relative.startswith(folder + "/") for relative in sources)
+
+
 class SiteState:
     """A built site: its sources, its Site, the paths of each page family and the pages waiting to be rendered."""
 
@@ -259,9 +264,9 @@ class SiteState:
             if fmt is not None and (fmt.several or fmt.name == "brat" or path.with_suffix(".ann").exists()):
                 return None
             if fmt is None and not relative.endswith(MARKDOWN_SUFFIXES):
-                if not path.exists():
-                    return None  # perhaps a folder moved away, with its sources
-                continue
+                if not path.exists() and _holds(current, relative):
+                    return None  # a folder moved away, with its sources
+                continue  # not a source: an editor's temporary file, a backup…
             if path.is_file():
                 current[relative] = str(path)
             else:

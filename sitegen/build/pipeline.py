@@ -112,7 +112,8 @@ def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> B
     would do (the cached parse of unchanged sources is still used unless
     ``ctx.force``). With ``keep_state`` a site that is up to date is taken as it
     is on disk, with its state read from the cache (the preview serves it at
-    once); when that cannot be done, it is built whole.
+    once); when its cache cannot be trusted, it is built whole. (A site that
+    is not up to date is updated in place or built whole, as ``whole`` says.)
     """
     started = time.perf_counter()
     ctx.check()

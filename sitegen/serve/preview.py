@@ -11,7 +11,7 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from sitegen.build.incremental import Update, WholeSiteJob
+from sitegen.build.incremental import Update, WholeSiteJob, what_changed
 from sitegen.build.search import stop_indexing
 from sitegen.errors import ConfigError, Diagnostic, SitegenError
 from sitegen.report import bug_report, log, show
@@ -93,7 +93,12 @@ def serve(
         say(f"error: {report.error}")
     else:
         documents = len(live.site.corpus.documents)
-        if report.rendered:
+        if report.sources or report.theme:
+            say(
+                f"Updated {live.output} for {what_changed(report.sources, report.theme)}:"
+                f" {plural(report.rendered, 'file')} rendered again in {report.seconds:.2f} s"
+            )
+        elif report.rendered:
             say(f"Built {plural(documents, 'document')}, {plural(report.rendered, 'file')} in {report.seconds:.2f} s")
         else:
             say(f"{live.output} is up to date ({plural(documents, 'document')}): serving it as it is")

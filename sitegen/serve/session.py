@@ -130,8 +130,10 @@ class PreviewSession:
         started = time.perf_counter()
         try:
             self.ctx = self.ctx.reload()
-            # At start-up, a site that is up to date is served as it is; later, everything is built.
-            result = build(self.ctx, whole=True, keep_state=self.state is None and not self.rebuilds)
+            # At start-up, a site that is up to date is served as it is, and one whose sources changed
+            # since is updated in place when it can be; later (a new configuration), everything is built.
+            starting = self.state is None and not self.rebuilds
+            result = build(self.ctx, whole=not starting, keep_state=starting)
         except SitegenError as exc:
             self.error = str(exc)
             return Update(full=True, error=self.error, seconds=time.perf_counter() - started)
@@ -144,8 +146,12 @@ class PreviewSession:
         self.error = self.template_error = self.authority_error = ""
         self.search_stale = False
         self.rebuilds += 1
+        seconds = time.perf_counter() - started
+        if result.update is not None:  # updated in place at start-up
+            update = result.update
+            return Update(update.sources, update.theme, update.rendered, ["*"], full=True, seconds=seconds)
         rendered = 0 if result.up_to_date else result.files
-        return Update(full=True, rendered=rendered, changed=["*"], seconds=time.perf_counter() - started)
+        return Update(full=True, rendered=rendered, changed=["*"], seconds=seconds)
 
     def update(self, paths: set[Path], priority: AbstractSet[str] = frozenset()) -> Update | None:
         """Take in the changes to ``paths``; None when nothing changed.
