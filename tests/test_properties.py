@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -377,3 +378,45 @@ def test_a_tooltip_says_counts_exactly_below_100_and_to_two_figures_above(count:
 def test_a_rounded_count_is_within_five_percent_and_only_two_figures(count: int) -> None:
     shown = int(rough(count, "mention").removeprefix("about ").removesuffix(" mentions").replace(",", ""))
     assert abs(shown - count) <= count * 0.05 and len(str(shown).rstrip("0")) <= 2
+
+
+_DATES = st.sampled_from(["", "2009", "2010", "2009-03-01", "2009-03-02", "2010-01-05"])
+_NUMBERS = st.sampled_from(["", "7", "12", "100", "x1"])
+
+
+@st.composite
+def _dated_documents(draw) -> list:
+    """Draw documents of a few sources, each with a date and a cable number from a small set, so
+    that many share them and only their source paths order them."""
+    from sitegen.model import Header
+    from sitegen.parse.cable import parse_text
+
+    documents = []
+    for source in draw(st.lists(st.sampled_from([f"d{i}.txt" for i in range(12)]), min_size=1, unique=True)):
+        doc = parse_text(source, "[PER Ann  ] met [LOC Lima  ] .")
+        header = Header(number=draw(_NUMBERS)) if draw(st.booleans()) else None
+        documents.append(replace(doc, date=draw(_DATES), header=header))
+    return documents
+
+
+@given(_dated_documents(), st.lists(st.tuples(st.booleans(), _dated_documents()), max_size=8))
+@settings(max_examples=150, deadline=None)
+def test_the_documents_order_kept_through_edits_is_the_order_sorted_anew(start: list, edits: list) -> None:
+    """Corpus.documents places the documents of an edit in the order it keeps; the result must be
+    the order of a corpus of the same documents made at once."""
+    from sitegen.index.corpus import build_corpus
+
+    corpus = build_corpus(start)
+    corpus.documents  # noqa: B018 - the order is made, then kept
+    held = {doc.source: doc for doc in start}
+    for removes, documents in edits:
+        for doc in documents:
+            if removes:
+                corpus.remove(doc.source)
+                held.pop(doc.source, None)
+            else:
+                corpus.add(doc)
+                held[doc.source] = doc
+        kept = [(d.source, d.date) for d in corpus.documents]
+        assert kept == [(d.source, d.date) for d in build_corpus(held.values()).documents]
+        assert [corpus.position(source) for source, _ in kept] == list(range(len(kept)))

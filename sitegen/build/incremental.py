@@ -107,7 +107,7 @@ def what_changed(sources: Iterable[str], theme: list[str]) -> str:
     return " and ".join(parts + ([", ".join(theme)] if theme else []))
 
 
-def _holds(sources: Mapping[str, str], folder: str) -> bool:
+def _holds(sources: Iterable[str], folder: str) -> bool:
     """Return True when some of ``sources`` (relative paths) are in ``folder`` or below it."""
     return any(relative.startswith(folder + "/") for relative in sources)
 
@@ -192,10 +192,11 @@ class SiteState:
         formats = self.site.config.formats
         quick = self._only(content, paths, formats) if only_paths and found is None else None
         if quick is not None:
-            sources, skipped = quick
+            sources, gone = quick
+            skipped: list[Diagnostic] = []
         else:
             sources, skipped = found if found is not None else find_sources(content, formats)
-        current = dict(sources)
+            gone = set(self.sources) - {relative for relative, _ in sources}
         hinted = set()
         for path in paths:
             try:
@@ -206,7 +207,7 @@ class SiteState:
                 pass
         changed: Changed = {}
         problems: dict[str, list[Diagnostic]] = {}
-        for relative in sorted(set(self.sources) - set(current)):
+        for relative in sorted(gone):
             del self.sources[relative]
             problems[relative] = []
             if relative in self.corpus or relative in self.site.markdown:
@@ -244,12 +245,15 @@ class SiteState:
 
     def _only(
         self, content: Path, paths: Iterable[Path], formats: Formats
-    ) -> tuple[list[tuple[str, str]], list[Diagnostic]] | None:
-        """Return the sources (as find_sources would) from the ones known and ``paths`` alone, or
-        None when a path needs the folder listed: a folder, a link, a file of a format that holds
-        several documents or of brat's two files."""
+    ) -> tuple[list[tuple[str, str]], set[str]] | None:
+        """Return the sources among ``paths`` alone (as find_sources would list them) and the known
+        sources among them that are gone, or None when a path needs the folder listed: a folder, a
+        link, a file of a format that holds several documents or of brat's two files, a path gone
+        that held sources. The other sources are not looked at: an edit costs the same whatever
+        the number of sources."""
         folder = str(content)
-        current = {relative: os.path.join(folder, formats.split_source(relative)[0]) for relative in self.sources}
+        present: dict[str, str] = {}
+        gone: set[str] = set()
         root = content.absolute()
         for path in paths:
             try:
@@ -264,14 +268,16 @@ class SiteState:
             if fmt is not None and (fmt.several or fmt.name == "brat" or path.with_suffix(".ann").exists()):
                 return None
             if fmt is None and not relative.endswith(MARKDOWN_SUFFIXES):
-                if not path.exists() and _holds(current, relative):
+                if not path.exists() and _holds(self.sources, relative):
                     return None  # a folder moved away, with its sources
                 continue  # not a source: an editor's temporary file, a backup…
             if path.is_file():
-                current[relative] = str(path)
-            else:
-                current.pop(relative, None)
-        return sorted(current.items()), []
+                present[relative] = os.path.join(folder, relative)
+                gone.discard(relative)
+            elif relative in self.sources:
+                gone.add(relative)
+                present.pop(relative, None)
+        return sorted(present.items()), gone
 
     def resolved_otherwise(self, resolver: Resolver, content: Path) -> Changed:
         """Return the documents that ``resolver`` (after an edit of the authority file) shows otherwise

@@ -17,6 +17,7 @@ from array import array
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import cmp_to_key
 from itertools import chain, islice
 from typing import IO, TYPE_CHECKING, TypeVar
 
@@ -54,6 +55,8 @@ INDEX_PIECE = 1 << 16
 #: How many materialised entities the corpus keeps; a build asks for most of them once, and
 #: one named in most documents holds an occurrence for each of them.
 ENTITY_CACHE = 64
+#: Documents changed at once that are placed again in the documents' order one by one; more are sorted again.
+REORDER_AT_MOST = 64
 _TYPE_RANK = {t: i for i, t in enumerate(ENTITY_TYPES)}
 
 
@@ -241,6 +244,8 @@ class Corpus:
         self._groups: dict[str, dict[str, dict[str, None]]] = {k: {} for k in GROUP_KINDS}
         self._group_forms: dict[str, dict[str, Counter[str]]] = {k: {} for k in GROUP_KINDS}
         self._order: list[Summary] | None = None
+        self._reordered: set[str] = set()
+        """Sources indexed or taken out since ``_order`` was made: they are placed again in it."""
         self._rank = array("I")
         """By document number: its index in ``documents``."""
         self._entity_cache: dict[Key, Entity] = {}
@@ -433,7 +438,7 @@ class Corpus:
             self._tags[number] = tags
         else:
             self._tags.pop(number, None)
-        self._order = None
+        self._reordered.add(doc.source)
         if reorder:
             self._entity_order = None
             self._moved |= reorder
@@ -536,15 +541,24 @@ class Corpus:
     def documents(self) -> list[Summary]:
         """Return the documents' summaries newest first; undated ones last; cables of one date (or
         year) by their number, the last sent first; then by source path."""
-        if self._order is None:
+        moved = self._reordered
+        if self._order is not None and not moved:
+            return self._order
+        if self._order is not None and len(moved) <= REORDER_AT_MOST:  # an edit: place its documents
+            order = [d for d in self._order if d.source not in moved]
+            for source in moved:
+                summary = self._summaries[self._numbers[source]] if source in self._numbers else None
+                if summary is not None:
+                    insort(order, summary, key=_DOCUMENT_ORDER)
+        else:
             by_path = sorted((d for d in self._summaries if d is not None), key=lambda d: d.source)
-            self._order = sorted(by_path, key=lambda d: (d.date, _number(d)), reverse=True)
-            rank = array("I", (0,)) * len(self._summaries)
-            numbers = self._numbers
-            for i, summary in enumerate(self._order):
-                rank[numbers[summary.source]] = i
-            self._rank = rank
-        return self._order
+            order = sorted(by_path, key=lambda d: (d.date, _number(d)), reverse=True)
+        rank = array("I", (0,)) * len(self._summaries)
+        numbers = self._numbers
+        for i, placed in enumerate(order):
+            rank[numbers[placed.source]] = i
+        self._order, self._rank, self._reordered = order, rank, set()
+        return order
 
     def position(self, source: str) -> int:
         """Return a document's index in ``documents``."""
@@ -873,6 +887,17 @@ def top_entities(corpus: Corpus, limit: int, type_: str | None = None) -> list[K
         least = heapq.nlargest(limit, totals.values())[-1]
         totals = {k: n for k, n in totals.items() if n >= least}
     return sorted(totals, key=lambda k: (-totals[k], corpus.name(k).casefold(), k))[:limit]
+
+
+def _document_cmp(a: Summary, b: Summary) -> int:
+    """Compare two documents as ``Corpus.documents`` orders them (below 0: ``a`` comes first)."""
+    first, second = (a.date, _number(a)), (b.date, _number(b))
+    if first != second:
+        return -1 if first > second else 1
+    return (a.source > b.source) - (a.source < b.source)
+
+
+_DOCUMENT_ORDER = cmp_to_key(_document_cmp)
 
 
 def _number(doc: Summary) -> int:
