@@ -449,3 +449,21 @@ def test_a_folder_of_sources_moved_away_and_back_takes_its_pages_with_it(server:
     server.eventually("doc/sample/09lima1669.html", lambda status, body: status == 404)
     (project / "sample-aside").rename(folder)
     server.eventually("doc/sample/09lima1669.html", lambda status, body: status == 200)
+
+
+def test_a_vanished_temporary_file_is_not_waited_for_but_a_vanished_source_or_folder_is(tmp_path: Path) -> None:
+    """An editor's save through a temporary file (`sed -i` names it `sedXXXXXX`) leaves that path
+    gone by the time the preview looks; only a source or a folder that vanished may come back."""
+    from sitegen.serve.watch import GRACE, Debouncer
+
+    batches: queue.Queue = queue.Queue()
+    debouncer = Debouncer(batches.put)
+    try:
+        for path, folder in ((tmp_path / "sed4Xq2Zb", False), (tmp_path / "a.txt", False), (tmp_path / "cables", True)):
+            started = time.monotonic()
+            debouncer.add(path, folder)
+            assert batches.get(timeout=5) == {path}
+            waited = time.monotonic() - started
+            assert (waited >= GRACE) == (path.name != "sed4Xq2Zb"), (path.name, waited)
+    finally:
+        debouncer.stop()

@@ -31,13 +31,14 @@ def is_noise(path: str) -> bool:
     )
 
 
-#: What a build reads: sources, templates, the configuration and the theme's files, and folders.
-_READ = (*(s for f in FORMATS.values() for s in f.suffixes), *MARKDOWN_SUFFIXES, ".html", ".toml", ".css", ".js", "")
+#: The files a build reads: sources, templates, the configuration and the theme's files.
+_READ = (*(s for f in FORMATS.values() for s in f.suffixes), *MARKDOWN_SUFFIXES, ".html", ".toml", ".css", ".js")
 
 
-def _gone(path: Path) -> bool:
-    """Return True when a path the build reads is missing (a backup an editor deleted is not waited for)."""
-    return path.suffix.lower() in _READ and not path.exists()
+def _gone(path: Path, folder: bool) -> bool:
+    """Return True when a folder, or a file the build reads, is missing. A file it does not read
+    is not waited for: a backup an editor deleted, the temporary file it renamed over a source."""
+    return (folder or path.suffix.lower() in _READ) and not path.exists()
 
 
 class Debouncer:
@@ -47,19 +48,23 @@ class Debouncer:
         self._action = action
         self._quiet, self._max_delay = quiet, max_delay
         self._pending: set[Path] = set()
+        self._folders: set[Path] = set()
+        """The pending paths that the events said were folders."""
         self._first = self._last = 0.0
         self._cond = threading.Condition()
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
         self._thread.start()
 
-    def add(self, path: Path) -> None:
-        """Record one changed path."""
+    def add(self, path: Path, folder: bool = False) -> None:
+        """Record one changed path (``folder``: the event said it is a folder)."""
         with self._cond:
             now = time.monotonic()
             if not self._pending:
                 self._first = now
             self._pending.add(path)
+            if folder:
+                self._folders.add(path)
             self._last = now
             self._cond.notify()
 
@@ -98,12 +103,16 @@ class Debouncer:
                     # A burst (a checkout, a search-and-replace) earns a longer quiet window.
                     quiet = self._quiet + min(0.2, 0.002 * len(self._pending))
                     due = min(self._last + quiet, self._first + self._max_delay)
-                    if now >= due and now < self._last + GRACE and any(_gone(p) for p in self._pending):
+                    if (
+                        now >= due
+                        and now < self._last + GRACE
+                        and any(_gone(p, p in self._folders) for p in self._pending)
+                    ):
                         due = self._last + GRACE  # gone, perhaps only for a moment: wait for it to come back
                     if now >= due or self._stopped:
                         break
                     self._cond.wait(due - now)
-                batch, self._pending = self._pending, set()
+                batch, self._pending, self._folders = self._pending, set(), set()
             self._action(batch)
 
 
@@ -120,12 +129,12 @@ class _Handler(FileSystemEventHandler):
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if not raw:
                 continue
-            self.offer(Path(raw.decode() if isinstance(raw, bytes) else raw))
+            self.offer(Path(raw.decode() if isinstance(raw, bytes) else raw), event.is_directory)
 
-    def offer(self, path: Path) -> None:
-        """Pass on a changed path, unless it is noise or not wanted."""
+    def offer(self, path: Path, folder: bool = False) -> None:
+        """Pass on a changed path (``folder``: the event said it is a folder), unless it is noise or not wanted."""
         if not is_noise(str(path)) and self._accept(path):
-            self._debouncer.add(path)
+            self._debouncer.add(path, folder)
 
 
 class Watcher:
