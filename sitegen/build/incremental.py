@@ -273,10 +273,8 @@ class SiteState:
                 continue  # not a source: an editor's temporary file, a backup…
             if path.is_file():
                 present[relative] = os.path.join(folder, relative)
-                gone.discard(relative)
             elif relative in self.sources:
                 gone.add(relative)
-                present.pop(relative, None)
         return sorted(present.items()), gone
 
     def resolved_otherwise(self, resolver: Resolver, content: Path) -> Changed:
