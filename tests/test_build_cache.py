@@ -132,7 +132,16 @@ def test_nothing_changed_means_nothing_is_rebuilt(project: Path) -> None:
 
 @pytest.mark.parametrize(
     "change",
-    ["edit a source", "add a source", "delete a source", "configuration", "template", "deleted output file", "force"],
+    [
+        "edit a source",
+        "add a source",
+        "delete a source",
+        "configuration",
+        "template",
+        "deleted output file",
+        "deleted top-level output file",
+        "force",
+    ],
 )
 def test_any_change_rebuilds(project: Path, change: str) -> None:
     make(project / "content", project / "site")
@@ -152,12 +161,55 @@ def test_any_change_rebuilds(project: Path, change: str) -> None:
         settings = {"root": project}
     elif change == "deleted output file":
         (project / "site" / "entities" / "index.html").unlink()
+    elif change == "deleted top-level output file":  # the only folder the manifest's own writing changed
+        (project / "site" / "feed.xml").unlink()
     config = Config(**{"root": ROOT, **settings})
     result = build_into(config, project / "content", project / "site", force=change == "force")
     assert not result.up_to_date
     clean = project / "clean"
     build_into(config, project / "content", clean)
     assert tree(project / "site") == tree(clean)
+
+
+def test_a_no_op_build_looks_only_into_the_output_folders_changed_since_the_manifest(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(project / "content", project / "site")
+    site = project / "site"
+    marker = site / MARKER
+    later = marker.stat().st_mtime_ns + 10**9  # the folders were all last changed before the manifest was written
+    os.utime(marker, ns=(later, later))
+    (site / "entities" / "stray.html").write_text("not the builder's", encoding="utf-8")  # looked into: it changed
+    listed: list[str] = []
+    listdir = os.listdir
+
+    def recording(path):
+        listed.append(os.path.relpath(path, site))
+        return listdir(path)
+
+    monkeypatch.setattr(os, "listdir", recording)
+    again = make(project / "content", site)
+    assert again.up_to_date
+    looked_into = sorted({path for path in listed if not path.startswith("..")})
+    # The site's own folder changed as the manifest was written into it.
+    assert looked_into == [".", "entities"]
+
+
+def test_an_output_file_taken_away_in_the_clock_tick_the_manifest_was_written_is_still_missed(project: Path) -> None:
+    """On a file system whose clock is coarse, a folder changed in the same tick as the manifest keeps
+    the time the manifest recorded; the folder is then looked into all the same."""
+    make(project / "content", project / "site")
+    site = project / "site"
+    recorded = manifest_module.read_manifest(site).folders["entity/per"]  # type: ignore[union-attr]
+    page = sorted((site / "entity" / "per").glob("*.html"))[0]
+    page.unlink()
+    os.utime(site / "entity" / "per", ns=(recorded, recorded))  # as a coarse clock leaves it
+    os.utime(site / MARKER, ns=(recorded, recorded))  # the manifest was written in the same tick
+    again = make(project / "content", site)
+    assert not again.up_to_date and page.exists()
+    clean = project / "clean"
+    make(project / "content", clean)
+    assert tree(site) == tree(clean)
 
 
 def test_a_manifest_of_a_large_site_reads_back_as_written(tmp_path: Path) -> None:

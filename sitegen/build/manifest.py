@@ -3,9 +3,11 @@
 It is kept in the output folder's ``.sitegen`` marker file. When the sources'
 sizes and modification times, the configuration, the theme, the templates
 and the sitegen version are all as recorded, and every recorded output file
-is still there, ``sitegen build`` has nothing to do. The templates and the
-theme's static files are recorded one by one, so that a change to one of
-them updates only the pages that use it. A manifest that cannot be
+is still there, ``sitegen build`` has nothing to do. (Whether they are
+there is told by each output folder's modification time where it can be:
+see ``outputs_present``.) The templates and the theme's static files are
+recorded one by one, so that a change to one of them updates only the
+pages that use it. A manifest that cannot be
 read, fails its checksum, or comes from another sitegen version is ignored:
 the site is rebuilt in full.
 """
@@ -16,7 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from itertools import islice
 from pathlib import Path
 
@@ -44,6 +46,8 @@ class Manifest:
     """documents, entities, pages and files."""
     theme: dict[str, str] = field(default_factory=dict)
     """The templates and static files the pages were made with, as ``render.theme_hashes`` gives them."""
+    folders: dict[str, int] = field(default_factory=dict)
+    """The modification time (ns) of each folder of ``outputs`` as the manifest was written (see outputs_present)."""
 
 
 def code_fingerprint() -> str:
@@ -77,7 +81,9 @@ def write_manifest(output: Path, manifest: Manifest) -> None:
 
     The body is written in parts as it is hashed, since a large site lists
     millions of files; the line before it, with the checksum, is written last.
+    The output folders' modification times are taken just before it is written.
     """
+    manifest = replace(manifest, folders=folder_times(output, manifest.outputs))
     tmp = output / f"{MARKER}.tmp"
     head = {"format": FORMAT, "version": __version__, "checksum": "0" * 64}
     digest = hashlib.sha256()
@@ -144,23 +150,58 @@ def up_to_date(
     """Return the manifest of the site in ``output`` when that site was built from exactly this input."""
     if manifest is None or manifest.key != key or manifest.sources != stats or manifest.theme != theme:
         return None
-    if not outputs_present(output, manifest.outputs):
+    if not outputs_present(output, manifest):
         return None
     return manifest
 
 
-def outputs_present(output: Path, paths: list[str]) -> bool:
-    """Return True when every output file is still there.
-
-    Each folder is listed once, rather than each of a large site's 100,000
-    files looked up on its own: that took three quarters of a no-op build.
-    (A listing's names are enough: an output file does not become a folder.)
-    """
-    by_folder: dict[str, list[str]] = {}
-    for path in paths:
-        folder, _, name = path.rpartition("/")
-        by_folder.setdefault(folder, []).append(name)
+def folder_times(output: Path, paths: list[str]) -> dict[str, int]:
+    """Return the modification time (ns) of each folder that holds one of ``paths`` (relative to
+    ``output``; the output folder itself is ``""``), leaving out those that are not there."""
+    times = {}
     root = os.fspath(output)
+    for folder in {path.rpartition("/")[0] for path in paths}:
+        try:
+            times[folder] = os.stat(os.path.join(root, folder)).st_mtime_ns
+        except OSError:
+            pass
+    return times
+
+
+def outputs_present(output: Path, manifest: Manifest) -> bool:
+    """Return True when every output file the manifest lists is still there.
+
+    A folder whose modification time is the one the manifest recorded has
+    had no file taken away, added or renamed since: it is not looked into.
+    That time is trusted only when it is earlier than the manifest's own
+    (the marker file's), so that a change made in the same tick of a coarse
+    file system clock, which leaves the time as it was, is still seen. Each
+    other folder is listed once, rather than each of its files looked up on
+    its own. (A listing's names are enough: an output file does not become
+    a folder.) Right after a build, that is only the output folder itself,
+    which the manifest's own writing changed: its files are picked out
+    without looking at where the others are.
+    """
+    root = os.fspath(output)
+    try:
+        written = os.stat(os.path.join(root, MARKER)).st_mtime_ns
+    except OSError:
+        return False
+    unchanged = set()
+    for folder, recorded in manifest.folders.items():
+        try:
+            if recorded < written and os.stat(os.path.join(root, folder)).st_mtime_ns == recorded:
+                unchanged.add(folder)
+        except OSError:
+            return False
+    by_folder: dict[str, list[str]] = {}
+    if manifest.folders and unchanged == manifest.folders.keys() - {""}:  # as the manifest's own writing leaves it
+        by_folder[""] = [path for path in manifest.outputs if "/" not in path]
+    else:
+        for path in manifest.outputs:
+            folder, _, name = path.rpartition("/")
+            if folder not in unchanged:
+                by_folder.setdefault(folder, []).append(name)
     for folder, names in by_folder.items():
         try:
             files = set(os.listdir(os.path.join(root, folder)))

@@ -405,5 +405,5 @@ def _describes_site(cache: Cache, previous: Manifest | None, key: str, ctx: Buil
         previous is not None
         and previous.key == key
         and cache.key == build_id(previous)
-        and outputs_present(ctx.output, previous.outputs)
+        and outputs_present(ctx.output, previous)
     )

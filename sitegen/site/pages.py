@@ -148,13 +148,19 @@ class Site:
         self._notes: dict[Key, MarkdownSource] | None = None
         self._memo: dict[str, Any] = {}
         """Whole-site data that more than one step of a render needs (see memo)."""
+        self._url_sources: tuple[frozenset[str], frozenset[str]] | None = None
+        """The documents' and pages' sources that ``urls`` was computed from."""
         self._set_urls()
 
     def _set_urls(self) -> None:
-        """Compute the output paths of documents and Markdown pages."""
+        """Compute the output paths of documents and Markdown pages, unless the sources they are
+        computed from are the ones they were last computed from (most edits)."""
         pages = [s for s, m in self.markdown.items() if m.kind == "page"]
-        documents = document_paths([d.source for d in self.corpus.documents], formats=self.config.formats)
-        self.urls = Urls(documents, document_paths(pages, "pages"))
+        sources = frozenset(d.source for d in self.corpus.documents), frozenset(pages)
+        if sources != self._url_sources:
+            documents = document_paths([d.source for d in self.corpus.documents], formats=self.config.formats)
+            self.urls = Urls(documents, document_paths(pages, "pages"))
+            self._url_sources = sources
         self._notes = None
 
     def forget(self) -> None:
