@@ -8,8 +8,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pygments.styles import get_all_styles
-
 from sitegen.errors import ConfigError
 from sitegen.model import ENTITY_TYPES
 from sitegen.parse.formats import FORMATS, OFF, Formats
@@ -284,11 +282,11 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
         else:
             raise ConfigError(f"{name}: unknown key '{key}' in [search]; known keys: enabled, part_megabytes")
     highlight = _expect(f"{name}: [highlight]", data.get("highlight", {}), dict)
-    styles = sorted(get_all_styles())
     for key, value in highlight.items():
         if key not in ("style", "dark_style"):
             raise ConfigError(f"{name}: unknown key '{key}' in [highlight]; known keys: style, dark_style")
         value = _expect(f"{name}: [highlight] {key}", value, str)
+        styles = _pygments_styles()
         if value not in styles:
             raise ConfigError(
                 f"{name}: [highlight] {key}: unknown Pygments style {value!r}; available: {', '.join(styles)}"
@@ -297,3 +295,10 @@ def parse_config(data: dict[str, Any], name: str, root: Path) -> Config:
     if "base_url" in values and values["base_url"] and not re.match(r"^https?://", values["base_url"]):
         raise ConfigError(f"{name}: [site] base_url must start with http:// or https://")
     return Config(**values)
+
+
+def _pygments_styles() -> list[str]:
+    """Return the names of the highlighting styles Pygments has (imported only when a style is named)."""
+    from pygments.styles import get_all_styles
+
+    return sorted(get_all_styles())

@@ -14,7 +14,6 @@ from sitegen.build.parallel import fork_map
 from sitegen.build.search import build_index
 from sitegen.errors import Diagnostic
 from sitegen.model import Key
-from sitegen.render.highlight import pygments_css
 from sitegen.render.templates import render_parts
 from sitegen.report import log
 from sitegen.site.kinds import Family, families, family_pages, kind_of, prepare, together
@@ -167,6 +166,8 @@ def colours_css(site: Site) -> str:
 
 def code_css(site: Site) -> str:
     """Return the stylesheet of highlighted code in the site's Pygments styles and entity colours."""
+    from sitegen.render.highlight import pygments_css  # Pygments: only when the site is written
+
     types = site.config.types
     return pygments_css(
         site.config.code_style,

@@ -19,23 +19,22 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from markupsafe import Markup, escape
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from sitegen.errors import Diagnostic, SourceError
 from sitegen.model import ENTITY_TYPES, Mention, entity_key
 from sitegen.parse.mention import MENTION
 from sitegen.parse.mention import words as mention_words
 from sitegen.parse.source import decode
-from sitegen.render.highlight import highlight_lines
 from sitegen.site.html import FragmentRenderer
 from sitegen.site.urls import is_relative_link
+
+if TYPE_CHECKING:  # markdown-it-py is imported when a Markdown file is read (markdown_parser), not by every build
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
 
 #: Front matter keys and the type of their values.
 FRONT_MATTER_KEYS: dict[str, type] = {
@@ -367,6 +366,11 @@ HIGHLIGHTED = '<pre class="highlight">'
 
 def highlight_code(code: str, lang: str, attrs: str) -> str:
     """Highlight a fenced code block with Pygments; plain when the language is unknown."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    from sitegen.render.highlight import highlight_lines
+
     name = lang.strip().split()[0] if lang.strip() else ""
     if not name:
         return ""
@@ -381,6 +385,8 @@ def highlight_code(code: str, lang: str, attrs: str) -> str:
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """Return the Markdown parser: CommonMark with tables and strikethrough, raw HTML escaped."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])
     md.use(mention_plugin)

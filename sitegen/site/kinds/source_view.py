@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from markupsafe import Markup
 
 from sitegen.parse.formats import brat_text
-from sitegen.render.highlight import plain_source_html, source_html
 from sitegen.site.kinds.base import Family, PerDocument
 from sitegen.site.pages import Page, Site
 from sitegen.site.urls import relative_url
@@ -58,6 +57,8 @@ class SourceView(PerDocument):
         else:
             text, first, lexer = read
             text = site.redact(text)  # withheld names are never shown, tagged or not
+            from sitegen.render.highlight import plain_source_html, source_html  # Pygments: only to render
+
             shown = source_html(text, lexer, first) if len(text) <= MAX_HIGHLIGHT else plain_source_html(text, first)
             context["source_html"] = Markup(shown)
             context["line_count"] = text.count("\n") + (not text.endswith("\n"))
