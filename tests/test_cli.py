@@ -112,6 +112,7 @@ def test_bad_files_warn_with_location_and_the_rest_builds(project: Path) -> None
         ("[pages]\ndocuments = 0\n", "between 1 and 100000"),
         ("[colours]\n", "unknown section or key 'colours'"),
         ('[types.PER]\ncolor = "red;}</style>"\n', "is not a CSS colour"),
+        ('[highlight]\nstyle = "no-such-style"\n', "unknown Pygments style 'no-such-style'; available: abap,"),
     ],
 )
 def test_configuration_errors_exit_2_with_a_message(project: Path, toml: str, message: str) -> None:
