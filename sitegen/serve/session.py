@@ -17,6 +17,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from pathlib import Path
 
+import markdown_it
+
 from sitegen.build.context import BuildContext
 from sitegen.build.gather import site_warnings
 from sitegen.build.incremental import SiteState, Update, WholeSiteJob
@@ -25,11 +27,16 @@ from sitegen.build.search import build_index
 from sitegen.config import Config
 from sitegen.errors import Diagnostic, SitegenError
 from sitegen.files import MARKDOWN_SUFFIXES
+from sitegen.render import highlight
 from sitegen.render.templates import template_hashes
 from sitegen.report import log
 from sitegen.site.change import NeedsRebuild
 from sitegen.site.kinds import Family, Numbers, family_paths, kind_of
 from sitegen.site.pages import Site
+
+#: The preview renders each save in forked processes, which find these imported here, once, rather
+#: than each importing Pygments and markdown-it-py again (a build imports them when it needs them).
+PRELOADED = (highlight, markdown_it)
 
 
 class PreviewSession:
