@@ -34,8 +34,8 @@ from sitegen.site.change import NeedsRebuild
 from sitegen.site.kinds import Family, Numbers, family_paths, kind_of
 from sitegen.site.pages import Site
 
-#: The preview renders each save in forked processes, which find these imported here, once, rather
-#: than each importing Pygments and markdown-it-py again (a build imports them when it needs them).
+#: Imported as the preview starts, so that no save waits for Pygments or markdown-it-py to be
+#: imported, in this process or in those it forks (a build imports them when it needs them).
 PRELOADED = (highlight, markdown_it)
 
 
