@@ -212,6 +212,18 @@ def test_an_output_file_taken_away_in_the_clock_tick_the_manifest_was_written_is
     assert tree(site) == tree(clean)
 
 
+def test_a_manifest_written_while_an_output_folder_is_missing_trusts_no_folder_time(project: Path) -> None:
+    make(project / "content", project / "site")
+    site = project / "site"
+    shutil.rmtree(site / "year")
+    manifest = manifest_module.read_manifest(site)
+    assert manifest is not None
+    manifest_module.write_manifest(site, manifest)  # as if the folder went while the site was written
+    assert manifest_module.read_manifest(site).folders == {}  # type: ignore[union-attr]
+    again = make(project / "content", site)
+    assert not again.up_to_date and (site / "year").is_dir()
+
+
 def test_a_manifest_of_a_large_site_reads_back_as_written(tmp_path: Path) -> None:
     """A manifest with more files than one part of its JSON holds is written in parts and read back whole."""
     count = 3 * manifest_module._PART + 7

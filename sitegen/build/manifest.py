@@ -157,14 +157,15 @@ def up_to_date(
 
 def folder_times(output: Path, paths: list[str]) -> dict[str, int]:
     """Return the modification time (ns) of each folder that holds one of ``paths`` (relative to
-    ``output``; the output folder itself is ``""``), leaving out those that are not there."""
+    ``output``; the output folder itself is ``""``); none when one of them is not there, so that
+    outputs_present lists every folder rather than trust the times of only some."""
     times = {}
     root = os.fspath(output)
     for folder in {path.rpartition("/")[0] for path in paths}:
         try:
             times[folder] = os.stat(os.path.join(root, folder)).st_mtime_ns
         except OSError:
-            pass
+            return {}
     return times
 
 
