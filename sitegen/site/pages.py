@@ -156,10 +156,11 @@ class Site:
         """Compute the output paths of documents and Markdown pages, unless the sources they are
         computed from are the ones they were last computed from (most edits)."""
         pages = [s for s, m in self.markdown.items() if m.kind == "page"]
-        sources = frozenset(d.source for d in self.corpus.documents), frozenset(pages)
+        documents = [d.source for d in self.corpus.documents]
+        sources = frozenset(documents), frozenset(pages)
         if sources != self._url_sources:
-            documents = document_paths([d.source for d in self.corpus.documents], formats=self.config.formats)
-            self.urls = Urls(documents, document_paths(pages, "pages"))
+            paths = document_paths(documents, formats=self.config.formats)
+            self.urls = Urls(paths, document_paths(pages, "pages"))
             self._url_sources = sources
         self._notes = None
 
