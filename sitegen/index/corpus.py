@@ -438,7 +438,8 @@ class Corpus:
             self._tags[number] = tags
         else:
             self._tags.pop(number, None)
-        self._reordered.add(doc.source)
+        if self._order is not None:  # else made whole when asked for
+            self._reordered.add(doc.source)
         if reorder:
             self._entity_order = None
             self._moved |= reorder
