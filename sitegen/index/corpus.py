@@ -91,6 +91,8 @@ def _drop(places: array, number: int) -> None:
 
 #: The parts of the index that are tables of arrays of "I" (see Corpus.write_index).
 _ARRAY_TABLES = ("_places", "_co")
+#: The parts of the index that are tables by entity key, written by entity number.
+_ENTITY_TABLES = ("_forms", "_places", "_names")
 
 
 def _packed_arrays(items: list[tuple[object, array]]) -> tuple[list, array, bytes]:
@@ -252,10 +254,10 @@ class Corpus:
         self._names: dict[Key, str] = {}
         self._type_orders: dict[str, list[Key]] | None = None
         """Each type's keys in display order, kept up to date as entities come, go and are renamed."""
-        self._placed: dict[Key, tuple[str, str]] = {}
-        """The sort key each key of ``_type_orders`` was placed by."""
-        self._moved: set[Key] = set()
-        """Keys added, removed or renamed since ``_type_orders`` was last brought up to date."""
+        self._was_placed: dict[Key, tuple[str, str] | None] = {}
+        """Keys added, removed or renamed since ``_type_orders`` was last brought up to date, with the
+        sort key each was placed by then (None: it was not placed). The others are placed by their
+        sort key now (see _placed_by)."""
         self._entity_order: list[Key] | None = None
         self._group_cache: dict[str, dict[str, Group]] = {}
         self._snippets: EntitySnippets | None = None
@@ -266,22 +268,23 @@ class Corpus:
             self.add(doc)
 
     #: What write_index keeps: everything but the store and what is made again when asked for.
+    #: (``_entity_numbers`` is not kept: it is made again from ``_entity_keys``.)
     _STATE = (
         "_given_names",
         "_numbers",
         "_summaries",
         "_anchors",
         "_free",
+        "_entity_keys",
         "_forms",
         "_places",
-        "_entity_numbers",
-        "_entity_keys",
         "_co",
         "_type_years",
         "_tags",
         "_groups",
         "_group_forms",
         "_names",
+        "_type_orders",
     )
 
     def write_index(self, file: SupportsWrite[bytes]) -> None:
@@ -294,10 +297,19 @@ class Corpus:
         a million entities. The tables of arrays (each entity's places, each
         document's co-mentions) are pickled as their keys, the arrays' lengths
         and all their numbers in one run of bytes: a pickle of a few large
-        objects, not of one object per entity.
+        objects, not of one object per entity. The tables by entity are
+        pickled with each entity's number for its key (see _entity_keys,
+        which comes before them): a restored index holds one copy of each
+        key, and reads two numbers where it would read a tuple of two strings.
         """
         for name in self._STATE:
             value = getattr(self, name)
+            if name in _ENTITY_TABLES:
+                numbers = self._entity_numbers
+                value = {numbers[key]: entry for key, entry in value.items()}
+            elif name == "_type_orders":  # kept, so that an update does not sort every name again
+                numbers = self._entity_numbers
+                value = {type_: array("I", map(numbers.__getitem__, keys)) for type_, keys in self._orders().items()}
             pack: Callable[[list], object]
             if name in _ARRAY_TABLES:
                 kind, pack = "arrays", _packed_arrays
@@ -336,21 +348,31 @@ class Corpus:
             else:
                 parts = [pickle.load(state) for _ in range(pieces)]
                 value = dict(chain.from_iterable(parts)) if kind == "dict" else list(chain.from_iterable(parts))
+            if name in _ENTITY_TABLES:
+                value = corpus._keyed(value)
+            elif name == "_type_orders":
+                value = corpus._keyed(value, by_key=False)
             setattr(corpus, name, value)
-        corpus._share_keys()
+        corpus._entity_numbers = {key: number for number, key in enumerate(corpus._entity_keys)}
         changed = set(changed)
         same = [source for source in corpus._numbers if source not in changed]
         if len(same) != len(store) - sum(source in store for source in changed) or any(s not in store for s in same):
             raise ValueError("the index names other documents than the store holds")
         return corpus
 
-    def _share_keys(self) -> None:
-        """Make every part of a restored index hold the same key objects, as the index it was
-        written from did (the pieces were pickled apart, each with its own copies)."""
-        shared = {key: key for key in self._entity_keys}
-        for name in ("_forms", "_places", "_entity_numbers", "_names"):
-            table = getattr(self, name)
-            setattr(self, name, {shared.get(key, key): value for key, value in table.items()})
+    def _keyed(self, table: object, by_key: bool = True) -> dict:
+        """Return a table by entity that write_index wrote by entity number, with the keys in
+        ``_entity_keys``; without ``by_key``, a table of arrays of entity numbers, each array
+        made a list of keys (ValueError when it is not such a table)."""
+        keys = self._entity_keys
+        if not isinstance(table, dict):
+            raise ValueError("not a table by entity number")
+        try:
+            if by_key:
+                return {keys[number]: entry for number, entry in table.items()}
+            return {name: list(map(keys.__getitem__, numbers)) for name, numbers in table.items()}
+        except (IndexError, TypeError) as exc:
+            raise ValueError("a table names an entity the index does not number") from exc
 
     @property
     def given_names(self) -> dict[Key, str]:
@@ -442,7 +464,6 @@ class Corpus:
             self._reordered.add(doc.source)
         if reorder:
             self._entity_order = None
-            self._moved |= reorder
 
     def _add_places(
         self, doc: Document, number: int, local: dict[Key, dict[str, int]], spellings: dict[Key, dict[str, int]]
@@ -492,6 +513,7 @@ class Corpus:
         reorder = set()
         for key in keys:
             if not self._places[key][0]:
+                self._will_move(key)
                 del self._forms[key]
                 del self._places[key]
                 self._names.pop(key, None)
@@ -499,10 +521,16 @@ class Corpus:
             else:
                 name = self._given_names.get(key) or display_name(self._spellings(key), key[1])
                 if self._names.get(key) != name:
+                    self._will_move(key)
                     reorder.add(key)
                 self._names[key] = name
             self._entity_cache.pop(key, None)
         return reorder
+
+    def _will_move(self, key: Key) -> None:
+        """Note where an entity is placed in its type's order before it comes, goes or is renamed."""
+        if self._type_orders is not None and key not in self._was_placed:
+            self._was_placed[key] = self._sort_key(key) if key in self._names else None
 
     def _count_groups(self, source: str, groups: dict[str, list[str]], sign: int) -> None:
         """Add (+1) or remove (-1) a document in its tags, origin, classification and year."""
@@ -793,6 +821,14 @@ class Corpus:
         """Return how many times an entity is mentioned, without materialising it."""
         return self._places[key][1]
 
+    def mention_totals(self, keys: Iterable[Key] | None = None) -> dict[Key, int]:
+        """Return how many times each entity is mentioned (of ``keys``, or all of them), without
+        materialising any."""
+        places = self._places
+        if keys is None:
+            return {key: entry[1] for key, entry in places.items()}
+        return {key: places[key][1] for key in keys}
+
     def name(self, key: Key) -> str:
         """Return an entity's display name, without materialising it."""
         return self._names[key]
@@ -813,35 +849,38 @@ class Corpus:
     def type_position(self, key: Key) -> int:
         """Return where an entity comes in its type's display order (from 0)."""
         order = self._orders().get(key[0], [])
-        return bisect_left(order, self._placed[key], key=self._placed.__getitem__)
+        return bisect_left(order, self._sort_key(key), key=self._sort_key)
 
     def _sort_key(self, key: Key) -> tuple[str, str]:
         """Return where an entity goes in its type's order: by name, then key."""
         return self._names[key].casefold(), key[1]
 
+    def _placed_by(self, key: Key) -> tuple[str, str]:
+        """Return the sort key a key of ``_type_orders`` is placed by (its sort key, unless it is to move)."""
+        placed = self._was_placed.get(key)
+        return placed if placed is not None else self._sort_key(key)
+
     def _orders(self) -> dict[str, list[Key]]:
         """Return each type's keys in display order, sorting them once and then moving only the
-        entities that came, went or were renamed since."""
+        entities that came, went or were renamed since (_rename notes where they were placed)."""
         if self._type_orders is None:
             orders: dict[str, list[Key]] = {t: [] for t in ENTITY_TYPES}
             placed = {key: (name.casefold(), key[1]) for key, name in self._names.items()}  # as _sort_key
             for key in sorted(placed, key=placed.__getitem__):
                 orders.setdefault(key[0], []).append(key)
-            self._type_orders, self._placed, self._moved = orders, placed, set()
+            self._type_orders, self._was_placed = orders, {}
             return orders
-        if self._moved:
-            orders, placed = self._type_orders, self._placed
-            for key in self._moved:
+        if self._was_placed:
+            orders, moved = self._type_orders, self._was_placed
+            while moved:
+                key = next(iter(moved))
                 keys = orders.setdefault(key[0], [])
-                old = placed.get(key)
+                old = moved[key]
                 if old is not None:
-                    at = bisect_left(keys, old, key=placed.__getitem__)
-                    del keys[at]
-                    del placed[key]
+                    del keys[bisect_left(keys, old, key=self._placed_by)]
+                del moved[key]  # placed by its sort key from here on
                 if key in self._names:
-                    placed[key] = self._sort_key(key)
-                    insort(keys, key, key=placed.__getitem__)
-            self._moved = set()
+                    insort(keys, key, key=self._placed_by)
         return self._type_orders
 
     @property
@@ -882,8 +921,7 @@ def mention_counts(corpus: Corpus) -> dict[str, int]:
 def top_entities(corpus: Corpus, limit: int, type_: str | None = None) -> list[Key]:
     """Return the keys of the most-mentioned entities, optionally of one type: most mentions first,
     then by name. Only the entities with at least the ``limit``-th largest count are sorted."""
-    pool: Iterable[Key] = corpus.entities if type_ is None else corpus.type_order(type_)
-    totals = {k: corpus.mention_total(k) for k in pool}
+    totals = corpus.mention_totals(None if type_ is None else corpus.type_order(type_))
     if len(totals) > limit > 0:
         least = heapq.nlargest(limit, totals.values())[-1]
         totals = {k: n for k, n in totals.items() if n >= least}
