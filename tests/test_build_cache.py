@@ -740,6 +740,29 @@ def test_an_update_in_place_makes_again_only_the_rows_of_the_entities_it_changed
     assert tree(site) == tree(clean)
 
 
+def test_the_rows_the_cache_keeps_are_those_of_the_entities_there_are_now(project: Path) -> None:
+    """An entity an edit takes away leaves no rows behind in the cache (its journal says it is gone)."""
+    from sitegen.build.cache import read_cache
+    from sitegen.build.journal import Journal
+
+    content, site = project / "content", project / "site"
+    lima = content / "sample" / "09LIMA1669.txt"
+    text = lima.read_text(encoding="utf-8")
+    lima.write_text(text.replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8")
+    make(content, site, search=False)
+    lima.write_text(text.replace("warmly", "[PER Bob Newname  ] warmly"), encoding="utf-8")  # Ann gone, Bob new
+    result = make(content, site, search=False)
+    assert result.update is not None and result.state is not None
+    kept = result.state.site.kept_rows()
+    assert ("PER", "bob newname") in kept and ("PER", "ann newname") not in kept
+    assert set(kept) == set(result.state.corpus.entities)
+    result.state.site.take_rows({("PER", "ann newname"): kept[("PER", "bob newname")]})  # a row left behind
+    assert set(result.state.site.kept_rows()) == set(result.state.corpus.entities)
+    cache = read_cache(site)
+    assert cache is not None
+    assert Journal.read(cache).gone == [("PER", "ann newname")]
+
+
 def test_a_colour_or_highlighting_change_rewrites_only_the_stylesheets(project: Path) -> None:
     from dataclasses import replace as with_
 

@@ -59,7 +59,7 @@ from sitegen.index.resolve import Resolver
 from sitegen.parse.authority import Authority
 from sitegen.report import log
 
-FORMAT = 9
+FORMAT = 10
 _LENGTH = 8
 """Bytes of the length before each part of a record, and of each size at the end of the file."""
 CACHE_GAP = _LENGTH

@@ -270,7 +270,11 @@ class Site:
     def kept_rows(self) -> dict[Key, EntityRow]:
         """Return every entity's rows, made where missing, and let go of those of entities gone (what
         the cache keeps)."""
-        self._rows = {key: self.entity_row(key) for key in self.corpus.entities}
+        rows, entities = self._rows, self.corpus.entities
+        for key in [key for key in entities if key not in rows]:
+            self.entity_row(key)
+        if len(rows) != len(entities):  # some are of entities gone: every entity has its rows now
+            self._rows = {key: rows[key] for key in entities}
         return self._rows
 
     def forget_rows(self, keys: Iterable[Key] | None) -> None:
