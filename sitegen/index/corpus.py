@@ -302,13 +302,12 @@ class Corpus:
         which comes before them): a restored index holds one copy of each
         key, and reads two numbers where it would read a tuple of two strings.
         """
+        numbers = self._entity_numbers
         for name in self._STATE:
             value = getattr(self, name)
             if name in _ENTITY_TABLES:
-                numbers = self._entity_numbers
                 value = {numbers[key]: entry for key, entry in value.items()}
             elif name == "_type_orders":  # kept, so that an update does not sort every name again
-                numbers = self._entity_numbers
                 value = {type_: array("I", map(numbers.__getitem__, keys)) for type_, keys in self._orders().items()}
             pack: Callable[[list], object]
             if name in _ARRAY_TABLES:

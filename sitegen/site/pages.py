@@ -271,7 +271,7 @@ class Site:
         """Return every entity's rows, made where missing, and let go of those of entities gone (what
         the cache keeps)."""
         rows, entities = self._rows, self.corpus.entities
-        for key in [key for key in entities if key not in rows]:
+        for key in self.rows_missing():
             self.entity_row(key)
         if len(rows) != len(entities):  # some are of entities gone: every entity has its rows now
             self._rows = {key: rows[key] for key in entities}
