@@ -90,6 +90,32 @@ def test_documents_are_grouped_by_tag_origin_classification_and_year() -> None:
     assert corpus.groups["tag"]["prel"].name == "PREL"
 
 
+def test_an_edit_places_again_only_the_documents_of_the_groups_it_changes() -> None:
+    from dataclasses import replace
+
+    from sitegen.model import Header
+
+    def cable(source: str, origin: str, tag: str, date: str):
+        doc = parse_text(source, "[PER Ann  ] met [LOC Lima  ] .")
+        return replace(doc, date=date, header=Header(origin=origin, tags=(tag,)))
+
+    corpus = build_corpus(
+        [
+            cable("a.txt", "LIMA", "PREL", "2009"),
+            cable("b.txt", "PARIS", "PGOV", "2010"),
+            cable("c.txt", "LIMA", "PGOV", "2008"),
+        ]
+    )
+    assert corpus.groups["origin"]["lima"].docs == ("a.txt", "c.txt")
+    assert corpus.group_names("tag") == {"pgov": "PGOV", "prel": "PREL"}
+    assert set(corpus._group_members) == {("origin", "lima")}  # only the group asked for was placed
+    paris = corpus.groups["origin"]["paris"].docs
+    corpus.add(cable("c.txt", "LIMA", "PGOV", "2011"))  # c.txt, now the newest, leaves and joins its groups
+    assert corpus.groups["origin"]["lima"].docs == ("c.txt", "a.txt")
+    assert corpus.groups["tag"]["pgov"].docs == ("c.txt", "b.txt")
+    assert corpus.groups["origin"]["paris"].docs is paris  # not placed again
+
+
 @pytest.mark.parametrize("piece", [1 << 16, 2])
 def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpus(
     piece: int, monkeypatch: pytest.MonkeyPatch

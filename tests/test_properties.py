@@ -394,7 +394,15 @@ def _dated_documents(draw) -> list:
     documents = []
     for source in draw(st.lists(st.sampled_from([f"d{i}.txt" for i in range(12)]), min_size=1, unique=True)):
         doc = parse_text(source, "[PER Ann  ] met [LOC Lima  ] .")
-        header = Header(number=draw(_NUMBERS)) if draw(st.booleans()) else None
+        header = (
+            Header(
+                number=draw(_NUMBERS),
+                origin=draw(st.sampled_from(["", "LIMA", "PARIS"])),
+                tags=tuple(draw(st.lists(st.sampled_from(["PREL", "PGOV", "ECON"]), unique=True))),
+            )
+            if draw(st.booleans())
+            else None
+        )
         documents.append(replace(doc, date=draw(_DATES), header=header))
     return documents
 
@@ -403,7 +411,8 @@ def _dated_documents(draw) -> list:
 @settings(max_examples=150, deadline=None)
 def test_the_documents_order_kept_through_edits_is_the_order_sorted_anew(start: list, edits: list) -> None:
     """Corpus.documents places the documents of an edit in the order it keeps; the result must be
-    the order of a corpus of the same documents made at once."""
+    the order of a corpus of the same documents made at once. So must each group's documents, which
+    are placed again only in the groups an edit's documents leave or join."""
     from sitegen.index.corpus import build_corpus
 
     corpus = build_corpus(start)
@@ -420,3 +429,41 @@ def test_the_documents_order_kept_through_edits_is_the_order_sorted_anew(start: 
         kept = [(d.source, d.date) for d in corpus.documents]
         assert kept == [(d.source, d.date) for d in build_corpus(held.values()).documents]
         assert [corpus.position(source) for source, _ in kept] == list(range(len(kept)))
+        fresh = build_corpus(held.values()).groups
+        assert {kind: list(groups.values()) for kind, groups in corpus.groups.items()} == {
+            kind: list(groups.values()) for kind, groups in fresh.items()
+        }
+
+
+_INDEX_NAMES = st.text(alphabet=st.sampled_from(list("aAbBzZ1#éÉßΩωİı")), max_size=3)
+
+
+@SETTINGS
+@given(st.lists(_INDEX_NAMES, max_size=30), st.lists(_INDEX_NAMES, max_size=4), st.integers(1, 4), st.booleans())
+def test_the_pages_the_letters_start_on_are_those_of_every_name_and_alias_sorted_together(
+    names: list[str], aliases: list[str], size: int, in_order: bool
+) -> None:
+    """The A-Z index finds where each letter starts from the names in the order the corpus keeps,
+    merging in the aliases; it must say what sorting every name and alias together says."""
+    from bisect import bisect_right
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from sitegen.site.kinds import entity_type
+
+    keys = [("PER", f"k{i:02}") for i in range(len(names))]
+    named = dict(zip(keys, names, strict=True))
+    if in_order:  # as Corpus.type_order keeps them
+        keys.sort(key=lambda key: (named[key].casefold(), key[1]))
+    site = SimpleNamespace(config=SimpleNamespace(entities_per_page=size))
+
+    def see_also(site, type_, boundaries):
+        return sorted((bisect_right(boundaries, a.casefold()) + 1, (a, ("PER", "x"))) for a in aliases)
+
+    with mock.patch.object(entity_type, "_see_also", see_also):
+        starts, see = entity_type._layout(site, "PER", keys, named.__getitem__)  # type: ignore[arg-type]
+    listed = [(named[key], i // size + 1) for i, key in enumerate(keys)] + [(a, n) for n, (a, _) in see]
+    expected: dict[str, int] = {}
+    for entry, number in sorted(listed, key=lambda item: item[0].casefold()):
+        expected.setdefault(entity_type.letter_of(entry), number)
+    assert starts == list(expected.items())

@@ -201,6 +201,34 @@ class _Entities(Mapping):
         return len(self._corpus._forms)
 
 
+class _Groups(Mapping):
+    """One kind's groups by key, in display order, each made (its documents placed in the corpus's
+    order) the first time it is asked for: an edit needs only the groups of its documents."""
+
+    def __init__(self, corpus: Corpus, kind: str) -> None:
+        self._corpus, self._kind = corpus, kind
+        self.names = {key: display_name(forms) for key, forms in corpus._group_forms[kind].items()}
+        """Each group's display name, by key."""
+        self._keys = sorted(self.names, key=lambda key: (self.names[key].casefold(), key), reverse=kind == "year")
+        self._made: dict[str, Group] = {}
+
+    def __getitem__(self, key: str) -> Group:
+        group = self._made.get(key)
+        if group is None:
+            name = self.names[key]  # KeyError for a group there is not
+            group = self._made[key] = Group(self._kind, key, name, self._corpus._group_docs(self._kind, key))
+        return group
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 class Corpus:
     """The index over all documents that every page is rendered from.
 
@@ -259,7 +287,10 @@ class Corpus:
         sort key each was placed by then (None: it was not placed). The others are placed by their
         sort key now (see _placed_by)."""
         self._entity_order: list[Key] | None = None
-        self._group_cache: dict[str, dict[str, Group]] = {}
+        self._group_cache: dict[str, _Groups] = {}
+        self._group_members: dict[tuple[str, str], tuple[str, ...]] = {}
+        """The documents of each group made since it last changed, in the documents' order. That order
+        moves only the documents an edit changes, and those leave and join their groups again."""
         self._snippets: EntitySnippets | None = None
         self._grouped_end = 0
         """Documents put into the store before this position have their snippets in _snippets."""
@@ -542,6 +573,7 @@ class Corpus:
                 if forms[spelling] == 0:
                     del forms[spelling]
                 members = self._groups[kind].setdefault(key, {})
+                self._group_members.pop((kind, key), None)
                 if sign > 0:
                     members[source] = None
                 else:
@@ -832,6 +864,11 @@ class Corpus:
         """Return an entity's display name, without materialising it."""
         return self._names[key]
 
+    @property
+    def names(self) -> Mapping[Key, str]:
+        """Return every entity's display name, by key (to look many up at once)."""
+        return self._names
+
     def entity_order(self) -> list[Key]:
         """Return entity keys in display order: type, then name, then key."""
         if self._entity_order is None:
@@ -883,28 +920,27 @@ class Corpus:
         return self._type_orders
 
     @property
-    def groups(self) -> dict[str, dict[str, Group]]:
+    def groups(self) -> dict[str, Mapping[str, Group]]:
         """Return groups by kind (see GROUP_KINDS), then by key, in display order."""
         for kind in GROUP_KINDS:
             if kind not in self._group_cache:
-                self._group_cache[kind] = self._make_groups(kind)
-        return self._group_cache
+                self._group_cache[kind] = _Groups(self, kind)
+        return self._group_cache  # type: ignore[return-value]
 
-    def _make_groups(self, kind: str) -> dict[str, Group]:
-        """Materialise every group of one kind."""
+    def group_names(self, kind: str) -> Mapping[str, str]:
+        """Return the display name of each group of one kind, by key (without placing its documents)."""
+        self.groups  # noqa: B018 - made when asked for
+        return self._group_cache[kind].names
+
+    def _group_docs(self, kind: str, key: str) -> tuple[str, ...]:
+        """Return the source paths of a group's documents, in the documents' order."""
         self.documents  # noqa: B018 - refresh the ranks
-        rank, numbers = self._rank, self._numbers
-        made = [
-            Group(
-                kind,
-                key,
-                display_name(self._group_forms[kind][key]),
-                tuple(sorted(members, key=lambda source: rank[numbers[source]])),
-            )
-            for key, members in self._groups[kind].items()
-        ]
-        made.sort(key=lambda g: (g.name.casefold(), g.key), reverse=kind == "year")
-        return {g.key: g for g in made}
+        docs = self._group_members.get((kind, key))
+        if docs is None:
+            rank, numbers = self._rank, self._numbers
+            docs = tuple(sorted(self._groups[kind][key], key=lambda source: rank[numbers[source]]))
+            self._group_members[kind, key] = docs
+        return docs
 
 
 def build_corpus(documents: Iterable[Document]) -> Corpus:

@@ -31,7 +31,6 @@ def facets_data(site: Site, entity: Entity) -> dict[str, Any]:
     """
     corpus = site.corpus
     path = site.urls.entity(entity.key)
-    groups = corpus.groups
     top = [key for key, _ in site.related(entity.key)[:TOP_WITH]]
     with_number = {key: n for n, key in enumerate(top)}
     named_with = corpus.mentioned_with(entity.key, among=top) if top else {}
@@ -53,10 +52,11 @@ def facets_data(site: Site, entity: Entity) -> dict[str, Any]:
                 occ.mentions,
             ]
         )
+    origin_names, tag_names = corpus.group_names("origin"), corpus.group_names("tag")
     return {
         "entity": entity.name,
-        "origins": [groups["origin"][key].name if key in groups["origin"] else key for key in origins],
-        "tags": [groups["tag"][key].name if key in groups["tag"] else key for key in tags],
+        "origins": [origin_names.get(key, key) for key in origins],
+        "tags": [tag_names.get(key, key) for key in tags],
         "with": [[facet_id(key), corpus.name(key)] for key in top],
         "types": {key[0].lower(): site.config.types[key[0]].label for key in top},
         "docs": docs,

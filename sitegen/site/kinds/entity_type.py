@@ -149,21 +149,43 @@ MEMO_LAYOUT = "az-layout-"
 def _current_layout(site: Site, type_: str) -> tuple[list[tuple[str, int]], list[tuple[int, tuple[str, Key]]]]:
     """Return the layout (see _layout) of a type's index as the site is now."""
     corpus = site.corpus
-    return site.memo(MEMO_LAYOUT + type_, lambda: _layout(site, type_, corpus.type_order(type_), corpus.name))
+    return site.memo(
+        MEMO_LAYOUT + type_, lambda: _layout(site, type_, corpus.type_order(type_), corpus.names.__getitem__)
+    )
 
 
 def _layout(
     site: Site, type_: str, keys: Sequence[Key], name: Callable[[Key], str]
 ) -> tuple[list[tuple[str, int]], list[tuple[int, tuple[str, Key]]]]:
     """Return what every page of a type's index shows of the others, for ``keys`` in A-Z order named
-    by ``name``: the page each letter starts on, in A-Z order, and the aliases with their pages."""
+    by ``name``: the page each letter starts on, in A-Z order, and the aliases with their pages.
+
+    A letter starts where its first entry is when the names and the aliases are sorted together,
+    each alias after the names it sorts equal to. The keys come sorted by their names (as the
+    corpus keeps each type's order), so a letter's first name is its first in ``keys``: only those
+    are compared with the aliases, rather than every name sorted again at each edit.
+    """
     size = site.config.entities_per_page
-    see = _see_also(site, type_, [name(keys[i]).casefold() for i in range(size, len(keys), size)])
-    first_page: dict[str, int] = {}
-    listed = [(name(key), i // size + 1) for i, key in enumerate(keys)] + [(a, n) for n, (a, _) in see]
-    for entry, number in sorted(listed, key=lambda item: item[0].casefold()):
-        first_page.setdefault(letter_of(entry), number)
-    return list(first_page.items()), see
+    names = list(map(name, keys))
+    folded = list(map(str.casefold, names))
+    see = _see_also(site, type_, folded[size::size])
+    if not all(map(str.__le__, folded, folded[1:])):  # not in A-Z order: sort them
+        listed = [(n, i // size + 1) for i, n in enumerate(names)] + [(a, n) for n, (a, _) in see]
+        first_page: dict[str, int] = {}
+        for entry, number in sorted(listed, key=lambda item: item[0].casefold()):
+            first_page.setdefault(letter_of(entry), number)
+        return list(first_page.items()), see
+    first: dict[str, tuple[str, int, int, int]] = {}  # letter: where its first entry sorts, and its page
+    previous = None
+    for i, written in enumerate(names):
+        if written[:1] != previous:  # a letter's first name starts with another character than the last
+            previous = written[:1]
+            first.setdefault(letter_of(written), (folded[i], 0, i, i // size + 1))
+    for j, (number, (written, _)) in enumerate(see):
+        letter, place = letter_of(written), (written.casefold(), 1, j, number)
+        if letter not in first or place < first[letter]:
+            first[letter] = place
+    return [(letter, place[3]) for letter, place in sorted(first.items(), key=lambda item: item[1])], see
 
 
 def _see_also(site: Site, type_: str, boundaries: list[str]) -> list[tuple[int, tuple[str, Key]]]:
