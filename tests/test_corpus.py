@@ -108,6 +108,7 @@ def test_an_edit_places_again_only_the_documents_of_the_groups_it_changes() -> N
     )
     assert corpus.groups["origin"]["lima"].docs == ("a.txt", "c.txt")
     assert corpus.group_names("tag") == {"pgov": "PGOV", "prel": "PREL"}
+    assert corpus.group_size("tag", "pgov") == 2
     assert set(corpus._group_members) == {("origin", "lima")}  # only the group asked for was placed
     paris = corpus.groups["origin"]["paris"].docs
     corpus.add(cable("c.txt", "LIMA", "PGOV", "2011"))  # c.txt, now the newest, leaves and joins its groups

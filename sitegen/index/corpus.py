@@ -932,6 +932,10 @@ class Corpus:
         self.groups  # noqa: B018 - made when asked for
         return self._group_cache[kind].names
 
+    def group_size(self, kind: str, key: str) -> int:
+        """Return how many documents a group has (without placing them)."""
+        return len(self._groups[kind][key])
+
     def _group_docs(self, kind: str, key: str) -> tuple[str, ...]:
         """Return the source paths of a group's documents, in the documents' order."""
         self.documents  # noqa: B018 - refresh the ranks

@@ -27,14 +27,15 @@ class GroupIndex(PageKind):
 
         Context: kind_title, groups (Links), plus common keys.
         """
-        kind = family[1]
+        kind, corpus = family[1], site.corpus
+        names = corpus.group_names(kind)
         path = site.urls.group_index(kind)
         context = site.common(path, GROUP_TITLES[kind], f"Documents by {kind}")
         context.update(
             kind_title=GROUP_TITLES[kind],
-            groups=[
-                Link(relative_url(path, site.urls.group(kind, g.key)), g.name, count=len(g.docs))
-                for g in site.corpus.groups[kind].values()
+            groups=[  # names and counts: the groups' documents need not be placed
+                Link(relative_url(path, site.urls.group(kind, key)), names[key], count=corpus.group_size(kind, key))
+                for key in corpus.groups[kind]
             ],
         )
         yield Page(path, self.template, context)
