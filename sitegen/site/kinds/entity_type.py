@@ -163,21 +163,20 @@ def _layout(
     A letter starts where its first entry is when the names and the aliases are sorted together,
     each alias after the names it sorts equal to. The keys come sorted by their names (as the
     corpus keeps each type's order), so a letter's first name is its first in ``keys``: only those
-    are compared with the aliases, rather than every name sorted again at each edit.
+    are compared with the aliases, rather than every name sorted again at each edit (keys out of
+    that order are sorted first).
     """
     size = site.config.entities_per_page
     names = list(map(name, keys))
     folded = list(map(str.casefold, names))
     see = _see_also(site, type_, folded[size::size])
-    if not all(map(str.__le__, folded, folded[1:])):  # not in A-Z order: sort them
-        listed = [(n, i // size + 1) for i, n in enumerate(names)] + [(a, n) for n, (a, _) in see]
-        first_page: dict[str, int] = {}
-        for entry, number in sorted(listed, key=lambda item: item[0].casefold()):
-            first_page.setdefault(letter_of(entry), number)
-        return list(first_page.items()), see
+    order: Sequence[int] = range(len(names))
+    if not all(map(str.__le__, folded, folded[1:])):  # not in A-Z order: sort them (ties stay in order)
+        order = sorted(order, key=folded.__getitem__)
     first: dict[str, tuple[str, int, int, int]] = {}  # letter: where its first entry sorts, and its page
     previous = None
-    for i, written in enumerate(names):
+    for i in order:
+        written = names[i]
         if written[:1] != previous:  # a letter's first name starts with another character than the last
             previous = written[:1]
             first.setdefault(letter_of(written), (folded[i], 0, i, i // size + 1))
