@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from sitegen.cli import entry
 
-from sitegen.cli import main
-
-sys.exit(main())
+entry()

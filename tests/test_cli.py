@@ -24,6 +24,7 @@ SEED = ROOT / "seeds" / "000_1c6c8d2b3d4bc68e.txt"
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """Run ``python -m sitegen`` in ``cwd`` and capture its output."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONUNBUFFERED", None)  # its output to a pipe buffered, as in most shells and CI logs
     return subprocess.run(
         [sys.executable, "-m", "sitegen", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )

@@ -92,3 +92,40 @@ def test_compiled_templates_that_cannot_be_read_or_kept_are_compiled_again(
     monkeypatch.setattr(templates, "bytecode_cache", lambda: CompiledTemplates(str(blocked)))
     result = build_site(ROOT / "content", tmp_path / "site", search=False)  # nothing can be kept there
     assert result.pages > 600 and (tmp_path / "site" / "index.html").is_file()
+
+
+def test_the_templates_each_template_uses_are_kept_and_found_again(
+    tmp_path: Path, compiled: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "mine"
+    (folder / "templates").mkdir(parents=True)
+    for name, text in {"a.html": "{% include 'b.html' %}", "b.html": "b", "c.html": "c"}.items():
+        (folder / "templates" / name).write_text(text, encoding="utf-8")
+    parsed: list[str] = []
+    parse = SiteEnvironment.parse
+
+    def counted(self, source, name=None, filename=None):  # type: ignore[no-untyped-def]
+        parsed.append(source)
+        return parse(self, source, name, filename)
+
+    monkeypatch.setattr(SiteEnvironment, "parse", counted)
+
+    def hashes() -> dict[str, str]:
+        templates._references.cache_clear()  # as a new run
+        return templates.template_hashes(make_environment(folder, None))
+
+    first = hashes()
+    assert sorted(parsed) == ["b", "c", "{% include 'b.html' %}"]
+    parsed.clear()
+    assert hashes() == first and parsed == []  # a later run parses none of them
+    (folder / "templates" / "a.html").write_text("{% include 'c.html' %}", encoding="utf-8")
+    (folder / "templates" / "c.html").write_text("c, edited", encoding="utf-8")
+    edited = hashes()
+    assert parsed == ["{% include 'c.html' %}", "c, edited"]  # only the new versions
+    assert edited["b.html"] == first["b.html"] and edited["a.html"] != first["a.html"]
+    (folder / "templates" / "c.html").write_text("c, edited again", encoding="utf-8")
+    assert hashes()["a.html"] != edited["a.html"]  # a.html now uses c.html, whatever was kept of it
+    for kept in (tmp_path / "compiled").glob("sitegen-references-*"):
+        kept.write_text('{"not": "a list"', encoding="utf-8")
+    parsed.clear()
+    assert hashes()["a.html"] != edited["a.html"] and len(parsed) == 3  # damaged: parsed again

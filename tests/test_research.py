@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -314,3 +316,40 @@ def test_only_an_entity_named_in_enough_documents_has_a_timeline_related_entitie
         html = (demo_site / url).read_text(encoding="utf-8")
         assert 'class="timeline"' in html and "related-title" in html and "data-facets" in html, url
         assert (demo_site / url.replace(".html", ".facets.js")).is_file()
+
+
+def test_the_rows_of_a_few_characters_are_those_of_every_row_that_has_a_word_starting_with_them(
+    tmp_path: Path,
+) -> None:
+    from sitegen.site import finder
+
+    content = tmp_path / "content"
+    content.mkdir()
+    texts = {
+        "a.txt": "[PER Zoë Quist  ] met [PER Quentin Ärger  ] and [ORG _Zeta 9 Group  ] in [LOC Zürich  ] .",
+        "b.txt": "[PER Zara Zed  ] , [PER Øyvind Qvale  ] and [MISC 2010s  ] ; [ORG ...  ] [LOC Quito  ] .",
+        "c.txt": "[PER Alan Garcia  ] and [PER Quentin Ärger  ] in [LOC Lima  ] .",
+    }
+    for name, text in texts.items():
+        (content / name).write_text(text + "\n", encoding="utf-8")
+    shutil.copy(ROOT / "content" / "cables" / "02BOGOTA3281.txt", content)  # a cable, found by its id
+    memos = [("memo BOGOTA-7", "Lima"), ("Ämter Qu 9", "Quito"), ("...Zeta", "Lima")]  # ids of words of their own
+    (content / "memos.jsonl").write_text(
+        "".join(
+            json.dumps({"text": f"{place} .", "spans": [[0, len(place), "LOC"]], "meta": {"id": ident}}) + "\n"
+            for ident, place in memos
+        ),
+        encoding="utf-8",
+    )
+    result = build_site(content, tmp_path / "site", search=False)
+    assert result.state is not None
+    site = result.state.site
+    every = finder.finder_rows(site)
+    for letters in (["q"], ["z", "q"], ["_"], ["9", "2"], ["y", "o"], ["a"], ["ø", "x"], ["0"], ["b"], ["m"]):
+        site.forget_entities()  # nothing placed yet: placed for these characters only
+        few = [(row, sorted(w for w in found if w[0] in letters)) for row, found in finder.finder_rows(site, letters)]
+        expected = [(row, sorted(w for w in found if w[0] in letters)) for row, found in every]
+        assert few == [(row, found) for row, found in expected if found], letters  # the same rows, in the same order
+        assert (
+            len(few) == {"q": 5, "z": 9, "_": 4, "9": 3, "y": 4, "a": 8, "ø": 0, "0": 1, "b": 2, "m": 2}[letters[0]]
+        ), letters

@@ -38,7 +38,7 @@ from sitegen.parse.markdown import MarkdownSource
 from sitegen.render.templates import render_page, template_hashes
 from sitegen.report import log
 from sitegen.site.change import Change, NeedsRebuild, apply_change
-from sitegen.site.finder import learn_parts
+from sitegen.site.finder import FIRST_PARTS, learn_parts
 from sitegen.site.kinds import (
     KINDS,
     Family,
@@ -150,11 +150,10 @@ class SiteState:
         when known; kept up to date as files are written and deleted."""
         self.base = base
         """The index in the cache that the site was taken from, when it was (see build/journal.py)."""
-        for family, listed in written.items():
-            paths = tuple(listed)
-            learn_parts(site, family, paths)  # the finder's part names the site has on disk
-            if paths:
-                self.written[family] = paths
+        self.written = {family: tuple(paths) for family, paths in written.items() if paths}
+        for letter in FIRST_PARTS:  # the finder's part names the site has on disk
+            if (family := ("finder", letter)) in written:
+                learn_parts(site, family, tuple(written[family]))
         self._taken_over = dict(self.written)
 
     @classmethod
@@ -328,6 +327,8 @@ class SiteState:
     # -- templates and theme files -------------------------------------------
     def families_using(self, templates: set[str]) -> list[Family]:
         """Return the families on disk rendered with one of ``templates``, in the order of the site."""
+        if not templates:  # most updates: no template changed
+            return []
         return [family for family in self.written if family_template(self.site, family) in templates]
 
     def try_templates(self, env: Environment, stale: list[Family]) -> None:

@@ -23,6 +23,7 @@ import pickle
 import time
 from dataclasses import astuple, dataclass, field
 from functools import partial
+from operator import methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -236,7 +237,7 @@ def update_in_place(
     state.size = size
     stale = state.families_using({name.removeprefix("templates/") for name in theme if name.startswith("templates/")})
     rerendered = sum(len(state.written[f]) for f in stale)
-    if rerendered > MAX_RERENDERED_SHARE * sum(len(p) for p in state.written.values()):
+    if rerendered and rerendered > MAX_RERENDERED_SHARE * sum(map(len, state.written.values())):
         log.debug("changed templates render %d files, too many to update in place", rerendered)
         return None
     limit = MAX_CHANGED_SHARE * max(len(inputs.files), 1)
@@ -308,7 +309,7 @@ def _finish(
     counts = {
         "documents": len(corpus.documents),
         "entities": len(corpus.entities),
-        "pages": sum(p.endswith(".html") for p in outputs),
+        "pages": sum(map(methodcaller("endswith", ".html"), outputs)),
         "files": len(outputs),
         "bytes": state.size,
         "search_bytes": folder_size(ctx.output / SEARCH_BUNDLE) if state.site.search else 0,

@@ -57,6 +57,7 @@ def find_sources(content: Path, formats: Formats = NO_CHOICES) -> tuple[list[tup
         except OSError:
             continue
         names = {entry.name for entry in entries}
+        annotated = any(name.endswith((".ann", ".ANN")) for name in names)  # brat: see _brat_text
         for entry in entries:
             name = entry.name
             if is_ignored(name):
@@ -67,7 +68,7 @@ def find_sources(content: Path, formats: Formats = NO_CHOICES) -> tuple[list[tup
             fmt = None if name.endswith(MARKDOWN_SUFFIXES) else formats.format_of(name)
             if fmt is None and not name.endswith(MARKDOWN_SUFFIXES):
                 continue
-            if fmt is not None and fmt.name != "brat" and _brat_text(name, names, formats):
+            if annotated and fmt is not None and fmt.name != "brat" and _brat_text(name, names, formats):
                 continue
             relative = prefix + name
             if entry.is_symlink() and not _inside(Path(entry.path), root):

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cmp_to_key
 from itertools import chain, islice
+from operator import itemgetter
 from typing import IO, TYPE_CHECKING, TypeVar
 
 from markupsafe import Markup
@@ -383,7 +384,7 @@ class Corpus:
             elif name == "_type_orders":
                 value = corpus._keyed(value, by_key=False)
             setattr(corpus, name, value)
-        corpus._entity_numbers = {key: number for number, key in enumerate(corpus._entity_keys)}
+        corpus._entity_numbers = dict(zip(corpus._entity_keys, range(len(corpus._entity_keys))))
         changed = set(changed)
         same = [source for source in corpus._numbers if source not in changed]
         if len(same) != len(store) - sum(source in store for source in changed) or any(s not in store for s in same):
@@ -399,7 +400,7 @@ class Corpus:
             raise ValueError("not a table by entity number")
         try:
             if by_key:
-                return {keys[number]: entry for number, entry in table.items()}
+                return dict(zip(map(keys.__getitem__, table), table.values()))
             return {name: list(map(keys.__getitem__, numbers)) for name, numbers in table.items()}
         except (IndexError, TypeError) as exc:
             raise ValueError("a table names an entity the index does not number") from exc
@@ -852,13 +853,9 @@ class Corpus:
         """Return how many times an entity is mentioned, without materialising it."""
         return self._places[key][1]
 
-    def mention_totals(self, keys: Iterable[Key] | None = None) -> dict[Key, int]:
-        """Return how many times each entity is mentioned (of ``keys``, or all of them), without
-        materialising any."""
-        places = self._places
-        if keys is None:
-            return {key: entry[1] for key, entry in places.items()}
-        return {key: places[key][1] for key in keys}
+    def mention_total_list(self, keys: Iterable[Key]) -> list[int]:
+        """Return how many times each of ``keys`` is mentioned, in their order, without materialising any."""
+        return list(map(itemgetter(1), map(self._places.__getitem__, keys)))
 
     def name(self, key: Key) -> str:
         """Return an entity's display name, without materialising it."""
@@ -960,10 +957,13 @@ def mention_counts(corpus: Corpus) -> dict[str, int]:
 def top_entities(corpus: Corpus, limit: int, type_: str | None = None) -> list[Key]:
     """Return the keys of the most-mentioned entities, optionally of one type: most mentions first,
     then by name. Only the entities with at least the ``limit``-th largest count are sorted."""
-    totals = corpus.mention_totals(None if type_ is None else corpus.type_order(type_))
-    if len(totals) > limit > 0:
-        least = heapq.nlargest(limit, totals.values())[-1]
-        totals = {k: n for k, n in totals.items() if n >= least}
+    keys = corpus.entity_order() if type_ is None else corpus.type_order(type_)
+    counts = corpus.mention_total_list(keys)
+    if len(keys) > limit > 0:
+        least = heapq.nlargest(limit, counts)[-1]
+        totals = {k: n for k, n in zip(keys, counts) if n >= least}
+    else:
+        totals = dict(zip(keys, counts))
     return sorted(totals, key=lambda k: (-totals[k], corpus.name(k).casefold(), k))[:limit]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import os
 import pickle
 import re
 from collections.abc import Iterator
@@ -109,6 +111,32 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
         except OSError:
             pass
 
+    def _references_file(self, source: str) -> Path:
+        """Return where the templates that a template's source names are kept (see _references)."""
+        digest = hashlib.sha256(f"{jinja2.__version__}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
+        return Path(self.directory) / f"sitegen-references-{digest}.json"
+
+    def load_references(self, source: str) -> list[str | None] | None:
+        """Return the templates a source names as dump_references kept them (None among them: one
+        named through a variable); None when they are not kept, or cannot be read."""
+        try:
+            found = json.loads(self._references_file(source).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if isinstance(found, list) and all(name is None or isinstance(name, str) for name in found):
+            return found
+        return None
+
+    def dump_references(self, source: str, named: list[str | None]) -> None:
+        """Keep the templates a source names, or not when the folder cannot take them."""
+        path = self._references_file(source)
+        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+        try:
+            tmp.write_text(json.dumps(named), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
 
 @functools.cache
 def bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -164,9 +192,16 @@ def template_hashes(env: jinja2.Environment, look: str = "") -> dict[str, str]:
 @functools.lru_cache(maxsize=256)
 def _references(env: jinja2.Environment, source: str) -> frozenset[str] | None:
     """Return the templates that a template's source extends, includes or imports; None when it
-    names one through a variable. Kept for each source: a build asks twice, a preview at each edit.
+    names one through a variable. Kept for each source: a build asks twice, a preview at each edit,
+    and the next run finds them beside the compiled templates rather than parsing every template.
     Raises jinja2.TemplateError when the source does not parse."""
-    found = set(jinja2.meta.find_referenced_templates(env.parse(source)))
+    kept = bytecode_cache()
+    named = kept.load_references(source) if isinstance(kept, CompiledTemplates) else None
+    if named is None:
+        named = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+        if isinstance(kept, CompiledTemplates):
+            kept.dump_references(source, named)
+    found = set(named)
     return None if None in found else frozenset(found)  # type: ignore[arg-type]
 
 

@@ -10,7 +10,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict
-from itertools import islice
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from sitegen.model import Document, Summary, entity_id, plain_text
@@ -51,12 +51,12 @@ PART = 2000
 _DOCUMENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def _parts(site: Site) -> Iterator[list[EntityRow]]:
-    """Yield every entity's rows (Site.entity_row) in display order, PART entities at a time, so a
+def _parts(site: Site, field: int) -> Iterator[list[str]]:
+    """Yield one field of every entity's rows (Site.rows_in_order), PART entities at a time, so a
     data file of any size is made a part at a time."""
-    keys = iter(site.corpus.entities)
-    while part := [site.entity_row(key) for key in islice(keys, PART)]:
-        yield part
+    rows = site.rows_in_order()
+    for start in range(0, len(rows), PART):
+        yield list(map(itemgetter(field), rows[start : start + PART]))
 
 
 def entities_json(site: Site) -> Iterator[str]:
@@ -64,8 +64,8 @@ def entities_json(site: Site) -> Iterator[str]:
     tagger = site.config.tagger
     yield "{" + (f'"tagger": {json.dumps(tagger, ensure_ascii=False)}, ' if tagger else "") + '"entities": [\n'
     separator = ""
-    for part in _parts(site):
-        yield separator + ",\n".join(row.json for row in part)
+    for part in _parts(site, EntityRow._fields.index("json")):
+        yield separator + ",\n".join(part)
         separator = ",\n"
     yield "\n]}\n"
 
@@ -73,8 +73,8 @@ def entities_json(site: Site) -> Iterator[str]:
 def entities_csv(site: Site) -> Iterator[str]:
     """Yield entities.csv in parts: one row per entity; spellings joined with ' | '."""
     yield csv_line(["type", "name", "documents", "mentions", "forms", "url", "id"])
-    for part in _parts(site):
-        yield "".join(row.csv for row in part)
+    for part in _parts(site, EntityRow._fields.index("csv")):
+        yield "".join(part)
 
 
 def document_json(site: Site, doc: Document) -> str:

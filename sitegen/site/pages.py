@@ -99,6 +99,8 @@ class Pager:
 
 #: How many entities' tooltips and links each process keeps (about 500 bytes each).
 ENTITY_INFO_CACHE = 1 << 16
+#: Site.memo: every entity's rows in display order (see Site.rows_in_order).
+MEMO_ROWS = "rows in order"
 
 
 def _no_text(source: str) -> tuple[str, int, str] | None:
@@ -259,6 +261,19 @@ class Site:
             row = self._rows[key] = entity_row(self, key)
         return row
 
+    def rows_in_order(self) -> list[EntityRow]:
+        """Return every entity's rows in display order (made where missing), kept for the data files
+        that are made of them until an edit changes any (forget_rows)."""
+
+        def make() -> list[EntityRow]:
+            rows, keys = self._rows, self.corpus.entities
+            try:
+                return list(map(rows.__getitem__, keys))
+            except KeyError:  # some are not made yet
+                return [self.entity_row(key) for key in keys]
+
+        return self.memo(MEMO_ROWS, make)
+
     def rows_missing(self) -> list[Key]:
         """Return the entities whose rows are not made yet, in display order."""
         return [key for key in self.corpus.entities if key not in self._rows]
@@ -279,6 +294,7 @@ class Site:
 
     def forget_rows(self, keys: Iterable[Key] | None) -> None:
         """Let go of the rows of ``keys`` (None: all), which an edit changed."""
+        self.drop_memo(MEMO_ROWS)
         if keys is None:
             self._rows.clear()
         else:
