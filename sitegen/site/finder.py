@@ -22,18 +22,14 @@ only when their names changed.
 from __future__ import annotations
 
 import json
-import re
 from array import array
-from bisect import bisect_right
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import partial
-from itertools import accumulate
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from sitegen.model import Key, Summary
 from sitegen.render.escape import script_json
-from sitegen.site.rows import ROW_WORDS, words
+from sitegen.site.rows import words
 from sitegen.site.urls import Urls
 
 if TYPE_CHECKING:
@@ -133,7 +129,7 @@ def finder_rows(site: Site, letters: Collection[str] | None = None) -> list[tupl
         docs = [(doc, words(doc.ref)) for doc in corpus.documents if doc.ref]
         keys.sort(key=partial(_place, corpus))
     else:
-        by_letter, docs_by_letter = _by_letter(site, wanted)
+        by_letter, docs_by_letter = _by_letter(site)
         keys = list(dict.fromkeys(key for letter in wanted for key in by_letter[letter]))
         found_docs = {n: (doc, w) for letter in wanted for n, doc, w in docs_by_letter.get(letter, ())}
         docs = [found_docs[n] for n in sorted(found_docs)]
@@ -148,67 +144,29 @@ def finder_rows(site: Site, letters: Collection[str] | None = None) -> list[tupl
     return rows
 
 
-#: Above this many characters not yet placed, _by_letter places every character at once.
-FEW_LETTERS = 4
-
-ByLetter = tuple[dict[str, list[Key]], dict[str, list[tuple[int, Summary, set[str]]]]]
-
-
-def _by_letter(site: Site, letters: Collection[str]) -> ByLetter:
+def _by_letter(site: Site) -> tuple[dict[str, list[Key]], dict[str, list[tuple[int, Summary, set[str]]]]]:
     """Return the entities, and the documents with an id (with their place in the site's order),
-    by the first characters of their words: those of ``letters`` at least, each placed once per
-    change of the site. An edit asks for a few characters (its rows' words'); more than
-    FEW_LETTERS at once, and every character is placed in one pass."""
-    keys, docs = site.memo(MEMO_LETTERS, lambda: ({}, {}))
-    missing = [letter for letter in letters if letter not in keys]
-    if missing:
-        placed = _place_all(site) if len(missing) > FEW_LETTERS else _place_few(site, missing)
-        keys.update(placed[0])
-        docs.update(placed[1])
-    return keys, docs
+    by the first characters of their words: made once per change of the site, for the parts of
+    every character."""
 
+    def make() -> tuple[dict[str, list[Key]], dict[str, list[tuple[int, Summary, set[str]]]]]:
+        keys: dict[str, list[Key]] = {letter: [] for letter in FIRST_PARTS}
+        row = site.entity_row
+        for key in site.corpus.entities:
+            last = ""
+            for word in row(key).words:  # sorted: the words of one first character are together
+                if word[0] != last:
+                    last = word[0]
+                    keys[last].append(key)
+        docs: dict[str, list[tuple[int, Summary, set[str]]]] = {}
+        for number, doc in enumerate(site.corpus.documents):
+            if doc.ref:
+                found = words(doc.ref)
+                for letter in firsts(found):
+                    docs.setdefault(letter, []).append((number, doc, found))
+        return keys, docs
 
-def _place_all(site: Site) -> ByLetter:
-    """Return _by_letter's tables for every character."""
-    keys: dict[str, list[Key]] = {letter: [] for letter in FIRST_PARTS}
-    for key, row in zip(site.corpus.entities, site.rows_in_order()):
-        last = ""
-        for word in row.words:  # sorted: the words of one first character are together
-            if word[0] != last:
-                last = word[0]
-                keys[last].append(key)
-    docs: dict[str, list[tuple[int, Summary, set[str]]]] = {letter: [] for letter in FIRST_PARTS}
-    for number, doc in enumerate(site.corpus.documents):
-        if doc.ref:
-            found = words(doc.ref)
-            for letter in firsts(found):
-                docs[letter].append((number, doc, found))
-    return keys, docs
-
-
-def _place_few(site: Site, letters: list[str]) -> ByLetter:
-    """Return _by_letter's tables for a few characters, without looking at every word in Python:
-    the words of every entity are one text, a line per entity, searched for words that start with
-    one of ``letters``; a document's id is split into words only when it holds one of them."""
-    entities = list(site.corpus.entities)
-    lines = list(map(" ".join, map(itemgetter(ROW_WORDS), site.rows_in_order())))
-    starts = list(accumulate(map(len, lines), lambda at, length: at + length + 1, initial=0))
-    keys: dict[str, list[Key]] = {letter: [] for letter in letters}
-    seen: set[tuple[str, int]] = set()
-    for match in re.finditer(f"(?m)(?:^| )([{re.escape(''.join(letters))}])", "\n".join(lines)):
-        letter, number = match[1], bisect_right(starts, match.start(1)) - 1
-        if (letter, number) not in seen:
-            seen.add((letter, number))
-            keys[letter].append(entities[number])
-    docs: dict[str, list[tuple[int, Summary, set[str]]]] = {letter: [] for letter in letters}
-    underscore = "_" in letters  # a word "_" stands for characters that are neither
-    for number, doc in enumerate(site.corpus.documents):
-        ref = doc.ref
-        if ref and (underscore or not ref.isascii() or any(letter in ref.lower() for letter in letters)):
-            found = words(ref)
-            for letter in firsts(found) & keys.keys():
-                docs[letter].append((number, doc, found))
-    return keys, docs
+    return site.memo(MEMO_LETTERS, make)
 
 
 def _place(corpus: Corpus, key: Key) -> tuple:

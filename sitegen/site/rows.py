@@ -43,10 +43,6 @@ class EntityRow(NamedTuple):
     """The words the finder finds it by (see words), in order."""
 
 
-#: Where an EntityRow holds its words.
-ROW_WORDS = EntityRow._fields.index("words")
-
-
 def packed(rows: dict[Key, EntityRow]) -> tuple[list, ...]:
     """Return rows as the cache keeps them: the keys, then each field of the rows as a list (a
     pickle of a few lists of strings, not of one tuple per entity)."""
