@@ -153,7 +153,7 @@ class SiteState:
         self.written = {family: tuple(paths) for family, paths in written.items() if paths}
         for letter in FIRST_PARTS:  # the finder's part names the site has on disk
             if (family := ("finder", letter)) in written:
-                learn_parts(site, family, tuple(written[family]))
+                learn_parts(site, family, self.written.get(family, ()))
         self._taken_over = dict(self.written)
 
     @classmethod

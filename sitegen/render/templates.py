@@ -139,7 +139,7 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
 
 @functools.cache
-def bytecode_cache() -> jinja2.BytecodeCache | None:
+def bytecode_cache() -> CompiledTemplates | None:
     """Return where compiled templates are kept between runs: Jinja2's own folder for this user in
     the temporary folder, readable by this user only (None, and templates compiled each run, when
     it cannot be made)."""
@@ -196,10 +196,10 @@ def _references(env: jinja2.Environment, source: str) -> frozenset[str] | None:
     and the next run finds them beside the compiled templates rather than parsing every template.
     Raises jinja2.TemplateError when the source does not parse."""
     kept = bytecode_cache()
-    named = kept.load_references(source) if isinstance(kept, CompiledTemplates) else None
+    named = kept.load_references(source) if kept is not None else None
     if named is None:
         named = list(jinja2.meta.find_referenced_templates(env.parse(source)))
-        if isinstance(kept, CompiledTemplates):
+        if kept is not None:
             kept.dump_references(source, named)
     found = set(named)
     return None if None in found else frozenset(found)  # type: ignore[arg-type]

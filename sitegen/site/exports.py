@@ -10,11 +10,11 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict
-from operator import itemgetter
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from sitegen.model import Document, Summary, entity_id, plain_text
-from sitegen.site.rows import EntityRow, csv_line
+from sitegen.site.rows import csv_line
 from sitegen.site.urls import public_url
 
 if TYPE_CHECKING:
@@ -51,12 +51,12 @@ PART = 2000
 _DOCUMENT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def _parts(site: Site, field: int) -> Iterator[list[str]]:
+def _parts(site: Site, field: str) -> Iterator[list[str]]:
     """Yield one field of every entity's rows (Site.rows_in_order), PART entities at a time, so a
     data file of any size is made a part at a time."""
     rows = site.rows_in_order()
     for start in range(0, len(rows), PART):
-        yield list(map(itemgetter(field), rows[start : start + PART]))
+        yield list(map(attrgetter(field), rows[start : start + PART]))
 
 
 def entities_json(site: Site) -> Iterator[str]:
@@ -64,7 +64,7 @@ def entities_json(site: Site) -> Iterator[str]:
     tagger = site.config.tagger
     yield "{" + (f'"tagger": {json.dumps(tagger, ensure_ascii=False)}, ' if tagger else "") + '"entities": [\n'
     separator = ""
-    for part in _parts(site, EntityRow._fields.index("json")):
+    for part in _parts(site, "json"):
         yield separator + ",\n".join(part)
         separator = ",\n"
     yield "\n]}\n"
@@ -73,7 +73,7 @@ def entities_json(site: Site) -> Iterator[str]:
 def entities_csv(site: Site) -> Iterator[str]:
     """Yield entities.csv in parts: one row per entity; spellings joined with ' | '."""
     yield csv_line(["type", "name", "documents", "mentions", "forms", "url", "id"])
-    for part in _parts(site, EntityRow._fields.index("csv")):
+    for part in _parts(site, "csv"):
         yield "".join(part)
 
 

@@ -73,13 +73,11 @@ def document_paths(sources: list[str], folder: str = "doc", formats: Formats = N
     taken: set[str] = set()
     for source in sorted(sources):
         file, name = formats.split_source(source)  # a document of a file that holds several: in a folder named by it
-        if "/" in file or file.startswith("."):
-            parts = PurePosixPath(file).parts
-            stem = posixpath.splitext(parts[-1])[0] if parts else file
-            names = [file_slug(p) for p in parts[:-1]] + [file_slug(stem)] + ([file_slug(name)] if name else [])
-            path = folder + "/" + "/".join(names) + ".html"
-        else:  # most sources: a file at the top of the content folder
-            path = f"{folder}/{file_slug(file.rpartition('.')[0] or file)}{'/' + file_slug(name) if name else ''}.html"
+        # Most sources are a file at the top of the content folder, which needs no pathlib (a third of the time).
+        parts = PurePosixPath(file).parts if "/" in file or file.startswith(".") else (file,)
+        stem = posixpath.splitext(parts[-1])[0] if parts else file
+        names = [file_slug(p) for p in parts[:-1]] + [file_slug(stem)] + ([file_slug(name)] if name else [])
+        path = folder + "/" + "/".join(names) + ".html"
         if path in taken:
             digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
             path = f"{path[:-5]}--{digest}.html"
