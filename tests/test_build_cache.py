@@ -873,6 +873,56 @@ def test_an_update_in_place_appends_what_changed_rather_than_the_whole_index(
         assert Journal.read(cache()).documents.keys() == {"sample/09LIMA1669.txt"}
 
 
+def test_the_paths_taken_back_from_the_index_and_its_journal_are_those_the_last_update_left(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each update journals the paths of only the families it recorded (and those the journal it
+    read had changed): taken back, index and journal give every family's paths as they were."""
+    from sitegen.build import gather
+    from sitegen.build.journal import Journal
+
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    taken: list[dict] = []
+    real = gather.restored
+
+    def spy(*args):
+        found = real(*args)
+        taken.append(dict(found.written))
+        return found
+
+    monkeypatch.setattr(gather, "restored", spy)
+    lima, bogota = content / "sample" / "09LIMA1669.txt", content / "cables" / "02BOGOTA3281.txt"
+    new = content / "cables" / "10LIMA999.txt"
+    edits = [
+        lambda: lima.write_text(
+            lima.read_text(encoding="utf-8").replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8"
+        ),
+        lambda: new.write_text(
+            (content / "cables" / "05LIMA2158.txt").read_text(encoding="utf-8").replace("05LIMA2158", "10LIMA999"),
+            encoding="utf-8",
+        ),
+        bogota.unlink,
+        lambda: lima.write_text(
+            lima.read_text(encoding="utf-8").replace("Ann Newname", "Ann Othername"), encoding="utf-8"
+        ),
+    ]
+    left = None
+    for edit in edits:
+        edit()
+        result = make(content, site, search=False)
+        assert result.update is not None and result.state is not None
+        if left is not None:
+            assert taken[-1] == left  # the update started from the paths the last one left
+        left = dict(result.state.written)
+        recorded = manifest_module.read_manifest(site)
+        assert recorded is not None and recorded.outputs == sorted(p for paths in left.values() for p in paths)
+    assert len(taken) == len(edits)
+    journal = Journal.read(read_cache(site))  # type: ignore[arg-type]
+    assert journal.paths[("doc", "cables/10LIMA999.txt")] == ["doc/cables/10lima999.html"]
+    assert journal.paths[("doc", "cables/02BOGOTA3281.txt")] is None
+
+
 @pytest.mark.parametrize("damaged", ["index", "record"])
 def test_a_damaged_index_or_journal_record_is_not_trusted(
     project: Path, damaged: str, caplog: pytest.LogCaptureFixture
@@ -894,7 +944,10 @@ def test_a_damaged_index_or_journal_record_is_not_trusted(
     path.write_bytes(bytes(data))
     kept = read_cache(site)
     assert kept is not None and kept.file is not None  # the directory and the documents in use are sound
-    assert (kept.index() is None) == (damaged == "index")
+    index = kept.index()
+    assert (index is None) == (damaged == "index")
+    if index is not None:
+        index.close()
     kept.file.close()
     lima.write_text(lima.read_text(encoding="utf-8").replace("Ann Newname", "Ann Othername"), encoding="utf-8")
     with caplog.at_level("DEBUG", logger="sitegen"):

@@ -137,17 +137,25 @@ class Cache:
         data = os.pread(self.file.fileno(), place[1], place[0])
         return data if len(data) == place[1] else None
 
-    def index(self) -> bytes | None:
-        """Return the index of the site (see pipeline._write_index), or None when there is none to trust."""
+    def index(self) -> BinaryIO | None:
+        """Return the cache file opened again at the start of the index of the site (see
+        pipeline._write_index), or None when there is none to trust; the caller closes it.
+
+        The index is read through the file's buffer, a frame of its pickles at
+        a time: reading tens of megabytes into one bytes object first would
+        cost more time than the reading, and as much memory as the index.
+        """
         start, size = self.index_at
         if not size or self.file is None:
             return None
-        data = os.pread(self.file.fileno(), size, start)
-        if len(data) != size:
-            return None
-        if self.journal_at[1] and hashlib.sha256(data).digest() != self.index_digest:
-            return None  # an index kept from an earlier write: the directory's checksum does not cover it
-        return data
+        descriptor = self.file.fileno()
+        if self.journal_at[1]:  # an index kept from an earlier write: the directory's checksum does not cover it
+            digest = hashlib.sha256()
+            if not _hashed(descriptor, start, size, digest) or digest.digest() != self.index_digest:
+                return None
+        reader = os.fdopen(os.dup(descriptor), "rb")  # its offset is the file's: every other read is os.pread
+        reader.seek(start)
+        return reader
 
     def journal(self) -> bytes | None:
         """Return what changed since the index was written (see build/journal.py), or None when the index is whole."""

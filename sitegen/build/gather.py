@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import io
 import pickle
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -118,16 +117,16 @@ def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> Restored |
     """Return the index kept in the cache (the corpus index over the cached documents, the paths
     of each page family and the entities' rows in the data files) with its journal, all but its
     documents brought up to date; None when there is none to trust for ``resolver``'s names."""
-    state = cache.index()
-    if state is None or cache.file is None:
+    stream = cache.index()
+    if stream is None or cache.file is None:
         return None
     store = DocumentStore.beside(ctx.output)
-    stream = io.BytesIO(state)
     try:
-        journal = Journal.read(cache)
-        store.adopt(cache.file, cache.where, CACHE_GAP)
-        corpus = Corpus.restored(stream, store, journal.documents)
-        found = restored(cache, corpus, pickle.load(stream), pickle.load(stream), journal)
+        with stream:
+            journal = Journal.read(cache)
+            store.adopt(cache.file, cache.where, CACHE_GAP)
+            corpus = Corpus.restored(stream, store, journal.documents)
+            found = restored(cache, corpus, pickle.load(stream), pickle.load(stream), journal)
     except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
         log.debug("the cached index is not used: %s", exc)
         return None

@@ -123,9 +123,11 @@ class SiteState:
         sources: Iterable[Source],
         written: dict[Family, list[str]],
         base: Base | None = None,
+        outputs: list[str] | None = None,
     ) -> None:
         """Take over the site in ``output``, built with ``env`` from ``sources`` into ``site`` (and
-        taken from the index ``base`` in the cache, when it was)."""
+        taken from the index ``base`` in the cache, when it was); ``outputs`` are the paths of
+        ``written`` sorted, when the caller has them (the manifest of the build that wrote them)."""
         self.output = output
         self.env = env
         self.site = site
@@ -141,6 +143,8 @@ class SiteState:
         deleted since)."""
         self._owner: dict[str, tuple[Family, int]] | None = None
         """The family and page number of every output path, once asked for (see owner)."""
+        self.recorded: set[Family] = set()
+        """The families whose paths were recorded since the state was taken over (see _record)."""
         self.pending: dict[Family, Numbers] = {}
         """Pages waiting to be rendered again, by family (None: all its pages)."""
         self.search_dirty: set[str] = set()
@@ -155,6 +159,7 @@ class SiteState:
             if (family := ("finder", letter)) in written:
                 learn_parts(site, family, self.written.get(family, ()))
         self._taken_over = dict(self.written)
+        self._outputs = outputs
 
     @classmethod
     def on_disk(cls, output: Path, env: Environment, site: Site, sources: Iterable[Source]) -> SiteState:
@@ -164,7 +169,9 @@ class SiteState:
     def outputs(self) -> list[str]:
         """Return every output file of the page families, sorted (the same for the same site, however
         it was built)."""
-        return sorted(path for paths in self.written.values() for path in paths)
+        if self._outputs is None:
+            self._outputs = sorted(path for paths in self.written.values() for path in paths)
+        return self._outputs
 
     # -- taking in changes ---------------------------------------------------
     def changed_sources(
@@ -555,7 +562,10 @@ class SiteState:
     def _record(self, family: Family, paths: Iterable[str]) -> None:
         """Remember which output paths a family has."""
         paths = tuple(paths)
+        self.recorded.add(family)
         learn_parts(self.site, family, paths)  # the finder's part names made in another process, or written
+        if paths != self.written.get(family, ()):
+            self._outputs = None
         if paths:
             self.written[family] = paths
             for number, path in enumerate(paths, 1):

@@ -91,6 +91,8 @@ class Base:
     documents: dict[str, Record | None] = field(default_factory=dict)
     """Per source changed since the index was written: the record of the document the index was made
     with (None: it had none)."""
+    families: set[Family] = field(default_factory=set)
+    """The page families whose paths the journal changed (the others' are as the index holds them)."""
 
 
 @dataclass
@@ -124,7 +126,9 @@ def restored(cache: Cache, corpus: Corpus, written: object, rows: object, journa
     if not isinstance(written, dict):
         raise ValueError("not the paths of the page families")
     paths = {family: tuple(value) for family, value in written.items()}
-    base = Base(cache.index_digest, dict(corpus.given_names), paths, unpacked(rows), journal.documents)
+    base = Base(
+        cache.index_digest, dict(corpus.given_names), paths, unpacked(rows), journal.documents, set(journal.paths)
+    )
     now, current = dict(base.written), dict(base.rows)
     for family, value in journal.paths.items():
         if value is None:
@@ -144,6 +148,7 @@ def journal_of(
     corpus: Corpus,
     sources: list[str],
     written: dict[Family, tuple[str, ...]],
+    recorded: set[Family],
     rows: dict[Key, EntityRow],
     resolution: str,
 ) -> bytes | None:
@@ -151,8 +156,10 @@ def journal_of(
     update read), or None when the index should be written whole: it is not that index, the
     entities are named or resolved otherwise than when it was written, or the journal is too large.
 
-    ``sources`` are the site's sources now, ``written`` its families' paths
-    and ``rows`` every entity's rows; a document is the one ``previous``
+    ``sources`` are the site's sources now, ``written`` its families' paths,
+    ``recorded`` the families whose paths were recorded since the site was
+    taken from ``base`` (the others' are as its journal left them) and
+    ``rows`` every entity's rows; a document is the one ``previous``
     recorded when the corpus reads it from there still.
     """
     if base.digest != previous.index_digest or resolution != previous.resolution or corpus.given_names != base.names:
@@ -166,9 +173,11 @@ def journal_of(
             documents[relative] = None  # new in this update
     if len(documents) > max(MIN_JOURNAL_DOCUMENTS, JOURNAL_DOCUMENTS * len(corpus)):
         return None
-    before = base.written
-    paths = {f: list(p) for f, p in written.items() if before.get(f) is not p and before.get(f) != p}
-    paths.update({f: None for f in before if f not in written})
+    before, paths = base.written, {}
+    for family in base.families | recorded:  # only those can differ from the index
+        now = written.get(family)
+        if now != before.get(family):
+            paths[family] = None if now is None else list(now)
     old = base.rows
     changed = {k: r for k, r in rows.items() if old.get(k) is not r and old.get(k) != r}
     gone = [k for k in old if k not in rows]

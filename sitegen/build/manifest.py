@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from itertools import islice
@@ -48,6 +49,8 @@ class Manifest:
     """The templates and static files the pages were made with, as ``render.theme_hashes`` gives them."""
     folders: dict[str, int] = field(default_factory=dict)
     """The modification time (ns) of each folder of ``outputs`` as the manifest was written (see outputs_present)."""
+    build: str = ""
+    """The identity of the build that wrote it (new_build): the cache written with it records the same."""
 
 
 def code_fingerprint() -> str:
@@ -213,9 +216,10 @@ def outputs_present(output: Path, manifest: Manifest) -> bool:
     return True
 
 
-def build_id(manifest: Manifest) -> str:
-    """Return the identity of one build: its key and the sizes and times of the sources it read."""
-    return hashlib.sha256(json.dumps([manifest.key, manifest.sources], sort_keys=True).encode()).hexdigest()
+def new_build() -> str:
+    """Return the identity of a new build: unique to it, so that the cache written with its manifest
+    is known to describe the same site (the same sources, outputs and index)."""
+    return secrets.token_hex(16)
 
 
 def diagnostics(manifest: Manifest) -> list[Diagnostic]:

@@ -36,9 +36,9 @@ from sitegen.build.incremental import SiteState, Update, what_changed
 from sitegen.build.journal import journal_of
 from sitegen.build.manifest import (
     Manifest,
-    build_id,
     build_key,
     diagnostics,
+    new_build,
     outputs_present,
     read_manifest,
     up_to_date,
@@ -231,7 +231,7 @@ def update_in_place(
         return None
     before, site, family_paths, base = found
     if family_paths is not None and _lists(family_paths, outputs):
-        state = SiteState(ctx.output, env, site, before, family_paths, base)
+        state = SiteState(ctx.output, env, site, before, family_paths, base, outputs)
     else:
         state = SiteState.on_disk(ctx.output, env, site, before)
     state.size = size
@@ -314,11 +314,13 @@ def _finish(
         "bytes": state.size,
         "search_bytes": folder_size(ctx.output / SEARCH_BUNDLE) if state.site.search else 0,
     }
-    manifest = Manifest(inputs.key, inputs.stats, outputs, [list(astuple(w)) for w in warnings], counts, inputs.looks)
+    manifest = Manifest(
+        inputs.key, inputs.stats, outputs, [list(astuple(w)) for w in warnings], counts, inputs.looks, build=new_build()
+    )
     sources = [state.sources[relative] for relative, _ in inputs.files if relative in state.sources]
     write_cache(
         ctx.output,
-        build_id(manifest),
+        manifest.build,
         sources,
         lambda relative: (
             (corpus.document_data(relative), corpus.document_extra(relative)) if relative in corpus else None
@@ -357,7 +359,14 @@ def _journal(state: SiteState, sources: list[str], previous: Cache) -> bytes | N
         return None
     site = state.site
     return journal_of(
-        state.base, previous, state.corpus, sources, state.written, site.kept_rows(), site.resolver.digest
+        state.base,
+        previous,
+        state.corpus,
+        sources,
+        state.written,
+        state.recorded,
+        site.kept_rows(),
+        site.resolver.digest,
     )
 
 
@@ -372,7 +381,7 @@ def _size(path: Path) -> int:
 def _state_on_disk(ctx: BuildContext, env: Environment, resolver: Resolver, previous: Manifest) -> SiteState | None:
     """Return the state of a site that is up to date, from its cache (None when it has none to trust)."""
     cache = read_cache(ctx.output)
-    if cache is None or cache.key != build_id(previous) or cache.resolution != resolver.digest:
+    if cache is None or not previous.build or cache.key != previous.build or cache.resolution != resolver.digest:
         return None
     cached = cached_site(ctx, env, resolver, cache)
     if cached is None:
@@ -380,14 +389,17 @@ def _state_on_disk(ctx: BuildContext, env: Environment, resolver: Resolver, prev
     sources, site, family_paths, base = cached
     if family_paths is None or not _lists(family_paths, previous.outputs):
         return None
-    found = SiteState(ctx.output, env, site, sources, family_paths, base)
+    found = SiteState(ctx.output, env, site, sources, family_paths, base, previous.outputs)
     found.size = previous.counts.get("bytes")
     return found
 
 
 def _lists(family_paths: dict, outputs: list[str]) -> bool:
-    """Return True when the paths of each page family that a cache kept are the files the manifest lists."""
-    return {path for paths in family_paths.values() for path in paths} == set(outputs)
+    """Return True when the paths of each page family that a cache kept are as many as the files the
+    manifest lists. The cache was written with the manifest (its key is the manifest's ``build``), so
+    they are the same paths; the count tells an index whose journal did not add up, without a pass
+    over every path."""
+    return sum(map(len, family_paths.values())) == len(outputs)
 
 
 def _changed_names(before: dict[str, str], now: dict[str, str]) -> list[str] | None:
@@ -405,6 +417,7 @@ def _describes_site(cache: Cache, previous: Manifest | None, key: str, ctx: Buil
     return (
         previous is not None
         and previous.key == key
-        and cache.key == build_id(previous)
+        and previous.build != ""
+        and cache.key == previous.build
         and outputs_present(ctx.output, previous)
     )
