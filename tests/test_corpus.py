@@ -194,3 +194,24 @@ def test_the_a_to_z_order_kept_up_to_date_through_edits_is_the_order_sorted_afre
         assert corpus.entity_order() == fresh.entity_order()
         order = fresh.type_order("PER")
         assert [corpus.type_position(key) for key in order] == list(range(len(order)))
+
+
+def test_the_mention_totals_kept_for_the_lists_of_most_mentioned_are_each_entitys_in_display_order() -> None:
+    from sitegen.index.corpus import top_entities
+    from sitegen.model import ENTITY_TYPES
+
+    rng = random.Random(11)
+    names = ["Ann", "Bob", "Lima", "Peru", "UN", "OAS", "Quechua", "Zed", "Élodie", "ann"]
+    texts = [
+        " and ".join(f"[{rng.choice(ENTITY_TYPES)} {rng.choice(names)}  ]" for _ in range(rng.randint(1, 6))) + " ."
+        for _ in range(40)
+    ]
+    corpus = corpus_of(*texts)
+    kept = corpus.mention_totals()
+    assert kept.keys() == {None, *ENTITY_TYPES}
+    assert kept[None] == [corpus.mention_total(key) for key in corpus.entity_order()]
+    for type_ in ENTITY_TYPES:
+        assert kept[type_] == [corpus.mention_total(key) for key in corpus.type_order(type_)]
+    for type_ in [None, *ENTITY_TYPES]:
+        for limit in (1, 3, 100):
+            assert top_entities(corpus, limit, type_, kept) == top_entities(corpus, limit, type_)

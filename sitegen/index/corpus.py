@@ -870,9 +870,19 @@ class Corpus:
         """Return entity keys in display order: type, then name, then key."""
         if self._entity_order is None:
             orders = self._orders()
-            ranked = sorted(orders, key=lambda t: (_TYPE_RANK.get(t, len(_TYPE_RANK)), t))
-            self._entity_order = [key for type_ in ranked for key in orders[type_]]
+            self._entity_order = [key for type_ in self._ranked_types() for key in orders[type_]]
         return self._entity_order
+
+    def _ranked_types(self) -> list[str]:
+        """Return the entity types in display order: the usual four first, then the others by name."""
+        return sorted(self._orders(), key=lambda t: (_TYPE_RANK.get(t, len(_TYPE_RANK)), t))
+
+    def mention_totals(self) -> dict[str | None, list[int]]:
+        """Return how many times each entity is mentioned: for each type in its display order
+        (type_order), and under None for every entity in display order (entity_order)."""
+        by_type: dict[str | None, list[int]] = {t: self.mention_total_list(k) for t, k in self._orders().items()}
+        by_type[None] = [total for type_ in self._ranked_types() for total in by_type[type_]]
+        return by_type
 
     def type_order(self, type_: str) -> list[Key]:
         """Return the keys of one entity type in display order (a list the corpus keeps up to date:
@@ -954,11 +964,14 @@ def mention_counts(corpus: Corpus) -> dict[str, int]:
     return {t: len(corpus.type_order(t)) for t in ENTITY_TYPES}
 
 
-def top_entities(corpus: Corpus, limit: int, type_: str | None = None) -> list[Key]:
+def top_entities(
+    corpus: Corpus, limit: int, type_: str | None = None, kept: Mapping[str | None, list[int]] | None = None
+) -> list[Key]:
     """Return the keys of the most-mentioned entities, optionally of one type: most mentions first,
-    then by name. Only the entities with at least the ``limit``-th largest count are sorted."""
+    then by name. Only the entities with at least the ``limit``-th largest count are sorted.
+    ``kept`` are the corpus's mention_totals, when the caller keeps them."""
     keys = corpus.entity_order() if type_ is None else corpus.type_order(type_)
-    counts = corpus.mention_total_list(keys)
+    counts = corpus.mention_total_list(keys) if kept is None else kept.get(type_, [])
     if len(keys) > limit > 0:
         least = heapq.nlargest(limit, counts)[-1]
         totals = {k: n for k, n in zip(keys, counts) if n >= least}

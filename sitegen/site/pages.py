@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.config import Config
-from sitegen.index.corpus import MAX_RELATED, Corpus, most_related
+from sitegen.index.corpus import MAX_RELATED, Corpus, most_related, top_entities
 from sitegen.index.resolve import Resolver
 from sitegen.model import ENTITY_TYPES, GROUP_KINDS, Key
 from sitegen.parse.markdown import MarkdownSource, markdown_link, note_key
@@ -101,6 +101,8 @@ class Pager:
 ENTITY_INFO_CACHE = 1 << 16
 #: Site.memo: every entity's rows in display order (see Site.rows_in_order).
 MEMO_ROWS = "rows in order"
+#: Site.memo: how many times each entity is mentioned, by type (see Site.top_entities).
+MEMO_TOTALS = "mention totals"
 
 
 def _no_text(source: str) -> tuple[str, int, str] | None:
@@ -260,6 +262,11 @@ class Site:
         if row is None:
             row = self._rows[key] = entity_row(self, key)
         return row
+
+    def top_entities(self, limit: int, type_: str | None = None) -> list[Key]:
+        """Return the most-mentioned entities (corpus.top_entities), every entity's count taken once per
+        change of the site for every list of them (the home page's, the entities index's, each type's)."""
+        return top_entities(self.corpus, limit, type_, self.memo(MEMO_TOTALS, self.corpus.mention_totals))
 
     def rows_in_order(self) -> list[EntityRow]:
         """Return every entity's rows in display order (made where missing), kept for the data files

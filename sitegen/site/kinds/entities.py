@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sitegen.index.corpus import mention_counts, top_entities
+from sitegen.index.corpus import mention_counts
 from sitegen.model import ENTITY_TYPES
 from sitegen.site import exports
 from sitegen.site.change import Change
@@ -37,7 +37,7 @@ class Entities(PageKind):
                 "count": counts[t],
                 "href": relative_url(path, site.urls.entity_type(t)),
                 "top_href": relative_url(path, site.urls.entity_type_top(t)),
-                "top": entity_links(site, path, top_entities(site.corpus, 10, t)),
+                "top": entity_links(site, path, site.top_entities(10, t)),
             }
             for t in ENTITY_TYPES
         ]

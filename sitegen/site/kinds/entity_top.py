@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sitegen.index.corpus import top_entities
 from sitegen.model import ENTITY_TYPES
 from sitegen.site.change import Change
 from sitegen.site.kinds.base import Affected, Family, PageKind
@@ -36,7 +35,7 @@ class EntityTop(PageKind):
             type_label=label,
             type_css=type_.lower(),
             az_href=relative_url(path, site.urls.entity_type(type_)),
-            top=entity_links(site, path, top_entities(site.corpus, 100, type_)),
+            top=entity_links(site, path, site.top_entities(100, type_)),
         )
         yield Page(path, self.template, context)
 

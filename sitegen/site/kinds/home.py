@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from sitegen.index.corpus import mention_counts, top_entities
+from sitegen.index.corpus import mention_counts
 from sitegen.model import ENTITY_TYPES
 from sitegen.parse.markdown import HIGHLIGHTED, render_markdown
 from sitegen.site.change import Change
@@ -51,7 +51,7 @@ class Home(PageKind):
                 years = per_year(((doc.year, ""), 1) for doc in corpus.documents)  # bars link to year pages
                 context["timeline"] = timeline(years.counts, partial(year_page, site, path), "documents")
                 context["entity_count"] = len(corpus.entities)
-                context["top"] = entity_links(site, path, top_entities(corpus, site.config.top_entities))
+                context["top"] = entity_links(site, path, site.top_entities(site.config.top_entities))
             start = (page - 1) * size
             context["rows"] = [site.doc_row(path, d.source) for d in corpus.documents[start : start + size]]
             context["pager"] = pager(site.urls.home, path, page, total)
