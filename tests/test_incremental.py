@@ -740,3 +740,20 @@ def test_a_save_through_a_temporary_file_looks_only_at_the_saved_source(
     assert update is not None and update.sources == ["sample/09LIMA1669.txt"]
     assert listed == [live.content]
     assert_same_as_clean_build(live, tmp_path)
+
+
+def test_the_rows_of_entities_an_edit_brings_are_missing_until_made_however_many_edits_came_before(
+    live: PreviewSession,
+) -> None:
+    """Once every entity was looked at, only those an edit forgot can lack their rows (Site.rows_missing)."""
+    content, site = live.content, live.site
+    for key in site.rows_missing():  # every entity is looked at
+        site.entity_row(key)
+    assert site.rows_missing() == []
+    for number in range(3):
+        new = content / f"new{number}.txt"
+        new.write_text(f"About [PER Zed Unique{number}  ] and [LOC Peru  ] .\n", encoding="utf-8")
+        live.update({new})
+        assert ("PER", f"zed unique{number}") in site.rows_missing()
+        assert set(site.kept_rows()) == set(site.corpus.entities)
+        assert site.rows_missing() == []

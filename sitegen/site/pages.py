@@ -140,6 +140,8 @@ class Site:
         """Where links to each entity go, once asked (see entity_path)."""
         self._rows: dict[Key, EntityRow] = {}
         """Each entity's rows in the whole-site data files, once made (see entity_row)."""
+        self._rows_unsure: set[Key] | None = None
+        """The only entities that may have no rows (see rows_missing); None: any may."""
         self.finder_names: dict[str, tuple[str, ...]] = {}
         """The names of the entity finder's parts by the first character of their words, once made
         (site/finder.py), or as the build that made the cache wrote them; an edit forgets those of
@@ -282,8 +284,15 @@ class Site:
         return self.memo(MEMO_ROWS, make)
 
     def rows_missing(self) -> list[Key]:
-        """Return the entities whose rows are not made yet, in display order."""
-        return [key for key in self.corpus.entities if key not in self._rows]
+        """Return the entities whose rows are not made yet: in display order when any entity may
+        have none, else (once every entity was looked at) among those an edit forgot since, by key."""
+        rows, entities = self._rows, self.corpus.entities
+        if self._rows_unsure is None:
+            missing = [key for key in entities if key not in rows]
+        else:
+            missing = sorted(key for key in self._rows_unsure if key in entities and key not in rows)
+        self._rows_unsure = set(missing)
+        return missing
 
     def take_rows(self, rows: dict[Key, EntityRow]) -> None:
         """Keep rows made elsewhere: in other processes, or by the build that made the cache."""
@@ -304,9 +313,12 @@ class Site:
         self.drop_memo(MEMO_ROWS)
         if keys is None:
             self._rows.clear()
+            self._rows_unsure = None
         else:
             for key in keys:
                 self._rows.pop(key, None)
+                if self._rows_unsure is not None:
+                    self._rows_unsure.add(key)
 
     def forget_finder(self, letters: Iterable[str]) -> None:
         """Let go of the finder's part names of ``letters``, whose rows an edit changed."""
