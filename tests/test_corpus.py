@@ -192,6 +192,7 @@ def test_the_a_to_z_order_kept_up_to_date_through_edits_is_the_order_sorted_afre
         fresh = build_corpus([parse_text(s, t) for s, t in texts.items()])
         assert corpus.type_order("PER") == fresh.type_order("PER")
         assert corpus.entity_order() == fresh.entity_order()
+        assert [d.source for d in corpus.documents] == [d.source for d in fresh.documents]
         order = fresh.type_order("PER")
         assert [corpus.type_position(key) for key in order] == list(range(len(order)))
 

@@ -317,6 +317,7 @@ class Corpus:
         "_group_forms",
         "_names",
         "_type_orders",
+        "_order",
     )
 
     def write_index(self, file: SupportsWrite[bytes]) -> None:
@@ -341,6 +342,8 @@ class Corpus:
                 value = {numbers[key]: entry for key, entry in value.items()}
             elif name == "_type_orders":  # kept, so that an update does not sort every name again
                 value = {type_: array("I", map(numbers.__getitem__, keys)) for type_, keys in self._orders().items()}
+            elif name == "_order":  # kept, so that an update does not sort every document again
+                value = array("I", (self._numbers[summary.source] for summary in self.documents))
             pack: Callable[[list], object]
             if name in _ARRAY_TABLES:
                 kind, pack = "arrays", _packed_arrays
@@ -383,6 +386,8 @@ class Corpus:
                 value = corpus._keyed(value)
             elif name == "_type_orders":
                 value = corpus._keyed(value, by_key=False)
+            elif name == "_order":
+                value = corpus._placed(value)
             setattr(corpus, name, value)
         corpus._entity_numbers = dict(zip(corpus._entity_keys, range(len(corpus._entity_keys))))
         changed = set(changed)
@@ -404,6 +409,23 @@ class Corpus:
             return {name: list(map(keys.__getitem__, numbers)) for name, numbers in table.items()}
         except (IndexError, TypeError) as exc:
             raise ValueError("a table names an entity the index does not number") from exc
+
+    def _placed(self, numbers: object) -> list[Summary]:
+        """Return the documents in the order write_index kept as their numbers, and rank them
+        (ValueError when that is not an order of every document)."""
+        if not isinstance(numbers, array) or len(numbers) != len(self._numbers) or len(set(numbers)) != len(numbers):
+            raise ValueError("not an order of the documents")
+        try:
+            order = list(map(self._summaries.__getitem__, numbers))
+        except IndexError as exc:
+            raise ValueError("the order names a document the index does not hold") from exc
+        if not all(order):  # a document taken out (a summary is never false)
+            raise ValueError("the order names a document the index does not hold")
+        rank = array("I", (0,)) * len(self._summaries)
+        for place, number in enumerate(numbers):
+            rank[number] = place
+        self._rank = rank
+        return order  # type: ignore[return-value]
 
     @property
     def given_names(self) -> dict[Key, str]:
