@@ -957,3 +957,32 @@ def test_a_damaged_index_or_journal_record_is_not_trusted(
         assert "a document the index was made with is damaged in the cache" in caplog.text
     make(content, clean, search=False)
     assert tree(site) == tree(clean)
+
+
+def test_a_file_written_again_is_read_first_only_when_its_bytes_may_be_the_same_or_search_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitegen.build.incremental import write_if_changed
+
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    (tmp_path / "entities.json").write_bytes(b"[1, 2]")
+    assert write_if_changed(tmp_path, "entities.json", b"[1, 2, 3]") == 3 and read == []  # another size
+    assert write_if_changed(tmp_path, "entities.json", b"[1, 2, 4]") == 0 and read == ["entities.json"]
+    assert (tmp_path / "entities.json").read_bytes() == b"[1, 2, 4]"
+    read.clear()
+    assert write_if_changed(tmp_path, "entities.json", b"[1, 2, 4]") is None and read == ["entities.json"]
+    assert write_if_changed(tmp_path, "new.json", b"{}") == 2
+    heard: list[str] = []
+    page = "<html><body><main data-pagefind-body><p>{}</p></main></body></html>"
+    (tmp_path / "doc").mkdir()
+    (tmp_path / "doc" / "a.html").write_text(page.format("old words"), encoding="utf-8")
+    read.clear()
+    grown = write_if_changed(tmp_path, "doc/a.html", page.format("the new words").encode(), heard.append)
+    assert grown == 4 and read == ["a.html"] and heard == ["doc/a.html"]  # search compares what it reads

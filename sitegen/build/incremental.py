@@ -726,24 +726,24 @@ def write_if_changed(
     a page whose tooltips or neighbours' titles changed needs no new index.
     """
     path = safe_path(root, relative)
-    before = None
+    indexed = searched is not None and is_indexed(relative)
+    before, size = None, None
     try:
-        before = path.read_bytes()
-        if before == data:
-            return None
+        size = path.stat().st_size
+        if size == len(data) or indexed:  # a file of another size holds other bytes: only search reads it
+            before = path.read_bytes()
+            if before == data:
+                return None
+            size = len(before)
     except OSError:
         pass
-    if (
-        searched is not None
-        and is_indexed(relative)
-        and (before is None or searched_text(before) != searched_text(data))
-    ):
+    if searched is not None and indexed and (before is None or searched_text(before) != searched_text(data)):
         searched(relative)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.sitegen-tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-    return len(data) - (0 if before is None else len(before))
+    return len(data) - (size or 0)
 
 
 def delete_page(root: Path, relative: str) -> int:
