@@ -381,7 +381,7 @@ def _size(path: Path) -> int:
 def _state_on_disk(ctx: BuildContext, env: Environment, resolver: Resolver, previous: Manifest) -> SiteState | None:
     """Return the state of a site that is up to date, from its cache (None when it has none to trust)."""
     cache = read_cache(ctx.output)
-    if cache is None or not previous.build or cache.key != previous.build or cache.resolution != resolver.digest:
+    if cache is None or not _written_with(cache, previous) or cache.resolution != resolver.digest:
         return None
     cached = cached_site(ctx, env, resolver, cache)
     if cached is None:
@@ -392,6 +392,11 @@ def _state_on_disk(ctx: BuildContext, env: Environment, resolver: Resolver, prev
     found = SiteState(ctx.output, env, site, sources, family_paths, base, previous.outputs)
     found.size = previous.counts.get("bytes")
     return found
+
+
+def _written_with(cache: Cache, manifest: Manifest) -> bool:
+    """Return True when the cache was written with the manifest, by the same build (Manifest.build)."""
+    return manifest.build != "" and cache.key == manifest.build
 
 
 def _lists(family_paths: dict, outputs: list[str]) -> bool:
@@ -417,7 +422,6 @@ def _describes_site(cache: Cache, previous: Manifest | None, key: str, ctx: Buil
     return (
         previous is not None
         and previous.key == key
-        and previous.build != ""
-        and cache.key == previous.build
+        and _written_with(cache, previous)
         and outputs_present(ctx.output, previous)
     )

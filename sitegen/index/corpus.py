@@ -421,11 +421,15 @@ class Corpus:
             raise ValueError("the order names a document the index does not hold") from exc
         if not all(order):  # a document taken out (a summary is never false)
             raise ValueError("the order names a document the index does not hold")
+        self._rank = self._ranks(numbers)
+        return order  # type: ignore[return-value]
+
+    def _ranks(self, numbers: Iterable[int]) -> array:
+        """Return each document's place (by document number) in an order given as document numbers."""
         rank = array("I", (0,)) * len(self._summaries)
         for place, number in enumerate(numbers):
             rank[number] = place
-        self._rank = rank
-        return order  # type: ignore[return-value]
+        return rank
 
     @property
     def given_names(self) -> dict[Key, str]:
@@ -636,11 +640,8 @@ class Corpus:
         else:
             by_path = sorted((d for d in self._summaries if d is not None), key=lambda d: d.source)
             order = sorted(by_path, key=lambda d: (d.date, _number(d)), reverse=True)
-        rank = array("I", (0,)) * len(self._summaries)
         numbers = self._numbers
-        for i, placed in enumerate(order):
-            rank[numbers[placed.source]] = i
-        self._order, self._rank, self._reordered = order, rank, set()
+        self._order, self._rank, self._reordered = order, self._ranks(numbers[d.source] for d in order), set()
         return order
 
     def position(self, source: str) -> int:
