@@ -894,10 +894,14 @@ def test_the_paths_taken_back_from_the_index_and_its_journal_are_those_the_last_
     monkeypatch.setattr(gather, "restored", spy)
     lima, bogota = content / "sample" / "09LIMA1669.txt", content / "cables" / "02BOGOTA3281.txt"
     new = content / "cables" / "10LIMA999.txt"
+    # A document in a folder of its own makes an output folder; an edit of words alone, no file.
+    elsewhere = content / "elsewhere" / "10LIMA998.txt"
     edits = [
         lambda: lima.write_text(
             lima.read_text(encoding="utf-8").replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8"
         ),
+        lambda: (elsewhere.parent.mkdir(), shutil.copy(content / "cables" / "05LIMA2158.txt", elsewhere)),
+        lambda: lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "most warmly"), encoding="utf-8"),
         lambda: new.write_text(
             (content / "cables" / "05LIMA2158.txt").read_text(encoding="utf-8").replace("05LIMA2158", "10LIMA999"),
             encoding="utf-8",
@@ -917,10 +921,65 @@ def test_the_paths_taken_back_from_the_index_and_its_journal_are_those_the_last_
         left = dict(result.state.written)
         recorded = manifest_module.read_manifest(site)
         assert recorded is not None and recorded.outputs == sorted(p for paths in left.values() for p in paths)
+        # The folders whose times the manifest keeps are those of its files, whether the update took
+        # them from the last manifest (its files the same) or worked them out (a file in a new folder).
+        assert set(recorded.folders) == {path.rpartition("/")[0] for path in recorded.outputs}
     assert len(taken) == len(edits)
     journal = Journal.read(read_cache(site))  # type: ignore[arg-type]
     assert journal.paths[("doc", "cables/10LIMA999.txt")] == ["doc/cables/10lima999.html"]
     assert journal.paths[("doc", "cables/02BOGOTA3281.txt")] is None
+
+
+def test_the_documents_paths_are_taken_back_while_the_documents_are_the_same_and_worked_out_when_they_change(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two sources whose names differ only in case share a path: the second by name gets a hash.
+    An update of the same documents takes every path from the last build; one that adds a
+    document works them out again. Once the first is deleted, the second's page has the path
+    without a hash."""
+    from sitegen.site import pages as pages_module
+
+    content, site = project / "content", project / "site"
+    (content / "cases").mkdir()
+    upper, lower = content / "cases" / "Zeta.txt", content / "cases" / "zeta.txt"
+    upper.write_text("[PER Ann Upper  ] wrote from [LOC Lima  ] .\n", encoding="utf-8")
+    lower.write_text("[PER Ann Lower  ] wrote from [LOC Quito  ] .\n", encoding="utf-8")
+    make(content, site, search=False)
+    hashed = next(p for p in os.listdir(site / "doc" / "cases") if p.startswith("zeta--") and p.endswith(".html"))
+    worked_out: list[list[str]] = []
+    real = pages_module.document_paths
+
+    def spy(sources, folder="doc", formats=None):
+        if folder == "doc":
+            worked_out.append(sorted(sources))
+        return real(sources, folder) if formats is None else real(sources, folder, formats)
+
+    monkeypatch.setattr(pages_module, "document_paths", spy)
+    lower.write_text("[PER Ann Lower  ] wrote from [LOC Quito  ] again .\n", encoding="utf-8")
+    result = make(content, site, search=False)
+    assert result.update is not None and result.state is not None
+    assert worked_out == []  # the same documents: their paths are those of the last build
+    paths = result.state.site.urls.documents
+    assert (paths["cases/Zeta.txt"], paths["cases/zeta.txt"]) == ("doc/cases/zeta.html", f"doc/cases/{hashed}")
+    assert paths == real(list(paths))
+    assert "again" in (site / "doc" / "cases" / hashed).read_text(encoding="utf-8")
+    (content / "cases" / "other.txt").write_text("[PER Ann Other  ] wrote from [LOC Lima  ] .\n", encoding="utf-8")
+    result = make(content, site, search=False)
+    assert result.update is not None and result.state is not None
+    assert len(worked_out) == 1 and "cases/other.txt" in worked_out[0]  # another set of documents
+    assert result.state.site.urls.documents == {**paths, "cases/other.txt": "doc/cases/other.html"}
+    assert (site / "doc" / "cases" / "other.html").exists()
+    corpus, config = result.state.site.corpus, result.state.site.config
+    kept = dict(result.state.site.urls.documents)
+    assert pages_module.Site(corpus, config, kept_paths=kept).urls.documents == kept
+    fewer = {source: path for source, path in kept.items() if source != "cases/other.txt"}
+    for other in ({**kept, "cases/gone.txt": "doc/x.html"}, fewer, {**fewer, "cases/gone.txt": "doc/x.html"}):
+        assert pages_module.Site(corpus, config, kept_paths=other).urls.documents == kept  # not these documents'
+    upper.unlink()  # the second by name is first now (a path moves from one page to another: a whole build)
+    result = make(content, site, search=False)
+    assert result.state is not None and result.state.site.urls.documents["cases/zeta.txt"] == "doc/cases/zeta.html"
+    assert "Ann Lower" in (site / "doc" / "cases" / "zeta.html").read_text(encoding="utf-8")
+    assert not (site / "doc" / "cases" / hashed).exists()
 
 
 @pytest.mark.parametrize("damaged", ["index", "record"])
@@ -986,3 +1045,48 @@ def test_a_file_written_again_is_read_first_only_when_its_bytes_may_be_the_same_
     read.clear()
     grown = write_if_changed(tmp_path, "doc/a.html", page.format("the new words").encode(), heard.append)
     assert grown == 4 and read == ["a.html"] and heard == ["doc/a.html"]  # search compares what it reads
+
+
+def test_a_store_that_adopts_the_caches_documents_reads_of_each_only_what_is_asked_for(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Adopting reads nothing of the documents (an update asks for few of them); each document's
+    blocks and reading text are then read where they lie, and a damaged size is an error."""
+    import pickle
+
+    from sitegen.build.cache import CACHE_GAP
+    from sitegen.index import store as store_module
+    from sitegen.index.store import DocumentStore, document_blocks, document_reading
+
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    cache = read_cache(site)
+    assert cache is not None and cache.file is not None
+    reads: list[int] = []
+    real = os.pread
+    monkeypatch.setattr(store_module.os, "pread", lambda fd, size, at: (reads.append(at), real(fd, size, at))[1])
+    store = DocumentStore()
+    store.adopt(cache.file, cache.where, CACHE_GAP)
+    assert reads == [] and len(store) == len(cache.where) > 20
+    sources = sorted(cache.where)
+    for source in sources:
+        doc = pickle.loads(cache.data(source))  # type: ignore[arg-type]
+        reading = document_reading(doc)
+        assert store.reading(source) == reading and store.blocks(source) == document_blocks(doc, reading)
+    positions = [position for position, _ in store.records()]
+    assert positions == sorted(positions) == sorted(cache.where[s][0] for s in sources)
+    by_place, third = sorted(sources, key=lambda s: cache.where[s][0]), -(-len(sources) // 3)
+    assert [blocks for _, blocks in store.records(1, 3)] == [store.blocks(s) for s in by_place[third : 2 * third]]
+    # A size of the blocks larger than what follows the document: the record is damaged.
+    at, size, _ = cache.where[sources[0]]
+    damaged = project / "damaged"
+    data = bytearray(cache_path(site).read_bytes())
+    data[at + size + CACHE_GAP : at + size + CACHE_GAP + 8] = (1 << 40).to_bytes(8, "big")
+    damaged.write_bytes(bytes(data))
+    with open(damaged, "rb") as file:
+        other = DocumentStore()
+        other.adopt(file, cache.where, CACHE_GAP)
+        with pytest.raises(OSError, match="damaged"):
+            other.blocks(sources[0])
+        assert other.blocks(sources[1]) == store.blocks(sources[1])
+    cache.file.close()

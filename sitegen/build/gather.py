@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from jinja2 import Environment
@@ -21,14 +21,23 @@ from sitegen.model import Key
 from sitegen.parse.authority import Authority
 from sitegen.parse.markdown import unknown_mentions
 from sitegen.report import log
+from sitegen.site.kinds.base import Family
+from sitegen.site.kinds.document import kept_paths
 from sitegen.site.pages import Site
 from sitegen.site.rows import EntityRow
 
 
 def make_site(
-    ctx: BuildContext, env: Environment, resolver: Resolver, corpus: Corpus, sources: Iterable[Source]
+    ctx: BuildContext,
+    env: Environment,
+    resolver: Resolver,
+    corpus: Corpus,
+    sources: Iterable[Source],
+    written: Mapping[Family, Sequence[str]] | None = None,
 ) -> Site:
-    """Return the Site of a corpus and the Markdown files among its sources."""
+    """Return the Site of a corpus and the Markdown files among its sources (its documents' paths
+    taken from ``written``, the paths of the page families of the build that made the cache, when
+    they are the same documents)."""
     markdown = {source.relative: source.markdown for source in sources if source.markdown is not None}
     return Site(
         corpus,
@@ -38,6 +47,7 @@ def make_site(
         frozenset(env.list_templates()),
         ctx.config.search,
         resolver,
+        kept_paths(written) if written else {},
     )
 
 
@@ -88,7 +98,7 @@ def cached_site(
                 corpus.add(pickle.loads(data), data, cache.extra(source.relative))
     else:
         corpus, written, rows, base = found.corpus, found.written, found.rows, found.base
-    site = make_site(ctx, env, resolver, corpus, sources)
+    site = make_site(ctx, env, resolver, corpus, sources, written)
     site.take_rows(rows)
     return sources, site, written, base
 

@@ -154,7 +154,10 @@ class SiteState:
         when known; kept up to date as files are written and deleted."""
         self.base = base
         """The index in the cache that the site was taken from, when it was (see build/journal.py)."""
-        self.written = {family: tuple(paths) for family, paths in written.items() if paths}
+        if base is None:
+            self.written = {family: tuple(paths) for family, paths in written.items() if paths}
+        else:  # as the index gave them (journal.restored): tuples, and no family without paths
+            self.written = written  # type: ignore[assignment]
         for letter in FIRST_PARTS:  # the finder's part names the site has on disk
             if (family := ("finder", letter)) in written:
                 learn_parts(site, family, self.written.get(family, ()))

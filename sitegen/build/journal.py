@@ -125,13 +125,13 @@ def restored(cache: Cache, corpus: Corpus, written: object, rows: object, journa
     and ``journal`` over them. ValueError when they are not what ``_write_index`` writes."""
     if not isinstance(written, dict):
         raise ValueError("not the paths of the page families")
-    paths = {family: tuple(value) for family, value in written.items()}
+    paths = {family: tuple(value) for family, value in written.items() if value}
     base = Base(
         cache.index_digest, dict(corpus.given_names), paths, unpacked(rows), journal.documents, set(journal.paths)
     )
     now, current = dict(base.written), dict(base.rows)
     for family, value in journal.paths.items():
-        if value is None:
+        if not value:
             now.pop(family, None)
         else:
             now[family] = tuple(value)

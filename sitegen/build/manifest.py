@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from itertools import islice
 from pathlib import Path
@@ -79,14 +79,15 @@ def build_key(config: Config, content: Path, search_available: bool) -> str:
     return digest.hexdigest()
 
 
-def write_manifest(output: Path, manifest: Manifest) -> None:
+def write_manifest(output: Path, manifest: Manifest, folders: Iterable[str] | None = None) -> None:
     """Record the manifest in the output folder's marker file (atomically).
 
     The body is written in parts as it is hashed, since a large site lists
     millions of files; the line before it, with the checksum, is written last.
-    The output folders' modification times are taken just before it is written.
+    The output folders' modification times are taken just before it is written:
+    those of ``folders`` when the caller knows which folders hold the files.
     """
-    manifest = replace(manifest, folders=folder_times(output, manifest.outputs))
+    manifest = replace(manifest, folders=folder_times(output, manifest.outputs, folders))
     tmp = output / f"{MARKER}.tmp"
     head = {"format": FORMAT, "version": __version__, "checksum": "0" * 64}
     digest = hashlib.sha256()
@@ -158,13 +159,16 @@ def up_to_date(
     return manifest
 
 
-def folder_times(output: Path, paths: list[str]) -> dict[str, int]:
+def folder_times(output: Path, paths: list[str], folders: Iterable[str] | None = None) -> dict[str, int]:
     """Return the modification time (ns) of each folder that holds one of ``paths`` (relative to
-    ``output``; the output folder itself is ``""``); none when one of them is not there, so that
-    outputs_present lists every folder rather than trust the times of only some."""
+    ``output``; the output folder itself is ``""``; ``folders`` are those folders, when known);
+    none when one of them is not there, so that outputs_present lists every folder rather than
+    trust the times of only some."""
     times = {}
     root = os.fspath(output)
-    for folder in {path.rpartition("/")[0] for path in paths}:
+    if folders is None:
+        folders = {path.rpartition("/")[0] for path in paths}
+    for folder in folders:
         try:
             times[folder] = os.stat(os.path.join(root, folder)).st_mtime_ns
         except OSError:

@@ -162,7 +162,7 @@ def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> B
             cache = None  # damaged, or resolved with another authority file: parse every source again
         done = build_whole(ctx, env, resolver, cache, inputs, previous.counts.get("files", 0) if previous else 0)
     state, warnings, update = done
-    result = _finish(ctx, state, inputs, warnings, appended)
+    result = _finish(ctx, state, inputs, warnings, appended, previous)
     result.update, result.seconds = update, time.perf_counter() - started
     return result
 
@@ -293,15 +293,24 @@ def update_in_place(
 
 
 def _finish(
-    ctx: BuildContext, state: SiteState, inputs: _Inputs, warnings: list[Diagnostic], previous: Cache | None = None
+    ctx: BuildContext,
+    state: SiteState,
+    inputs: _Inputs,
+    warnings: list[Diagnostic],
+    previous: Cache | None = None,
+    last: Manifest | None = None,
 ) -> BuildResult:
     """Write the cache of parsed sources and the manifest of the site just written; return its figures.
 
     After an update in place, ``previous`` is the cache it read: the documents
-    still read from it stay there, and the cache is appended to.
+    still read from it stay there, and the cache is appended to. ``last`` is
+    the manifest of the last build: when the update left its list of files as
+    it was, the folders that hold them are the ones it names.
     """
     corpus = state.corpus
     outputs = state.outputs()
+    kept = last if last is not None and outputs is last.outputs and last.folders else None  # files as they were
+    pages = kept.counts.get("pages") if kept is not None else None
     if state.size is None:  # a site built before sizes were counted: count them once, as a build does
         state.size = sum(_size(ctx.output / path) for path in outputs) + folder_size(
             ctx.output / state.site.urls.asset("")
@@ -309,7 +318,7 @@ def _finish(
     counts = {
         "documents": len(corpus.documents),
         "entities": len(corpus.entities),
-        "pages": sum(map(methodcaller("endswith", ".html"), outputs)),
+        "pages": pages if pages is not None else sum(map(methodcaller("endswith", ".html"), outputs)),
         "files": len(outputs),
         "bytes": state.size,
         "search_bytes": folder_size(ctx.output / SEARCH_BUNDLE) if state.site.search else 0,
@@ -331,7 +340,7 @@ def _finish(
         lambda relative: previous is not None and corpus.adopted_at(relative) == previous.where[relative][0],
         partial(_journal, state, [source.relative for source in sources]),
     )
-    write_manifest(ctx.output, manifest)
+    write_manifest(ctx.output, manifest, kept.folders if kept is not None else None)
     return BuildResult(
         counts["documents"],
         counts["entities"],

@@ -37,6 +37,8 @@ Block = tuple[str, array, dict[Key, int]]
 CACHED_DOCUMENTS = 64
 #: Bytes of the size of the blocks' pickle at the start of what ``prepared`` returns.
 _SIZE = 8
+#: In place of the size of an adopted document's blocks until it is read (DocumentStore._place).
+_UNREAD = -1
 #: Documents' blocks each process keeps after reading them, in bytes of their
 #: pickles (about twice that in memory). Entity pages read them in no useful
 #: order; reading one back takes a few microseconds.
@@ -111,7 +113,8 @@ class DocumentStore:
         self._file: IO[bytes] | None = None
         self._end = 0
         self._where: dict[str, tuple[int, int, int, int]] = {}
-        """Per source: where its record starts, the size of the document, of its blocks and of its reading text."""
+        """Per source: where its record starts, the size of the document, of its blocks and of its reading
+        text (for a document adopted and not read yet: _UNREAD, then the size of all that follows it)."""
         self._adopted: IO[bytes] | None = None
         """A file whose documents this store took as they lie in it (see adopt)."""
         self._base = 0
@@ -140,11 +143,11 @@ class DocumentStore:
         assert not self._where and self._file is None
         self._adopted, self._gap = file, gap
         self._base = os.fstat(file.fileno()).st_size
+        where = self._where
         for source, (start, size, extra) in places.items():
             if extra < _SIZE:
                 raise ValueError(f"{source} has no reading text beside it")
-            blocks = int.from_bytes(self._read(start + size + gap, _SIZE), "big")
-            self._where[source] = (start, size, blocks, extra - _SIZE - blocks)
+            where[source] = (start, size, _UNREAD, extra)  # the size of its blocks is read when needed (_place)
 
     def __contains__(self, source: object) -> bool:
         return source in self._where
@@ -179,6 +182,19 @@ class DocumentStore:
         if dropped is not None:
             self._blocks_size -= dropped[1]
 
+    def _place(self, source: str) -> tuple[int, int, int, int]:
+        """Return where a document's record starts, the size of the document, of its blocks and of
+        its reading text; an adopted document's blocks are sized the first time it is asked for
+        (an update asks for few of the documents it adopts)."""
+        place = self._where[source]
+        if place[2] == _UNREAD:
+            start, size, _, extra = place
+            blocks = int.from_bytes(self._read(self._after(start, size), _SIZE), "big")
+            if blocks > extra - _SIZE:
+                raise OSError(f"the document store's record of {source} is damaged")
+            place = self._where[source] = (start, size, blocks, extra - _SIZE - blocks)
+        return place
+
     def adopted_at(self, source: str) -> int | None:
         """Return where a document's pickle starts in the adopted file, or None when it is not there."""
         place = self._where.get(source)
@@ -191,12 +207,12 @@ class DocumentStore:
 
     def extra(self, source: str) -> bytes:
         """Return what ``prepared`` made of a document."""
-        start, size, blocks, reading = self._where[source]
+        start, size, blocks, reading = self._place(source)
         return self._read(self._after(start, size), _SIZE + blocks + reading)
 
     def reading(self, source: str) -> DocumentReading:
         """Return a document's reading text."""
-        start, size, blocks, reading = self._where[source]
+        start, size, blocks, reading = self._place(source)
         read: DocumentReading = pickle.loads(self._read(self._after(start, size) + _SIZE + blocks, reading))
         return read
 
@@ -218,7 +234,7 @@ class DocumentStore:
         if kept is not None:
             self._blocks.move_to_end(source)
             return kept[0]
-        start, size, length, _ = self._where[source]
+        start, size, length, _ = self._place(source)
         blocks = pickle.loads(self._read(self._after(start, size) + _SIZE, length))
         shared = self._keys
         if len(shared) > SHARED_KEYS:
@@ -238,9 +254,10 @@ class DocumentStore:
     def records(self, share: int = 0, shares: int = 1) -> Iterator[tuple[int, dict[str, Block]]]:
         """Yield every document's position and blocks, in the order they lie in the file
         (or only those of the ``share``-th of ``shares`` equal runs)."""
-        where = sorted(self._where.values())
-        size = -(-len(where) // shares)
-        for start, size_, length, _ in where[share * size : (share + 1) * size]:
+        order = sorted(self._where, key=self.position)
+        size = -(-len(order) // shares)
+        for source in order[share * size : (share + 1) * size]:
+            start, size_, length, _ = self._place(source)
             yield start, pickle.loads(self._read(self._after(start, size_) + _SIZE, length))
 
     @property

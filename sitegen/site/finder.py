@@ -129,9 +129,9 @@ def finder_rows(site: Site, letters: Collection[str] | None = None) -> list[tupl
         docs = [(doc, words(doc.ref)) for doc in corpus.documents if doc.ref]
         keys.sort(key=partial(_place, corpus))
     else:
-        by_letter, docs_by_letter = _by_letter(site)
+        by_letter, docs_by_letter = _by_letter(site, wanted)
         keys = list(dict.fromkeys(key for letter in wanted for key in by_letter[letter]))
-        found_docs = {n: (doc, w) for letter in wanted for n, doc, w in docs_by_letter.get(letter, ())}
+        found_docs = {n: (doc, w) for letter in wanted for n, doc, w in docs_by_letter[letter]}
         docs = [found_docs[n] for n in sorted(found_docs)]
         keys.sort(key=site.memo(MEMO_ORDER, lambda: _Order(corpus)).__getitem__)
     rows: list[tuple[str, Collection[str]]] = []
@@ -144,29 +144,34 @@ def finder_rows(site: Site, letters: Collection[str] | None = None) -> list[tupl
     return rows
 
 
-def _by_letter(site: Site) -> tuple[dict[str, list[Key]], dict[str, list[tuple[int, Summary, set[str]]]]]:
+def _by_letter(
+    site: Site, letters: Collection[str]
+) -> tuple[dict[str, list[Key]], dict[str, list[tuple[int, Summary, set[str]]]]]:
     """Return the entities, and the documents with an id (with their place in the site's order),
-    by the first characters of their words: made once per change of the site, for the parts of
-    every character."""
-
-    def make() -> tuple[dict[str, list[Key]], dict[str, list[tuple[int, Summary, set[str]]]]]:
-        keys: dict[str, list[Key]] = {letter: [] for letter in FIRST_PARTS}
-        row = site.entity_row
-        for key in site.corpus.entities:
-            last = ""
-            for word in row(key).words:  # sorted: the words of one first character are together
-                if word[0] != last:
-                    last = word[0]
-                    keys[last].append(key)
-        docs: dict[str, list[tuple[int, Summary, set[str]]]] = {}
-        for number, doc in enumerate(site.corpus.documents):
-            if doc.ref:
-                found = words(doc.ref)
-                for letter in firsts(found):
-                    docs.setdefault(letter, []).append((number, doc, found))
+    by the first characters of their words: of ``letters`` at least, each character's found once
+    per change of the site in one pass over every entity and document for all the characters
+    asked for together."""
+    keys, docs = site.memo(MEMO_LETTERS, lambda: ({}, {}))
+    missing = set(letters) - keys.keys()
+    if not missing:
         return keys, docs
-
-    return site.memo(MEMO_LETTERS, make)
+    found: dict[str, list[Key]] = {letter: [] for letter in missing}
+    for key, row in zip(site.corpus.entities, site.rows_in_order()):
+        last = ""
+        for word in row.words:  # sorted: the words of one first character are together
+            if word[0] != last:
+                last = word[0]
+                if last in missing:
+                    found[last].append(key)
+    keys.update(found)
+    found_docs: dict[str, list[tuple[int, Summary, set[str]]]] = {letter: [] for letter in missing}
+    for number, doc in enumerate(site.corpus.documents):
+        if doc.ref:
+            ref_words = words(doc.ref)
+            for letter in firsts(ref_words) & missing:
+                found_docs[letter].append((number, doc, ref_words))
+    docs.update(found_docs)
+    return keys, docs
 
 
 def _place(corpus: Corpus, key: Key) -> tuple:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,6 +131,9 @@ class Site:
     """True when the full-text search index is built."""
     resolver: Resolver = field(default_factory=Resolver)
     """Which entity each mention names (the authority file and the name rules)."""
+    kept_paths: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """Each document's output path as the build that made the cache recorded it (kinds.document.kept_paths),
+    taken as it is when the documents are the same ones (see _set_urls)."""
     urls: Urls = field(init=False)
 
     def __post_init__(self) -> None:
@@ -165,7 +168,10 @@ class Site:
         documents = [d.source for d in self.corpus.documents]
         sources = frozenset(documents), frozenset(pages)
         if sources != self._url_sources:
-            paths = document_paths(documents, formats=self.config.formats)
+            kept, self.kept_paths = self.kept_paths, {}
+            # The same documents have the same paths: an update of a site taken from the cache finds them there.
+            same = len(kept) == len(sources[0]) and kept.keys() == sources[0]
+            paths = dict(kept) if same else document_paths(documents, formats=self.config.formats)
             self.urls = Urls(paths, document_paths(pages, "pages"))
             self._url_sources = sources
         self._notes = None

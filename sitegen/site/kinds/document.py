@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from sitegen.model import ENTITY_TYPES, Document, Paragraph, Segments, group_key
@@ -48,6 +48,12 @@ class DocumentPage(PerDocument):
             if key in site.corpus.entities:
                 for source in site.corpus.sources_of(key):
                     yield (self.name, source), None
+
+
+def kept_paths(written: Mapping[Family, Sequence[str]]) -> dict[str, str]:
+    """Return each document's output path as the paths of the page families record it."""
+    name = DocumentPage.name
+    return {family[1]: paths[0] for family, paths in written.items() if family[0] == name and paths}
 
 
 def document_page(site: Site, index: int) -> Page:
