@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import cast
 
 from jinja2 import Environment
 
@@ -157,7 +158,7 @@ class SiteState:
         if base is None:
             self.written = {family: tuple(paths) for family, paths in written.items() if paths}
         else:  # as the index gave them (journal.restored): tuples, and no family without paths
-            self.written = written  # type: ignore[assignment]
+            self.written = cast("dict[Family, tuple[str, ...]]", written)
         for letter in FIRST_PARTS:  # the finder's part names the site has on disk
             if (family := ("finder", letter)) in written:
                 learn_parts(site, family, self.written.get(family, ()))

@@ -148,9 +148,9 @@ def _by_letter(
     site: Site, letters: Collection[str]
 ) -> tuple[dict[str, list[Key]], dict[str, list[tuple[int, Summary, set[str]]]]]:
     """Return the entities, and the documents with an id (with their place in the site's order),
-    by the first characters of their words: of ``letters`` at least, each character's found once
-    per change of the site in one pass over every entity and document for all the characters
-    asked for together."""
+    by the first characters of their words: those of ``letters`` at least. Each character is
+    looked for once per change of the site, and the characters asked for together in one pass
+    over every entity and document."""
     keys, docs = site.memo(MEMO_LETTERS, lambda: ({}, {}))
     missing = set(letters) - keys.keys()
     if not missing:
