@@ -170,7 +170,7 @@ class Site:
         if sources != self._url_sources:
             kept, self.kept_paths = self.kept_paths, {}
             # The same documents have the same paths: an update of a site taken from the cache finds them there.
-            same = len(kept) == len(sources[0]) and kept.keys() == sources[0]
+            same = kept.keys() == sources[0]  # a keys view compares as a set: sizes first
             paths = dict(kept) if same else document_paths(documents, formats=self.config.formats)
             self.urls = Urls(paths, document_paths(pages, "pages"))
             self._url_sources = sources
