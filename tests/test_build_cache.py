@@ -1047,6 +1047,62 @@ def test_a_file_written_again_is_read_first_only_when_its_bytes_may_be_the_same_
     assert grown == 4 and read == ["a.html"] and heard == ["doc/a.html"]  # search compares what it reads
 
 
+def test_a_file_written_again_in_parts_is_compared_and_written_a_part_at_a_time(tmp_path: Path) -> None:
+    """A data file made in parts (entities.json of a whole archive) is compared with the file on
+    disk and written as its parts come: the file holds exactly the new bytes, is left alone when
+    they are the same, and neither it nor the new bytes are ever held whole."""
+    import tracemalloc
+
+    from sitegen.build.incremental import write_if_changed
+
+    target = tmp_path / "data" / "entities.json"
+
+    def parts(*chunks: bytes):
+        yield from chunks
+
+    assert write_if_changed(tmp_path, "data/entities.json", parts(b"[1, ", b"2]")) == 6
+    assert target.read_bytes() == b"[1, 2]"
+    inode = target.stat().st_ino
+    assert write_if_changed(tmp_path, "data/entities.json", parts(b"[1", b", 2]")) is None
+    assert target.stat().st_ino == inode  # the same bytes, in other parts: not written
+    cases = [
+        (b"[1, 3]", (b"[1, ", b"3]")),  # another end
+        (b"[0, 3]", (b"[0", b", 3]")),  # another start
+        (b"[0, 3, 4]", (b"[0, 3", b"", b", 4]")),  # longer: the old bytes but its end, then more
+        (b"[0, 3", (b"[0, 3",)),  # cut short
+        (b"", ()),  # empty
+        (b"[5]", (b"[5]",)),  # from an empty file
+    ]
+    for expected, chunks in cases:
+        before = target.stat().st_size
+        assert write_if_changed(tmp_path, "data/entities.json", parts(*chunks)) == len(expected) - before
+        assert target.read_bytes() == expected
+    assert [p.name for p in target.parent.iterdir()] == ["entities.json"]  # no file left behind
+
+    def failing():
+        yield b"[9, "
+        raise RuntimeError("a part could not be made")
+
+    with pytest.raises(RuntimeError):
+        write_if_changed(tmp_path, "data/entities.json", failing())
+    assert target.read_bytes() == b"[5]" and [p.name for p in target.parent.iterdir()] == ["entities.json"]
+
+    part, count = b"x" * 65_536, 256  # 16 MB
+    target.write_bytes(part * count)
+    tracemalloc.start()
+    try:
+        assert write_if_changed(tmp_path, "data/entities.json", (part for _ in range(count))) is None
+        same_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        changed = (part if n != count // 2 else b"y" * len(part) for n in range(count))
+        assert write_if_changed(tmp_path, "data/entities.json", changed) == 0
+        changed_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert target.read_bytes() == part * (count // 2) + b"y" * len(part) + part * (count // 2 - 1)
+    assert same_peak < 2_000_000 and changed_peak < 4_000_000, (same_peak, changed_peak)
+
+
 def test_a_store_that_adopts_the_caches_documents_reads_of_each_only_what_is_asked_for(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -155,6 +155,61 @@ def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpu
         Corpus.restored(io.BytesIO(written.getvalue()), short)
 
 
+def test_a_table_written_in_pieces_is_read_back_whole_and_pickling_remembers_one_piece_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cache keeps every page family's paths and every entity's rows in pieces: each piece
+    is a pickle of its own, so writing a million of them never remembers them all."""
+    import io
+    import pickle
+    import tracemalloc
+
+    from sitegen.index import corpus as corpus_module
+    from sitegen.index.corpus import dump_in_pieces, load_in_pieces
+
+    def again(value: object) -> object:
+        file = io.BytesIO()
+        dump_in_pieces(value, file)  # type: ignore[arg-type]
+        file.write(b"after")
+        file.seek(0)
+        found = load_in_pieces(file)
+        assert file.read() == b"after"  # each read ends where its table does
+        return found
+
+    monkeypatch.setattr(corpus_module, "INDEX_PIECE", 3)
+    for size in (0, 1, 3, 4, 7):
+        table = {("entity", ("PER", f"p{i}")): (f"entity/per/p{i}.html",) for i in range(size)}
+        assert again(table) == table and list(again(table)) == list(table)  # type: ignore[arg-type]
+        assert again(list(table)) == list(table)
+    for damaged in [(b"list", 1), ("dict", 1, 2), ("set", 1)]:
+        with pytest.raises(ValueError):
+            load_in_pieces(io.BytesIO(pickle.dumps(damaged)))
+    with pytest.raises(ValueError):  # a piece of keys without as many values
+        load_in_pieces(io.BytesIO(pickle.dumps(("dict", 1)) + pickle.dumps((["a", "b"], ["x"]))))
+
+    monkeypatch.setattr(corpus_module, "INDEX_PIECE", 1 << 12)
+    paths = {("entity", ("PER", f"person {i}")): (f"entity/per/person-{i}.html",) for i in range(100_000)}
+    tracemalloc.start()
+    try:
+        file = io.BytesIO()
+        before = tracemalloc.get_traced_memory()[0]
+        dump_in_pieces(paths, _Discard())  # type: ignore[arg-type]
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    dump_in_pieces(paths, file)
+    file.seek(0)
+    assert load_in_pieces(file) == paths
+    assert peak < 3_000_000, peak  # a pickle of the whole table remembers 400,000 objects: tens of MB
+
+
+class _Discard:
+    """A file that forgets what is written to it."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
 def _written_and_restored(corpus):
     """Return the corpus that the index ``corpus`` writes gives back, over the same documents."""
     import io

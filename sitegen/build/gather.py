@@ -14,7 +14,7 @@ from sitegen.build.context import BuildContext
 from sitegen.build.journal import Base, Journal, Restored, restored
 from sitegen.build.sources import Source, parse_into, source_reader
 from sitegen.errors import Diagnostic
-from sitegen.index.corpus import Corpus
+from sitegen.index.corpus import Corpus, load_in_pieces
 from sitegen.index.resolve import Resolver
 from sitegen.index.store import DocumentStore
 from sitegen.model import Key
@@ -24,7 +24,7 @@ from sitegen.report import log
 from sitegen.site.kinds.base import Family
 from sitegen.site.kinds.document import kept_paths
 from sitegen.site.pages import Site
-from sitegen.site.rows import EntityRow
+from sitegen.site.rows import ROW_COLUMNS, EntityRow
 
 
 def make_site(
@@ -136,7 +136,9 @@ def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> Restored |
             journal = Journal.read(cache)
             store.adopt(cache.file, cache.where, CACHE_GAP)
             corpus = Corpus.restored(stream, store, journal.documents)
-            found = restored(cache, corpus, pickle.load(stream), pickle.load(stream), journal)
+            written = load_in_pieces(stream)
+            rows = tuple(load_in_pieces(stream) for _ in range(ROW_COLUMNS))
+            found = restored(cache, corpus, written, rows, journal)
     except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
         log.debug("the cached index is not used: %s", exc)
         return None

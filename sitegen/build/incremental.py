@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import cast
+from typing import BinaryIO, cast
 
 from jinja2 import Environment
 
@@ -36,7 +36,7 @@ from sitegen.index.resolve import Resolver, resolved_otherwise, stale_rules
 from sitegen.model import Document
 from sitegen.parse.formats import BRAT_TEXT, Formats
 from sitegen.parse.markdown import MarkdownSource
-from sitegen.render.templates import render_page, template_hashes
+from sitegen.render.templates import render_page, render_parts, template_hashes
 from sitegen.report import log
 from sitegen.site.change import Change, NeedsRebuild, apply_change
 from sitegen.site.finder import FIRST_PARTS, learn_parts
@@ -54,7 +54,7 @@ from sitegen.site.kinds import (
     prepare,
     together,
 )
-from sitegen.site.pages import Site
+from sitegen.site.pages import Page, Site
 
 #: A changed source: its new document or Markdown page, or None when it was deleted.
 Changed = dict[str, Document | MarkdownSource | None]
@@ -484,9 +484,9 @@ class SiteState:
         current, rendered = family_renders(self.site, self.env, family, wanted)
         done: set[int] = set()
         try:
-            for number, path, html in rendered:
+            for number, path, data in rendered:
                 done.add(number)
-                if self._write(path, html.encode("utf-8"), self.search_dirty.add):
+                if self._write(path, data, self.search_dirty.add):
                     changed.append(path)
                 if deadline is not None and time.perf_counter() >= deadline:
                     left = (set(range(1, len(current) + 1)) if wanted is None else wanted) - done
@@ -535,7 +535,7 @@ class SiteState:
                             self.queue(listing)
         self._record(family, current)
 
-    def _write(self, relative: str, data: bytes, searched: Callable[[str], object] | None = None) -> bool:
+    def _write(self, relative: str, data: Content, searched: Callable[[str], object] | None = None) -> bool:
         """Write one output file unless it holds ``data`` already; return True when it was written
         (``searched`` hears it when search reads it otherwise now, see write_if_changed)."""
         grown = write_if_changed(self.output, relative, data, searched if self.site.search else None)
@@ -580,6 +580,9 @@ class SiteState:
             self.written.pop(family, None)
 
 
+#: What a page is written as: its bytes, or a data file's bytes in parts (see page_content).
+Content = bytes | Iterator[bytes]
+
 #: What render_pages returns of one family: its paths now, the paths written because their bytes
 #: changed, how many bytes larger the site became, how many pages were rendered, and the pages
 #: written whose text for search changed (see write_if_changed).
@@ -592,7 +595,7 @@ def render_pages(
     output: Path,
     wanted: dict[Family, Numbers],
     family: Family,
-    write: Callable[[Path, str, bytes, Callable[[str], object] | None], int | None] | None = None,
+    write: Callable[[Path, str, Content, Callable[[str], object] | None], int | None] | None = None,
 ) -> Rendered:
     """Render and write (with ``write``, write_if_changed by default) the pages of one family that
     ``wanted`` asks for (None: all of them), in any process."""
@@ -601,9 +604,9 @@ def render_pages(
     written: list[str] = []
     searched: list[str] = []
     grown = done = 0
-    for _, path, html in rendered:
+    for _, path, data in rendered:
         done += 1
-        more = write(output, path, html.encode("utf-8"), searched.append if site.search else None)
+        more = write(output, path, data, searched.append if site.search else None)
         if more is not None:
             written.append(path)
             grown += more
@@ -612,19 +615,27 @@ def render_pages(
 
 def family_renders(
     site: Site, env: Environment, family: Family, wanted: Numbers
-) -> tuple[list[str], Iterator[tuple[int, str, str]]]:
+) -> tuple[list[str], Iterator[tuple[int, str, Content]]]:
     """Return a family's paths now, and its pages that ``wanted`` asks for (None: all of them) as
-    they are rendered: each one's number (from 1), output path and HTML."""
+    they are rendered: each one's number (from 1), output path and bytes (see page_content)."""
     current = family_paths(site, family)
     number = {path: n for n, path in enumerate(current, 1)}
 
-    def rendered() -> Iterator[tuple[int, str, str]]:
+    def rendered() -> Iterator[tuple[int, str, Content]]:
         for page in family_pages(site, family, wanted):
             if wanted is not None and number[page.path] not in wanted:
                 continue  # a family that always yields all its pages
-            yield number[page.path], page.path, render_page(env, page)
+            yield number[page.path], page.path, page_content(env, page)
 
     return current, rendered()
+
+
+def page_content(env: Environment, page: Page) -> Content:
+    """Return what a page is written as: a page's bytes, or a data file's in parts as they are made
+    (see render_parts), so that entities.json of a million entities is never held whole."""
+    if page.template:
+        return render_page(env, page).encode("utf-8")
+    return (part.encode("utf-8") for part in render_parts(env, page))
 
 
 def _drain_order(family: Family) -> bool:
@@ -652,7 +663,7 @@ def _render_in_background(
 
 
 def _write_unstoppably(
-    root: Path, relative: str, data: bytes, searched: Callable[[str], object] | None = None
+    root: Path, relative: str, data: Content, searched: Callable[[str], object] | None = None
 ) -> int | None:
     """Write one file with SIGTERM held off until it is in place."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
@@ -720,17 +731,23 @@ class WholeSiteJob:
 
 
 def write_if_changed(
-    root: Path, relative: str, data: bytes, searched: Callable[[str], object] | None = None
+    root: Path, relative: str, data: Content, searched: Callable[[str], object] | None = None
 ) -> int | None:
     """Write one output file atomically unless it already holds ``data``; return how many bytes
     larger it became (None when it was not written).
 
+    ``data`` is the file's bytes, or its bytes in parts (a data file as it is
+    made), which are compared with the file and written part by part.
     ``searched`` hears the path of a page that full-text search indexes when
     the page is new or what search reads of it changed (search.searched_text):
     a page whose tooltips or neighbours' titles changed needs no new index.
     """
     path = safe_path(root, relative)
     indexed = searched is not None and is_indexed(relative)
+    if not isinstance(data, bytes):
+        if not indexed:
+            return _write_parts_if_changed(path, data)
+        data = b"".join(data)
     before, size = None, None
     try:
         size = path.stat().st_size
@@ -748,6 +765,58 @@ def write_if_changed(
     tmp.write_bytes(data)
     os.replace(tmp, path)
     return len(data) - (size or 0)
+
+
+def _write_parts_if_changed(path: Path, parts: Iterable[bytes]) -> int | None:
+    """Write a file given in parts atomically unless it holds those bytes already; return as
+    write_if_changed does. Each part is compared with the file as it comes, and the new file is
+    begun at the first part that differs, with the bytes before it copied from the old one: neither
+    is ever held whole."""
+    tmp = path.with_name(f".{path.name}.sitegen-tmp")
+    try:
+        old: BinaryIO | None = open(path, "rb")  # closed below, after the parts
+    except OSError:
+        old = None
+    new: BinaryIO | None = None
+    same = total = 0  # the bytes that are the old file's from its start; the new file's bytes
+    try:
+        for data in parts:
+            total += len(data)
+            if new is None and old is not None and old.read(len(data)) == data:
+                same += len(data)
+                continue
+            if new is None:
+                new = _begun(tmp, old, same)
+            new.write(data)
+        if new is None:
+            if old is not None and not old.read(1):
+                return None  # the same bytes
+            new = _begun(tmp, old, same)  # the old file with its end cut off, or a new empty file
+        new.close()
+        size = 0 if old is None else os.fstat(old.fileno()).st_size
+        os.replace(tmp, path)
+        return total - size
+    finally:
+        if old is not None:
+            old.close()
+        if new is not None:
+            new.close()
+        tmp.unlink(missing_ok=True)
+
+
+def _begun(tmp: Path, old: BinaryIO | None, same: int) -> BinaryIO:
+    """Open the new file ``tmp`` and copy into it the first ``same`` bytes of the old file."""
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    new = open(tmp, "wb")  # the caller closes it
+    if old is not None and same:
+        old.seek(0)
+        while same:
+            chunk = old.read(min(same, 1 << 20))
+            if not chunk:
+                raise OSError(f"{old.name} was cut short while it was compared")
+            new.write(chunk)
+            same -= len(chunk)
+    return new
 
 
 def delete_page(root: Path, relative: str) -> int:

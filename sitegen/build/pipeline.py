@@ -19,7 +19,6 @@ parse/, index/ and site/.
 
 from __future__ import annotations
 
-import pickle
 import time
 from dataclasses import astuple, dataclass, field
 from functools import partial
@@ -50,6 +49,7 @@ from sitegen.build.search import build_index, pagefind_command
 from sitegen.build.sources import find_sources, source_stats
 from sitegen.build.write import freeze_heap, generated_assets, make_rows, write_site
 from sitegen.errors import Diagnostic
+from sitegen.index.corpus import dump_in_pieces
 from sitegen.index.resolve import Resolver
 from sitegen.render.templates import LOOK, theme_hashes
 from sitegen.report import log
@@ -357,8 +357,9 @@ def _write_index(state: SiteState, file: SupportsWrite[bytes]) -> None:
     """Write what the cache keeps of a site besides its sources: the corpus index, the output
     paths of each page family and the entities' rows in the data files (see gather.cached_site)."""
     state.corpus.write_index(file)
-    pickle.dump(state.written, file, protocol=pickle.HIGHEST_PROTOCOL)
-    pickle.dump(packed(state.site.kept_rows()), file, protocol=pickle.HIGHEST_PROTOCOL)
+    dump_in_pieces(state.written, file)
+    for column in packed(state.site.kept_rows()):
+        dump_in_pieces(column, file)
 
 
 def _journal(state: SiteState, sources: list[str], previous: Cache) -> bytes | None:

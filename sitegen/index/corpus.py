@@ -121,6 +121,45 @@ def _unpacked_arrays(piece: object) -> Iterator[tuple[object, array]]:
         at += length
 
 
+def dump_in_pieces(value: dict | list, file: SupportsWrite[bytes]) -> None:
+    """Pickle a large dict or list into ``file`` in pieces of INDEX_PIECE entries, each a pickle of
+    its own: pickling remembers every object it wrote until its end, which for the paths of a
+    million pages is hundreds of megabytes (load_in_pieces reads it back)."""
+    pieces = -(-len(value) // INDEX_PIECE)
+    pickle.dump((type(value).__name__, pieces), file, protocol=pickle.HIGHEST_PROTOCOL)
+    if isinstance(value, dict):
+        keys, values = iter(value), iter(value.values())
+        for _ in range(pieces):
+            piece = (list(islice(keys, INDEX_PIECE)), list(islice(values, INDEX_PIECE)))
+            pickle.dump(piece, file, protocol=pickle.HIGHEST_PROTOCOL)
+    else:
+        for start in range(0, len(value), INDEX_PIECE):
+            pickle.dump(value[start : start + INDEX_PIECE], file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_in_pieces(stream: IO[bytes]) -> dict | list:
+    """Return what dump_in_pieces wrote, read from where ``stream`` is (ValueError when it is not that)."""
+    head = pickle.load(stream)
+    if not (isinstance(head, tuple) and len(head) == 2 and head[0] in ("dict", "list") and isinstance(head[1], int)):
+        raise ValueError("not a table written in pieces")
+    kind, pieces = head
+    if kind == "list":
+        found: list = []
+        for _ in range(pieces):
+            piece = pickle.load(stream)
+            if not isinstance(piece, list):
+                raise ValueError("not a piece of a list")
+            found += piece
+        return found
+    table: dict = {}
+    for _ in range(pieces):
+        piece = pickle.load(stream)
+        if not (isinstance(piece, tuple) and len(piece) == 2 and len(piece[0]) == len(piece[1])):
+            raise ValueError("not a piece of a table")
+        table.update(zip(*piece))
+    return table
+
+
 def _add_forms(forms: str | Counter[str] | None, total: int, spellings: dict[str, int]) -> str | Counter[str]:
     """Return an entity's spellings (see Corpus._forms) with one document's added; ``total`` counts those before."""
     if forms is None and len(spellings) == 1:

@@ -44,6 +44,10 @@ class EntityRow(NamedTuple):
     """The words the finder finds it by (see words), in order."""
 
 
+#: How many lists ``packed`` makes: the keys, then one for each field of the rows.
+ROW_COLUMNS = 1 + len(EntityRow._fields)
+
+
 def packed(rows: dict[Key, EntityRow]) -> tuple[list, ...]:
     """Return rows as the cache keeps them: the keys, then each field of the rows as a list (a
     pickle of a few lists of strings, not of one tuple per entity)."""
@@ -58,11 +62,7 @@ _ROW_OF = partial(tuple.__new__, EntityRow)
 
 def unpacked(kept: object) -> dict[Key, EntityRow]:
     """Return the rows that ``packed`` made (ValueError when ``kept`` is not what it makes)."""
-    if not (
-        isinstance(kept, tuple)
-        and len(kept) == 1 + len(EntityRow._fields)
-        and all(isinstance(part, list) for part in kept)
-    ):
+    if not (isinstance(kept, tuple) and len(kept) == ROW_COLUMNS and all(isinstance(part, list) for part in kept)):
         raise ValueError("not the entities' rows")
     keys, *columns = kept
     if any(len(column) != len(keys) for column in columns):
