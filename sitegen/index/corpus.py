@@ -96,14 +96,13 @@ _ARRAY_TABLES = ("_places", "_co")
 _ENTITY_TABLES = ("_forms", "_places", "_names")
 
 
-def _packed_arrays(items: list[tuple[object, array]]) -> tuple[list, array, bytes]:
+def _packed_arrays(items: list[tuple[object, array]]) -> tuple[list, array, bytearray]:
     """Return some entries of a table of arrays as write_index keeps them: their keys, the arrays'
     lengths and the arrays' numbers one after another, as bytes."""
-    return (
-        [key for key, _ in items],
-        array("Q", [len(numbers) for _, numbers in items]),
-        b"".join(numbers.tobytes() for _, numbers in items),
-    )
+    data = bytearray()  # the numbers copied once (a join of each array's bytes copies them twice)
+    for _, numbers in items:
+        data += numbers
+    return [key for key, _ in items], array("Q", [len(numbers) for _, numbers in items]), data
 
 
 def _unpacked_arrays(piece: object) -> Iterator[tuple[object, array]]:
@@ -377,8 +376,11 @@ class Corpus:
         numbers = self._entity_numbers
         for name in self._STATE:
             value = getattr(self, name)
-            if name in _ENTITY_TABLES:
-                value = {numbers[key]: entry for key, entry in value.items()}
+            entries: Iterator | None = None
+            if name in _ENTITY_TABLES:  # by number; a large table a piece at a time, never copied whole
+                entries = ((numbers[key], entry) for key, entry in value.items())
+                if len(value) <= INDEX_PIECE:
+                    value, entries = dict(entries), None
             elif name == "_type_orders":  # kept, so that an update does not sort every name again
                 value = {type_: array("I", map(numbers.__getitem__, keys)) for type_, keys in self._orders().items()}
             elif name == "_order":  # kept, so that an update does not sort every document again
@@ -392,7 +394,8 @@ class Corpus:
                 pickle.dump((name, "value", 1), file, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
                 continue
-            entries = iter(value.items()) if isinstance(value, dict) else iter(value)
+            if entries is None:
+                entries = iter(value.items()) if isinstance(value, dict) else iter(value)
             pieces = -(-len(value) // INDEX_PIECE)
             pickle.dump((name, kind, pieces), file, protocol=pickle.HIGHEST_PROTOCOL)
             for _ in range(pieces):
