@@ -184,8 +184,11 @@ def test_a_table_written_in_pieces_is_read_back_whole_and_pickling_remembers_one
     for damaged in [(b"list", 1), ("dict", 1, 2), ("set", 1)]:
         with pytest.raises(ValueError):
             load_in_pieces(io.BytesIO(pickle.dumps(damaged)))
-    with pytest.raises(ValueError):  # a piece of keys without as many values
-        load_in_pieces(io.BytesIO(pickle.dumps(("dict", 1)) + pickle.dumps((["a", "b"], ["x"]))))
+    for piece in [(["a", "b"], ["x"]), (1, 2), ["a", "x"]]:  # keys without as many values; not lists
+        with pytest.raises(ValueError):
+            load_in_pieces(io.BytesIO(pickle.dumps(("dict", 1)) + pickle.dumps(piece)))
+    with pytest.raises(ValueError):
+        load_in_pieces(io.BytesIO(pickle.dumps(("list", 1)) + pickle.dumps(("a", "x"))))
 
     monkeypatch.setattr(corpus_module, "INDEX_PIECE", 1 << 12)
     paths = {("entity", ("PER", f"person {i}")): (f"entity/per/person-{i}.html",) for i in range(100_000)}

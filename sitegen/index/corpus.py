@@ -153,7 +153,12 @@ def load_in_pieces(stream: IO[bytes]) -> dict | list:
     table: dict = {}
     for _ in range(pieces):
         piece = pickle.load(stream)
-        if not (isinstance(piece, tuple) and len(piece) == 2 and len(piece[0]) == len(piece[1])):
+        if not (
+            isinstance(piece, tuple)
+            and len(piece) == 2
+            and all(isinstance(part, list) for part in piece)
+            and len(piece[0]) == len(piece[1])
+        ):
             raise ValueError("not a piece of a table")
         table.update(zip(*piece))
     return table
