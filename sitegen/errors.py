@@ -17,6 +17,12 @@ class OutputError(ConfigError):
     """The output folder cannot be written safely."""
 
 
+class WriteError(SitegenError):
+    """The system refused a build's file (a full disk, a file too large, no permission): the
+    build stops there, the previous site as it was or, after an update stopped half-way, without
+    the manifest that would let the next build trust it."""
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """A problem found in one source file, located by line and column."""

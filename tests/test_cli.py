@@ -167,6 +167,52 @@ def test_failed_build_keeps_the_previous_site(project: Path) -> None:
     assert not [p for p in project.iterdir() if "sitegen-tmp" in p.name]
 
 
+def test_a_file_the_system_refuses_stops_the_build_with_a_message_and_the_next_build_completes(
+    project: Path,
+) -> None:
+    """A full disk or a file too large is the system's refusal, not a bug: the build says so, keeps
+    the previous site (or, after an update stopped half-way, writes it whole next time)."""
+    import resource
+
+    def small_files() -> None:  # every file written past 20 KB fails, as on a full disk (Python ignores SIGXFSZ)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    def refused(*args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        return subprocess.run(
+            [sys.executable, "-m", "sitegen", *args],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=small_files,
+        )
+
+    shutil.copytree(ROOT / "content", project / "content", dirs_exist_ok=True)  # pages for two processes
+    for jobs in ("1", "2"):  # the refusal in this process, or in a worker
+        result = refused("build", "-j", jobs)
+        assert result.returncode == 1, result.stderr
+        assert "error: could not write the site into" in result.stderr and "File too large" in result.stderr
+        assert "Traceback" not in result.stderr and "bug" not in result.stderr
+        assert not (project / "site").exists()
+        assert not [p for p in project.iterdir() if "sitegen-tmp" in p.name]
+    assert run("build", cwd=project).returncode == 0
+    before = tree(project / "site")
+    result = refused("build", "--force")
+    assert result.returncode == 1 and "File too large" in result.stderr and "Traceback" not in result.stderr
+    assert tree(project / "site") == before  # a whole build keeps the previous site
+    source = project / "content" / "09LIMA1669.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\nA new line about [PER Ann Newname  ] .\n")
+    result = refused("build")
+    assert result.returncode == 1 and "File too large" in result.stderr and "Traceback" not in result.stderr
+    again = run("build", cwd=project)  # the update stopped half-way: this build writes the site whole
+    assert again.returncode == 0, again.stderr
+    clean = project / "clean"
+    assert run("build", "--output", str(clean), cwd=project).returncode == 0
+    assert tree(project / "site") == tree(clean)
+
+
 def test_template_override_replaces_the_theme_file(project: Path) -> None:
     (project / "templates").mkdir()
     (project / "templates" / "group_index.html").write_text(

@@ -48,7 +48,7 @@ from sitegen.build.search import BUNDLE as SEARCH_BUNDLE
 from sitegen.build.search import build_index, pagefind_command
 from sitegen.build.sources import find_sources, source_stats
 from sitegen.build.write import freeze_heap, generated_assets, make_rows, write_site
-from sitegen.errors import Diagnostic
+from sitegen.errors import Diagnostic, WriteError
 from sitegen.index.corpus import dump_in_pieces
 from sitegen.index.resolve import Resolver
 from sitegen.render.templates import LOOK, theme_hashes
@@ -141,6 +141,28 @@ def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> B
     if recorded is not None:
         log.debug("%s is up to date: nothing to do", ctx.output)
         return _as_recorded(ctx, recorded, started)
+    try:
+        result = _build_or_update(ctx, env, resolver, inputs, previous, whole)
+    except OSError as exc:  # the system refused a file: not a problem of the sources, nor a bug
+        raise WriteError(refused(ctx.output, exc)) from None
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def refused(output: Path, exc: OSError) -> str:
+    """Return the message of a build stopped by a file the system refused to write or read."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return (
+        f"could not write the site into {output}: {exc.strerror or exc}{where}. Build again once that is"
+        " fixed: a site stopped half-way is then written whole, and a whole build keeps the previous site"
+        " until it is done"
+    )
+
+
+def _build_or_update(
+    ctx: BuildContext, env: Environment, resolver: Resolver, inputs: _Inputs, previous: Manifest | None, whole: bool
+) -> BuildResult:
+    """Update the site in place when the cache and the manifest allow it, else build it whole."""
     # The records' checksums are verified while an update takes the index from the cache (cached_site).
     cache = None if ctx.force else read_cache(ctx.output, records_later=True)
     log.debug("cache of parsed sources: %s", "none" if cache is None else f"{len(cache.sources):,} sources")
@@ -163,7 +185,7 @@ def build(ctx: BuildContext, whole: bool = False, keep_state: bool = False) -> B
         done = build_whole(ctx, env, resolver, cache, inputs, previous.counts.get("files", 0) if previous else 0)
     state, warnings, update = done
     result = _finish(ctx, state, inputs, warnings, appended, previous)
-    result.update, result.seconds = update, time.perf_counter() - started
+    result.update = update
     return result
 
 

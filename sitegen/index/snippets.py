@@ -27,7 +27,7 @@ from typing import TypeVar
 from markupsafe import Markup
 
 from sitegen.build.parallel import fork_map
-from sitegen.index.store import Block, DocumentStore, block_words
+from sitegen.index.store import Block, DocumentStore, block_words, write_at
 from sitegen.model import Key
 from sitegen.site.html import keyword_in_context, snippet, snippet_reach
 
@@ -174,7 +174,7 @@ def _spill(
     def flush(b: int) -> None:
         nonlocal end
         data = pickle.dumps(buckets[b], protocol=pickle.HIGHEST_PROTOCOL)
-        os.pwrite(spill.fileno(), data, end)
+        write_at(spill.fileno(), data, end)
         chunks[b].append((end, len(data)))
         end += len(data)
         buckets[b], sizes[b] = [], 0
@@ -226,7 +226,7 @@ def _group(
             by_start = sorted(range(len(docs)), key=lambda slot: docs[slot][0])
             header = array("q", (docs[slot][0] for slot in by_start)) + array("q", by_start) + ends
             data = b"".join([header.tobytes(), *bodies])
-            os.pwrite(file.fileno(), data, end)
+            write_at(file.fileno(), data, end)
             offsets[entity], counts[entity] = end, len(docs)
             end += len(data)
     return offsets, counts

@@ -104,6 +104,17 @@ def block_words(block: Block, index: int = -1, reach: int = 0) -> tuple[tuple[st
     return words, index - first if index >= 0 else index
 
 
+def write_at(fd: int, data: bytes, at: int) -> None:
+    """Write all of ``data`` at position ``at`` of a file: a write cut short (a full disk, a file
+    too large) is followed by one that raises the system's error, rather than leaving a gap."""
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, at)
+        if not written:
+            raise OSError(f"nothing could be written at {at} of file {fd}")
+        view, at = view[written:], at + written
+
+
 class DocumentStore:
     """Parsed documents by source path, in a temporary file that is deleted when the store is."""
 
@@ -164,7 +175,7 @@ class DocumentStore:
             extra = prepared(doc)
         if self._file is None:
             self._file = tempfile.TemporaryFile(dir=self._folder, prefix="sitegen-documents-")
-        os.pwrite(self._file.fileno(), data + extra, self._end)
+        write_at(self._file.fileno(), data + extra, self._end)
         blocks = int.from_bytes(extra[:_SIZE], "big")
         self._where[doc.source] = (self._base + self._end, len(data), blocks, len(extra) - _SIZE - blocks)
         self._end += len(data) + len(extra)
