@@ -1146,3 +1146,41 @@ def test_a_store_that_adopts_the_caches_documents_reads_of_each_only_what_is_ask
             other.blocks(sources[0])
         assert other.blocks(sources[1]) == store.blocks(sources[1])
     cache.file.close()
+
+
+def test_the_caches_directory_of_an_archive_reads_back_as_written_and_is_pickled_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache's directory names every source of an archive, where its record is and its
+    checksum. It is pickled in pieces, so that writing it never remembers more than one piece's
+    objects, and it reads back as it was written."""
+    import tracemalloc
+
+    from sitegen.build.cache import write_cache
+    from sitegen.build.sources import Source
+    from sitegen.errors import Diagnostic
+    from sitegen.index import corpus as corpus_module
+    from sitegen.index.resolve import Resolver
+
+    def source(n: int) -> Source:
+        relative = f"cables/{n:06d}.txt"
+        return Source(
+            relative, None, [Diagnostic(relative, n, 1, f"warning {n}")], f"{n:064x}", (n, n), rules=frozenset()
+        )
+
+    sources = [source(n) for n in range(60_000)]
+    output = tmp_path / "site"
+    output.mkdir()
+    monkeypatch.setattr(corpus_module, "INDEX_PIECE", 1000)
+    tracemalloc.start()
+    try:
+        write_cache(output, "key", sources, lambda relative: (relative.encode(), b"beside"), Resolver())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    cache = read_cache(output)  # every record's checksum verified
+    assert cache is not None and cache.key == "key"
+    assert list(cache.sources.values()) == sources
+    assert cache.data("cables/000007.txt") == b"cables/000007.txt" and cache.extra("cables/059999.txt") == b"beside"
+    # Where each record is and its checksum take about 18 MB here; pickled whole, the directory peaks at 45 MB or more.
+    assert peak < 25_000_000, peak

@@ -117,9 +117,9 @@ def test_an_edit_places_again_only_the_documents_of_the_groups_it_changes() -> N
     assert corpus.groups["origin"]["paris"].docs is paris  # not placed again
 
 
-@pytest.mark.parametrize("piece", [1 << 16, 2])
+@pytest.mark.parametrize(("piece", "array_bytes"), [(1 << 16, 1 << 23), (2, 1 << 23), (1 << 16, 4)])
 def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpus(
-    piece: int, monkeypatch: pytest.MonkeyPatch
+    piece: int, array_bytes: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import io
 
@@ -128,6 +128,7 @@ def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpu
     from sitegen.index.store import DocumentStore
 
     monkeypatch.setattr(corpus_module, "INDEX_PIECE", piece)  # 2: every large part in pieces
+    monkeypatch.setattr(corpus_module, "ARRAYS_PIECE_BYTES", array_bytes)  # 4: each array a piece of its own
     texts = ("[PER Ann  ] met [PER Bob  ] in [LOC Lima  ] .", "[PER Ann  ] left [LOC Peru  ] .")
     # A given name puts Ann after Bob: the A-Z order is not the keys' order.
     corpus = Corpus([parse_text(f"d{i}.txt", t) for i, t in enumerate(texts)], names={("PER", "ann"): "Zoe Ann"})
@@ -153,6 +154,22 @@ def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpu
     short.put(corpus.document(corpus.documents[0].source))
     with pytest.raises(ValueError):
         Corpus.restored(io.BytesIO(written.getvalue()), short)
+
+
+def test_a_table_of_arrays_is_pickled_in_pieces_of_a_bounded_size_in_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entities named most often come first in the index, and their arrays hold most of its
+    numbers: a piece of a table of arrays ends where its numbers would pass a size in bytes."""
+    from array import array
+
+    from sitegen.index import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "INDEX_PIECE", 3)
+    monkeypatch.setattr(corpus_module, "ARRAYS_PIECE_BYTES", 16)
+    arrays = [array("I", range(n)) for n in (10, 1, 1, 1, 3, 0, 0, 0, 0)]  # 4 bytes a number
+    # 40 bytes alone; then three of 4 (12 bytes), as 12 more would pass 16; then three entries at most.
+    assert corpus_module._piece_sizes(len(arrays), arrays) == [1, 3, 3, 2]
+    assert corpus_module._piece_sizes(7) == [3, 3, 1]
+    assert corpus_module._piece_sizes(0, []) == [] and corpus_module._piece_sizes(0) == []
 
 
 def test_a_table_written_in_pieces_is_read_back_whole_and_pickling_remembers_one_piece_at_a_time(

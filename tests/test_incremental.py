@@ -104,6 +104,31 @@ def test_edits_adds_renames_and_deletes_match_a_clean_build(live: PreviewSession
         assert_same_as_clean_build(live, tmp_path)
 
 
+def test_the_family_of_each_page_is_the_one_that_has_it_after_updates_of_a_site_taken_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    """The preview asks which family renders each page open (SiteState.owner). Of a site taken from
+    the cache, it is made only when first asked, from the paths the site had then and those
+    recorded since: it must be the family that has the path now."""
+    content, output = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    assert build_site(content, output).pages
+    live = preview_session(None, content, output)
+    assert not live.build().error
+    assert not live.state.recorded  # taken from the cache: nothing rendered yet
+    lima = content / "sample" / "09LIMA1669.txt"
+    for old, new in (
+        ("[PER Alan Garcia  ]", "[ORG Alan Garcia  ]"),
+        ("warmly welcomes", "[PER Zed Unique  ] welcomes"),
+    ):
+        edit(lima, old, new)
+        live.update({lima})
+        live.drain()
+    assert live.state.recorded and live.state._owner is None
+    owner = {path: (family, n) for family, paths in live.state.written.items() for n, path in enumerate(paths, 1)}
+    assert live.state.owner == owner
+
+
 def test_markdown_edits_match_a_clean_build(live: PreviewSession, tmp_path: Path) -> None:
     content = live.content
     about, intro = content / "about.md", content / "index.md"

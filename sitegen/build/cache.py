@@ -12,9 +12,10 @@ fingerprint of sitegen's own code. The parsed documents follow, one record
 each: the pickle of the document and what the document store keeps beside
 it (its blocks and reading text, see index/store.py), each after its
 length. Then comes the directory: a pickle of the build key, the resolution
-(see index/resolve.py), the authority file the documents were resolved
-with, each source's details (path, content hash, size, time, warnings) and
-where its record is with the record's SHA-256. After the directory comes the
+(see index/resolve.py) and the authority file the documents were resolved
+with, then, pickled in pieces (index/corpus.py's dump_in_pieces), each
+source's details (path, content hash, size, time, warnings) and where its
+record is with the record's SHA-256. After the directory comes the
 index of the site: the corpus index that the documents make
 (Corpus.write_index), the output paths of each page family and the
 entities' rows, so that an update in place need not index every document
@@ -55,11 +56,12 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 from sitegen.build.manifest import code_fingerprint
+from sitegen.index.corpus import dump_in_pieces, load_in_pieces
 from sitegen.index.resolve import Resolver
 from sitegen.parse.authority import Authority
 from sitegen.report import log
 
-FORMAT = 10
+FORMAT = 11
 _LENGTH = 8
 """Bytes of the length before each part of a record, and of each size at the end of the file."""
 CACHE_GAP = _LENGTH
@@ -235,9 +237,16 @@ def _directory(file: BinaryIO, start: int) -> Cache | None:
             return None
     if tail[_TAIL - _DIGEST :] != digest.hexdigest().encode():
         return None
-    found = pickle.loads(os.pread(file.fileno(), size, records_end))
-    where: dict[str, tuple[int, int, int]] = found["where"]
-    digests: dict[str, bytes] = found["digests"]
+    with os.fdopen(os.dup(file.fileno()), "rb") as reader:  # its offset is the file's: other reads are os.pread
+        reader.seek(records_end)
+        found = pickle.load(reader)
+        sources, where, digests = (load_in_pieces(reader) for _ in range(3))
+        if reader.tell() != records_end + size:
+            return None
+    if not (
+        isinstance(found, dict) and isinstance(sources, list) and isinstance(where, dict) and isinstance(digests, dict)
+    ):
+        return None
     if any(at < start or at + data + _LENGTH + extra > records_end for at, data, extra in where.values()):
         return None
     kept = found["index"]
@@ -249,7 +258,7 @@ def _directory(file: BinaryIO, start: int) -> Cache | None:
             return None
     return Cache(
         found["key"],
-        {source.relative: source for source in found["sources"]},
+        {source.relative: source for source in sources},
         file,
         where,
         found["resolution"],
@@ -422,21 +431,21 @@ def _write_rest(
         digests[relative] = hashlib.sha256(record[_LENGTH:]).digest()
         file.write(record)
     digest = hashlib.sha256()
-    directory = pickle.dumps(
+    directory_at = file.tell()
+    hashing = _Hashing(file, digest)
+    pickle.dump(
         {
             "key": key,
             "resolution": resolver.digest,
             "authority": resolver.authority,
-            "sources": sources,
-            "where": where,
-            "digests": digests,
             # Where the index is, when what follows the directory is a journal against it.
             "index": None if changes is None or previous is None else (*previous.index_at, previous.index_digest),
         },
+        hashing,
         protocol=pickle.HIGHEST_PROTOCOL,
     )
-    digest.update(directory)
-    file.write(directory)
+    for table in (sources, where, digests):  # in pieces: pickling remembers what it wrote until it ends
+        dump_in_pieces(table, hashing)
     start = file.tell()
     own = hashlib.sha256()
     if changes is not None:
@@ -446,7 +455,7 @@ def _write_rest(
         index(_Hashing(file, digest, own))
     tail = b"".join(
         (
-            len(directory).to_bytes(_LENGTH, "big"),
+            (start - directory_at).to_bytes(_LENGTH, "big"),
             (file.tell() - start).to_bytes(_LENGTH, "big"),
             own.digest() if changes is None else bytes(_INDEX_DIGEST),
         )

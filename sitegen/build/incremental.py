@@ -144,8 +144,9 @@ class SiteState:
         deleted since)."""
         self._owner: dict[str, tuple[Family, int]] | None = None
         """The family and page number of every output path, once asked for (see owner)."""
-        self.recorded: set[Family] = set()
-        """The families whose paths were recorded since the state was taken over (see _record)."""
+        self.recorded: dict[Family, tuple[str, ...] | None] = {}
+        """The families whose paths were recorded since the state was taken over (see _record),
+        with their paths then (None: none)."""
         self.pending: dict[Family, Numbers] = {}
         """Pages waiting to be rendered again, by family (None: all its pages)."""
         self.search_dirty: set[str] = set()
@@ -155,14 +156,17 @@ class SiteState:
         when known; kept up to date as files are written and deleted."""
         self.base = base
         """The index in the cache that the site was taken from, when it was (see build/journal.py)."""
-        if base is None:
-            self.written = {family: tuple(paths) for family, paths in written.items() if paths}
-        else:  # as the index gave them (journal.restored): tuples, and no family without paths
-            self.written = cast("dict[Family, tuple[str, ...]]", written)
+        # Taken over, not copied: a large site's table has millions of entries.
+        self.written = cast("dict[Family, tuple[str, ...]]", written)
+        if base is None:  # as a build gave them: made tuples in place, and no family without paths
+            for family, paths in written.items():
+                written[family] = tuple(paths)  # type: ignore[assignment]
+            for family in [family for family, paths in written.items() if not paths]:
+                del written[family]
+        # else as the index gave them (journal.restored): tuples, and no family without paths
         for letter in FIRST_PARTS:  # the finder's part names the site has on disk
             if (family := ("finder", letter)) in written:
                 learn_parts(site, family, self.written.get(family, ()))
-        self._taken_over = dict(self.written)
         self._outputs = outputs
 
     @classmethod
@@ -554,7 +558,14 @@ class SiteState:
         those recorded since. Made when first asked for (an update of a few pages need not index
         every path of the site)."""
         if self._owner is None:
-            owner = {path: (f, n) for f, paths in self._taken_over.items() for n, path in enumerate(paths, 1)}
+            # The families not recorded since have the paths they had; the others' are claimed.
+            recorded = self.recorded
+            owner = {
+                path: (f, n)
+                for f, paths in self.written.items()
+                if f not in recorded
+                for n, path in enumerate(paths, 1)
+            }
             for path, claim in self._claims.items():
                 if claim is None:
                     owner.pop(path, None)
@@ -566,7 +577,8 @@ class SiteState:
     def _record(self, family: Family, paths: Iterable[str]) -> None:
         """Remember which output paths a family has."""
         paths = tuple(paths)
-        self.recorded.add(family)
+        if family not in self.recorded:
+            self.recorded[family] = self.written.get(family)
         learn_parts(self.site, family, paths)  # the finder's part names made in another process, or written
         if paths != self.written.get(family, ()):
             self._outputs = None

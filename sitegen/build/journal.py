@@ -84,15 +84,15 @@ class Base:
     """The SHA-256 of the index, which tells it from any other (Cache.index_digest)."""
     names: dict[Key, str]
     """The names the authority file gave entities when the index was written."""
-    written: dict[Family, tuple[str, ...]] = field(default_factory=dict)
-    """The output paths of each page family, as the index holds them."""
     rows: dict[Key, EntityRow] = field(default_factory=dict)
     """The entities' rows, as the index holds them."""
     documents: dict[str, Record | None] = field(default_factory=dict)
     """Per source changed since the index was written: the record of the document the index was made
     with (None: it had none)."""
-    families: set[Family] = field(default_factory=set)
-    """The page families whose paths the journal changed (the others' are as the index holds them)."""
+    replaced: dict[Family, tuple[str, ...] | None] = field(default_factory=dict)
+    """The page families whose paths the journal changed, with their paths as the index holds them
+    (None: it names none); the others' paths are the index's. (The site's table of paths is the
+    index's, changed in place: a copy of it would be a second table of millions of entries.)"""
 
 
 @dataclass
@@ -125,12 +125,11 @@ def restored(cache: Cache, corpus: Corpus, written: object, rows: object, journa
     and ``journal`` over them. ValueError when they are not what ``_write_index`` writes."""
     if not isinstance(written, dict):
         raise ValueError("not the paths of the page families")
-    paths = {family: tuple(value) for family, value in written.items() if value}
-    base = Base(
-        cache.index_digest, dict(corpus.given_names), paths, unpacked(rows), journal.documents, set(journal.paths)
-    )
-    now, current = dict(base.written), dict(base.rows)
+    now = {family: tuple(value) for family, value in written.items() if value}
+    base = Base(cache.index_digest, dict(corpus.given_names), unpacked(rows), journal.documents)
+    current = dict(base.rows)
     for family, value in journal.paths.items():
+        base.replaced[family] = now.get(family)
         if not value:
             now.pop(family, None)
         else:
@@ -148,7 +147,7 @@ def journal_of(
     corpus: Corpus,
     sources: list[str],
     written: dict[Family, tuple[str, ...]],
-    recorded: set[Family],
+    recorded: dict[Family, tuple[str, ...] | None],
     rows: dict[Key, EntityRow],
     resolution: str,
 ) -> bytes | None:
@@ -158,7 +157,8 @@ def journal_of(
 
     ``sources`` are the site's sources now, ``written`` its families' paths,
     ``recorded`` the families whose paths were recorded since the site was
-    taken from ``base`` (the others' are as its journal left them) and
+    taken from ``base``, with their paths then (the others' are as its
+    journal left them; see SiteState.recorded), and
     ``rows`` every entity's rows; a document is the one ``previous``
     recorded when the corpus reads it from there still.
     """
@@ -173,10 +173,11 @@ def journal_of(
             documents[relative] = None  # new in this update
     if len(documents) > max(MIN_JOURNAL_DOCUMENTS, JOURNAL_DOCUMENTS * len(corpus)):
         return None
-    before, paths = base.written, {}
-    for family in base.families | recorded:  # only those can differ from the index
+    paths = {}
+    for family in base.replaced.keys() | recorded.keys():  # only those can differ from the index
+        before = base.replaced[family] if family in base.replaced else recorded[family]
         now = written.get(family)
-        if now != before.get(family):
+        if now != before:
             paths[family] = None if now is None else list(now)
     old = base.rows
     changed = {k: r for k, r in rows.items() if old.get(k) is not r and old.get(k) != r}

@@ -54,7 +54,7 @@ from sitegen.index.resolve import Resolver
 from sitegen.render.templates import LOOK, theme_hashes
 from sitegen.report import log
 from sitegen.site.change import NeedsRebuild
-from sitegen.site.rows import packed
+from sitegen.site.rows import columns
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -380,7 +380,7 @@ def _write_index(state: SiteState, file: SupportsWrite[bytes]) -> None:
     paths of each page family and the entities' rows in the data files (see gather.cached_site)."""
     state.corpus.write_index(file)
     dump_in_pieces(state.written, file)
-    for column in packed(state.site.kept_rows()):
+    for column in columns(state.site.kept_rows()):
         dump_in_pieces(column, file)
 
 

@@ -57,7 +57,10 @@ def write_site(
     with staged_output(ctx.output, large=previous_files > LARGE_SITE) as staging:
         log.debug("rendering %d page families with %d process(es)", len(work), jobs)
         freeze_heap()  # also keeps the collector from touching (and so copying) the shared objects in each worker
-        expected, done, rendered = page_estimate(site), 0, {}
+        expected, done = page_estimate(site), 0
+        # Filled in the families' order as they come (a copy in that order would be a second table of millions).
+        rendered: dict[Family, list[str]] = dict.fromkeys(all_families)  # type: ignore[assignment]
+        del all_families
         render = partial(render_group, site, env, staging)
         size = 0
         groups = together(work)  # families that share what they are made from go to one process
@@ -69,7 +72,6 @@ def write_site(
                 size += written_bytes
                 done += len(paths)
             progress.update("writing", done, max(expected, done))
-        written = {family: rendered[family] for family in all_families}
         before = staging.bytes
         staging.copy_tree(ctx.theme / "static", "assets")
         for path, text in generated_assets(site).items():
@@ -84,7 +86,7 @@ def write_site(
             )
             if index.error:
                 late.append(Diagnostic("", 0, 0, index.error))
-    return written, late, size
+    return rendered, late, size
 
 
 def make_rows(site: Site, jobs: int) -> None:

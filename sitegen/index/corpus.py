@@ -52,7 +52,10 @@ MAX_CO_MENTIONS = 60
 #: How many related entities each entity keeps.
 MAX_RELATED = 24
 #: Entries of a part of the index pickled at a time (Corpus.write_index).
-INDEX_PIECE = 1 << 16
+INDEX_PIECE = 1 << 14
+#: Bytes of numbers a piece of a table of arrays holds at most, unless one array alone holds more:
+#: the entities named most often come first, and their arrays hold most of a table's numbers.
+ARRAYS_PIECE_BYTES = 1 << 23
 #: How many materialised entities the corpus keeps; a build asks for most of them once, and
 #: one named in most documents holds an occurrence for each of them.
 ENTITY_CACHE = 64
@@ -103,6 +106,21 @@ def _packed_arrays(items: list[tuple[object, array]]) -> tuple[list, array, byte
     for _, numbers in items:
         data += numbers
     return [key for key, _ in items], array("Q", [len(numbers) for _, numbers in items]), data
+
+
+def _piece_sizes(count: int, arrays: Iterable[array] | None = None) -> list[int]:
+    """Return how many of ``count`` entries each piece that write_index pickles takes: INDEX_PIECE,
+    or for a table of ``arrays`` as many as hold ARRAYS_PIECE_BYTES of numbers (one at least)."""
+    if arrays is None:
+        return [min(INDEX_PIECE, count - start) for start in range(0, count, INDEX_PIECE)]
+    sizes, taken, size = [], 0, 0
+    for numbers in arrays:
+        if taken and (taken == INDEX_PIECE or size + len(numbers) * numbers.itemsize > ARRAYS_PIECE_BYTES):
+            sizes.append(taken)
+            taken = size = 0
+        taken += 1
+        size += len(numbers) * numbers.itemsize
+    return [*sizes, taken] if taken else sizes
 
 
 def _unpacked_arrays(piece: object) -> Iterator[tuple[object, array]]:
@@ -370,7 +388,8 @@ class Corpus:
         Each part of the index is pickled on its own, and a large one in
         pieces of INDEX_PIECE entries, so that pickling never remembers more
         than one piece's objects: a quarter of a million documents name over
-        a million entities. The tables of arrays (each entity's places, each
+        a million entities. A piece of a table of arrays holds at most
+        ARRAYS_PIECE_BYTES of numbers (_piece_sizes). The tables of arrays (each entity's places, each
         document's co-mentions) are pickled as their keys, the arrays' lengths
         and all their numbers in one run of bytes: a pickle of a few large
         objects, not of one object per entity. The tables by entity are
@@ -401,10 +420,10 @@ class Corpus:
                 continue
             if entries is None:
                 entries = iter(value.items()) if isinstance(value, dict) else iter(value)
-            pieces = -(-len(value) // INDEX_PIECE)
-            pickle.dump((name, kind, pieces), file, protocol=pickle.HIGHEST_PROTOCOL)
-            for _ in range(pieces):
-                pickle.dump(pack(list(islice(entries, INDEX_PIECE))), file, protocol=pickle.HIGHEST_PROTOCOL)
+            sizes = _piece_sizes(len(value), value.values() if name in _ARRAY_TABLES else None)
+            pickle.dump((name, kind, len(sizes)), file, protocol=pickle.HIGHEST_PROTOCOL)
+            for size in sizes:
+                pickle.dump(pack(list(islice(entries, size))), file, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def restored(cls, state: IO[bytes], store: DocumentStore, changed: Iterable[str] = ()) -> Corpus:
@@ -427,8 +446,8 @@ class Corpus:
             elif kind == "arrays":
                 value = dict(chain.from_iterable(_unpacked_arrays(pickle.load(state)) for _ in range(pieces)))
             else:
-                parts = [pickle.load(state) for _ in range(pieces)]
-                value = dict(chain.from_iterable(parts)) if kind == "dict" else list(chain.from_iterable(parts))
+                parts = chain.from_iterable(pickle.load(state) for _ in range(pieces))  # a piece let go once read
+                value = dict(parts) if kind == "dict" else list(parts)
             if name in _ENTITY_TABLES:
                 value = corpus._keyed(value)
             elif name == "_type_orders":

@@ -23,6 +23,8 @@ from sitegen.render.escape import script_json
 from sitegen.site.urls import public_url
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sitegen.site.pages import Site
 
 #: Write entities.json's rows: one encoder for all of them (json.dumps with options makes one per call).
@@ -51,8 +53,14 @@ ROW_COLUMNS = 1 + len(EntityRow._fields)
 def packed(rows: dict[Key, EntityRow]) -> tuple[list, ...]:
     """Return rows as the cache keeps them: the keys, then each field of the rows as a list (a
     pickle of a few lists of strings, not of one tuple per entity)."""
-    values = list(rows.values())
-    return (list(rows), *(list(map(itemgetter(field), values)) for field in range(len(EntityRow._fields))))
+    return tuple(columns(rows))
+
+
+def columns(rows: dict[Key, EntityRow]) -> Iterator[list]:
+    """Yield what ``packed`` returns, one list at a time (a file of them need not hold them all)."""
+    yield list(rows)
+    for field in range(len(EntityRow._fields)):
+        yield list(map(itemgetter(field), rows.values()))
 
 
 #: Make an EntityRow of its fields with tuple.__new__ straight: a NamedTuple's own __new__ is a Python
