@@ -156,14 +156,14 @@ class SiteState:
         when known; kept up to date as files are written and deleted."""
         self.base = base
         """The index in the cache that the site was taken from, when it was (see build/journal.py)."""
-        # Taken over, not copied: a large site's table has millions of entries.
+        # Taken over, not copied: a large site's table has millions of entries. From the index
+        # (journal.restored) they are tuples already, and no family is without paths.
         self.written = cast("dict[Family, tuple[str, ...]]", written)
-        if base is None:  # as a build gave them: made tuples in place, and no family without paths
+        if base is None:  # as a build gave them: made tuples in place, without the families that have none
             for family, paths in written.items():
                 written[family] = tuple(paths)  # type: ignore[assignment]
             for family in [family for family, paths in written.items() if not paths]:
                 del written[family]
-        # else as the index gave them (journal.restored): tuples, and no family without paths
         for letter in FIRST_PARTS:  # the finder's part names the site has on disk
             if (family := ("finder", letter)) in written:
                 learn_parts(site, family, self.written.get(family, ()))
@@ -554,9 +554,9 @@ class SiteState:
 
     @property
     def owner(self) -> dict[str, tuple[Family, int]]:
-        """The family and page number of each output path: those the site had when taken over, with
-        those recorded since. Made when first asked for (an update of a few pages need not index
-        every path of the site)."""
+        """The family and page number of each output path: those of the families not recorded since
+        the site was taken over (their paths then), with those recorded since. Made when first asked
+        for (an update of a few pages need not index every path of the site)."""
         if self._owner is None:
             # The families not recorded since have the paths they had; the others' are claimed.
             recorded = self.recorded

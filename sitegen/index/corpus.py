@@ -115,11 +115,12 @@ def _piece_sizes(count: int, arrays: Iterable[array] | None = None) -> list[int]
         return [min(INDEX_PIECE, count - start) for start in range(0, count, INDEX_PIECE)]
     sizes, taken, size = [], 0, 0
     for numbers in arrays:
-        if taken and (taken == INDEX_PIECE or size + len(numbers) * numbers.itemsize > ARRAYS_PIECE_BYTES):
+        length = len(numbers) * numbers.itemsize
+        if taken and (taken == INDEX_PIECE or size + length > ARRAYS_PIECE_BYTES):
             sizes.append(taken)
             taken = size = 0
         taken += 1
-        size += len(numbers) * numbers.itemsize
+        size += length
     return [*sizes, taken] if taken else sizes
 
 
