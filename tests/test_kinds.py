@@ -207,3 +207,16 @@ def test_every_family_has_a_kind_that_renders_exactly_its_paths(live: PreviewSes
         assert [p.path for p in pages] == family_paths(live.site, family), family
         assert all(p.template == kind.template_of(live.site, family) for p in pages), family
     assert seen == set(names) - {"redirect"}  # the golden site has no authority file, so no merged names
+
+
+def test_who_is_named_with_an_entity_is_counted_again_after_an_edit(live: PreviewSession) -> None:
+    """An entity's pages and its documents' filter both show who is named with it: counted once for
+    both, and again once an edit can have changed it, whoever it was last counted for."""
+    site, peru = live.site, ("LOC", "peru")
+    first = site.related(peru)
+    assert ("ORG", "shining path") in dict(first) and ("PER", "juan perez") not in dict(first)
+    assert site.related(peru) is first  # asked again for the same entity: not counted again
+    edit(live, LIMA, "[ORG Shining Path  ] is a threat", "[ORG Shining Path  ] and [PER Juan Perez  ] are a threat")
+    changed, _ = live.state.changed_sources(live.content)
+    apply_change(site, changed, {})  # type: ignore[arg-type]
+    assert dict(site.related(peru))[("PER", "juan perez")] == 1

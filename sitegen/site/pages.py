@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -150,6 +150,9 @@ class Site:
         (site/finder.py), or as the build that made the cache wrote them; an edit forgets those of
         the characters whose rows it changed (forget_finder)."""
         self._related: dict[Key, Related] = {}
+        self._last_related: tuple[Key, Related] | None = None
+        """The entity ``related`` last counted for, and what it found: an entity's pages and the data
+        that filters its documents are rendered one after the other, and both show it."""
         self._related_before: dict[Key, Related] = {}
         """Who is and was named with the entities an edit's rules counted (see related_before)."""
         self._outranked_by: set[tuple[Key, frozenset[Key]]] = set()
@@ -249,6 +252,7 @@ class Site:
         self._info.clear()
         self._paths.clear()
         self._related.clear()
+        self._last_related = None
         self._related_before.clear()
         self._outranked_by.clear()
         self._memo.clear()
@@ -408,7 +412,12 @@ class Site:
     def related(self, key: Key) -> Related:
         """Return the entities most often named in a paragraph with one (Corpus.related)."""
         known = self._related.get(key)
-        return known if known is not None else self.corpus.related(key)
+        if known is not None:
+            return known
+        last = self._last_related
+        if last is None or last[0] != key:
+            last = self._last_related = (key, self.corpus.related(key))
+        return last[1]
 
     def related_before(self, key: Key, before: Counter[Key], after: Counter[Key]) -> Related:
         """Return what ``related`` gave before an edit that changed who is named with an entity within
@@ -503,33 +512,43 @@ class Site:
 
     def common(self, path: str, title: str, description: str = "") -> dict[str, Any]:
         """Return the context every page has: site title, navigation, assets, types."""
-        link = lambda to: relative_url(path, to)
-        nav = [Link(link(self.urls.home()), "Documents"), Link(link(self.urls.entities()), "Entities")]
-        nav += [Link(link(self.urls.group_index(kind)), GROUP_TITLES[kind]) for kind in GROUP_KINDS]
-        nav += [Link(link(self.urls.page(m.source)), self.redact(m.title)) for m in self.nav_pages()]
-        if self.search:
-            nav.append(Link(link(self.urls.search()), "Search"))
-        nav = [Link(n.href, n.text, n.href == link(path)) for n in nav]
+        chrome = self.memo(f"chrome {path.count('/')}", lambda: self._chrome(path))
         return {
-            "site_title": self.config.title,
+            **chrome["same"],
             "page_title": title,
             "description": description or f"{title} — {self.config.title}",
-            "home_href": link(self.urls.home()),
-            "nav": nav,
-            "css_href": link(self.urls.asset("style.css")),
-            "code_css_href": link(self.urls.asset("pygments.css")),
-            "colours_css_href": link(self.urls.asset("colours.css")),
-            "highlighted": False,  # True on pages with highlighted code: they link the Pygments stylesheet
-            "js_href": link(self.urls.asset("sitegen.js")),
-            "types": [(t.lower(), self.config.types[t]) for t in ENTITY_TYPES],
+            "nav": [replace(link, current=True) if target == path else link for target, link in chrome["nav"]],
             "canonical": absolute_url(self.config.base_url, path) if self.config.base_url else "",
-            "feed_href": link(exports.FEED),
             "og_type": "article" if path.startswith("doc/") else "website",
-            "root": "../" * path.count("/"),
-            "finder_href": link(self.urls.finder("SHARD")),
-            "entities_href": link(self.urls.entities()),
-            "tagger": self.config.tagger,
+            "highlighted": False,  # True on pages with highlighted code: they link the Pygments stylesheet
             "tips": None,  # the page's FragmentRenderer when it mentions entities: their tooltips
+        }
+
+    def _chrome(self, path: str) -> dict[str, Any]:
+        """Return what ``common`` gives every page as deep in folders as ``path`` (its links are
+        relative: they climb to the site root), with each link of the navigation and its target."""
+        link = lambda to: relative_url(path, to)
+        targets = [(self.urls.home(), "Documents"), (self.urls.entities(), "Entities")]
+        targets += [(self.urls.group_index(kind), GROUP_TITLES[kind]) for kind in GROUP_KINDS]
+        targets += [(self.urls.page(m.source), self.redact(m.title)) for m in self.nav_pages()]
+        if self.search:
+            targets.append((self.urls.search(), "Search"))
+        return {
+            "nav": [(target, Link(link(target), text)) for target, text in targets],
+            "same": {
+                "site_title": self.config.title,
+                "home_href": link(self.urls.home()),
+                "css_href": link(self.urls.asset("style.css")),
+                "code_css_href": link(self.urls.asset("pygments.css")),
+                "colours_css_href": link(self.urls.asset("colours.css")),
+                "js_href": link(self.urls.asset("sitegen.js")),
+                "types": [(t.lower(), self.config.types[t]) for t in ENTITY_TYPES],
+                "feed_href": link(exports.FEED),
+                "root": "../" * path.count("/"),
+                "finder_href": link(self.urls.finder("SHARD")),
+                "entities_href": link(self.urls.entities()),
+                "tagger": self.config.tagger,
+            },
         }
 
     def doc_row(self, path: str, source: str, note: str = "") -> DocRow:
