@@ -1159,7 +1159,7 @@ def test_the_caches_directory_of_an_archive_reads_back_as_written_and_is_pickled
     from sitegen.build.cache import write_cache
     from sitegen.build.sources import Source
     from sitegen.errors import Diagnostic
-    from sitegen.index import corpus as corpus_module
+    from sitegen.index import pieces
     from sitegen.index.resolve import Resolver
 
     def source(n: int) -> Source:
@@ -1171,7 +1171,7 @@ def test_the_caches_directory_of_an_archive_reads_back_as_written_and_is_pickled
     sources = [source(n) for n in range(60_000)]
     output = tmp_path / "site"
     output.mkdir()
-    monkeypatch.setattr(corpus_module, "INDEX_PIECE", 1000)
+    monkeypatch.setattr(pieces, "INDEX_PIECE", 1000)
     tracemalloc.start()
     try:
         write_cache(output, "key", sources, lambda relative: (relative.encode(), b"beside"), Resolver())

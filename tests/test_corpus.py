@@ -123,12 +123,12 @@ def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpu
 ) -> None:
     import io
 
-    from sitegen.index import corpus as corpus_module
+    from sitegen.index import pieces
     from sitegen.index.corpus import Corpus
     from sitegen.index.store import DocumentStore
 
-    monkeypatch.setattr(corpus_module, "INDEX_PIECE", piece)  # 2: every large part in pieces
-    monkeypatch.setattr(corpus_module, "ARRAYS_PIECE_BYTES", array_bytes)  # 4: each array a piece of its own
+    monkeypatch.setattr(pieces, "INDEX_PIECE", piece)  # 2: every large part in pieces
+    monkeypatch.setattr(pieces, "ARRAYS_PIECE_BYTES", array_bytes)  # 4: each array a piece of its own
     texts = ("[PER Ann  ] met [PER Bob  ] in [LOC Lima  ] .", "[PER Ann  ] left [LOC Peru  ] .")
     # A given name puts Ann after Bob: the A-Z order is not the keys' order.
     corpus = Corpus([parse_text(f"d{i}.txt", t) for i, t in enumerate(texts)], names={("PER", "ann"): "Zoe Ann"})
@@ -161,15 +161,15 @@ def test_a_table_of_arrays_is_pickled_in_pieces_of_a_bounded_size_in_bytes(monke
     numbers: a piece of a table of arrays ends where its numbers would pass a size in bytes."""
     from array import array
 
-    from sitegen.index import corpus as corpus_module
+    from sitegen.index import pieces
 
-    monkeypatch.setattr(corpus_module, "INDEX_PIECE", 3)
-    monkeypatch.setattr(corpus_module, "ARRAYS_PIECE_BYTES", 16)
+    monkeypatch.setattr(pieces, "INDEX_PIECE", 3)
+    monkeypatch.setattr(pieces, "ARRAYS_PIECE_BYTES", 16)
     arrays = [array("I", range(n)) for n in (10, 1, 1, 1, 3, 0, 0, 0, 0)]  # 4 bytes a number
     # 40 bytes alone; then three of 4 (12 bytes), as 12 more would pass 16; then three entries at most.
-    assert corpus_module._piece_sizes(len(arrays), arrays) == [1, 3, 3, 2]
-    assert corpus_module._piece_sizes(7) == [3, 3, 1]
-    assert corpus_module._piece_sizes(0, []) == [] and corpus_module._piece_sizes(0) == []
+    assert pieces.piece_sizes(len(arrays), arrays) == [1, 3, 3, 2]
+    assert pieces.piece_sizes(7) == [3, 3, 1]
+    assert pieces.piece_sizes(0, []) == [] and pieces.piece_sizes(0) == []
 
 
 def test_a_table_written_in_pieces_is_read_back_whole_and_pickling_remembers_one_piece_at_a_time(
@@ -180,9 +180,10 @@ def test_a_table_written_in_pieces_is_read_back_whole_and_pickling_remembers_one
     import io
     import pickle
     import tracemalloc
+    from array import array
 
-    from sitegen.index import corpus as corpus_module
-    from sitegen.index.corpus import dump_in_pieces, load_in_pieces
+    from sitegen.index import pieces
+    from sitegen.index.pieces import dump_in_pieces, load_in_pieces
 
     def again(value: object) -> object:
         file = io.BytesIO()
@@ -193,7 +194,7 @@ def test_a_table_written_in_pieces_is_read_back_whole_and_pickling_remembers_one
         assert file.read() == b"after"  # each read ends where its table does
         return found
 
-    monkeypatch.setattr(corpus_module, "INDEX_PIECE", 3)
+    monkeypatch.setattr(pieces, "INDEX_PIECE", 3)
     for size in (0, 1, 3, 4, 7):
         table = {("entity", ("PER", f"p{i}")): (f"entity/per/p{i}.html",) for i in range(size)}
         assert again(table) == table and list(again(table)) == list(table)  # type: ignore[arg-type]
@@ -206,8 +207,20 @@ def test_a_table_written_in_pieces_is_read_back_whole_and_pickling_remembers_one
             load_in_pieces(io.BytesIO(pickle.dumps(("dict", 1)) + pickle.dumps(piece)))
     with pytest.raises(ValueError):
         load_in_pieces(io.BytesIO(pickle.dumps(("list", 1)) + pickle.dumps(("a", "x"))))
+    # A table of arrays, written with each key's number as the corpus index writes its tables by entity.
+    numbers = {("PER", f"p{i}"): i for i in range(7)}
+    places = {key: array("I", range(n)) for n, key in enumerate(numbers)}
+    for arrays_bytes in (4, 1 << 23):  # 4: each array a piece of its own
+        monkeypatch.setattr(pieces, "ARRAYS_PIECE_BYTES", arrays_bytes)
+        file = io.BytesIO()
+        dump_in_pieces(places, file, numbers.__getitem__, arrays=True)
+        file.seek(0)
+        assert load_in_pieces(file) == {numbers[key]: value for key, value in places.items()}
+    for piece in [(["a"], array("Q", [2]), b"\0\0\0\0"), (["a"], array("Q", [1, 1]), b"\0" * 8), ("a", [], b"")]:
+        with pytest.raises(ValueError):  # numbers short of the lengths; keys without lengths; not a list of keys
+            load_in_pieces(io.BytesIO(pickle.dumps(("arrays", 1)) + pickle.dumps(piece)))
 
-    monkeypatch.setattr(corpus_module, "INDEX_PIECE", 1 << 12)
+    monkeypatch.setattr(pieces, "INDEX_PIECE", 1 << 12)
     paths = {("entity", ("PER", f"person {i}")): (f"entity/per/person-{i}.html",) for i in range(100_000)}
     tracemalloc.start()
     try:

@@ -13,7 +13,7 @@ each: the pickle of the document and what the document store keeps beside
 it (its blocks and reading text, see index/store.py), each after its
 length. Then comes the directory: a pickle of the build key, the resolution
 (see index/resolve.py) and the authority file the documents were resolved
-with, then, pickled in pieces (index/corpus.py's dump_in_pieces), each
+with, then, pickled in pieces (index/pieces.py), each
 source's details (path, content hash, size, time, warnings) and where its
 record is with the record's SHA-256. After the directory comes the
 index of the site: the corpus index that the documents make
@@ -56,12 +56,12 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 from sitegen.build.manifest import code_fingerprint
-from sitegen.index.corpus import dump_in_pieces, load_in_pieces
+from sitegen.index.pieces import dump_in_pieces, load_in_pieces
 from sitegen.index.resolve import Resolver
 from sitegen.parse.authority import Authority
 from sitegen.report import log
 
-FORMAT = 11
+FORMAT = 12
 _LENGTH = 8
 """Bytes of the length before each part of a record, and of each size at the end of the file."""
 CACHE_GAP = _LENGTH

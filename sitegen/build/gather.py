@@ -14,7 +14,8 @@ from sitegen.build.context import BuildContext
 from sitegen.build.journal import Base, Journal, Restored, restored
 from sitegen.build.sources import Source, parse_into, source_reader
 from sitegen.errors import Diagnostic
-from sitegen.index.corpus import Corpus, load_in_pieces
+from sitegen.index.corpus import Corpus
+from sitegen.index.pieces import load_in_pieces
 from sitegen.index.resolve import Resolver
 from sitegen.index.store import DocumentStore
 from sitegen.model import Key

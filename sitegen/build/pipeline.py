@@ -49,7 +49,7 @@ from sitegen.build.search import build_index, pagefind_command
 from sitegen.build.sources import find_sources, source_stats
 from sitegen.build.write import freeze_heap, generated_assets, make_rows, write_site
 from sitegen.errors import Diagnostic, WriteError
-from sitegen.index.corpus import dump_in_pieces
+from sitegen.index.pieces import dump_in_pieces
 from sitegen.index.resolve import Resolver
 from sitegen.render.templates import LOOK, theme_hashes
 from sitegen.report import log

@@ -18,12 +18,12 @@ from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cmp_to_key
-from itertools import chain, islice
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, TypeVar
 
 from markupsafe import Markup
 
+from sitegen.index.pieces import INDEX_PIECE, dump_in_pieces, load_in_pieces
 from sitegen.index.snippets import EntitySnippets, entity_snippet
 from sitegen.index.store import Block, DocumentStore
 from sitegen.model import (
@@ -51,11 +51,6 @@ T = TypeVar("T", bound=tuple)
 MAX_CO_MENTIONS = 60
 #: How many related entities each entity keeps.
 MAX_RELATED = 24
-#: Entries of a part of the index pickled at a time (Corpus.write_index).
-INDEX_PIECE = 1 << 14
-#: Bytes of numbers a piece of a table of arrays holds at most, unless one array alone holds more:
-#: the entities named most often come first, and their arrays hold most of a table's numbers.
-ARRAYS_PIECE_BYTES = 1 << 23
 #: How many materialised entities the corpus keeps; a build asks for most of them once, and
 #: one named in most documents holds an occurrence for each of them.
 ENTITY_CACHE = 64
@@ -97,90 +92,6 @@ def _drop(places: array, number: int) -> None:
 _ARRAY_TABLES = ("_places", "_co")
 #: The parts of the index that are tables by entity key, written by entity number.
 _ENTITY_TABLES = ("_forms", "_places", "_names")
-
-
-def _packed_arrays(items: list[tuple[object, array]]) -> tuple[list, array, bytearray]:
-    """Return some entries of a table of arrays as write_index keeps them: their keys, the arrays'
-    lengths and the arrays' numbers one after another, as bytes."""
-    data = bytearray()  # the numbers copied once (a join of each array's bytes copies them twice)
-    for _, numbers in items:
-        data += numbers
-    return [key for key, _ in items], array("Q", [len(numbers) for _, numbers in items]), data
-
-
-def _piece_sizes(count: int, arrays: Iterable[array] | None = None) -> list[int]:
-    """Return how many of ``count`` entries each piece that write_index pickles takes: INDEX_PIECE,
-    or for a table of ``arrays`` as many as hold ARRAYS_PIECE_BYTES of numbers (one at least)."""
-    if arrays is None:
-        return [min(INDEX_PIECE, count - start) for start in range(0, count, INDEX_PIECE)]
-    sizes, taken, size = [], 0, 0
-    for numbers in arrays:
-        length = len(numbers) * numbers.itemsize
-        if taken and (taken == INDEX_PIECE or size + length > ARRAYS_PIECE_BYTES):
-            sizes.append(taken)
-            taken = size = 0
-        taken += 1
-        size += length
-    return [*sizes, taken] if taken else sizes
-
-
-def _unpacked_arrays(piece: object) -> Iterator[tuple[object, array]]:
-    """Yield the entries that ``_packed_arrays`` packed (ValueError when ``piece`` is not what it makes)."""
-    if not (isinstance(piece, tuple) and len(piece) == 3):
-        raise ValueError("not a piece of a table of arrays")
-    keys, lengths, data = piece
-    numbers = array("I")
-    numbers.frombytes(data)
-    if len(keys) != len(lengths) or sum(lengths) != len(numbers):
-        raise ValueError("a piece of a table of arrays does not add up")
-    at = 0
-    for key, length in zip(keys, lengths, strict=True):
-        yield key, numbers[at : at + length]
-        at += length
-
-
-def dump_in_pieces(value: dict | list, file: SupportsWrite[bytes]) -> None:
-    """Pickle a large dict or list into ``file`` in pieces of INDEX_PIECE entries, each a pickle of
-    its own: pickling remembers every object it wrote until its end, which for the paths of a
-    million pages is hundreds of megabytes (load_in_pieces reads it back)."""
-    pieces = -(-len(value) // INDEX_PIECE)
-    pickle.dump((type(value).__name__, pieces), file, protocol=pickle.HIGHEST_PROTOCOL)
-    if isinstance(value, dict):
-        keys, values = iter(value), iter(value.values())
-        for _ in range(pieces):
-            piece = (list(islice(keys, INDEX_PIECE)), list(islice(values, INDEX_PIECE)))
-            pickle.dump(piece, file, protocol=pickle.HIGHEST_PROTOCOL)
-    else:
-        for start in range(0, len(value), INDEX_PIECE):
-            pickle.dump(value[start : start + INDEX_PIECE], file, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def load_in_pieces(stream: IO[bytes]) -> dict | list:
-    """Return what dump_in_pieces wrote, read from where ``stream`` is (ValueError when it is not that)."""
-    head = pickle.load(stream)
-    if not (isinstance(head, tuple) and len(head) == 2 and head[0] in ("dict", "list") and isinstance(head[1], int)):
-        raise ValueError("not a table written in pieces")
-    kind, pieces = head
-    if kind == "list":
-        found: list = []
-        for _ in range(pieces):
-            piece = pickle.load(stream)
-            if not isinstance(piece, list):
-                raise ValueError("not a piece of a list")
-            found += piece
-        return found
-    table: dict = {}
-    for _ in range(pieces):
-        piece = pickle.load(stream)
-        if not (
-            isinstance(piece, tuple)
-            and len(piece) == 2
-            and all(isinstance(part, list) for part in piece)
-            and len(piece[0]) == len(piece[1])
-        ):
-            raise ValueError("not a piece of a table")
-        table.update(zip(*piece))
-    return table
 
 
 def _add_forms(forms: str | Counter[str] | None, total: int, spellings: dict[str, int]) -> str | Counter[str]:
@@ -387,11 +298,10 @@ class Corpus:
         ``restored`` and the same documents in a store, it gives this corpus back at once.
 
         Each part of the index is pickled on its own, and a large one in
-        pieces of INDEX_PIECE entries, so that pickling never remembers more
-        than one piece's objects: a quarter of a million documents name over
-        a million entities. A piece of a table of arrays holds at most
-        ARRAYS_PIECE_BYTES of numbers (_piece_sizes). The tables of arrays (each entity's places, each
-        document's co-mentions) are pickled as their keys, the arrays' lengths
+        pieces (index/pieces.py), so that pickling never remembers more than
+        one piece's objects: a quarter of a million documents name over a
+        million entities. The tables of arrays (each entity's places, each
+        document's co-mentions) are pieces of their keys, the arrays' lengths
         and all their numbers in one run of bytes: a pickle of a few large
         objects, not of one object per entity. The tables by entity are
         pickled with each entity's number for its key (see _entity_keys,
@@ -401,30 +311,18 @@ class Corpus:
         numbers = self._entity_numbers
         for name in self._STATE:
             value = getattr(self, name)
-            entries: Iterator | None = None
-            if name in _ENTITY_TABLES:  # by number; a large table a piece at a time, never copied whole
-                entries = ((numbers[key], entry) for key, entry in value.items())
-                if len(value) <= INDEX_PIECE:
-                    value, entries = dict(entries), None
-            elif name == "_type_orders":  # kept, so that an update does not sort every name again
+            key = numbers.__getitem__ if name in _ENTITY_TABLES else None
+            if name == "_type_orders":  # kept, so that an update does not sort every name again
                 value = {type_: array("I", map(numbers.__getitem__, keys)) for type_, keys in self._orders().items()}
             elif name == "_order":  # kept, so that an update does not sort every document again
                 value = array("I", (self._numbers[summary.source] for summary in self.documents))
-            pack: Callable[[list], object]
-            if name in _ARRAY_TABLES:
-                kind, pack = "arrays", _packed_arrays
-            elif isinstance(value, (dict, list)) and len(value) > INDEX_PIECE:
-                kind, pack = type(value).__name__, list
+            if name in _ARRAY_TABLES or (isinstance(value, (dict, list)) and len(value) > INDEX_PIECE):
+                pickle.dump((name, "pieces"), file, protocol=pickle.HIGHEST_PROTOCOL)
+                dump_in_pieces(value, file, key, arrays=name in _ARRAY_TABLES)
             else:
-                pickle.dump((name, "value", 1), file, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-                continue
-            if entries is None:
-                entries = iter(value.items()) if isinstance(value, dict) else iter(value)
-            sizes = _piece_sizes(len(value), value.values() if name in _ARRAY_TABLES else None)
-            pickle.dump((name, kind, len(sizes)), file, protocol=pickle.HIGHEST_PROTOCOL)
-            for size in sizes:
-                pickle.dump(pack(list(islice(entries, size))), file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((name, "value"), file, protocol=pickle.HIGHEST_PROTOCOL)
+                by_number = value if key is None else {key(k): v for k, v in value.items()}
+                pickle.dump(by_number, file, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def restored(cls, state: IO[bytes], store: DocumentStore, changed: Iterable[str] = ()) -> Corpus:
@@ -439,16 +337,15 @@ class Corpus:
         corpus = cls(store=store)
         for _ in cls._STATE:
             head = pickle.load(state)
-            if not (isinstance(head, tuple) and len(head) == 3 and head[0] in cls._STATE):
+            if not (isinstance(head, tuple) and len(head) == 2 and head[0] in cls._STATE):
                 raise ValueError("not the state of an index")
-            name, kind, pieces = head
+            name, kind = head
             if kind == "value":
                 value = pickle.load(state)
-            elif kind == "arrays":
-                value = dict(chain.from_iterable(_unpacked_arrays(pickle.load(state)) for _ in range(pieces)))
+            elif kind == "pieces":
+                value = load_in_pieces(state)
             else:
-                parts = chain.from_iterable(pickle.load(state) for _ in range(pieces))  # a piece let go once read
-                value = dict(parts) if kind == "dict" else list(parts)
+                raise ValueError("not the state of an index")
             if name in _ENTITY_TABLES:
                 value = corpus._keyed(value)
             elif name == "_type_orders":
