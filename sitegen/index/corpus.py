@@ -92,6 +92,8 @@ def _drop(places: array, number: int) -> None:
 _ARRAY_TABLES = ("_places", "_co")
 #: The parts of the index that are tables by entity key, written by entity number.
 _ENTITY_TABLES = ("_forms", "_places", "_names")
+#: How write_index pickles a part of the index: as one value, or in pieces (index/pieces.py).
+_KINDS = ("value", "pieces")
 
 
 def _add_forms(forms: str | Counter[str] | None, total: int, spellings: dict[str, int]) -> str | Counter[str]:
@@ -337,15 +339,10 @@ class Corpus:
         corpus = cls(store=store)
         for _ in cls._STATE:
             head = pickle.load(state)
-            if not (isinstance(head, tuple) and len(head) == 2 and head[0] in cls._STATE):
+            if not (isinstance(head, tuple) and len(head) == 2 and head[0] in cls._STATE and head[1] in _KINDS):
                 raise ValueError("not the state of an index")
             name, kind = head
-            if kind == "value":
-                value = pickle.load(state)
-            elif kind == "pieces":
-                value = load_in_pieces(state)
-            else:
-                raise ValueError("not the state of an index")
+            value = pickle.load(state) if kind == "value" else load_in_pieces(state)
             if name in _ENTITY_TABLES:
                 value = corpus._keyed(value)
             elif name == "_type_orders":

@@ -45,9 +45,10 @@ def dump_in_pieces(
         keys, values = iter(value), iter(value.values())
         for size in sizes:
             keyed = list(islice(keys, size))
-            piece: tuple = (keyed if key is None else list(map(key, keyed)), list(islice(values, size)))
-            if arrays:
-                piece = (piece[0], *_packed_arrays(piece[1]))
+            if key is not None:
+                keyed = list(map(key, keyed))
+            taken = list(islice(values, size))
+            piece = (keyed, *_packed_arrays(taken)) if arrays else (keyed, taken)
             pickle.dump(piece, file, protocol=pickle.HIGHEST_PROTOCOL)
     else:
         start = 0
