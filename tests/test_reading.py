@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.model import Mention, plain_text
 from sitegen.parse.cable import parse_document, parse_text
 from sitegen.parse.header import iso_date, parse_header, reference, sent_date
-from sitegen.parse.reading import is_caps, reading
+from sitegen.parse.reading import is_caps, reading, reading_text
 from sitegen.site.kinds.document import reading_paragraphs
 from tests.conftest import ROOT
 
@@ -94,6 +94,54 @@ def test_capitals_are_recognised() -> None:
     assert is_caps("SCENESETTER FOR USSOUTHCOM COMMANDER")
     assert not is_caps("Scenesetter for the USSOUTHCOM commander")
     assert not is_caps("UN EU")  # too short to tell
+
+
+# What reading_text and is_caps do, written plainly: each rule one search through the text, the
+# letters counted by two searches. The code does the same with fewer searches; these say what.
+_PLAIN_RULES = [
+    (r"\s+", " "),
+    (r" +([,.;:!?%)\]}])", r"\1"),
+    (r"([(\[{]) +", r"\1"),
+    (r" +(['’](?:s|S|re|RE|ve|VE|ll|LL|d|D|m|M)\b)", r"\1"),
+    (r" +([nN]['’][tT])\b", r"\1"),
+    (r"(?<=[0-9A-Za-z\u00c0-\uffff\ue000\ue001]) - (?=[0-9A-Za-z\u00c0-\uffff\ue000\ue001])", "-"),
+    (r"\$ +(?=[0-9])", "$"),
+    (r"([“‘]) +", r"\1"),
+    (r" +(”)", r"\1"),
+]
+
+
+def _plainly_joined(text: str) -> str:
+    for pattern, replacement in _PLAIN_RULES:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def _plainly_caps(text: str) -> bool:
+    upper = len(re.findall(r"[^\W\d_a-z\u00df-\u00ff]", text))
+    lower = len(re.findall(r"[a-z\u00df-\u00ff]", text))
+    return upper + lower >= 12 and upper >= 0.8 * (upper + lower)
+
+
+# Pieces of tokenised text, written one after the other.
+_TOKENS = [
+    *(" ", "  ", "\t", "\n", "\xa0", "\u2003"),  # spaces of every kind
+    *("a", "Z", "é", "9", "1", "s", "RE", "ll", "'", "’", "n't", "N’T"),  # words and clitics
+    *("-", " - ", "$", "(", ")", "[", "]", "{", "}", ",", ".", ";", ":", "!", "?", "%", "“", "”", "‘"),
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=16))
+def test_tokens_are_joined_as_the_plain_rules_join_them(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    assert reading_text(text) == _plainly_joined(text).strip()
+
+
+@given(st.text(st.characters(max_codepoint=0x2FF) | st.sampled_from("“”ЖжΣσ中²ª"), max_size=40))
+def test_capitals_are_counted_as_the_plain_searches_count_them(text: str) -> None:
+    assert is_caps(text) == _plainly_caps(text)
+    assert is_caps(text.upper() * 3) == _plainly_caps(text.upper() * 3)
 
 
 @given(st.lists(st.one_of(st.text(max_size=12), st.text(min_size=1, max_size=8)), max_size=12), st.data())

@@ -79,6 +79,8 @@ def scan_mentions(text: str, path: str, line: int, col0: int, out: list, warning
 
 def _not_mentions(text: str, pos: int, end: int, path: str, line: int, col0: int, warnings: list[Diagnostic]) -> None:
     """Warn about each opening ``[TYPE `` between ``pos`` and ``end`` that is not a mention (all of them there)."""
+    if text.find("[", pos, end) < 0:  # most text between mentions holds no bracket
+        return
     for opening in OPENING.finditer(text, pos, end):
         found = problem(text, opening)
         if found is None:
@@ -99,7 +101,7 @@ def scan_line(text: str, path: str, line: int, warnings: list[Diagnostic]) -> li
     """Split one source line into str, Mention, TagRef and Anchor items."""
     items: list = []
     pos = 0
-    for found in _HTML.finditer(text):
+    for found in _HTML.finditer(text) if "<" in text else ():  # each of its markups starts with "<"
         if found.start() > pos:
             scan_mentions(text[pos : found.start()], path, line, pos + 1, items, warnings)
         pos = found.end()

@@ -43,29 +43,32 @@ _PAGE_BREAK = re.compile(
 #: The end of a sentence before a heading that shares its line.
 _SENTENCE_END = re.compile(r".*[.?!:;][\s\"')\]]*\s")
 _WORD = r"[0-9A-Za-z\u00c0-\uffff" + _OPEN + _CLOSE + "]"
-#: Each rule: what it replaces, with what, and characters one of which a text must hold for it to
-#: change anything (None: any text). Most texts hold none, and a test of each is cheaper than a search.
-_RULES: list[tuple[re.Pattern[str], str, str | None]] = [
-    (re.compile(r"\s+"), " ", None),
-    # No space before closing punctuation, or after an opening bracket.
-    (re.compile(r" +([,.;:!?%)\]}])"), r"\1", None),
-    (re.compile(r"([(\[{]) +"), r"\1", "([{"),
+#: Each rule: what it replaces, with what, and what a text must hold for it to change anything
+#: (one of these strings). Most texts hold none, and a test of each is cheaper than a search. The
+#: rules run on text whose spaces are single already (see _detokenise).
+_RULES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     # Clitics and possessives: Peru 's, do n't, they 're.
-    (re.compile(r" +(['’](?:s|S|re|RE|ve|VE|ll|LL|d|D|m|M)\b)"), r"\1", "'’"),
-    (re.compile(r" +([nN]['’][tT])\b"), r"\1", "'’"),
-    # A hyphenated word split in three: ZANU - PF.
-    (re.compile(rf"(?<={_WORD}) - (?={_WORD})"), "-", "-"),
-    (re.compile(r"\$ +(?=[0-9])"), "$", "$"),
-    # Curly quotes say which way they face.
-    (re.compile(r"([“‘]) +"), r"\1", "“‘"),
-    (re.compile(r" +(”)"), r"\1", "”"),
+    (re.compile(r" (['’](?:s|S|re|RE|ve|VE|ll|LL|d|D|m|M)\b)"), r"\1", (" '", " ’")),
+    (re.compile(r" ([nN]['’][tT])\b"), r"\1", (" n'", " N'", " n’", " N’")),
+    # A hyphenated word split in three: ZANU - PF (" - " first, so that it is searched for as such).
+    (re.compile(rf" - (?<={_WORD} - )(?={_WORD})"), "-", (" - ",)),
+    (re.compile(r"\$ (?=[0-9])"), "$", ("$ ",)),
 ]
+#: No space before closing punctuation, or after an opening bracket (before the rules), and curly
+#: quotes say which way they face (after them). With single spaces each is a replacement of two
+#: characters by one, in this order.
+_JOINS = [(" " + c, c) for c in ",.;:!?%)]}"] + [(c + " ", c) for c in "([{"]
+_QUOTE_JOINS = [(c + " ", c) for c in "“‘"] + [(" ”", "”")]
 _QUOTE = re.compile(r'"')
 #: Letters in a text above which share of capitals it reads as written in capitals.
 _CAPS_SHARE = 0.8
 _CAPS_LETTERS = 12
 _UPPER = re.compile(r"[^\W\d_a-z\u00df-\u00ff]")
 _LOWER = re.compile(r"[a-z\u00df-\u00ff]")
+#: The characters of Latin-1 that are not capitals or small letters by _UPPER and _LOWER: a text
+#: of Latin-1 alone, as most are, is counted by deleting them from its bytes.
+_NOT_UPPER = bytes(c for c in range(256) if not _UPPER.match(chr(c)))
+_NOT_LOWER = bytes(c for c in range(256) if not _LOWER.match(chr(c)))
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def reading(segments: Segments) -> list[Block]:
         _clean(item).replace("\n", " ") if isinstance(item, str) else f"{_OPEN}{i}{_CLOSE}"
         for i, item in enumerate(items)
     )
-    flat = _BREAK_TAIL.sub("", _BREAK_HEAD.sub("", _PAGE_BREAK.sub(" ", flat)))
+    flat = _BREAK_TAIL.sub("", _BREAK_HEAD.sub("", _without_page_breaks(flat)))
     blocks: list[tuple[str, str]] = []
     lines: list[str] = []  # the lines of the paragraph being read
 
@@ -167,12 +170,21 @@ def paragraph_reading(par: Paragraph) -> tuple[Segments, bool, tuple[Block, ...]
 @lru_cache(maxsize=1 << 16)
 def reading_text(text: str) -> str:
     """Return one line of text (a title, a subject, a mention's words) as reading text."""
-    return _detokenise(_PAGE_BREAK.sub(" ", _BREAK.sub(" ", _clean(text))))
+    return _detokenise(_without_page_breaks(_BREAK.sub(" ", _clean(text))))
+
+
+def _without_page_breaks(text: str) -> str:
+    """Return text with each teleprinter page-break line a space (searched for only where one can be)."""
+    return _PAGE_BREAK.sub(" ", text) if "PAGE" in text else text
 
 
 def is_caps(text: str) -> bool:
     """Return True when a text is written in capitals."""
-    upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
+    try:
+        latin = text.encode("latin-1")
+        upper, lower = len(latin.translate(None, _NOT_UPPER)), len(latin.translate(None, _NOT_LOWER))
+    except UnicodeEncodeError:
+        upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
     return upper + lower >= _CAPS_LETTERS and upper >= _CAPS_SHARE * (upper + lower)
 
 
@@ -211,9 +223,16 @@ def _split_heading(text: str) -> tuple[str, str]:
 
 def _detokenise(text: str) -> str:
     """Join tokens as a person would have typed them."""
+    text = " ".join(text.split())  # every run of white space one space, none at either end
+    for spaced, joined in _JOINS:
+        if spaced in text:
+            text = text.replace(spaced, joined)
     for pattern, replacement, needs in _RULES:
-        if needs is None or any(char in text for char in needs):
+        if any(part in text for part in needs):
             text = pattern.sub(replacement, text)
+    for spaced, joined in _QUOTE_JOINS:
+        if spaced in text:
+            text = text.replace(spaced, joined)
     if text.count('"') % 2 == 0 and '"' in text:
         text = _pair_quotes(text)
     return text.strip()
@@ -247,7 +266,9 @@ def _block(kind: str, text: str, items: list) -> Block:
         if found.start() > pos:
             out.append(text[pos : found.start()])
         item = items[int(found.group(1))]
-        out.append(item.but(text=reading_text(item.text)) if isinstance(item, Mention) else item)
+        if isinstance(item, Mention) and (words := reading_text(item.text)) != item.text:
+            item = item.but(text=words)  # most mentions' words read as they are written
+        out.append(item)
         pos = found.end()
     if pos < len(text):
         out.append(text[pos:])
