@@ -18,7 +18,6 @@ from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cmp_to_key
-from itertools import compress
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, TypeVar
 
@@ -869,10 +868,12 @@ class Corpus:
         keys = list(self._places)
         counts = list(map(itemgetter(1), self._places.values()))
         totals: dict[str | None, tuple[list[Key], list[int]]] = {None: (keys, counts)}
-        types = list(map(itemgetter(0), keys))
-        for type_ in dict.fromkeys(types):
-            chosen = list(map(type_.__eq__, types))
-            totals[type_] = (list(compress(keys, chosen)), list(compress(counts, chosen)))
+        for key, count in zip(keys, counts):
+            of_type = totals.get(key[0])
+            if of_type is None:
+                of_type = totals[key[0]] = ([], [])
+            of_type[0].append(key)
+            of_type[1].append(count)
         return totals
 
     def type_order(self, type_: str) -> list[Key]:
