@@ -837,10 +837,6 @@ class Corpus:
         """Return how many times an entity is mentioned, without materialising it."""
         return self._places[key][1]
 
-    def mention_total_list(self, keys: Iterable[Key]) -> list[int]:
-        """Return how many times each of ``keys`` is mentioned, in their order, without materialising any."""
-        return list(map(itemgetter(1), map(self._places.__getitem__, keys)))
-
     def name(self, key: Key) -> str:
         """Return an entity's display name, without materialising it."""
         return self._names[key]
