@@ -18,7 +18,6 @@ from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cmp_to_key
-from operator import itemgetter
 from typing import IO, TYPE_CHECKING, TypeVar
 
 from markupsafe import Markup
@@ -857,19 +856,17 @@ class Corpus:
         """Return the entity types in display order: the usual four first, then the others by name."""
         return sorted(self._orders(), key=lambda t: (_TYPE_RANK.get(t, len(_TYPE_RANK)), t))
 
-    def mention_totals(self) -> dict[str | None, tuple[list[Key], list[int]]]:
-        """Return every entity with how many times it is mentioned, as a list of keys and a list of
-        counts: for each type, and under None for every entity (in the index's own order, read in
-        one pass over the index: looking each entity up costs ten times as much)."""
-        keys = list(self._places)
-        counts = list(map(itemgetter(1), self._places.values()))
-        totals: dict[str | None, tuple[list[Key], list[int]]] = {None: (keys, counts)}
-        for key, count in zip(keys, counts):
+    def mention_totals(self) -> dict[str, tuple[list[Key], list[int]]]:
+        """Return each type's entities with how many times each is mentioned, as a list of keys and
+        a list of counts (in the index's own order, read in one pass over the index: looking each
+        entity up costs ten times as much)."""
+        totals: dict[str, tuple[list[Key], list[int]]] = {}
+        for key, places in self._places.items():
             of_type = totals.get(key[0])
             if of_type is None:
                 of_type = totals[key[0]] = ([], [])
             of_type[0].append(key)
-            of_type[1].append(count)
+            of_type[1].append(places[1])
         return totals
 
     def type_order(self, type_: str) -> list[Key]:
@@ -956,18 +953,22 @@ def top_entities(
     corpus: Corpus,
     limit: int,
     type_: str | None = None,
-    kept: Mapping[str | None, tuple[list[Key], list[int]]] | None = None,
+    kept: Mapping[str, tuple[list[Key], list[int]]] | None = None,
 ) -> list[Key]:
     """Return the keys of the most-mentioned entities, optionally of one type: most mentions first,
     then by name. Only the entities with at least the ``limit``-th largest count are sorted.
     ``kept`` are the corpus's mention_totals, when the caller keeps them."""
-    keys, counts = (kept if kept is not None else corpus.mention_totals()).get(type_, ([], []))
-    if len(keys) > limit > 0:
-        least = heapq.nlargest(limit, counts)[-1]
-        totals = {k: n for k, n in zip(keys, counts) if n >= least}
+    totals = kept if kept is not None else corpus.mention_totals()
+    if type_ is None:  # the first of every type's first: each is among its own type's
+        found = {k: corpus.mention_total(k) for t in totals for k in top_entities(corpus, limit, t, totals)}
     else:
-        totals = dict(zip(keys, counts))
-    return sorted(totals, key=lambda k: (-totals[k], corpus.name(k).casefold(), k))[:limit]
+        keys, counts = totals.get(type_, ([], []))
+        if len(keys) > limit > 0:
+            least = heapq.nlargest(limit, counts)[-1]
+            found = {k: n for k, n in zip(keys, counts) if n >= least}
+        else:
+            found = dict(zip(keys, counts))
+    return sorted(found, key=lambda k: (-found[k], corpus.name(k).casefold(), k))[:limit]
 
 
 def _document_cmp(a: Summary, b: Summary) -> int:
