@@ -223,19 +223,22 @@ def _split_heading(text: str) -> tuple[str, str]:
 
 def _detokenise(text: str) -> str:
     """Join tokens as a person would have typed them."""
-    text = " ".join(text.split())  # every run of white space one space, none at either end
-    for spaced, joined in _JOINS:
-        if spaced in text:
-            text = text.replace(spaced, joined)
+    text = _joined(" ".join(text.split()), _JOINS)  # every run of white space one space, none at either end
     for pattern, replacement, needs in _RULES:
         if any(part in text for part in needs):
             text = pattern.sub(replacement, text)
-    for spaced, joined in _QUOTE_JOINS:
-        if spaced in text:
-            text = text.replace(spaced, joined)
+    text = _joined(text, _QUOTE_JOINS)
     if text.count('"') % 2 == 0 and '"' in text:
         text = _pair_quotes(text)
-    return text.strip()
+    return text  # every step only takes spaces away: none comes back at either end
+
+
+def _joined(text: str, joins: list[tuple[str, str]]) -> str:
+    """Return text with each pair of ``joins`` replaced, in order (a space and a character by the character)."""
+    for spaced, joined in joins:
+        if spaced in text:
+            text = text.replace(spaced, joined)
+    return text
 
 
 def _pair_quotes(text: str) -> str:
