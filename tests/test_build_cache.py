@@ -930,6 +930,42 @@ def test_the_paths_taken_back_from_the_index_and_its_journal_are_those_the_last_
     assert journal.paths[("doc", "cables/02BOGOTA3281.txt")] is None
 
 
+def test_the_paths_and_rows_taken_back_name_each_entity_and_document_with_the_index_own_key(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The families' paths and the entities' rows are kept with the index's numbers for the entities
+    and documents they are of: taken back, they are those the build left, and they hold the index's
+    own keys and sources, not copies of them (at a million entities, copies cost hundreds of MB)."""
+    from sitegen.build import gather
+
+    content, site = project / "content", project / "site"
+    first = make(content, site, search=False)
+    assert first.state is not None
+    left_paths, left_rows = dict(first.state.written), dict(first.state.site.kept_rows())
+    taken: list = []
+    real = gather.restored
+
+    def spy(*args):
+        found = real(*args)  # the index as it was written: the edit is not in it yet
+        keys = {id(key) for key in found.corpus.entities}
+        sources = {id(doc.source) for doc in found.corpus.documents}
+        taken.append((dict(found.written), dict(found.rows), keys, sources))
+        return found
+
+    monkeypatch.setattr(gather, "restored", spy)
+    lima = content / "sample" / "09LIMA1669.txt"
+    lima.write_text(lima.read_text(encoding="utf-8").replace("warmly", "most warmly"), encoding="utf-8")
+    assert make(content, site, search=False).update is not None
+    [(paths, rows, keys, sources)] = taken
+    assert paths == left_paths and rows == left_rows
+    by_entity = [family for family in paths if family[0] in ("entity", "facets")]
+    by_document = [family for family in paths if family[0] in ("doc", "docdata", "source")]
+    assert by_entity and by_document and rows
+    assert all(id(family[1]) in keys for family in by_entity)
+    assert all(id(family[1]) in sources for family in by_document)
+    assert all(id(key) in keys for key in rows)
+
+
 def test_the_documents_paths_are_taken_back_while_the_documents_are_the_same_and_worked_out_when_they_change(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -156,6 +156,43 @@ def test_an_index_written_and_restored_over_the_same_documents_is_the_same_corpu
         Corpus.restored(io.BytesIO(written.getvalue()), short)
 
 
+def test_the_index_numbers_entities_and_documents_for_the_caches_other_tables_and_gives_back_its_own() -> None:
+    """The cache writes the families' paths and the entities' rows with the index's numbers for the
+    entities and documents they name (Corpus.numbering); restored, the index gives back its own key
+    or source for each number, and refuses a number it does not give."""
+    from sitegen.index.corpus import Corpus
+
+    texts = ("[PER Ann  ] met [PER Bob  ] in [LOC Lima  ] .", "[PER Ann  ] left [LOC Peru  ] .", "[LOC Lima  ] .")
+    corpus = Corpus([parse_text(f"d{i}.txt", t) for i, t in enumerate(texts)])
+    corpus.remove("d1.txt")  # its number is free: no document has it
+    again = _written_and_restored(corpus)
+    keys, sources = list(again.entities), [doc.source for doc in again.documents]
+    assert len(keys) == 3 and sources == ["d0.txt", "d2.txt"]  # Peru went with d1
+    assert list(map(corpus.numbering(sources)[1], sources)) == [0, 2]  # d1's number, 1, is free
+    for names, way in ((keys, "entities"), (sources, "documents"), (sources[:0], "entities")):
+        how, number = corpus.numbering(names)
+        assert how == way and number is not None
+        numbers = list(map(number, names))
+        assert len(set(numbers)) == len(names)
+        taken = again.unnumbered(how, numbers)
+        assert taken == names and all(a is b for a, b in zip(taken, names))  # the index's own, not copies
+    for names in ([("PER", "nobody")], [*keys, "d0.txt"], ["d1.txt"], ["PER"]):  # not all numbered alike
+        assert corpus.numbering(names) == ("as is", None)
+        assert again.unnumbered("as is", names) is names
+    for how, numbers in (
+        ("entities", [len(again._entity_keys)]),
+        ("entities", [-1]),
+        ("entities", [0, "x"]),
+        ("documents", [1]),  # d1's number, free
+        ("documents", [3]),
+        ("documents", [-1]),
+        ("names", [0]),
+        ("entities", (0,)),
+    ):
+        with pytest.raises(ValueError):
+            again.unnumbered(how, numbers)
+
+
 def test_a_table_of_arrays_is_pickled_in_pieces_of_a_bounded_size_in_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The entities named most often come first in the index, and their arrays hold most of its
     numbers: a piece of a table of arrays ends where its numbers would pass a size in bytes."""

@@ -18,8 +18,9 @@ source's details (path, content hash, size, time, warnings) and where its
 record is with the record's SHA-256. After the directory comes the
 index of the site: the corpus index that the documents make
 (Corpus.write_index), the output paths of each page family and the
-entities' rows, so that an update in place need not index every document
-again nor list every page. The file ends with the sizes of the directory
+entities' rows (journal.write_tables, which names the entities and
+documents by the index's numbers), so that an update in place need not
+index every document again nor list every page. The file ends with the sizes of the directory
 and of what follows it, the SHA-256 of the index, and a SHA-256 of all that.
 
 A whole build writes the file anew. An update in place appends: it keeps
@@ -61,7 +62,7 @@ from sitegen.index.resolve import Resolver
 from sitegen.parse.authority import Authority
 from sitegen.report import log
 
-FORMAT = 12
+FORMAT = 13
 _LENGTH = 8
 """Bytes of the length before each part of a record, and of each size at the end of the file."""
 CACHE_GAP = _LENGTH

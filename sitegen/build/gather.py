@@ -11,11 +11,10 @@ from jinja2 import Environment
 
 from sitegen.build.cache import CACHE_GAP, Cache
 from sitegen.build.context import BuildContext
-from sitegen.build.journal import Base, Journal, Restored, restored
+from sitegen.build.journal import Base, Journal, Restored, read_tables, restored
 from sitegen.build.sources import Source, parse_into, source_reader
 from sitegen.errors import Diagnostic
 from sitegen.index.corpus import Corpus
-from sitegen.index.pieces import load_in_pieces
 from sitegen.index.resolve import Resolver
 from sitegen.index.store import DocumentStore
 from sitegen.model import Key
@@ -25,7 +24,7 @@ from sitegen.report import log
 from sitegen.site.kinds.base import Family
 from sitegen.site.kinds.document import kept_paths
 from sitegen.site.pages import Site
-from sitegen.site.rows import ROW_COLUMNS, EntityRow
+from sitegen.site.rows import EntityRow
 
 
 def make_site(
@@ -137,8 +136,7 @@ def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> Restored |
             journal = Journal.read(cache)
             store.adopt(cache.file, cache.where, CACHE_GAP)
             corpus = Corpus.restored(stream, store, journal.documents)
-            written = load_in_pieces(stream)
-            rows = tuple(load_in_pieces(stream) for _ in range(ROW_COLUMNS))
+            written, rows = read_tables(corpus, stream)
             found = restored(cache, corpus, written, rows, journal)
     except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
         log.debug("the cached index is not used: %s", exc)

@@ -28,12 +28,18 @@ import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field
+from itertools import repeat
+from typing import IO, TYPE_CHECKING
 
 from sitegen.build.cache import CACHE_GAP, Cache
 from sitegen.index.corpus import Corpus
+from sitegen.index.pieces import dump_in_pieces, load_in_pieces
 from sitegen.model import Key
 from sitegen.site.kinds import Family
-from sitegen.site.rows import EntityRow, packed, unpacked
+from sitegen.site.rows import ROW_COLUMNS, EntityRow, columns, packed, unpacked
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 #: The index is written whole when a journal would be more than this share of its bytes,
 JOURNAL_SHARE = 0.1
@@ -119,13 +125,71 @@ class Restored:
             self.corpus.catch_up(source, old)
 
 
+def write_tables(
+    corpus: Corpus, written: dict[Family, tuple[str, ...]], rows: dict[Key, EntityRow], file: SupportsWrite[bytes]
+) -> None:
+    """Write what the cache keeps after the corpus index: the output paths of each page family,
+    then the entities' rows (``read_tables`` takes them back).
+
+    The families are written a kind at a time (``entity``, ``doc``…), their
+    entities or documents as the index numbers them (Corpus.numbering), so
+    that, taken back, they hold the index's own keys and sources rather than
+    copies of them; so are the rows' keys. Families of another shape (the
+    home page's, a group's) are written as they are.
+    """
+    kinds: dict[str | None, tuple[list, list]] = {}
+    for family, paths in written.items():
+        named = len(family) == 2
+        names, kept = kinds.setdefault(family[0] if named else None, ([], []))
+        names.append(family[1] if named else family)
+        kept.append(paths)
+    ways = {
+        kind: corpus.numbering(names) if kind is not None else ("as is", None) for kind, (names, _) in kinds.items()
+    }
+    pickle.dump([(kind, ways[kind][0]) for kind in kinds], file, protocol=pickle.HIGHEST_PROTOCOL)
+    for kind, (names, kept) in kinds.items():
+        dump_in_pieces(names, file, ways[kind][1])
+        dump_in_pieces(kept, file)
+    kinds.clear()
+    each = columns(rows)
+    keys = next(each)
+    how, number = corpus.numbering(keys)
+    pickle.dump(how, file, protocol=pickle.HIGHEST_PROTOCOL)
+    dump_in_pieces(keys, file, number)
+    for column in each:
+        dump_in_pieces(column, file)
+
+
+def read_tables(corpus: Corpus, stream: IO[bytes]) -> tuple[dict[Family, tuple[str, ...]], tuple]:
+    """Return what ``write_tables`` wrote, read from where ``stream`` is after the index that
+    ``corpus`` was restored from: the families' paths, and the rows packed (rows.unpacked takes them).
+    Raises ValueError when it is not that."""
+    kinds = pickle.load(stream)
+    if not isinstance(kinds, list) or not all(isinstance(kind, tuple) and len(kind) == 2 for kind in kinds):
+        raise ValueError("not the paths of the page families")
+    written: dict = {}
+    for kind, how in kinds:
+        names = corpus.unnumbered(how, load_in_pieces(stream))
+        kept = load_in_pieces(stream)
+        if not isinstance(kept, list) or len(kept) != len(names) or not set(map(type, kept)) <= {tuple}:
+            raise ValueError("the page families' paths do not add up")
+        if kind is None and not all(isinstance(family, tuple) for family in names):
+            raise ValueError("not the paths of the page families")
+        written.update(zip(names if kind is None else zip(repeat(kind), names), kept))
+    keys = corpus.unnumbered(pickle.load(stream), load_in_pieces(stream))
+    return written, (keys, *(load_in_pieces(stream) for _ in range(ROW_COLUMNS - 1)))
+
+
 def restored(cache: Cache, corpus: Corpus, written: object, rows: object, journal: Journal) -> Restored:
     """Return a site's index as taken from ``cache``: the ``corpus`` (restored with the journal's
     documents as changed), the families' paths (``written``) and the rows as the index holds them,
-    and ``journal`` over them. ValueError when they are not what ``_write_index`` writes."""
+    and ``journal`` over them (``written`` is taken over). ValueError when they are not what
+    ``write_tables`` writes."""
     if not isinstance(written, dict):
         raise ValueError("not the paths of the page families")
-    now = {family: tuple(value) for family, value in written.items() if value}
+    now = written  # taken over, not copied: a copy of a million families' paths costs 100 MB at once
+    for family in [family for family, value in now.items() if not value]:
+        del now[family]
     base = Base(cache.index_digest, dict(corpus.given_names), unpacked(rows), journal.documents)
     current = dict(base.rows)
     for family, value in journal.paths.items():

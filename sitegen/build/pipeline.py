@@ -32,7 +32,7 @@ from sitegen.build.cache import Cache, read_cache, write_cache
 from sitegen.build.context import BuildContext
 from sitegen.build.gather import cached_site, load_site, source_warnings
 from sitegen.build.incremental import SiteState, Update, what_changed
-from sitegen.build.journal import journal_of
+from sitegen.build.journal import journal_of, write_tables
 from sitegen.build.manifest import (
     Manifest,
     build_key,
@@ -49,12 +49,10 @@ from sitegen.build.search import build_index, pagefind_command
 from sitegen.build.sources import find_sources, source_stats
 from sitegen.build.write import freeze_heap, generated_assets, make_rows, write_site
 from sitegen.errors import Diagnostic, WriteError
-from sitegen.index.pieces import dump_in_pieces
 from sitegen.index.resolve import Resolver
 from sitegen.render.templates import LOOK, theme_hashes
 from sitegen.report import log
 from sitegen.site.change import NeedsRebuild
-from sitegen.site.rows import columns
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -377,11 +375,10 @@ def _finish(
 
 def _write_index(state: SiteState, file: SupportsWrite[bytes]) -> None:
     """Write what the cache keeps of a site besides its sources: the corpus index, the output
-    paths of each page family and the entities' rows in the data files (see gather.cached_site)."""
+    paths of each page family and the entities' rows in the data files (journal.write_tables; see
+    gather.cached_site)."""
     state.corpus.write_index(file)
-    dump_in_pieces(state.written, file)
-    for column in columns(state.site.kept_rows()):
-        dump_in_pieces(column, file)
+    write_tables(state.corpus, state.written, state.site.kept_rows(), file)
 
 
 def _journal(state: SiteState, sources: list[str], previous: Cache) -> bytes | None:

@@ -18,7 +18,8 @@ from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cmp_to_key
-from typing import IO, TYPE_CHECKING, TypeVar
+from operator import attrgetter
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from markupsafe import Markup
 
@@ -56,6 +57,8 @@ ENTITY_CACHE = 64
 #: Documents changed at once that are placed again in the documents' order one by one; more are sorted again.
 REORDER_AT_MOST = 64
 _TYPE_RANK = {t: i for i, t in enumerate(ENTITY_TYPES)}
+#: A summary's source (Corpus.unnumbered).
+_SOURCE = attrgetter("source")
 
 
 _SHARED: dict[tuple, tuple] = {}
@@ -355,6 +358,41 @@ class Corpus:
         if len(same) != len(store) - sum(source in store for source in changed) or any(s not in store for s in same):
             raise ValueError("the index names other documents than the store holds")
         return corpus
+
+    def numbering(self, names: list) -> tuple[str, Callable[[Any], int] | None]:
+        """Return how a table of the cache besides the index writes ``names``, entity keys or
+        document sources: ``"entities"`` or ``"documents"`` and what gives each its number in the
+        index, when the index numbers them all; else ``"as is"`` and None.
+
+        The page families' paths and the entities' rows are written so: once
+        ``unnumbered`` takes them back after the index, they hold the index's
+        own keys and sources rather than copies of them (a million entities'
+        keys are about 120 MB). The numbers hold for the index as write_index
+        writes it and ``restored`` takes it back, before any change.
+        """
+        if all(map(self._entity_numbers.__contains__, names)):
+            return "entities", self._entity_numbers.__getitem__
+        if all(map(self._numbers.__contains__, names)):
+            return "documents", self._numbers.__getitem__
+        return "as is", None
+
+    def unnumbered(self, how: object, numbers: object) -> list:
+        """Return the entity keys or document sources that ``numbering`` numbered as ``how``
+        (ValueError when these are not numbers the index gives)."""
+        if not isinstance(numbers, list):
+            raise ValueError("not a list of names")
+        if how == "as is":
+            return numbers
+        try:
+            if numbers and min(numbers) < 0:
+                raise IndexError
+            if how == "entities":
+                return list(map(self._entity_keys.__getitem__, numbers))
+            if how == "documents":  # a removed document's number has no summary: None has no source
+                return list(map(_SOURCE, map(self._summaries.__getitem__, numbers)))
+        except (IndexError, TypeError, AttributeError) as exc:
+            raise ValueError("a table names an entity or a document the index does not number") from exc
+        raise ValueError("not a way of numbering names")
 
     def _keyed(self, table: object, by_key: bool = True) -> dict:
         """Return a table by entity that write_index wrote by entity number, with the keys in

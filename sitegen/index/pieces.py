@@ -33,10 +33,11 @@ def dump_in_pieces(
 ) -> None:
     """Pickle a dict or a list into ``file`` in pieces (``load_in_pieces`` reads it back).
 
-    ``key`` gives the key a dict's entry is written with (the corpus index
-    writes its tables by entity with each entity's number), a piece at a time:
-    the table is never copied whole. With ``arrays`` the dict's values are
-    arrays of numbers, and a piece holds at most ARRAYS_PIECE_BYTES of them.
+    ``key`` gives the key a dict's entry is written with, or what a list's
+    entry is written as (the corpus index writes its tables by entity with
+    each entity's number), a piece at a time: the table is never copied
+    whole. With ``arrays`` the dict's values are arrays of numbers, and a
+    piece holds at most ARRAYS_PIECE_BYTES of them.
     """
     sizes = piece_sizes(len(value), value.values() if arrays and isinstance(value, dict) else None)
     kind = "arrays" if arrays else "dict" if isinstance(value, dict) else "list"
@@ -53,7 +54,8 @@ def dump_in_pieces(
     else:
         start = 0
         for size in sizes:
-            pickle.dump(value[start : start + size], file, protocol=pickle.HIGHEST_PROTOCOL)
+            entries = value[start : start + size]
+            pickle.dump(entries if key is None else list(map(key, entries)), file, protocol=pickle.HIGHEST_PROTOCOL)
             start += size
 
 
