@@ -20,8 +20,9 @@ index of the site: the corpus index that the documents make
 (Corpus.write_index), the output paths of each page family and the
 entities' rows (journal.write_tables, which names the entities and
 documents by the index's numbers), so that an update in place need not
-index every document again nor list every page. The file ends with the sizes of the directory
-and of what follows it, the SHA-256 of the index, and a SHA-256 of all that.
+index every document again nor list every page. The file ends with the
+sizes of the directory and of what follows it, the SHA-256 of the index,
+and a SHA-256 of all that.
 
 A whole build writes the file anew. An update in place appends: it keeps
 the records of the documents it did not parse again where they are, writes
