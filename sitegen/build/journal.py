@@ -180,13 +180,13 @@ def read_tables(corpus: Corpus, stream: IO[bytes]) -> tuple[dict[Family, tuple[s
     return written, (keys, *(load_in_pieces(stream) for _ in range(ROW_COLUMNS - 1)))
 
 
-def restored(cache: Cache, corpus: Corpus, written: object, rows: object, journal: Journal) -> Restored:
+def restored(
+    cache: Cache, corpus: Corpus, written: dict[Family, tuple[str, ...]], rows: tuple, journal: Journal
+) -> Restored:
     """Return a site's index as taken from ``cache``: the ``corpus`` (restored with the journal's
-    documents as changed), the families' paths (``written``) and the rows as the index holds them,
-    and ``journal`` over them (``written`` is taken over). ValueError when they are not what
-    ``write_tables`` writes."""
-    if not isinstance(written, dict):
-        raise ValueError("not the paths of the page families")
+    documents as changed), the families' paths (``written``) and the rows as ``read_tables`` gives
+    them, and ``journal`` over them (``written`` is taken over). ValueError when the rows are not
+    what ``write_tables`` writes."""
     now = written  # taken over, not copied: a copy of a million families' paths costs 100 MB at once
     for family in [family for family, value in now.items() if not value]:
         del now[family]
