@@ -106,6 +106,7 @@ def make_rows(site: Site, jobs: int) -> None:
         made = map(partial(_rows_of, site), chunks)
     for chunk, rows in zip(chunks, made):
         site.take_rows(dict(zip(chunk, rows)))
+    site.rows_missing()  # none now: lets go of the set of every entity it looked for
 
 
 def _rows_of(site: Site, keys: list[Key]) -> list[EntityRow]:
@@ -133,20 +134,24 @@ def render_group(
 
 
 def render_order(work: list[Family]) -> list[Family]:
-    """Return page families in the order to render them: each document's page, source view and data
-    together, then each entity's pages and facet data together, then the rest.
+    """Return page families in the order to render them: the whole-site files and lists first, then
+    each document's page, source view and data together, then each entity's pages and facet data
+    together.
 
-    Families of one subject read the same document from the corpus's store,
-    or the same entity from its index, which then has it at hand; the order
-    of the output does not change.
+    The whole-site files (the finder's parts above all) hold for a moment
+    a little of every entity, so they come first, while the processes
+    hold least: each process holds more as it goes, the output paths of
+    what it rendered. Families of one subject read the same document from
+    the corpus's store, or the same entity from its index, which then has
+    it at hand. The order of the output does not change.
     """
 
     def order(family: Family) -> tuple[int, str, Any]:
         if kind_of(family).per_document:
-            return (0, family[1], family[0])
+            return (1, family[1], family[0])
         if len(family) == 2 and isinstance(family[1], tuple):  # an entity's key
-            return (1, "", family[1])
-        return (2, "", "")
+            return (2, "", family[1])
+        return (0, "", "")
 
     return sorted(work, key=order)
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from functools import partial
 from typing import TYPE_CHECKING
 
 from sitegen.model import Key, Summary
@@ -57,34 +56,43 @@ MEMO_MADE = "finder-made"
 MEMO_ORDER = "finder-order"
 
 
-def finder_parts(rows: list[tuple[str, Collection[str]]], letters: Collection[str] = FIRST_PARTS) -> dict[str, array]:
-    """Return each part's rows, as their numbers among ``rows`` (see finder_rows): the parts of
-    ``letters``, the first characters of their words (all of them by default)."""
-    sizes = array("I", (len(row) + 1 for row, _ in rows))
+def finder_parts(
+    texts: Sequence[str], found: Sequence[Collection[str]], letters: Collection[str] = FIRST_PARTS
+) -> dict[str, array]:
+    """Return each part's rows, as their numbers among the rows (see finder_rows: each row's text
+    and the words it is found by): the parts of ``letters``, the first characters of their words
+    (all of them by default)."""
+    sizes = array("I", (len(text) + 1 for text in texts))
     wanted = set(letters)
-    by_first: dict[str, list[tuple[str, int]]] = {}
-    for number, (_, found) in enumerate(rows):
-        for word in found:
+    # Each first character's words and the numbers of their rows, side by side: a pair of a word and
+    # an int for each of a million entities' words would hold more than the rows themselves.
+    by_first: dict[str, tuple[list[str], array]] = {}
+    for number, row_words in enumerate(found):
+        for word in row_words:
             if word[0] in wanted:
-                by_first.setdefault(word[0], []).append((word, number))
+                if (entry := by_first.get(word[0])) is None:
+                    entry = by_first[word[0]] = ([], array("I"))
+                entry[0].append(word)
+                entry[1].append(number)
     parts: dict[str, array] = {}
     for first in FIRST_PARTS:
         if first in wanted:
-            _split(first, by_first.get(first, []), sizes, parts)
+            _split(first, *by_first.pop(first, ([], array("I"))), sizes, parts)
     return parts
 
 
-def _split(prefix: str, words: list[tuple[str, int]], sizes: array, parts: dict[str, array]) -> None:
+def _split(prefix: str, words: list[str], numbers: array, sizes: array, parts: dict[str, array]) -> None:
     """Put a part into ``parts``, split by the next character of its words when it is too large.
 
-    ``words`` are the words that start with ``prefix``, each with the number
-    of its row; the part's rows are theirs, in the order of ``rows``.
+    ``words`` are the words that start with ``prefix``, and ``numbers`` the
+    number of each one's row; the part's rows are theirs, in the order of rows.
     """
-    members = sorted({number for _, number in words})
+    members = array("I", sorted(set(numbers)))
     if prefix == "_" or len(prefix) >= MAX_PREFIX or sum(sizes[n] for n in members) <= PART_BYTES:
         parts[prefix] = _capped(members, sizes)
         return
-    exact = {number for word, number in words if word == prefix}  # a word that is just the prefix goes no deeper
+    # A word that is just the prefix goes no deeper.
+    exact = {number for word, number in zip(words, numbers) if word == prefix}
     kept, budget = array("I"), TOP_BYTES
     for number in members:
         if number in exact:
@@ -92,14 +100,19 @@ def _split(prefix: str, words: list[tuple[str, int]], sizes: array, parts: dict[
         elif budget >= sizes[number]:
             kept.append(number)
             budget -= sizes[number]
+    del members
     parts[prefix] = _capped(kept, sizes)
     length = len(prefix) + 1
-    children: dict[str, list[tuple[str, int]]] = {}
-    for word, number in words:
+    children: dict[str, tuple[list[str], array]] = {}
+    for word, number in zip(words, numbers):
         if len(word) >= length:
-            children.setdefault(word[:length], []).append((word, number))
-    for child in sorted(children):
-        _split(child, children[child], sizes, parts)
+            if (child := children.get(word[:length])) is None:
+                child = children[word[:length]] = ([], array("I"))
+            child[0].append(word)
+            child[1].append(number)
+    del words, numbers  # the caller holds them no more: only the children are left to split
+    for name in sorted(children):
+        _split(name, *children.pop(name), sizes, parts)
 
 
 def _capped(members: Iterable[int], sizes: array) -> array:
@@ -114,9 +127,10 @@ def _capped(members: Iterable[int], sizes: array) -> array:
     return kept
 
 
-def finder_rows(site: Site, letters: Collection[str] | None = None) -> list[tuple[str, Collection[str]]]:
-    """Return the rows as the JSON they are written as, with the words they are found by: entities
-    most-mentioned first (their rows as the site keeps them, Site.entity_row), then documents.
+def finder_rows(site: Site, letters: Collection[str] | None = None) -> tuple[list[str], list[Collection[str]]]:
+    """Return the rows as the JSON they are written as, and beside them the words each one is found
+    by: entities most-mentioned first (their rows as the site keeps them, Site.entity_row), then
+    documents.
 
     With ``letters``, only the rows with a word that starts with one of
     them: a part holds rows of one first character, in this order, so the
@@ -124,24 +138,29 @@ def finder_rows(site: Site, letters: Collection[str] | None = None) -> list[tupl
     """
     corpus = site.corpus
     wanted = None if letters is None or set(letters) >= set(FIRST_PARTS) else set(letters)
+    docs: list[tuple[Summary, Collection[str]]]
     if wanted is None:  # every row: a clean build's
-        keys = list(corpus.entities)
-        docs = [(doc, words(doc.ref)) for doc in corpus.documents if doc.ref]
-        keys.sort(key=partial(_place, corpus))
+        keys = sorted(corpus.entities)  # the order's last key, then in turn the ones before it (sorts are stable):
+        keys.sort(key=lambda key: corpus.name(key).casefold())  # a million keys of one string, not of a tuple
+        keys.sort(key=corpus.mention_total, reverse=True)  # (reversed, equal counts keep their order)
+        docs = [(doc, tuple(words(doc.ref))) for doc in corpus.documents if doc.ref]
     else:
         by_letter, docs_by_letter = _by_letter(site, wanted)
         keys = list(dict.fromkeys(key for letter in wanted for key in by_letter[letter]))
         found_docs = {n: (doc, w) for letter in wanted for n, doc, w in docs_by_letter[letter]}
         docs = [found_docs[n] for n in sorted(found_docs)]
         keys.sort(key=site.memo(MEMO_ORDER, lambda: _Order(corpus)).__getitem__)
-    rows: list[tuple[str, Collection[str]]] = []
+    texts: list[str] = []
+    found: list[Collection[str]] = []
     for key in keys:
         row = site.entity_row(key)  # with only the words that place it in the parts asked for
-        rows.append((row.finder, row.words if wanted is None else [w for w in row.words if w[0] in wanted]))
-    for doc, found in docs:  # found by their reference id: 09lima16 finds 09LIMA1669
+        texts.append(row.finder)
+        found.append(row.words if wanted is None else [w for w in row.words if w[0] in wanted])
+    for doc, doc_words in docs:  # found by their reference id: 09lima16 finds 09LIMA1669
         subject = doc.title.removeprefix(f"{doc.ref}:").strip()
-        rows.append((script_json([doc.ref, "doc", site.urls.document(doc.source), 0, [], subject]), found))
-    return rows
+        texts.append(script_json([doc.ref, "doc", site.urls.document(doc.source), 0, [], subject]))
+        found.append(doc_words)
+    return texts, found
 
 
 def _by_letter(
@@ -228,14 +247,14 @@ def changed_letters(site: Site, change: Change) -> set[str]:
     return found & set(FIRST_PARTS)
 
 
-def _made(site: Site, letters: Collection[str]) -> tuple[list[tuple[str, Collection[str]]], dict[str, array]]:
-    """Return the rows and parts of some first characters, and keep their part names in the site
-    (Site.finder_names)."""
-    rows = finder_rows(site, letters)
-    parts = finder_parts(rows, letters)
+def _made(site: Site, letters: Collection[str]) -> tuple[list[str], dict[str, array]]:
+    """Return the rows (as their text) and parts of some first characters, and keep their part
+    names in the site (Site.finder_names)."""
+    texts, found = finder_rows(site, letters)
+    parts = finder_parts(texts, found, letters)
     for letter in letters:
         site.finder_names[letter] = tuple(sorted(name for name in parts if name[0] == letter))
-    return rows, parts
+    return texts, parts
 
 
 def make_parts(site: Site, letters: Collection[str]) -> None:
@@ -272,10 +291,10 @@ def parts_index(site: Site) -> str:
 def letter_scripts(site: Site, letter: str, only: set[int] | None = None) -> Iterator[tuple[str, str]]:
     """Yield the parts of one first character as (part name, script): all of them, or those whose
     number (from 1, in the order of part_names) is in ``only``."""
-    rows, parts = site.memo(MEMO_MADE, dict).pop(letter, None) or _made(site, [letter])
+    texts, parts = site.memo(MEMO_MADE, dict).pop(letter, None) or _made(site, [letter])
     for number, name in enumerate(sorted(name for name in parts if name[0] == letter), 1):
         if only is None or number in only:
-            data = "[" + ",".join(rows[n][0] for n in parts[name]) + "]"
+            data = "[" + ",".join(texts[n] for n in parts[name]) + "]"
             yield name, f"(window.sitegenFinder = window.sitegenFinder || {{}})[{json.dumps(name)}] =\n{data};\n"
 
 
