@@ -347,6 +347,12 @@ def test_the_rows_of_a_few_characters_are_those_of_every_row_that_has_a_word_sta
     assert result.state is not None
     site = result.state.site
     every = list(zip(*finder.finder_rows(site)))
+    # Entities most-mentioned first, then by folded name, then by key; then the documents.
+    corpus, by_row = site.corpus, {site.entity_row(key).finder: key for key in site.corpus.entities}
+    shown = [by_row[row] for row, _ in every if row in by_row]
+    assert shown == sorted(corpus.entities, key=lambda k: (-corpus.mention_total(k), corpus.name(k).casefold(), k))
+    assert [row for row, _ in every[len(shown) :]] == [row for row, _ in every if row not in by_row]
+    assert shown.index(("ORG", "lima")) + 1 == shown.index(("PER", "lima"))  # one name and count: by key
     for letters in (["q"], ["z", "q"], ["_"], ["9", "2"], ["y", "o"], ["a"], ["x"], ["0"], ["b"], ["m"], ["l"]):
         site.forget_entities()  # as after an edit: the rows of the characters its rows' words start with
         few = [

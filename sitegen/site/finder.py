@@ -52,8 +52,6 @@ INDEX = "_parts"
 MEMO_LETTERS = "finder-letters"
 #: The name under which it keeps the rows and parts of characters between their paths and their scripts.
 MEMO_MADE = "finder-made"
-#: The name under which it keeps each entity's place in the order of rows.
-MEMO_ORDER = "finder-order"
 
 
 def finder_parts(
@@ -140,16 +138,13 @@ def finder_rows(site: Site, letters: Collection[str] | None = None) -> tuple[lis
     wanted = None if letters is None or set(letters) >= set(FIRST_PARTS) else set(letters)
     docs: list[tuple[Summary, Collection[str]]]
     if wanted is None:  # every row: a clean build's
-        keys = sorted(corpus.entities)  # the order's last key, then in turn the ones before it (sorts are stable):
-        keys.sort(key=lambda key: corpus.name(key).casefold())  # a million keys of one string, not of a tuple
-        keys.sort(key=corpus.mention_total, reverse=True)  # (reversed, equal counts keep their order)
+        keys = in_order(corpus, corpus.entities)
         docs = [(doc, tuple(words(doc.ref))) for doc in corpus.documents if doc.ref]
     else:
         by_letter, docs_by_letter = _by_letter(site, wanted)
-        keys = list(dict.fromkeys(key for letter in wanted for key in by_letter[letter]))
+        keys = in_order(corpus, {key for letter in wanted for key in by_letter[letter]})
         found_docs = {n: (doc, w) for letter in wanted for n, doc, w in docs_by_letter[letter]}
         docs = [found_docs[n] for n in sorted(found_docs)]
-        keys.sort(key=site.memo(MEMO_ORDER, lambda: _Order(corpus)).__getitem__)
     texts: list[str] = []
     found: list[Collection[str]] = []
     for key in keys:
@@ -193,22 +188,17 @@ def _by_letter(
     return keys, docs
 
 
-def _place(corpus: Corpus, key: Key) -> tuple:
-    """Return an entity's place in the order of rows: most-mentioned first, then by folded name."""
-    return (-corpus.mention_total(key), corpus.name(key).casefold(), key)
+def in_order(corpus: Corpus, keys: Iterable[Key]) -> list[Key]:
+    """Return entities in the order of rows: most-mentioned first, then by folded name, then by key.
 
-
-class _Order(dict):
-    """Each entity's place in the order of rows, (-mentions, folded name, key), worked out once per
-    change of the site however many characters' rows it is in."""
-
-    def __init__(self, corpus: Corpus) -> None:
-        super().__init__()
-        self.corpus = corpus
-
-    def __missing__(self, key: Key) -> tuple:
-        found = self[key] = _place(self.corpus, key)
-        return found
+    Sorted by the last of these, then in turn by the ones before it (sorts
+    are stable), so a million keys are sorted by one string or int each, not
+    by a tuple each.
+    """
+    ordered = sorted(keys)
+    ordered.sort(key=lambda key: corpus.name(key).casefold())
+    ordered.sort(key=corpus.mention_total, reverse=True)  # reversed, equal counts keep their order
+    return ordered
 
 
 def firsts(found: Iterable[str]) -> set[str]:
