@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
+from collections import Counter
 
 import pytest
 
@@ -62,6 +64,8 @@ def test_counting_co_mentions_stops_early_only_when_enough_others_share_more() -
     corpus = corpus_of(*texts)
     ann = ("PER", "ann")
     counts = corpus.co_mention_counts(ann)
+    # Each paragraph names Ann once with the others it lists: each other's count is its paragraphs.
+    assert counts == Counter(("PER", name.lower()) for text in texts for name in re.findall(r"\[PER (B\d\d) ", text))
     assert len(counts) == 30 and dict(corpus.related(ann)) == dict(counts.most_common(24))
     for ceiling in {0, *counts.values()}:  # each just below or at some counts
         for besides in ((), tuple(k for k in counts if k[1] >= "b20")):

@@ -804,12 +804,16 @@ class Corpus:
             )
 
         check = 64
+        waiting = array("I")  # counted a batch at a time: one call of Counter.update per block costs more
         for seen, (_, named) in enumerate(self._shared_blocks(key), 1):
-            counts.update(named)
+            waiting.extend(named)
             if seen == check:  # looked at after 64, 128, 256... blocks
                 check *= 2
+                counts.update(waiting)
+                del waiting[:]
                 if outranked():
                     return None
+        counts.update(waiting)
         if outranked():
             return None
         keys = self._entity_keys
