@@ -991,6 +991,20 @@ def mention_counts(corpus: Corpus) -> dict[str, int]:
     return {t: len(corpus.type_order(t)) for t in ENTITY_TYPES}
 
 
+def most_mentioned_first(corpus: Corpus, keys: Iterable[Key]) -> list[Key]:
+    """Return entities most-mentioned first, then by folded name, then by key: the order of the
+    most-mentioned lists and of the entity finder's rows.
+
+    Sorted by the last of these, then in turn by the ones before it (sorts
+    are stable), so a million keys are sorted by one string or int each, not
+    by a tuple each.
+    """
+    ordered = sorted(keys)
+    ordered.sort(key=lambda key: corpus.name(key).casefold())
+    ordered.sort(key=corpus.mention_total, reverse=True)  # reversed, equal counts keep their order
+    return ordered
+
+
 def top_entities(
     corpus: Corpus,
     limit: int,
@@ -1010,7 +1024,7 @@ def top_entities(
             found = {k: n for k, n in zip(keys, counts) if n >= least}
         else:
             found = dict(zip(keys, counts))
-    return sorted(found, key=lambda k: (-found[k], corpus.name(k).casefold(), k))[:limit]
+    return most_mentioned_first(corpus, found)[:limit]
 
 
 def _document_cmp(a: Summary, b: Summary) -> int:

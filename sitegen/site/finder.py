@@ -26,13 +26,13 @@ from array import array
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from sitegen.index.corpus import most_mentioned_first
 from sitegen.model import Key, Summary
 from sitegen.render.escape import script_json
 from sitegen.site.rows import words
 from sitegen.site.urls import Urls
 
 if TYPE_CHECKING:
-    from sitegen.index.corpus import Corpus
     from sitegen.site.change import Change
     from sitegen.site.kinds.base import Family
     from sitegen.site.pages import Site
@@ -138,11 +138,11 @@ def finder_rows(site: Site, letters: Collection[str] | None = None) -> tuple[lis
     wanted = None if letters is None or set(letters) >= set(FIRST_PARTS) else set(letters)
     docs: list[tuple[Summary, Collection[str]]]
     if wanted is None:  # every row: a clean build's
-        keys = in_order(corpus, corpus.entities)
+        keys = most_mentioned_first(corpus, corpus.entities)
         docs = [(doc, tuple(words(doc.ref))) for doc in corpus.documents if doc.ref]
     else:
         by_letter, docs_by_letter = _by_letter(site, wanted)
-        keys = in_order(corpus, {key for letter in wanted for key in by_letter[letter]})
+        keys = most_mentioned_first(corpus, {key for letter in wanted for key in by_letter[letter]})
         found_docs = {n: (doc, w) for letter in wanted for n, doc, w in docs_by_letter[letter]}
         docs = [found_docs[n] for n in sorted(found_docs)]
     texts: list[str] = []
@@ -186,19 +186,6 @@ def _by_letter(
                 found_docs[letter].append((number, doc, ref_words))
     docs.update(found_docs)
     return keys, docs
-
-
-def in_order(corpus: Corpus, keys: Iterable[Key]) -> list[Key]:
-    """Return entities in the order of rows: most-mentioned first, then by folded name, then by key.
-
-    Sorted by the last of these, then in turn by the ones before it (sorts
-    are stable), so a million keys are sorted by one string or int each, not
-    by a tuple each.
-    """
-    ordered = sorted(keys)
-    ordered.sort(key=lambda key: corpus.name(key).casefold())
-    ordered.sort(key=corpus.mention_total, reverse=True)  # reversed, equal counts keep their order
-    return ordered
 
 
 def firsts(found: Iterable[str]) -> set[str]:
