@@ -43,8 +43,6 @@ _UNREAD = -1
 #: pickles (about twice that in memory). Entity pages read them in no useful
 #: order; reading one back takes a few microseconds.
 CACHED_BLOCKS = 16 << 20
-#: Entity keys each process shares among the blocks it keeps, before it starts afresh.
-SHARED_KEYS = 1 << 16
 
 
 def document_blocks(doc: Document, read: DocumentReading | None = None) -> dict[str, Block]:
@@ -135,8 +133,6 @@ class DocumentStore:
         self._docs: OrderedDict[str, Document] = OrderedDict()
         self._blocks: OrderedDict[str, tuple[dict[str, Block], int]] = OrderedDict()
         self._blocks_size = 0
-        self._keys: dict[Key, Key] = {}
-        """One shared copy of each entity key read back lately, so cached blocks do not each hold their own."""
 
     @classmethod
     def beside(cls, output: Path) -> DocumentStore:
@@ -246,12 +242,7 @@ class DocumentStore:
             self._blocks.move_to_end(source)
             return kept[0]
         start, size, length, _ = self._place(source)
-        blocks = pickle.loads(self._read(self._after(start, size) + _SIZE, length))
-        shared = self._keys
-        if len(shared) > SHARED_KEYS:
-            shared.clear()
-        for block, (text, ends, first) in blocks.items():
-            blocks[block] = (text, ends, {shared.setdefault(key, key): index for key, index in first.items()})
+        blocks: dict[str, Block] = pickle.loads(self._read(self._after(start, size) + _SIZE, length))
         self._blocks[source] = (blocks, length)
         self._blocks_size += length
         while self._blocks_size > CACHED_BLOCKS and len(self._blocks) > 1:
