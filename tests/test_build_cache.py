@@ -679,6 +679,40 @@ def test_changes_with_workers_and_search_equal_a_clean_build(project: Path) -> N
         assert [str(w) for w in result.warnings] == [str(w) for w in expected.warnings]
 
 
+def test_an_update_with_two_processes_shares_out_the_pages_of_a_large_family(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that moves every page of an entity (the document it listed first no longer names
+    it) has those pages rendered in runs that the processes share: the site is a clean build's, and
+    the update says what a serial one says."""
+    from sitegen.build import incremental, pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_CHANGED_SHARE", 1.0)
+    monkeypatch.setattr(pipeline, "MAX_RERENDERED_SHARE", 1.0)
+    monkeypatch.setattr(incremental, "SHARED_PAGES", 2)
+    tasks: list[list[dict]] = []
+    real = incremental.shared_out
+    monkeypatch.setattr(incremental, "shared_out", lambda *args: tasks.append(real(*args)) or tasks[-1])
+    settings = {"entity_documents_per_page": 1, "search": False}
+    updates = {}
+    for jobs in (1, 2):
+        content, site = tmp_path / f"j{jobs}" / "content", tmp_path / f"j{jobs}" / "site"
+        shutil.copytree(ROOT / "content", content)
+        make(content, site, jobs=jobs, **settings)
+        first = re.search(r'href="\.\./\.\./doc/([^"#]+)\.html', (site / "entity/loc/peru.html").read_text("utf-8"))
+        assert first is not None
+        source = next(content.glob(f"*/{first[1].split('/')[-1].upper()}.txt"))
+        source.write_text(source.read_text("utf-8").replace("[LOC Peru  ]", "Peru"), encoding="utf-8")
+        updates[jobs] = make(content, site, jobs=jobs, **settings).update
+    runs = [task for found in tasks for task in found if ("entity", ("LOC", "peru")) in task]
+    assert len(runs) >= 5 and all(len(task[("entity", ("LOC", "peru"))]) <= 2 for task in runs)
+    make(tmp_path / "j2" / "content", tmp_path / "clean", **settings)
+    assert tree(tmp_path / "j2" / "site") == tree(tmp_path / "clean") == tree(tmp_path / "j1" / "site")
+    assert updates[1] is not None and updates[2] is not None
+    assert updates[2].rendered == updates[1].rendered > 20
+    assert sorted(updates[2].changed) == sorted(updates[1].changed)
+
+
 def test_an_update_in_place_takes_the_corpus_index_from_the_cache(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

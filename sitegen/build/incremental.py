@@ -427,22 +427,19 @@ class SiteState:
         changed: list[str] = []
         count = 0
         while self.pending:
-            # The whole-site files first, and in batches small enough that no two of them fall in one:
-            # each is one long task, which the other processes' pages balance, rather than the last
-            # ones left to a single process.
             work = sorted(self.pending, key=_drain_order, reverse=True)
             wanted = {family: self.pending.pop(family) for family in work}
-            groups = together(work)  # families that share what they are made from go to one process
-            task = partial(_render_group, self.site, self.env, self.output, wanted)
-            batch = max(1, min(64, len(groups) // (16 * jobs)))
+            tasks = shared_out(self.site, work, wanted)
+            task = partial(_render_group, self.site, self.env, self.output)
+            batch = max(1, min(64, len(tasks) // (16 * jobs)))
             try:
-                done = fork_map(task, groups, jobs, what="rendering pages", batch=batch, here=True)
-                results = [result for group in done for result in group]
+                done = fork_map(task, tasks, jobs, what="rendering pages", batch=batch, here=True)
+                results = joined([result for group in done for result in group])
             except BaseException:
                 for family, pages in wanted.items():  # rendered again next time; writing them again does no harm
                     self.queue(family, pages)
                 raise
-            count += self._take_in(results, changed)
+            count += self._take_in([(family, results[family]) for family in work if family in results], changed)
         return changed, count
 
     def _take_in(self, results: list[tuple[Family, Rendered]], changed: list[str]) -> int:
@@ -656,13 +653,71 @@ def _drain_order(family: Family) -> bool:
     return kind_of(family).whole_site
 
 
+#: The most pages of one family that one process renders in an update's parallel drain: the pages
+#: of a family with more (an entity named in thousands of documents, whose pages all shift when one
+#: of them comes first) are shared out between the processes in runs of this many.
+SHARED_PAGES = 16
+
+
+def shared_out(site: Site, work: list[Family], wanted: dict[Family, Numbers]) -> list[dict[Family, Numbers]]:
+    """Return the tasks of a parallel drain of the families ``work`` (with the pages of each that
+    ``wanted`` asks for): each one's families with their pages, rendered in one process.
+
+    Families that share what they are made from are one task (see together).
+    The pages of any other family are cut in runs of SHARED_PAGES. The
+    whole-site files come first, each a task of its own (a batch of tasks
+    holds at most one: each is long, and the other processes' pages balance
+    it rather than a last one left to a single process); then the tasks with
+    the most pages, so that the last ones taken are short.
+    """
+    tasks: list[dict[Family, Numbers]] = []
+    for group in together(work):
+        family = group[0]
+        if len(group) > 1 or kind_of(family).whole_site:
+            tasks.append({f: wanted[f] for f in group})
+            continue
+        numbers = wanted[family]
+        if numbers is None:
+            numbers = set(range(1, len(family_paths(site, family)) + 1))
+            if len(numbers) <= SHARED_PAGES:
+                tasks.append({family: None})  # a family whose pages are all rendered may say so itself
+                continue
+        ordered = sorted(numbers)
+        tasks += ({family: set(ordered[i : i + SHARED_PAGES])} for i in range(0, len(ordered), SHARED_PAGES))
+
+    def cost(task: dict[Family, Numbers]) -> tuple[bool, int]:
+        whole_site = any(kind_of(f).whole_site for f in task)
+        return not whole_site, -sum(1 if pages is None else len(pages) for pages in task.values())
+
+    return sorted(tasks, key=cost)
+
+
+def joined(results: list[tuple[Family, Rendered]]) -> dict[Family, Rendered]:
+    """Return what render_pages returned per family, the results of a family whose pages were shared
+    out (see shared_out) made one."""
+    found: dict[Family, Rendered] = {}
+    for family, (current, written, grown, done, searched) in results:
+        if family in found:
+            _, written_before, grown_before, done_before, searched_before = found[family]
+            found[family] = (
+                current,
+                written_before + written,
+                grown_before + grown,
+                done_before + done,
+                searched_before + searched,
+            )
+        else:
+            found[family] = (current, written, grown, done, searched)
+    return found
+
+
 def _render_group(
-    site: Site, env: Environment, output: Path, wanted: dict[Family, Numbers], group: tuple[Family, ...]
+    site: Site, env: Environment, output: Path, wanted: dict[Family, Numbers]
 ) -> list[tuple[Family, Rendered]]:
-    """Render and write the pages of families that ``together`` grouped, in any process, after making
-    what they share (see kinds.prepare)."""
-    prepare(site, list(group))
-    return [(family, render_pages(site, env, output, wanted, family)) for family in group]
+    """Render and write the pages ``wanted`` asks for of families that ``together`` grouped (or
+    some of the pages of one family), in any process, after making what they share (see kinds.prepare)."""
+    prepare(site, list(wanted))
+    return [(family, render_pages(site, env, output, wanted, family)) for family in wanted]
 
 
 def _render_in_background(
