@@ -429,11 +429,14 @@ class SiteState:
         while self.pending:
             work = sorted(self.pending, key=_drain_order, reverse=True)
             wanted = {family: self.pending.pop(family) for family in work}
-            tasks = shared_out(self.site, work, wanted)
+            tasks, cost = shared_out(self.site, work, wanted, jobs)
             task = partial(_render_group, self.site, self.env, self.output)
-            batch = max(1, min(64, len(tasks) // (16 * jobs)))
+            # This process takes tasks too, but only in a short drain: a worker whose results filled
+            # its pipe waits until this process reads them, after a task of its own (one whole-site
+            # file of a large archive takes many seconds).
+            here = cost <= HERE_COST
             try:
-                done = fork_map(task, tasks, jobs, what="rendering pages", batch=batch, here=True)
+                done = fork_map(task, tasks, jobs, what="rendering pages", here=here)
                 results = joined([result for group in done for result in group])
             except BaseException:
                 for family, pages in wanted.items():  # rendered again next time; writing them again does no harm
@@ -657,39 +660,55 @@ def _drain_order(family: Family) -> bool:
 #: of a family with more (an entity named in thousands of documents, whose pages all shift when one
 #: of them comes first) are shared out between the processes in runs of this many.
 SHARED_PAGES = 16
+#: The most a parallel drain may cost (PageKind.cost) for this process to render pages beside its workers.
+HERE_COST = 1024
 
 
-def shared_out(site: Site, work: list[Family], wanted: dict[Family, Numbers]) -> list[dict[Family, Numbers]]:
-    """Return the tasks of a parallel drain of the families ``work`` (with the pages of each that
-    ``wanted`` asks for): each one's families with their pages, rendered in one process.
+def shared_out(
+    site: Site, work: list[Family], wanted: dict[Family, Numbers], jobs: int
+) -> tuple[list[dict[Family, Numbers]], int]:
+    """Return the tasks of a drain of the families ``work`` (with the pages of each that ``wanted``
+    asks for) by ``jobs`` processes: each one's families with their pages, rendered in one process,
+    each process taking the next task when it is done with one.
 
     Families that share what they are made from are one task (see together).
     The pages of any other family are cut in runs of SHARED_PAGES. The
-    whole-site files come first, each a task of its own (a batch of tasks
-    holds at most one: each is long, and the other processes' pages balance
-    it rather than a last one left to a single process); then the tasks with
-    the most pages, so that the last ones taken are short.
+    whole-site files come first, each a task of its own: each is long, and
+    the other processes' pages balance it. Then come the costliest tasks
+    (PageKind.cost), so that the last ones taken are short. In a drain of
+    very many pages, the cheap ones are packed together, so that a few
+    hundred tasks per process go through the processes' pipes. Returns the
+    tasks and what they cost in all.
     """
-    tasks: list[dict[Family, Numbers]] = []
+    tasks: list[tuple[tuple[bool, int], dict[Family, Numbers]]] = []  # (not whole-site, -cost), task
     for group in together(work):
         family = group[0]
         if len(group) > 1 or kind_of(family).whole_site:
-            tasks.append({f: wanted[f] for f in group})
+            tasks.append(((False, 0), {f: wanted[f] for f in group}))
             continue
         numbers = wanted[family]
-        if numbers is None:
-            numbers = set(range(1, len(family_paths(site, family)) + 1))
-            if len(numbers) <= SHARED_PAGES:
-                tasks.append({family: None})  # a family whose pages are all rendered may say so itself
-                continue
-        ordered = sorted(numbers)
-        tasks += ({family: set(ordered[i : i + SHARED_PAGES])} for i in range(0, len(ordered), SHARED_PAGES))
-
-    def cost(task: dict[Family, Numbers]) -> tuple[bool, int]:
-        whole_site = any(kind_of(f).whole_site for f in task)
-        return not whole_site, -sum(1 if pages is None else len(pages) for pages in task.values())
-
-    return sorted(tasks, key=cost)
+        count = len(family_paths(site, family)) if numbers is None else len(numbers)
+        if numbers is None and count <= SHARED_PAGES:
+            # A family whose pages are all rendered may say so itself.
+            tasks.append(((True, -kind_of(family).cost(site, family, count)), {family: None}))
+            continue
+        ordered = sorted(numbers or range(1, count + 1))
+        for i in range(0, len(ordered), SHARED_PAGES):
+            run = ordered[i : i + SHARED_PAGES]
+            tasks.append(((True, -kind_of(family).cost(site, family, len(run))), {family: set(run)}))
+    tasks.sort(key=lambda task: task[0])
+    total = -sum(cost for (_, cost), _ in tasks)
+    size = total // (256 * max(1, jobs))
+    packed: list[dict[Family, Numbers]] = []
+    room = -1  # what the last task can take in still (a whole-site task nothing)
+    for (separate, cost), task in tasks:
+        if separate and -cost <= room and task.keys().isdisjoint(packed[-1]):
+            packed[-1].update(task)
+            room += cost
+        else:
+            packed.append(dict(task))
+            room = size + cost if separate else -1
+    return packed, total
 
 
 def joined(results: list[tuple[Family, Rendered]]) -> dict[Family, Rendered]:

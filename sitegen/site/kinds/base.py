@@ -62,6 +62,11 @@ class PageKind:
         """Return the output paths the family has now, without rendering anything."""
         raise NotImplementedError
 
+    def cost(self, site: Site, family: Family, pages: int) -> int:
+        """Return about how long ``pages`` pages of a family take to render, in pages of a list of
+        documents: an update's processes take the costliest first (incremental.shared_out)."""
+        return pages
+
     def template_of(self, site: Site, family: Family) -> str:
         """Return the template a family's pages are rendered with ("" for none)."""
         return self.template

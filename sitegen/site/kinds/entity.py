@@ -15,7 +15,7 @@ from sitegen.site.facets import TOP_WITH, facet_id
 from sitegen.site.html import occurrence_item, plural
 from sitegen.site.kinds.base import Affected, Family, PageKind, dated, page_of, year_link
 from sitegen.site.pages import Link, Page, Site, numbers, pager, pages_of
-from sitegen.site.timeline import per_year, timeline
+from sitegen.site.timeline import Years, per_year, timeline
 from sitegen.site.urls import relative_url, wikidata_url
 
 
@@ -140,8 +140,7 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
     total = pages_of(entity.doc_count, size)
     label = site.config.types[entity.type].label
     record = site.resolver.authority.records.get(entity.key)
-    dates = [dated(site, occ.doc) for occ in entity.occurrences]
-    years = per_year(zip(dates, (occ.mentions for occ in entity.occurrences)))
+    dates, years = _dated(site, entity)
     views = site.has_research_views(entity.key)
     for page in numbers(total, only):
         path = site.urls.entity(entity.key, page)
@@ -202,6 +201,22 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             )
             context["highlighted"] = HIGHLIGHTED in context["note_html"]
         yield Page(path, EntityPages.template, context)
+
+
+#: The dates of the documents of the entity whose pages a process rendered last, and their count by
+#: year: an update may render the pages of one entity a few at a time (incremental.shared_out).
+MEMO_DATED = "the last entity's documents by date"
+
+
+def _dated(site: Site, entity: Entity) -> tuple[list[tuple[str, str]], Years]:
+    """Return the year and month of each of an entity's documents, and their mentions by year."""
+    last: dict[Key, tuple[list[tuple[str, str]], Years]] = site.memo(MEMO_DATED, dict)
+    found = last.get(entity.key)
+    if found is None:
+        dates = [dated(site, occ.doc) for occ in entity.occurrences]
+        last.clear()
+        found = last[entity.key] = (dates, per_year(zip(dates, (occ.mentions for occ in entity.occurrences))))
+    return found
 
 
 def _occurrence(site: Site, path: str, entity: Entity, occ: Occurrence, year_id: str = "") -> str:

@@ -9,7 +9,7 @@ from sitegen.site.change import Change
 from sitegen.site.facets import TOP_WITH, facets_script
 from sitegen.site.kinds.base import Affected, Family, PageKind
 from sitegen.site.kinds.entity import EntityPages, shown_with
-from sitegen.site.pages import Page, Site
+from sitegen.site.pages import Page, Site, pages_of
 
 
 class EntityFacets(PageKind):
@@ -34,6 +34,13 @@ class EntityFacets(PageKind):
         """Return the script's path (none for an entity with too few documents or no pages of its own)."""
         key = family[1]
         return [site.urls.entity_facets(key)] if key in site.corpus.entities and site.has_research_views(key) else []
+
+    def cost(self, site: Site, family: Family, pages: int) -> int:
+        """One script holds a row per document of the entity: it costs as much as its pages."""
+        key = family[1]
+        if key not in site.corpus.entities:
+            return pages
+        return pages_of(site.corpus.doc_total(key), site.config.entity_documents_per_page)
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The entities whose documents, or what is known of them, changed: a document's title, date,
