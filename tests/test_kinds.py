@@ -220,3 +220,28 @@ def test_who_is_named_with_an_entity_is_counted_again_after_an_edit(live: Previe
     changed, _ = live.state.changed_sources(live.content)
     apply_change(site, changed, {})  # type: ignore[arg-type]
     assert dict(site.related(peru))[("PER", "juan perez")] == 1
+
+
+def test_an_updates_processes_take_the_whole_site_files_first_then_the_costliest_tasks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update's parallel drain (incremental.shared_out): the whole-site files each alone and
+    first, then the costliest: an entity's filter data costs as much as its pages, and a family of
+    more pages than a run is cut in runs."""
+    from sitegen.build import incremental
+
+    monkeypatch.setattr(incremental, "SHARED_PAGES", 1)
+    live = start(tmp_path)
+    site = live.site
+    corpus = site.corpus
+    key = max((k for k in corpus.entities if site.has_research_views(k)), key=corpus.doc_total)
+    docs = corpus.doc_total(key)
+    assert docs >= 2  # one document to a page: that many pages
+    source = corpus.documents[0].source
+    work = [("doc", source), ("entity", key), ("facets", key), ("data",)]
+    tasks, cost = incremental.shared_out(site, work, dict.fromkeys(work), 2)
+    assert tasks[:2] == [{("data",): None}, {("facets", key): None}]
+    runs = [task[("entity", key)] for task in tasks if ("entity", key) in task]
+    assert sorted(n for run in runs for n in run) == list(range(1, docs + 1)) and len(runs) == docs  # type: ignore[union-attr]
+    assert {("doc", source): None} in tasks[2:]
+    assert cost == docs + docs + 1  # the entity's pages, its filter data and the document (whole-site files apart)
