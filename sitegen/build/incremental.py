@@ -442,7 +442,7 @@ class SiteState:
                 for family, pages in wanted.items():  # rendered again next time; writing them again does no harm
                     self.queue(family, pages)
                 raise
-            count += self._take_in([(family, results[family]) for family in work if family in results], changed)
+            count += self._take_in([(family, results[family]) for family in work], changed)
         return changed, count
 
     def _take_in(self, results: list[tuple[Family, Rendered]], changed: list[str]) -> int:
