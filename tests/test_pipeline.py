@@ -100,6 +100,31 @@ def test_workers_keep_working_while_this_process_takes_batches_too() -> None:
     assert by_worker >= 200, f"the worker did {by_worker} of 800 items"
 
 
+@pytest.mark.timeout(120)
+def test_workers_keep_working_while_this_process_runs_one_long_task() -> None:
+    """The results a worker sends while this process runs a task of many seconds are read as they
+    come: the worker does not wait, its pipe full, until that task is done."""
+    import os
+    import time
+
+    from sitegen.build.parallel import fork_map
+
+    parent = os.getpid()
+    slow = [True]
+
+    def task(n: int) -> tuple[int, bytes]:
+        if os.getpid() == parent and slow:
+            slow.clear()
+            time.sleep(4)  # a whole-site file of a large archive
+        else:
+            time.sleep(0.001)
+        return os.getpid(), b"x" * 4000  # a batch of 8 results is half of what a pipe holds
+
+    results = list(fork_map(task, range(800), 2, what="testing", batch=8, here=True))
+    by_this = sum(1 for pid, _ in results if pid == parent)
+    assert by_this <= 100, f"this process did {by_this} of 800 items"
+
+
 @pytest.mark.timeout(60)
 def test_a_worker_killed_while_it_sends_a_large_result_stops_the_map_with_a_message() -> None:
     import os

@@ -16,6 +16,7 @@ from __future__ import annotations
 import mmap
 import multiprocessing
 import pickle
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import wait
 from typing import Any, TypeVar
@@ -25,7 +26,7 @@ from sitegen.errors import SitegenError
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Seconds to wait for a worker's message before checking that every worker is still alive.
+#: Seconds the reading thread waits for a worker's message before it looks again.
 _POLL = 1.0
 
 
@@ -44,7 +45,8 @@ def fork_map(
     With ``jobs`` <= 1, or fewer items than a batch, everything runs here.
     With ``here`` this process takes batches too, beside ``jobs - 1``
     workers; otherwise ``jobs`` workers do all of it while this process
-    consumes the results. ``in_flight`` (when not 0) bounds the batches taken
+    consumes the results. Either way a thread of this process reads the
+    workers' results as they come (see _Inbox). ``in_flight`` (when not 0) bounds the batches taken
     but not yet yielded, which bounds the memory of results waiting for an
     earlier one. ``what`` names the work in error messages ("parsing sources").
     """
@@ -80,53 +82,119 @@ def fork_map(
             send(("error", None, _sendable(exc, what)))
 
     workers = [context.Process(target=work, args=(n,), daemon=True) for n in range(count)]
-    ready: dict[int, list[R]] = {}
+    inbox = _Inbox({reader: worker for (reader, _), worker in zip(pipes, workers)}, what)
     following = 0
     try:
         for worker in workers:
             worker.start()
         for _, writer in pipes:
             writer.close()
-        listening: dict[Any, Any] = {reader: worker for (reader, _), worker in zip(pipes, workers)}
+        inbox.start()
         while following < len(batches):
-            while following in ready:
-                results = ready.pop(following)
+            number = _take(turn, len(batches), permits, block=False) if here else None
+            if number is not None:
+                inbox.put(number, run(number))
+            # Waits only when this process has no batch left to take.
+            results = inbox.pop(following, block=number is None)
+            while results is not None:
                 following += 1
                 if permits is not None:
                     permits.release()
                 yield from results
-            if following >= len(batches):
-                break
-            number = _take(turn, len(batches), permits, block=False) if here else None
-            if number is not None:
-                ready[number] = run(number)
-            elif not listening:
-                raise SitegenError(f"the worker processes stopped while {what} before the work was done")
-            # Between batches of its own, this process still reads what the workers sent: a worker
-            # whose pipe is full waits until it is read.
-            for reader in wait(list(listening), timeout=0 if number is not None else _POLL):
-                try:
-                    kind, batch_number, value = _message(reader)
-                except (EOFError, OSError):
-                    worker = listening[reader]
-                    worker.join(timeout=5)
-                    raise SitegenError(
-                        f"a worker process stopped while {what} (exit code {worker.exitcode};"
-                        " out of memory? try fewer processes with -j)"
-                    ) from None
-                if kind == "error":
-                    raise value
-                if kind == "done":
-                    del listening[reader]
-                else:
-                    ready[batch_number] = value
+                results = inbox.pop(following, block=False) if following < len(batches) else None
     finally:
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
             worker.join()
+        inbox.stop()
         for reader, _ in pipes:
             reader.close()
+
+
+class _Inbox:
+    """The batches' results as they come, by number: this process's own, and the workers', which a
+    thread of this process reads from their pipes as soon as they are sent.
+
+    A worker whose pipe is full waits until it is read; reading from a thread, not between the
+    batches this process takes, keeps the workers busy while this process runs a long task of
+    its own (one whole-site file of a large archive takes many seconds).
+    """
+
+    def __init__(self, listening: dict[Any, Any], what: str) -> None:
+        """Read the pipes in ``listening`` (each with its worker) once started; ``what`` names the work."""
+        self._listening = listening
+        self._what = what
+        self._ready: dict[int, list[Any]] = {}
+        self._failure: BaseException | None = None
+        self._gone: Any = None  # a worker whose pipe ended before it said "done"
+        self._over = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._read, name="sitegen results", daemon=True)
+
+    def start(self) -> None:
+        """Start reading (once the workers are started, so that none is forked with the thread)."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Wait for the reading thread to end: it ends once every pipe has said "done" or been closed
+        at its other end, as when the workers are stopped."""
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def put(self, number: int, results: list[Any]) -> None:
+        """Keep the results of a batch this process ran."""
+        with self._changed:
+            self._ready[number] = results
+
+    def pop(self, number: int, block: bool) -> list[Any] | None:
+        """Return and forget the results of batch ``number``; None when they are not there yet and not
+        ``block``. Raises what stopped a worker, or SitegenError when the workers all ended without it."""
+        with self._changed:
+            while True:
+                if self._gone is not None:
+                    self._gone.join(timeout=5)
+                    raise SitegenError(
+                        f"a worker process stopped while {self._what} (exit code {self._gone.exitcode};"
+                        " out of memory? try fewer processes with -j)"
+                    )
+                if self._failure is not None:
+                    raise self._failure
+                if number in self._ready:
+                    return self._ready.pop(number)
+                if not block:
+                    return None
+                if self._over:
+                    raise SitegenError(f"the worker processes stopped while {self._what} before the work was done")
+                self._changed.wait()
+
+    def _read(self) -> None:
+        """The reading thread: take every message of the workers until each is done or gone."""
+        listening = dict(self._listening)
+        try:
+            while listening:
+                for reader in wait(list(listening), timeout=_POLL):
+                    try:
+                        kind, number, value = _message(reader)
+                    except (EOFError, OSError):
+                        with self._changed:
+                            self._gone = listening[reader]
+                        return
+                    if kind == "error":
+                        raise value
+                    if kind == "done":
+                        del listening[reader]
+                    else:
+                        with self._changed:
+                            self._ready[number] = value
+                            self._changed.notify()
+        except BaseException as exc:  # raised in the consuming thread, by pop
+            with self._changed:
+                self._failure = exc
+        finally:
+            with self._changed:
+                self._over = True
+                self._changed.notify()
 
 
 def _message(reader: Any) -> tuple[str, int, Any]:
