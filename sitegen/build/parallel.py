@@ -8,7 +8,9 @@ take the next batch of items from a shared counter, so a slow batch does not
 hold the others back. A worker that dies (out of memory, killed) or raises
 stops the map with a SitegenError that says what was being done: each worker
 writes to a pipe of its own, so a death even in the middle of a message is
-seen as the end of that pipe.
+seen as the end of that pipe. A thread of this process reads the pipes as
+results come, so that no worker waits on a full pipe while this process
+runs a task of its own.
 """
 
 from __future__ import annotations
@@ -46,9 +48,10 @@ def fork_map(
     With ``here`` this process takes batches too, beside ``jobs - 1``
     workers; otherwise ``jobs`` workers do all of it while this process
     consumes the results. Either way a thread of this process reads the
-    workers' results as they come (see _Inbox). ``in_flight`` (when not 0) bounds the batches taken
-    but not yet yielded, which bounds the memory of results waiting for an
-    earlier one. ``what`` names the work in error messages ("parsing sources").
+    workers' results as they come (see _Inbox). ``in_flight`` (when not 0)
+    bounds the batches taken but not yet yielded, which bounds the memory of
+    results waiting for an earlier one. ``what`` names the work in error
+    messages ("parsing sources").
     """
     if jobs <= 1 or len(items) <= batch:
         for item in items:
