@@ -41,8 +41,7 @@ class EntityPages(PageKind):
         key = family[1]
         if key not in site.corpus.entities or not site.has_page(key):
             return []
-        total = pages_of(site.corpus.doc_total(key), site.config.entity_documents_per_page)
-        return [site.urls.entity(key, n) for n in range(1, total + 1)]
+        return [site.urls.entity(key, n) for n in range(1, page_count(site, key) + 1)]
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The entities the changed documents name, those mentioned with an entity whose name or
@@ -201,6 +200,11 @@ def entity_pages(site: Site, entity: Entity, only: set[int] | None = None) -> It
             )
             context["highlighted"] = HIGHLIGHTED in context["note_html"]
         yield Page(path, EntityPages.template, context)
+
+
+def page_count(site: Site, key: Key) -> int:
+    """Return how many pages list the documents of an entity in the corpus."""
+    return pages_of(site.corpus.doc_total(key), site.config.entity_documents_per_page)
 
 
 #: The dates of the documents of the entity whose pages a process rendered last, and their count by

@@ -8,8 +8,8 @@ from sitegen.model import Key
 from sitegen.site.change import Change
 from sitegen.site.facets import TOP_WITH, facets_script
 from sitegen.site.kinds.base import Affected, Family, PageKind
-from sitegen.site.kinds.entity import EntityPages, shown_with
-from sitegen.site.pages import Page, Site, pages_of
+from sitegen.site.kinds.entity import EntityPages, page_count, shown_with
+from sitegen.site.pages import Page, Site
 
 
 class EntityFacets(PageKind):
@@ -40,7 +40,7 @@ class EntityFacets(PageKind):
         key = family[1]
         if key not in site.corpus.entities:
             return pages
-        return pages_of(site.corpus.doc_total(key), site.config.entity_documents_per_page)
+        return page_count(site, key)
 
     def affected(self, site: Site, change: Change) -> Affected:
         """The entities whose documents, or what is known of them, changed: a document's title, date,
