@@ -28,9 +28,6 @@ from sitegen.errors import SitegenError
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Seconds the reading thread waits for a worker's message before it looks again.
-_POLL = 1.0
-
 
 def fork_map(
     task: Callable[[T], R],
@@ -176,7 +173,8 @@ class _Inbox:
         listening = dict(self._listening)
         try:
             while listening:
-                for reader in wait(list(listening), timeout=_POLL):
+                # Each pipe is ready when a message comes or when its worker's end is closed.
+                for reader in wait(list(listening)):
                     try:
                         kind, number, value = _message(reader)
                     except (EOFError, OSError):
