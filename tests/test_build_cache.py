@@ -965,6 +965,49 @@ def test_the_paths_taken_back_from_the_index_and_its_journal_are_those_the_last_
     assert journal.paths[("doc", "cables/02BOGOTA3281.txt")] is None
 
 
+def test_the_rows_taken_back_from_the_index_and_its_journal_are_those_the_last_update_left(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each update journals the rows of only the entities whose rows it made, took or let go of (and
+    those the journal it read had changed): taken back, index and journal give every entity's rows
+    as the last update left them, through entities that come, change and go."""
+    from sitegen.build import gather
+
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    taken: list[dict] = []
+    real = gather.restored
+
+    def spy(*args):
+        found = real(*args)
+        taken.append(dict(found.rows))
+        return found
+
+    monkeypatch.setattr(gather, "restored", spy)
+    lima, bogota = content / "sample" / "09LIMA1669.txt", content / "cables" / "02BOGOTA3281.txt"
+    text = lima.read_text(encoding="utf-8")
+    edits = [
+        lambda: lima.write_text(text.replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8"),
+        lambda: lima.write_text(
+            text.replace("warmly", "[PER Ann Newname  ] and [LOC Lima  ] warmly"), encoding="utf-8"
+        ),
+        bogota.unlink,
+        lambda: lima.write_text(text.replace("warmly", "[PER Bob Newname  ] warmly"), encoding="utf-8"),
+        lambda: lima.write_text(text, encoding="utf-8"),
+    ]
+    left = None
+    for edit in edits:
+        edit()
+        result = make(content, site, search=False)
+        assert result.update is not None and result.state is not None
+        if left is not None:
+            assert taken[-1] == left  # the update started from the rows the last one left
+        left = dict(result.state.site.kept_rows())
+        assert set(left) == set(result.state.corpus.entities)
+    assert len(taken) == len(edits)
+    assert ("PER", "ann newname") not in left and ("PER", "bob newname") not in left
+
+
 def test_the_paths_and_rows_taken_back_name_each_entity_and_document_with_the_index_own_key(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -39,6 +39,8 @@ from sitegen.site.kinds import Family
 from sitegen.site.rows import ROW_COLUMNS, EntityRow, columns, packed, unpacked
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from _typeshed import SupportsWrite
 
 #: The index is written whole when a journal would be more than this share of its bytes,
@@ -99,6 +101,8 @@ class Base:
     """The page families whose paths the journal changed, with their paths as the index holds them
     (None: it names none); the others' paths are the index's. (The site's table of paths is the
     index's, changed in place: a copy of it would be a second table of millions of entries.)"""
+    journaled: set[Key] = field(default_factory=set)
+    """The entities whose rows the journal changed or let go of: the others' are the index's."""
 
 
 @dataclass
@@ -199,9 +203,12 @@ def restored(
         else:
             now[family] = tuple(value)
     if journal.rows:
-        current.update(unpacked(journal.rows))
+        changed = unpacked(journal.rows)
+        current.update(changed)
+        base.journaled.update(changed)
     for key in journal.gone:
         current.pop(key, None)
+    base.journaled.update(journal.gone)
     return Restored(corpus, now, current, base)
 
 
@@ -214,6 +221,7 @@ def journal_of(
     recorded: dict[Family, tuple[str, ...] | None],
     rows: dict[Key, EntityRow],
     resolution: str,
+    touched: Collection[Key] | None = None,
 ) -> bytes | None:
     """Return the journal of a site against ``base``, the index in ``previous`` (the cache the
     update read), or None when the index should be written whole: it is not that index, the
@@ -224,7 +232,10 @@ def journal_of(
     taken from ``base``, with their paths then (the others' are as its
     journal left them; see SiteState.recorded), and
     ``rows`` every entity's rows; a document is the one ``previous``
-    recorded when the corpus reads it from there still.
+    recorded when the corpus reads it from there still. ``touched`` are the
+    entities whose rows may differ from those the site was taken back with
+    (Site.rows_touched; None: any may): only theirs and the journal's are
+    compared, rather than all of them.
     """
     if base.digest != previous.index_digest or resolution != previous.resolution or corpus.given_names != base.names:
         return None
@@ -244,8 +255,13 @@ def journal_of(
         if now != before:
             paths[family] = None if now is None else list(now)
     old = base.rows
-    changed = {k: r for k, r in rows.items() if old.get(k) is not r and old.get(k) != r}
-    gone = [k for k in old if k not in rows]
+    if touched is None:
+        changed = {k: r for k, r in rows.items() if old.get(k) is not r and old.get(k) != r}
+        gone = [k for k in old if k not in rows]
+    else:
+        keys = sorted(base.journaled.union(touched))
+        changed = {k: rows[k] for k in keys if k in rows and old.get(k) != rows[k]}
+        gone = [k for k in keys if k in old and k not in rows]
     journal = (documents, paths, packed(changed), gone)
     data = pickle.dumps(journal, protocol=pickle.HIGHEST_PROTOCOL)
     return data if len(data) <= JOURNAL_SHARE * previous.index_at[1] else None

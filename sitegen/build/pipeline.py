@@ -396,6 +396,7 @@ def _journal(state: SiteState, sources: list[str], previous: Cache) -> bytes | N
         state.recorded,
         site.kept_rows(),
         site.resolver.digest,
+        site.rows_touched(),
     )
 
 

@@ -145,6 +145,9 @@ class Site:
         """Each entity's rows in the whole-site data files, once made (see entity_row)."""
         self._rows_unsure: set[Key] | None = None
         """The only entities that may have no rows (see rows_missing); None: any may."""
+        self._rows_touched: set[Key] | None = None
+        """The entities whose rows were made, taken or let go of since the rows were taken from the
+        cache (see rows_touched); None: any may have been."""
         self.finder_names: dict[str, tuple[str, ...]] = {}
         """The names of the entity finder's parts by the first character of their words, once made
         (site/finder.py), or as the build that made the cache wrote them; an edit forgets those of
@@ -273,6 +276,8 @@ class Site:
         row = self._rows.get(key)
         if row is None:
             row = self._rows[key] = entity_row(self, key)
+            if self._rows_touched is not None:
+                self._rows_touched.add(key)
         return row
 
     def top_entities(self, limit: int, type_: str | None = None) -> list[Key]:
@@ -304,9 +309,20 @@ class Site:
         self._rows_unsure = set(missing)
         return missing
 
-    def take_rows(self, rows: dict[Key, EntityRow]) -> None:
-        """Keep rows made elsewhere: in other processes, or by the build that made the cache."""
+    def take_rows(self, rows: dict[Key, EntityRow], cached: bool = False) -> None:
+        """Keep rows made elsewhere: in other processes, or (``cached``) by the build that made the
+        cache, from which rows_touched counts."""
         self._rows.update(rows)
+        if cached:
+            self._rows_touched = set()
+        elif self._rows_touched is not None:
+            self._rows_touched.update(rows)
+
+    def rows_touched(self) -> set[Key] | None:
+        """Return the entities whose rows may differ from those taken from the cache: made, taken
+        from other processes or let go of since (None: any may, as after the authority file's edit).
+        The journal of an update compares only theirs (journal.journal_of)."""
+        return self._rows_touched
 
     def kept_rows(self) -> dict[Key, EntityRow]:
         """Return every entity's rows, made where missing, and let go of those of entities gone (what
@@ -316,6 +332,8 @@ class Site:
             self.entity_row(key)
         if len(rows) != len(entities):  # some are of entities gone: every entity has its rows now
             self._rows = {key: rows[key] for key in entities}
+            if self._rows_touched is not None:
+                self._rows_touched.update(key for key in rows if key not in self._rows)
         return self._rows
 
     def forget_rows(self, keys: Iterable[Key] | None) -> None:
@@ -323,12 +341,14 @@ class Site:
         self.drop_memo(MEMO_ROWS)
         if keys is None:
             self._rows.clear()
-            self._rows_unsure = None
+            self._rows_unsure = self._rows_touched = None
         else:
             for key in keys:
                 self._rows.pop(key, None)
                 if self._rows_unsure is not None:
                     self._rows_unsure.add(key)
+                if self._rows_touched is not None:
+                    self._rows_touched.add(key)
 
     def forget_finder(self, letters: Iterable[str]) -> None:
         """Let go of the finder's part names of ``letters``, whose rows an edit changed."""
