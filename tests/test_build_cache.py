@@ -908,25 +908,33 @@ def test_an_update_in_place_appends_what_changed_rather_than_the_whole_index(
         assert Journal.read(cache()).documents.keys() == {"sample/09LIMA1669.txt"}
 
 
-def test_the_paths_taken_back_from_the_index_and_its_journal_are_those_the_last_update_left(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each update journals the paths of only the families it recorded (and those the journal it
-    read had changed): taken back, index and journal give every family's paths as they were."""
+def _taken_back(monkeypatch: pytest.MonkeyPatch, what: str) -> list[dict]:
+    """Return the list to which each later update adds a copy of ``what`` ("written": the families'
+    paths, or "rows") as it takes the index and its journal back from the cache."""
     from sitegen.build import gather
-    from sitegen.build.journal import Journal
 
-    content, site = project / "content", project / "site"
-    make(content, site, search=False)
     taken: list[dict] = []
     real = gather.restored
 
     def spy(*args):
         found = real(*args)
-        taken.append(dict(found.written))
+        taken.append(dict(getattr(found, what)))
         return found
 
     monkeypatch.setattr(gather, "restored", spy)
+    return taken
+
+
+def test_the_paths_taken_back_from_the_index_and_its_journal_are_those_the_last_update_left(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each update journals the paths of only the families it recorded (and those the journal it
+    read had changed): taken back, index and journal give every family's paths as they were."""
+    from sitegen.build.journal import Journal
+
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    taken = _taken_back(monkeypatch, "written")
     lima, bogota = content / "sample" / "09LIMA1669.txt", content / "cables" / "02BOGOTA3281.txt"
     new = content / "cables" / "10LIMA999.txt"
     # A document in a folder of its own makes an output folder; an edit of words alone, no file.
@@ -971,19 +979,9 @@ def test_the_rows_taken_back_from_the_index_and_its_journal_are_those_the_last_u
     """Each update journals the rows of only the entities whose rows it made, took or let go of (and
     those the journal it read had changed): taken back, index and journal give every entity's rows
     as the last update left them, through entities that come, change and go."""
-    from sitegen.build import gather
-
     content, site = project / "content", project / "site"
     make(content, site, search=False)
-    taken: list[dict] = []
-    real = gather.restored
-
-    def spy(*args):
-        found = real(*args)
-        taken.append(dict(found.rows))
-        return found
-
-    monkeypatch.setattr(gather, "restored", spy)
+    taken = _taken_back(monkeypatch, "rows")
     lima, bogota = content / "sample" / "09LIMA1669.txt", content / "cables" / "02BOGOTA3281.txt"
     text = lima.read_text(encoding="utf-8")
     edits = [
