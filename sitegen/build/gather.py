@@ -99,7 +99,7 @@ def cached_site(
     else:
         corpus, written, rows, base = found.corpus, found.written, found.rows, found.base
     site = make_site(ctx, env, resolver, corpus, sources, written)
-    site.take_rows(rows, cached=True)
+    site.take_rows(rows, cached=found is not None)
     return sources, site, written, base
 
 
