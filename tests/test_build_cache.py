@@ -1006,6 +1006,55 @@ def test_the_rows_taken_back_from_the_index_and_its_journal_are_those_the_last_u
     assert ("PER", "ann newname") not in left and ("PER", "bob newname") not in left
 
 
+def test_an_update_finds_the_finders_entities_by_character_from_the_index_not_from_every_entity(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index lists the entities by the first characters of their words: an update renders a
+    character's finder parts from that list and the entities whose rows changed since the index was
+    written (its journal's and its own), not from every entity's words, and finds the same ones."""
+    from sitegen.site import finder
+
+    content, site = project / "content", project / "site"
+    make(content, site, search=False)
+    every, seeded = finder.entity_letters, finder._seeded
+    passes: list[list[str]] = []
+    found_again: list[list[str]] = []
+
+    def every_entity(rows, letters, *kept):
+        passes.append(sorted(letters))
+        return every(rows, letters, *kept)
+
+    def from_the_index(site, letters):
+        found = seeded(site, letters)
+        assert found is not None
+        whole = every(zip(site.corpus.entities, site.rows_in_order()), letters)
+        assert {k: sorted(v) for k, v in found.items()} == {k: sorted(v) for k, v in whole.items()}
+        found_again.append(sorted(letters))
+        return found
+
+    monkeypatch.setattr(finder, "entity_letters", every_entity)
+    monkeypatch.setattr(finder, "_seeded", from_the_index)
+    lima, bogota = content / "sample" / "09LIMA1669.txt", content / "cables" / "02BOGOTA3281.txt"
+    text = lima.read_text(encoding="utf-8")
+    edits = [
+        lambda: lima.write_text(text.replace("warmly", "[PER Ann Newname  ] warmly"), encoding="utf-8"),
+        lambda: lima.write_text(text.replace("warmly", "[PER Ann Zyzzyva  ] warmly"), encoding="utf-8"),
+        bogota.unlink,
+        lambda: lima.write_text(text.replace("warmly", "[PER Bob Quux  ] warmly"), encoding="utf-8"),
+        lambda: lima.write_text(text, encoding="utf-8"),
+    ]
+    for edit in edits:
+        edit()
+        assert make(content, site, search=False).update is not None
+    assert passes == []
+    # The characters of the names each edit adds or takes away, and those of Bogotá's entities.
+    assert len(found_again) == len(edits) and len(found_again[2]) > 4
+    assert found_again[:2] == [["a", "n"], ["a", "n", "z"]] and found_again[3:] == [["a", "b", "q", "z"], ["b", "q"]]
+    clean = project / "clean"
+    make(content, clean, search=False)
+    assert tree(site) == tree(clean)
+
+
 def test_the_paths_and_rows_taken_back_name_each_entity_and_document_with_the_index_own_key(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,10 +17,11 @@ with, then, pickled in pieces (index/pieces.py), each
 source's details (path, content hash, size, time, warnings) and where its
 record is with the record's SHA-256. After the directory comes the
 index of the site: the corpus index that the documents make
-(Corpus.write_index), the output paths of each page family and the
-entities' rows (journal.write_tables, which names the entities and
-documents by the index's numbers), so that an update in place need not
-index every document again nor list every page. The file ends with the
+(Corpus.write_index), the output paths of each page family, the
+entities' rows and the entities by the first characters of their words
+(journal.write_tables, which names the entities and documents by the
+index's numbers), so that an update in place need not index every
+document again, list every page nor look at every entity's words. The file ends with the
 sizes of the directory and of what follows it, the SHA-256 of the index,
 and a SHA-256 of all that.
 
@@ -63,7 +64,7 @@ from sitegen.index.resolve import Resolver
 from sitegen.parse.authority import Authority
 from sitegen.report import log
 
-FORMAT = 13
+FORMAT = 14
 _LENGTH = 8
 """Bytes of the length before each part of a record, and of each size at the end of the file."""
 CACHE_GAP = _LENGTH

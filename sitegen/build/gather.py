@@ -100,6 +100,8 @@ def cached_site(
         corpus, written, rows, base = found.corpus, found.written, found.rows, found.base
     site = make_site(ctx, env, resolver, corpus, sources, written)
     site.take_rows(rows, cached=found is not None)
+    if found is not None:
+        site.finder_seed = found.seed
     return sources, site, written, base
 
 
@@ -136,8 +138,8 @@ def _restored(ctx: BuildContext, resolver: Resolver, cache: Cache) -> Restored |
             journal = Journal.read(cache)
             store.adopt(cache.file, cache.where, CACHE_GAP)
             corpus = Corpus.restored(stream, store, journal.documents)
-            written, rows = read_tables(corpus, stream)
-            found = restored(cache, corpus, written, rows, journal)
+            written, rows, letters = read_tables(corpus, stream)
+            found = restored(cache, corpus, written, rows, journal, letters)
     except (ValueError, OSError, EOFError, pickle.UnpicklingError) as exc:
         log.debug("the cached index is not used: %s", exc)
         return None

@@ -27,7 +27,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from array import array
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
 from typing import IO, TYPE_CHECKING
 
@@ -35,6 +37,7 @@ from sitegen.build.cache import CACHE_GAP, Cache
 from sitegen.index.corpus import Corpus
 from sitegen.index.pieces import dump_in_pieces, load_in_pieces
 from sitegen.model import Key
+from sitegen.site.finder import FIRST_PARTS, FinderSeed, entity_letters
 from sitegen.site.kinds import Family
 from sitegen.site.rows import ROW_COLUMNS, EntityRow, columns, packed, unpacked
 
@@ -116,6 +119,8 @@ class Restored:
     rows: dict[Key, EntityRow]
     """The entities' rows now."""
     base: Base
+    seed: FinderSeed | None = None
+    """The entities by the first characters of their words, as the index lists them (None: it does not)."""
 
     def catch_up(self, cache: Cache) -> None:
         """Bring the corpus's changed documents up to the store's: take out the version the index
@@ -133,7 +138,8 @@ def write_tables(
     corpus: Corpus, written: dict[Family, tuple[str, ...]], rows: dict[Key, EntityRow], file: SupportsWrite[bytes]
 ) -> None:
     """Write what the cache keeps after the corpus index: the output paths of each page family,
-    then the entities' rows (``read_tables`` takes them back).
+    then the entities' rows, then the entities by the first characters of their words, for the
+    finder's parts (finder.FinderSeed; ``read_tables`` takes them all back).
 
     The families are written a kind at a time (``entity``, ``doc``…), their
     entities or documents as the index numbers them (Corpus.numbering), so
@@ -162,12 +168,19 @@ def write_tables(
     dump_in_pieces(keys, file, number)
     for column in each:
         dump_in_pieces(column, file)
+    letters = None
+    if number is not None:
+        letters = entity_letters(zip(map(number, rows), rows.values()), FIRST_PARTS, partial(array, "I"))
+    pickle.dump(letters, file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def read_tables(corpus: Corpus, stream: IO[bytes]) -> tuple[dict[Family, tuple[str, ...]], tuple]:
+def read_tables(
+    corpus: Corpus, stream: IO[bytes]
+) -> tuple[dict[Family, tuple[str, ...]], tuple, dict[str, array] | None]:
     """Return what ``write_tables`` wrote, read from where ``stream`` is after the index that
-    ``corpus`` was restored from: the families' paths, and the rows packed (rows.unpacked takes them).
-    Raises ValueError when it is not that."""
+    ``corpus`` was restored from: the families' paths, the rows packed (rows.unpacked takes them),
+    and the entities by the first characters of their words as the index numbers them (finder.FinderSeed;
+    None: not written). Raises ValueError when it is not that."""
     kinds = pickle.load(stream)
     if not isinstance(kinds, list) or not all(isinstance(kind, tuple) and len(kind) == 2 for kind in kinds):
         raise ValueError("not the paths of the page families")
@@ -181,16 +194,32 @@ def read_tables(corpus: Corpus, stream: IO[bytes]) -> tuple[dict[Family, tuple[s
             raise ValueError("not the paths of the page families")
         written.update(zip(names if kind is None else zip(repeat(kind), names), kept))
     keys = corpus.unnumbered(pickle.load(stream), load_in_pieces(stream))
-    return written, (keys, *(load_in_pieces(stream) for _ in range(ROW_COLUMNS - 1)))
+    rows = (keys, *(load_in_pieces(stream) for _ in range(ROW_COLUMNS - 1)))
+    letters = pickle.load(stream)
+    if letters is not None:
+        numbered = corpus.numbered
+        if not (
+            isinstance(letters, dict)
+            and letters.keys() == set(FIRST_PARTS)
+            and all(isinstance(found, array) and found.typecode == "I" for found in letters.values())
+            and all(max(found, default=0) < numbered for found in letters.values())
+        ):
+            raise ValueError("not the entities by the first characters of their words")
+    return written, rows, letters
 
 
 def restored(
-    cache: Cache, corpus: Corpus, written: dict[Family, tuple[str, ...]], rows: tuple, journal: Journal
+    cache: Cache,
+    corpus: Corpus,
+    written: dict[Family, tuple[str, ...]],
+    rows: tuple,
+    journal: Journal,
+    letters: dict[str, array] | None = None,
 ) -> Restored:
     """Return a site's index as taken from ``cache``: the ``corpus`` (restored with the journal's
-    documents as changed), the families' paths (``written``) and the rows as ``read_tables`` gives
-    them, and ``journal`` over them (``written`` is taken over). ValueError when the rows are not
-    what ``write_tables`` writes."""
+    documents as changed), the families' paths (``written``), the rows and the entities by the
+    first characters of their words as ``read_tables`` gives them, and ``journal`` over them
+    (``written`` is taken over). ValueError when the rows are not what ``write_tables`` writes."""
     now = written  # taken over, not copied: a copy of a million families' paths costs 100 MB at once
     for family in [family for family, value in now.items() if not value]:
         del now[family]
@@ -209,7 +238,8 @@ def restored(
     for key in journal.gone:
         current.pop(key, None)
     base.journaled.update(journal.gone)
-    return Restored(corpus, now, current, base)
+    seed = None if letters is None else FinderSeed(letters, set(base.journaled))
+    return Restored(corpus, now, current, base, seed)
 
 
 def journal_of(

@@ -430,6 +430,11 @@ class Corpus:
         return rank
 
     @property
+    def numbered(self) -> int:
+        """How many entity numbers the index has given (each entity its own, never taken back)."""
+        return len(self._entity_keys)
+
+    @property
     def given_names(self) -> dict[Key, str]:
         """The names the authority file gives entities."""
         return self._given_names

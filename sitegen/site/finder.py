@@ -16,20 +16,24 @@ The parts of one first character are made from the rows with a word that
 starts with it, so each character's parts are a page family of their own
 (site/kinds/finder.py): an edit renders again only the parts of the
 characters whose rows it changed (changed_letters), and the list of parts
-only when their names changed.
+only when their names changed. The cache's index lists the entities by
+the first characters of their words (FinderSeed), so that an update finds
+a character's rows from that list and the rows changed since, not from
+every entity's words.
 """
 
 from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection, Iterable, Iterator, MutableSequence, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from sitegen.index.corpus import most_mentioned_first
 from sitegen.model import Key, Summary
 from sitegen.render.escape import script_json
-from sitegen.site.rows import words
+from sitegen.site.rows import EntityRow, words
 from sitegen.site.urls import Urls
 
 if TYPE_CHECKING:
@@ -52,6 +56,18 @@ INDEX = "_parts"
 MEMO_LETTERS = "finder-letters"
 #: The name under which it keeps the rows and parts of characters between their paths and their scripts.
 MEMO_MADE = "finder-made"
+
+
+@dataclass
+class FinderSeed:
+    """The entities by the first characters of their words, as the cache's index lists them: an
+    update starts from these rather than from every entity's words (see _seeded)."""
+
+    letters: dict[str, array]
+    """Per first character, the entities with a word that starts with it, as the index numbers them."""
+    changed: set[Key] = field(default_factory=set)
+    """The entities whose rows changed since the index was written (its journal's): theirs are
+    looked at again."""
 
 
 def finder_parts(
@@ -164,19 +180,14 @@ def _by_letter(
     """Return the entities, and the documents with an id (with their place in the site's order),
     by the first characters of their words: those of ``letters`` at least. Each character is
     looked for once per change of the site, and the characters asked for together in one pass
-    over every entity and document."""
+    over every document, and over every entity unless the cache's index lists them (seeded)."""
     keys, docs = site.memo(MEMO_LETTERS, lambda: ({}, {}))
     missing = set(letters) - keys.keys()
     if not missing:
         return keys, docs
-    found: dict[str, list[Key]] = {letter: [] for letter in missing}
-    for key, row in zip(site.corpus.entities, site.rows_in_order()):
-        last = ""
-        for word in row.words:  # sorted: the words of one first character are together
-            if word[0] != last:
-                last = word[0]
-                if last in missing:
-                    found[last].append(key)
+    found = _seeded(site, missing)
+    if found is None:
+        found = entity_letters(zip(site.corpus.entities, site.rows_in_order()), missing)
     keys.update(found)
     found_docs: dict[str, list[tuple[int, Summary, set[str]]]] = {letter: [] for letter in missing}
     for number, doc in enumerate(site.corpus.documents):
@@ -186,6 +197,43 @@ def _by_letter(
                 found_docs[letter].append((number, doc, ref_words))
     docs.update(found_docs)
     return keys, docs
+
+
+def entity_letters(
+    rows: Iterable[tuple[Any, EntityRow]], letters: Collection[str], kept: Callable[[], MutableSequence] = list
+) -> dict[str, Any]:
+    """Return the entities of ``rows`` (each named by its key, or its number) by the first
+    characters of their words, for ``letters``: each character's in a list, or what ``kept`` makes."""
+    found = {letter: kept() for letter in letters}
+    for key, row in rows:
+        last = ""
+        for word in row.words:  # sorted: the words of one first character are together
+            if word[0] != last:
+                last = word[0]
+                if last in found:
+                    found[last].append(key)
+    return found
+
+
+def _seeded(site: Site, letters: Collection[str]) -> dict[str, list[Key]] | None:
+    """Return the entities by the first characters of their words, for ``letters``, from those the
+    cache's index lists (Site.finder_seed) and the rows of the entities whose rows may have changed
+    since; None when the site has no such list or cannot say which rows changed."""
+    seed, touched = site.finder_seed, site.rows_touched()
+    if seed is None or touched is None:
+        return None
+    corpus = site.corpus
+    changed = seed.changed | touched
+    found = {}
+    for letter in letters:
+        numbers = seed.letters.get(letter)
+        listed = corpus.unnumbered("entities", numbers.tolist()) if numbers is not None else []
+        found[letter] = [key for key in listed if key not in changed and key in corpus.entities]
+    for key in sorted(changed):
+        if key in corpus.entities:
+            for letter in firsts(site.entity_row(key).words) & found.keys():
+                found[letter].append(key)
+    return found
 
 
 def firsts(found: Iterable[str]) -> set[str]:

@@ -12,7 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -25,6 +25,9 @@ from sitegen.site import exports
 from sitegen.site.html import EntityInfo, FragmentRenderer, shown_date
 from sitegen.site.rows import EntityRow, entity_row
 from sitegen.site.urls import Urls, absolute_url, document_paths, leaves_site, relative_url, slugify
+
+if TYPE_CHECKING:
+    from sitegen.site.finder import FinderSeed
 
 #: The entities most often named with one, with the paragraphs they share (Corpus.related).
 Related = tuple[tuple[Key, int], ...]
@@ -148,6 +151,9 @@ class Site:
         self._rows_touched: set[Key] | None = None
         """The entities whose rows were made, taken or let go of since the rows were taken from the
         cache (see rows_touched); None: any may have been."""
+        self.finder_seed: FinderSeed | None = None
+        """The entities by the first characters of their words, as the cache's index lists them
+        (site/finder.py), when the site was taken from it."""
         self.finder_names: dict[str, tuple[str, ...]] = {}
         """The names of the entity finder's parts by the first character of their words, once made
         (site/finder.py), or as the build that made the cache wrote them; an edit forgets those of
