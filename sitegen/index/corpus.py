@@ -81,13 +81,17 @@ def _entries(places: array) -> Iterator[tuple[int, int, int]]:
 
 
 def _drop(places: array, number: int) -> None:
-    """Remove one document's entry from an entity's places."""
-    for other, start, stop in _entries(places):
-        if other == number:
+    """Remove one document's entry from an entity's places (the walk of _entries, written out: an
+    entity named in tens of thousands of documents is walked through for each edit of one of them)."""
+    i, end = 2, len(places)
+    while i < end:
+        stop = i + 2 + 2 * places[i + 1]
+        if places[i] == number:
             places[0] -= 1
-            places[1] -= sum(places[start + 1 : stop : 2])
-            del places[start - 2 : stop]
+            places[1] -= sum(places[i + 3 : stop : 2])
+            del places[i:stop]
             return
+        i = stop
 
 
 #: The parts of the index that are tables of arrays of "I" (see Corpus.write_index).
