@@ -99,7 +99,7 @@ def cached_site(
     else:
         corpus, written, rows, base = found.corpus, found.written, found.rows, found.base
     site = make_site(ctx, env, resolver, corpus, sources, written)
-    site.take_rows(rows, cached=found is not None)
+    site.take_rows(rows, cached=found is not None, changed=base.journaled if base is not None else ())
     if found is not None:
         site.finder_seed = found.seed
     return sources, site, written, base

@@ -105,7 +105,8 @@ class Base:
     (None: it names none); the others' paths are the index's. (The site's table of paths is the
     index's, changed in place: a copy of it would be a second table of millions of entries.)"""
     journaled: set[Key] = field(default_factory=set)
-    """The entities whose rows the journal changed or let go of: the others' are the index's."""
+    """The entities whose rows the journal changed or let go of: the others' are the index's (the site
+    counts them among the rows that may differ from the index's, Site.rows_touched)."""
 
 
 @dataclass
@@ -238,7 +239,7 @@ def restored(
     for key in journal.gone:
         current.pop(key, None)
     base.journaled.update(journal.gone)
-    seed = None if letters is None else FinderSeed(letters, set(base.journaled))
+    seed = None if letters is None else FinderSeed(letters)
     return Restored(corpus, now, current, base, seed)
 
 
@@ -263,9 +264,9 @@ def journal_of(
     journal left them; see SiteState.recorded), and
     ``rows`` every entity's rows; a document is the one ``previous``
     recorded when the corpus reads it from there still. ``touched`` are the
-    entities whose rows may differ from those the site was taken back with
-    (Site.rows_touched; None: any may): only theirs and the journal's are
-    compared, rather than all of them.
+    entities whose rows may differ from the index's, the journal's included
+    (Site.rows_touched; None: any may): only theirs are compared, rather
+    than all of them.
     """
     if base.digest != previous.index_digest or resolution != previous.resolution or corpus.given_names != base.names:
         return None
@@ -289,7 +290,7 @@ def journal_of(
         changed = {k: r for k, r in rows.items() if old.get(k) is not r and old.get(k) != r}
         gone = [k for k in old if k not in rows]
     else:
-        keys = sorted(base.journaled.union(touched))
+        keys = sorted(touched)
         changed = {k: rows[k] for k in keys if k in rows and old.get(k) != rows[k]}
         gone = [k for k in keys if k in old and k not in rows]
     journal = (documents, paths, packed(changed), gone)

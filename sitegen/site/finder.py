@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, MutableSequence, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sitegen.index.corpus import most_mentioned_first
@@ -65,9 +65,6 @@ class FinderSeed:
 
     letters: dict[str, array]
     """Per first character, the entities with a word that starts with it, as the index numbers them."""
-    changed: set[Key] = field(default_factory=set)
-    """The entities whose rows changed since the index was written (its journal's): theirs are
-    looked at again."""
 
 
 def finder_parts(
@@ -218,12 +215,12 @@ def entity_letters(
 def _seeded(site: Site, letters: Collection[str]) -> dict[str, list[Key]] | None:
     """Return the entities by the first characters of their words, for ``letters``, from those the
     cache's index lists (Site.finder_seed) and the rows of the entities whose rows may have changed
-    since; None when the site has no such list or cannot say which rows changed."""
+    since (Site.rows_touched); None when the site has no such list or cannot say which rows changed."""
     seed, touched = site.finder_seed, site.rows_touched()
     if seed is None or touched is None:
         return None
     corpus = site.corpus
-    changed = seed.changed | touched
+    changed = set(touched)  # rows made below add to the site's
     found = {}
     for letter in letters:
         numbers = seed.letters.get(letter)

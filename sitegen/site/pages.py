@@ -315,19 +315,21 @@ class Site:
         self._rows_unsure = set(missing)
         return missing
 
-    def take_rows(self, rows: dict[Key, EntityRow], cached: bool = False) -> None:
-        """Keep rows made elsewhere: in other processes, or (``cached``) by the build that made the
-        cache, from which rows_touched counts."""
+    def take_rows(self, rows: dict[Key, EntityRow], cached: bool = False, changed: Iterable[Key] = ()) -> None:
+        """Keep rows made elsewhere: in other processes, or (``cached``) taken from the cache's index
+        and its journal, which ``changed`` the rows of some entities since the index was written
+        (rows_touched counts from these)."""
         self._rows.update(rows)
         if cached:
-            self._rows_touched = set()
+            self._rows_touched = set(changed)
         elif self._rows_touched is not None:
             self._rows_touched.update(rows)
 
     def rows_touched(self) -> set[Key] | None:
-        """Return the entities whose rows may differ from those taken from the cache: made, taken
-        from other processes or let go of since (None: any may, as after the authority file's edit).
-        The journal of an update compares only theirs (journal.journal_of)."""
+        """Return the entities whose rows may differ from those of the cache's index: changed by its
+        journal, or made, taken from other processes or let go of since the rows were taken from the
+        cache (None: any may, as after the authority file's edit). The journal of an update compares
+        only theirs (journal.journal_of), and the finder looks again only at theirs (finder._seeded)."""
         return self._rows_touched
 
     def kept_rows(self) -> dict[Key, EntityRow]:
